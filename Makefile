@@ -1,0 +1,80 @@
+# Consulta: the two commands are `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+STAMP := $(VENV)/.installed
+REQUIREMENTS := requirements/base.txt requirements/dev.txt
+
+export SITE_URL ?= http://$(HOST):$(PORT)
+
+.PHONY: help install run demo test lint format bench worker beat messages browser clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(STAMP): $(REQUIREMENTS)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv with the pinned runtime and development requirements (idempotent)
+
+messages: $(STAMP) ## compile the translation catalogues (needs GNU gettext's msgfmt)
+	@if command -v msgfmt >/dev/null; then \
+		$(PY) manage.py compilemessages --ignore '.venv' --verbosity 0; \
+	else \
+		echo "msgfmt not found (GNU gettext): pages stay in English. apt-get install gettext"; \
+	fi
+
+demo: $(STAMP) ## migrate and load the demo evaluation (idempotent)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+run: messages demo ## install, migrate, load the demo and serve on http://127.0.0.1:8000 (PORT=…)
+	@echo ""
+	@echo "Consulta is starting at $(SITE_URL)/  (log in with a demo login above; Ctrl-C stops)"
+	@echo "API docs: $(SITE_URL)/api/v1/docs/   Outbox (e-mails written to disk): var/mail/"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+browser: ## install Debian's chromium for the browser tests when it is missing and apt-get is usable
+	@if [ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "No chromium and no usable apt-get: browser tests will be skipped (failed if REQUIRE_BROWSER=1)."; \
+	fi
+
+test: install messages browser lint ## install what tests need, lint, and run the whole suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install ## run the benchmarks in bench/ (prints ratios against a baseline)
+	$(PY) -m bench
+
+worker: $(STAMP) ## a Celery worker against REDIS_URL
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it tasks run in-process."; exit 2; }
+	$(BIN)/celery -A survey_site worker --loglevel=INFO
+
+beat: $(STAMP) ## Celery beat (periodic tasks) against REDIS_URL
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it there is no scheduler."; exit 2; }
+	@mkdir -p var
+	$(BIN)/celery -A survey_site beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+clean: ## remove the virtualenv and local data (var/)
+	rm -rf $(VENV) var

@@ -1,0 +1,68 @@
+"""Checks of the services Consulta depends on, for /healthz and for operators."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from kombu import Connection
+
+logger = logging.getLogger(__name__)
+
+OK = "ok"
+NOT_CONFIGURED = "not configured: tasks run in-process"
+
+
+def database_check() -> str:
+    for alias in connections:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    return OK
+
+
+def cache_check() -> str:
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, OK, timeout=10)
+    value = cache.get(key)
+    cache.delete(key)
+    if value != OK:
+        raise RuntimeError("the cache did not return the value just written")
+    return OK
+
+
+def broker_check() -> str:
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("memory://"):
+        return NOT_CONFIGURED
+    with Connection(url, connect_timeout=3) as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=3)
+    return OK
+
+
+CHECKS: dict[str, Callable[[], str]] = {
+    "database": database_check,
+    "cache": cache_check,
+    "broker": broker_check,
+}
+
+
+def health_report() -> tuple[bool, dict[str, object]]:
+    """Run every check; return (all up, a JSON-ready report naming what failed)."""
+    results: dict[str, str] = {}
+    failing: list[str] = []
+    for name, check in CHECKS.items():
+        try:
+            results[name] = check()
+        except Exception as exc:
+            logger.warning("health check %s failed: %r", name, exc)
+            results[name] = f"error: {type(exc).__name__}"
+            failing.append(name)
+    report: dict[str, object] = {"status": "ok" if not failing else "error", "checks": results}
+    if failing:
+        report["failing"] = failing
+    return not failing, report

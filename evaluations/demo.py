@@ -1,0 +1,85 @@
+"""Load the fictional demo (seeds/demo/demo.yaml): users, an evaluation and its team.
+
+Idempotent: users and evaluations are matched by e-mail and slug, nothing is duplicated.
+Demo passwords are never stored in the repository: DEMO_PASSWORD is used when set,
+otherwise a random one per user is made once and kept in var/demo-logins.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.db import transaction
+
+from accounts.models import User
+from evaluations.models import Evaluation, Membership
+
+DEMO_FILE = settings.BASE_DIR / "seeds" / "demo" / "demo.yaml"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+    roles: str
+
+
+def _passwords_file() -> Path:
+    return settings.VAR_DIR / "demo-logins.json"
+
+
+def _demo_password(user: User, remembered: dict[str, str]) -> str:
+    """The user's demo password: DEMO_PASSWORD, the remembered one if it still works, or new."""
+    wanted = os.environ.get("DEMO_PASSWORD") or remembered.get(user.email)
+    if wanted and user.check_password(wanted):
+        return wanted
+    password = wanted or secrets.token_urlsafe(9)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return password
+
+
+@transaction.atomic
+def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
+    """Create or update the demo; return the logins to print."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    remembered: dict[str, str] = {}
+    if _passwords_file().exists():
+        remembered = json.loads(_passwords_file().read_text(encoding="utf-8"))
+    add_evaluation = Permission.objects.get(
+        codename="add_evaluation", content_type__app_label="evaluations"
+    )
+    users: dict[str, User] = {}
+    passwords: dict[str, str] = {}
+    for spec in data["users"]:
+        user, _created = User.objects.get_or_create(
+            email=spec["email"].lower(), defaults={"name": spec["name"]}
+        )
+        if spec.get("can_create_evaluations"):
+            user.user_permissions.add(add_evaluation)
+        users[user.email] = user
+        passwords[user.email] = _demo_password(user, remembered)
+    roles: dict[str, list[str]] = {email: [] for email in users}
+    for spec in data["evaluations"]:
+        members = spec.pop("members")
+        evaluation, _created = Evaluation.objects.get_or_create(slug=spec["slug"], defaults=spec)
+        for member in members:
+            Membership.objects.get_or_create(
+                evaluation=evaluation,
+                user=users[member["email"]],
+                defaults={"role": member["role"], "initials": member.get("initials", "")},
+            )
+            roles[member["email"]].append(Membership.Role(member["role"]).label)
+    _passwords_file().parent.mkdir(parents=True, exist_ok=True)
+    _passwords_file().write_text(json.dumps(passwords, indent=2), encoding="utf-8")
+    return [
+        DemoLogin(email=email, password=passwords[email], roles=", ".join(map(str, roles[email])))
+        for email in users
+    ]

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import Evaluation, Membership
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class EvaluationForm(forms.ModelForm):
+    """The evaluation's settings. Shapes only; the rules are checked by the services."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["en"],
+        help_text=_("Languages the instruments are offered in. English is always included."),
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "title",
+            "slug",
+            "description",
+            "period_start",
+            "period_end",
+            "collection_start",
+            "collection_end",
+            "languages",
+            "small_cell_threshold",
+            "status",
+        ]
+        widgets = {
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "collection_start": DateInput(),
+            "collection_end": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: object, creating: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if creating:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _(
+                "Used in addresses. Leave empty to make one from the title."
+            )
+
+    def _post_clean(self) -> None:
+        # Model validation and saving belong to the services; the form only checks shapes.
+        pass
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("Someone without an account gets one, and an e-mail to set a password."),
+    )
+    name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    initials = forms.CharField(
+        label=_("Initials"),
+        max_length=12,
+        required=False,
+        help_text=_("As written in interview logs. Left empty: taken from the name."),
+    )
+
+
+class MemberChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    initials = forms.CharField(label=_("Initials"), max_length=12, required=False)

@@ -1,0 +1,117 @@
+"""Who may do what in an evaluation: the one place every page, API endpoint, export and task asks.
+
+Roles are per evaluation (Membership.role). Site superusers administer every evaluation but
+do not gain a member's access to collected data: they get ADMIN_ACTIONS only.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from evaluations.models import Evaluation, Membership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+Role = Membership.Role
+
+
+class Action(StrEnum):
+    VIEW_EVALUATION = "view_evaluation"
+    CHANGE_EVALUATION = "change_evaluation"
+    DELETE_EVALUATION = "delete_evaluation"
+    VIEW_MEMBERS = "view_members"
+    MANAGE_MEMBERS = "manage_members"
+
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.LEAD: frozenset(Action),
+    Role.EVALUATOR: frozenset({Action.VIEW_EVALUATION, Action.VIEW_MEMBERS}),
+    Role.DATA_ENTRY: frozenset({Action.VIEW_EVALUATION, Action.VIEW_MEMBERS}),
+    Role.VIEWER: frozenset({Action.VIEW_EVALUATION, Action.VIEW_MEMBERS}),
+}
+
+# What a site superuser may do in any evaluation without being a member.
+ADMIN_ACTIONS: frozenset[Action] = frozenset(
+    {
+        Action.VIEW_EVALUATION,
+        Action.CHANGE_EVALUATION,
+        Action.DELETE_EVALUATION,
+        Action.VIEW_MEMBERS,
+        Action.MANAGE_MEMBERS,
+    }
+)
+
+DENIED_MESSAGES: dict[Action, str] = {
+    Action.VIEW_EVALUATION: gettext_noop("You are not a member of this evaluation."),
+    Action.CHANGE_EVALUATION: gettext_noop("Only the lead evaluator can change this evaluation."),
+    Action.DELETE_EVALUATION: gettext_noop("Only the lead evaluator can delete this evaluation."),
+    Action.VIEW_MEMBERS: gettext_noop("You are not a member of this evaluation."),
+    Action.MANAGE_MEMBERS: gettext_noop(
+        "Only the lead evaluator can add, change or remove members."
+    ),
+}
+
+
+def role_of(user: User | AnonymousUser, evaluation: Evaluation) -> str | None:
+    """The user's role in the evaluation, or None; remembered on the user object per request."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    cache: dict[int, str | None] = user.__dict__.setdefault("_evaluation_roles", {})
+    if evaluation.pk not in cache:
+        cache[evaluation.pk] = (
+            Membership.objects.filter(user=user, evaluation=evaluation)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[evaluation.pk]
+
+
+def forget_roles(user: User) -> None:
+    """Drop remembered roles after a membership of this user changed."""
+    user.__dict__.pop("_evaluation_roles", None)
+
+
+def actions_for(user: User | AnonymousUser, evaluation: Evaluation) -> frozenset[Action]:
+    """Everything the user may do in the evaluation."""
+    role = role_of(user, evaluation)
+    allowed = ROLE_ACTIONS[role] if role else frozenset()
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        allowed = allowed | ADMIN_ACTIONS
+    return allowed
+
+
+def can(user: User | AnonymousUser, action: Action, evaluation: Evaluation) -> bool:
+    return action in actions_for(user, evaluation)
+
+
+def ensure(user: User | AnonymousUser, action: Action, evaluation: Evaluation) -> None:
+    """Raise PermissionDenied, with a message a person can act on, unless the user may act."""
+    if not can(user, action, evaluation):
+        raise PermissionDenied(_(DENIED_MESSAGES[action]))
+
+
+def can_create_evaluation(user: User | AnonymousUser) -> bool:
+    """Superusers, and users granted "Can add evaluation" (in the admin, directly or by group)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_perm("evaluations.add_evaluation"))
+    )
+
+
+def ensure_can_create_evaluation(user: User | AnonymousUser) -> None:
+    if not can_create_evaluation(user):
+        raise PermissionDenied(
+            _(
+                "Your account may not create evaluations. Ask an administrator for the "
+                "“Can add evaluation” permission."
+            )
+        )

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.conf import settings
+from rest_framework import serializers
+
+from evaluations.models import Evaluation, Membership
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(
+        max_length=80,
+        required=False,
+        help_text="Used in addresses. Omitted on create: made from the title.",
+    )
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES]),
+        required=False,
+        help_text="Language codes; English (en) is always one of them.",
+    )
+    my_role = serializers.SerializerMethodField(
+        help_text="Your role in this evaluation; null for a site administrator who is not a member."
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "slug",
+            "title",
+            "description",
+            "period_start",
+            "period_end",
+            "collection_start",
+            "collection_end",
+            "languages",
+            "small_cell_threshold",
+            "status",
+            "my_role",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        # Uniqueness and cross-field rules are the services' job (one place for every door).
+        validators: list = []
+
+    def get_my_role(self, evaluation: Evaluation) -> str | None:
+        return getattr(evaluation, "my_role", None)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email")
+    name = serializers.CharField(
+        source="user.name", required=False, allow_blank=True, max_length=200
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["id", "email", "name", "role", "initials", "created_at"]
+        read_only_fields = ["id", "created_at"]
+        validators: list = []
+
+
+class MembershipChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Membership
+        fields = ["role", "initials"]
+        extra_kwargs = {"role": {"required": False}, "initials": {"required": False}}

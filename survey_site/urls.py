@@ -1,0 +1,17 @@
+"""Top-level URLs: pages, the API under /api/v1/, the admin and the health endpoint."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from common.views import healthz
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="evaluations:list", permanent=False), name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("evaluations/", include("evaluations.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(("survey_site.api", "api"), namespace="api")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from accounts.models import User
+from accounts.services import user_get_or_invite
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_with_email_in_any_case_then_logout() -> None:
+    UserFactory(email="ana@example.org")
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"username": "ANA@Example.org", "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/evaluations/"
+    assert response.context["user"].email == "ana@example.org"
+    assert client.get("/accounts/logout/").status_code == 405  # logging out is a POST
+    client.post("/accounts/logout/")
+    assert client.get("/evaluations/").status_code == 302
+
+
+def test_wrong_password_says_what_to_check() -> None:
+    UserFactory(email="ana@example.org")
+    response = Client().post(
+        "/accounts/login/", {"username": "ana@example.org", "password": "wrong"}
+    )
+    assert response.status_code == 200
+    assert "do not match an account" in response.content.decode()
+    assert 'value="ana@example.org"' in response.content.decode()
+
+
+def test_emails_are_unique_whatever_the_case() -> None:
+    UserFactory(email="ana@example.org")
+    with pytest.raises(Exception):  # noqa: B017 - the database refuses it
+        User.objects.create_user(email="ANA@example.org", password="x")
+
+
+def test_password_change_keeps_the_session() -> None:
+    user = UserFactory()
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase",
+        },
+        follow=True,
+    )
+    assert "Your password was changed." in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("a-new-long-passphrase")
+
+
+def test_password_reset_mails_a_working_link() -> None:
+    UserFactory(email="ana@example.org")
+    client = Client()
+    client.post("/accounts/password/reset/", {"email": "ana@example.org"})
+    assert len(mail.outbox) == 1
+    link = re.search(
+        r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body
+    ).group(1)
+    form_page = client.get(link, follow=True)
+    assert "Choose a password" in form_page.content.decode()
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "another-long-passphrase", "new_password2": "another-long-passphrase"},
+        follow=True,
+    )
+    assert "Your password is set" in done.content.decode()
+    assert Client().login(email="ana@example.org", password="another-long-passphrase")
+
+
+def test_invited_user_sets_a_password_from_the_invitation(
+    django_capture_on_commit_callbacks,
+) -> None:
+    lead = UserFactory(name="Lena Example")
+    with django_capture_on_commit_callbacks(execute=True):
+        _user, created = user_get_or_invite(
+            email="new@example.org", name="New Person", invited_by=lead, reason="the evaluation “X”"
+        )
+    assert created
+    message = mail.outbox[0]
+    assert message.subject == "Lena Example added you to an evaluation in Consulta"
+    assert "Lena Example added you to the evaluation “X” in Consulta." in message.body
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", message.body).group(1)
+    client = Client()
+    page = client.get(link, follow=True)
+    client.post(
+        page.redirect_chain[-1][0],
+        {"new_password1": "invited-long-passphrase", "new_password2": "invited-long-passphrase"},
+    )
+    assert Client().login(email="new@example.org", password="invited-long-passphrase")
+    # The link works once.
+    assert "already been used or has expired" in Client().get(link, follow=True).content.decode()
+
+
+def test_account_page_creates_and_replaces_the_api_token() -> None:
+    user = UserFactory()
+    client = Client()
+    client.force_login(user)
+    assert "You have no API token yet." in client.get("/accounts/").content.decode()
+    client.post("/accounts/token/")
+    first = Token.objects.get(user=user).key
+    page = client.get("/accounts/").content.decode()
+    assert first in page
+    client.post("/accounts/token/")
+    assert Token.objects.get(user=user).key != first
+
+
+def test_account_page_saves_the_name() -> None:
+    user = UserFactory(name="Old")
+    client = Client()
+    client.force_login(user)
+    client.post("/accounts/", {"name": "Ana García-López"})
+    user.refresh_from_db()
+    assert user.name == "Ana García-López"

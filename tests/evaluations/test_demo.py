@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.models import User
+from evaluations.models import Evaluation, Membership
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _var_dir(settings, tmp_path) -> None:
+    settings.VAR_DIR = tmp_path
+
+
+def test_load_demo_twice_duplicates_nothing_and_prints_working_logins(capsys, settings) -> None:
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    call_command("load_demo")
+    second = capsys.readouterr().out
+    assert first == second
+    assert Evaluation.objects.count() == 1
+    assert User.objects.count() == 4
+    evaluation = Evaluation.objects.get()
+    assert sorted(evaluation.memberships.values_list("role", flat=True)) == sorted(
+        Membership.Role.values
+    )
+
+    logins = json.loads((settings.VAR_DIR / "demo-logins.json").read_text())
+    for email, password in logins.items():
+        assert f"{email}" in first and password in first
+        assert Client().login(email=email, password=password), email
+    lead = User.objects.get(email="lena.lead@example.org")
+    assert lead.has_perm("evaluations.add_evaluation")
+
+
+def test_demo_password_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests")
+    call_command("load_demo")
+    assert Client().login(email="victor.viewer@example.org", password="demo-pass-for-tests")

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import factory
+from django.contrib.auth.models import Permission
+
+from accounts.models import User
+from evaluations.models import Evaluation, Membership
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Sequence(lambda n: f"Person Number{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def can_create_evaluations(
+        self, create: bool, extracted: bool | None, **kwargs: object
+    ) -> None:
+        if create and extracted:
+            self.user_permissions.add(
+                Permission.objects.get(
+                    codename="add_evaluation", content_type__app_label="evaluations"
+                )
+            )
+        if create:
+            self.save()
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evaluation
+
+    title = factory.Sequence(lambda n: f"Evaluation of example programme {n}")
+    slug = factory.Sequence(lambda n: f"evaluation-{n}")
+    status = Evaluation.Status.ACTIVE
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.EVALUATOR
+    initials = ""
