@@ -23,7 +23,7 @@ def _team_page_queries(client: Client, slug: str) -> int:
 
 
 def run() -> list[Result]:
-    user = User.objects.create_user(email="bench@example.org", password="x", name="Bench User")
+    user = User.objects.create_user(email="bench@example.org", password=None, name="Bench User")
     others = User.objects.bulk_create(
         [User(email=f"m{i}@example.org", name=f"Member {i}") for i in range(60)]
     )
@@ -32,7 +32,9 @@ def run() -> list[Result]:
     )
     memberships = [Membership(evaluation=e, user=user, role="lead") for e in evaluations[::2]]
     memberships += [
-        Membership(evaluation=e, user=o, role="viewer") for e in evaluations[:50] for o in others[:5]
+        Membership(evaluation=e, user=o, role="viewer")
+        for e in evaluations[:50]
+        for o in others[:5]
     ]
     Membership.objects.bulk_create(memberships)
 
@@ -50,7 +52,8 @@ def run() -> list[Result]:
     Membership.objects.bulk_create(
         [Membership(evaluation=large, user=o, role="evaluator") for o in others[5:60]]
     )
-    q_small, q_large = _team_page_queries(client, small.slug), _team_page_queries(client, large.slug)
+    q_small = _team_page_queries(client, small.slug)
+    q_large = _team_page_queries(client, large.slug)
     return [
         Result("evaluation_list vs bare membership join", ratio, 3.0, "200 of 400 evaluations"),
         Result(

@@ -29,4 +29,5 @@ class Result:
 
     def line(self) -> str:
         verdict = "ok" if self.ok else "OVER TARGET"
-        return f"{self.name:<48} ratio {self.ratio:6.2f} (target ≤ {self.target:g}) {verdict}  {self.detail}"
+        target = f"(target ≤ {self.target:g})"
+        return f"{self.name:<48} ratio {self.ratio:6.2f} {target} {verdict}  {self.detail}"

@@ -49,11 +49,12 @@ def validate_model(instance: models.Model, *, exclude: Sequence[str] | None = No
 
 def form_add_problem(form: forms.Form, problem: ValidationProblem) -> None:
     """Show a service's ValidationProblem on the form that sent the input, next to its fields."""
-    placed = False
+    shown: set[str] = set()
     for field, messages in problem.errors.items():
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
-            placed = True
-    if not placed:
+            shown.add(message)
+    if problem.message not in shown:
+        # The whole sentence ("X is already a member, as Viewer.") heads the form.
         form.add_error(None, problem.message)

@@ -66,7 +66,9 @@ class MemberAddForm(forms.Form):
         help_text=_("Someone without an account gets one, and an e-mail to set a password."),
     )
     name = forms.CharField(label=_("Full name"), max_length=200, required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.EVALUATOR
+    )
     initials = forms.CharField(
         label=_("Initials"),
         max_length=12,
