@@ -20,8 +20,10 @@ from django.db import transaction
 
 from accounts.models import User
 from evaluations.models import Evaluation, Membership
+from questionnaires.services import instrument_load
 
 DEMO_FILE = settings.BASE_DIR / "seeds" / "demo" / "demo.yaml"
+INSTRUMENTS_DIR = settings.BASE_DIR / "seeds" / "instruments"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
     roles: dict[str, list[str]] = {email: [] for email in users}
     for spec in data["evaluations"]:
         members = spec.pop("members")
+        instrument_files = spec.pop("instruments", [])
         evaluation, _created = Evaluation.objects.get_or_create(slug=spec["slug"], defaults=spec)
         for member in members:
             Membership.objects.get_or_create(
@@ -77,6 +80,9 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
                 defaults={"role": member["role"], "initials": member.get("initials", "")},
             )
             roles[member["email"]].append(Membership.Role(member["role"]).label)
+        for name in instrument_files:
+            text = (INSTRUMENTS_DIR / name).read_text(encoding="utf-8")
+            instrument_load(evaluation=evaluation, text=text)
     _passwords_file().parent.mkdir(parents=True, exist_ok=True)
     _passwords_file().write_text(json.dumps(passwords, indent=2), encoding="utf-8")
     return [

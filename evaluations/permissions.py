@@ -29,12 +29,18 @@ class Action(StrEnum):
     DELETE_EVALUATION = "delete_evaluation"
     VIEW_MEMBERS = "view_members"
     MANAGE_MEMBERS = "manage_members"
+    VIEW_INSTRUMENTS = "view_instruments"
+    MANAGE_INSTRUMENTS = "manage_instruments"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.LEAD: frozenset(Action),
-    Role.EVALUATOR: frozenset({Action.VIEW_EVALUATION, Action.VIEW_MEMBERS}),
-    Role.DATA_ENTRY: frozenset({Action.VIEW_EVALUATION, Action.VIEW_MEMBERS}),
+    Role.EVALUATOR: frozenset(
+        {Action.VIEW_EVALUATION, Action.VIEW_MEMBERS, Action.VIEW_INSTRUMENTS}
+    ),
+    Role.DATA_ENTRY: frozenset(
+        {Action.VIEW_EVALUATION, Action.VIEW_MEMBERS, Action.VIEW_INSTRUMENTS}
+    ),
     Role.VIEWER: frozenset({Action.VIEW_EVALUATION, Action.VIEW_MEMBERS}),
 }
 
@@ -46,6 +52,8 @@ ADMIN_ACTIONS: frozenset[Action] = frozenset(
         Action.DELETE_EVALUATION,
         Action.VIEW_MEMBERS,
         Action.MANAGE_MEMBERS,
+        Action.VIEW_INSTRUMENTS,
+        Action.MANAGE_INSTRUMENTS,
     }
 )
 
@@ -56,6 +64,10 @@ DENIED_MESSAGES: dict[Action, str] = {
     Action.VIEW_MEMBERS: gettext_noop("You are not a member of this evaluation."),
     Action.MANAGE_MEMBERS: gettext_noop(
         "Only the lead evaluator can add, change or remove members."
+    ),
+    Action.VIEW_INSTRUMENTS: gettext_noop("Your role does not include the questionnaires."),
+    Action.MANAGE_INSTRUMENTS: gettext_noop(
+        "Only the lead evaluator can create or change questionnaires and guides."
     ),
 }
 

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from questionnaires.instrument_format import instrument_dump
+from questionnaires.models import Instrument
+from questionnaires.selectors import version_get, version_spec
+
+
+class Command(BaseCommand):
+    help = (
+        "Write an instrument version as YAML on standard output (the format load_instrument "
+        "reads). INSTRUMENT_ID is the instrument's number or EVALUATION-SLUG/KEY; the latest "
+        "version unless --version is given."
+    )
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: object) -> CommandParser:
+        # Our --version (the instrument version) replaces Django's --version (its own).
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("instrument", help="instrument id, or evaluation-slug/instrument-key")
+        parser.add_argument("--version", type=int, help="version number (default: the latest)")
+
+    def handle(self, *args: object, **options: object) -> None:
+        ref: str = options["instrument"]
+        if ref.isdigit():
+            instrument = Instrument.objects.filter(pk=int(ref)).first()
+        elif "/" in ref:
+            slug, key = ref.split("/", 1)
+            instrument = Instrument.objects.filter(evaluation__slug=slug, key=key).first()
+        else:
+            instrument = None
+        if instrument is None:
+            raise CommandError(f"No instrument “{ref}” (give its id or EVALUATION-SLUG/KEY).")
+        version = version_get(instrument=instrument, number=options["version"])
+        if version is None:
+            raise CommandError(f"{instrument.key} has no version {options['version'] or ''}.")
+        self.stdout.write(instrument_dump(version_spec(version)), ending="")

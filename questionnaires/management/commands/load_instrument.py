@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from common.errors import ValidationProblem
+from evaluations.models import Evaluation
+from questionnaires.services import instrument_load
+
+
+class DryRun(Exception):
+    """Raised to roll back a dry run after everything was checked."""
+
+
+class Command(BaseCommand):
+    help = (
+        "Load an instrument (questionnaire or interview guide) from a YAML file into an "
+        "evaluation: a new instrument, a new version when the latest one is frozen, or the "
+        "draft replaced. An invalid file is rejected with its line numbers and nothing is saved."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="the instrument's YAML file")
+        parser.add_argument(
+            "--evaluation", required=True, help="the evaluation's short name (slug)"
+        )
+        parser.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
+
+    def handle(self, *args: object, **options: object) -> None:
+        path: Path = options["file"]
+        evaluation = Evaluation.objects.filter(slug=options["evaluation"]).first()
+        if evaluation is None:
+            raise CommandError(f"No evaluation with the short name “{options['evaluation']}”.")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{path}: cannot read the file ({exc}).") from exc
+        try:
+            with transaction.atomic():
+                result = instrument_load(evaluation=evaluation, text=text)
+                summary = result.summary()
+                if options["dry_run"]:
+                    raise DryRun
+        except DryRun:
+            self.stdout.write(f"Dry run, nothing saved: {summary}")
+            return
+        except ValidationProblem as problem:
+            lines = [f"  {where}: {m}" for where, msgs in problem.errors.items() for m in msgs]
+            raise CommandError(
+                "\n".join(
+                    [f"{path}: rejected, nothing saved.", *lines] if lines else [problem.message]
+                )
+            ) from problem
+        self.stdout.write(f"Loaded {summary}")

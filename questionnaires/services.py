@@ -1,0 +1,209 @@
+"""Writes on instruments: loading a YAML definition into a (new) version, freezing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import ValidationProblem
+from evaluations.models import Evaluation
+from evaluations.permissions import Action, ensure
+from questionnaires.instrument_format import instrument_parse
+from questionnaires.models import (
+    Choice,
+    Instrument,
+    InstrumentVersion,
+    LikertBlock,
+    Question,
+    Scale,
+    ScalePoint,
+    Section,
+)
+from questionnaires.selectors import SCALES_KEY, scale_spec, version_spec
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    version: InstrumentVersion
+    outcome: str  # "created", "new version", "draft replaced", "unchanged"
+
+    def summary(self) -> str:
+        questions = self.version.questions.count()
+        sections = self.version.sections.count()
+        return (
+            f"{self.version.instrument.key} version {self.version.number} ({self.outcome}): "
+            f"{sections} sections, {questions} questions"
+        )
+
+
+def _scales_for(evaluation: Evaluation, specs: list[dict]) -> dict[str, Scale]:
+    """Reuse the evaluation's scale of the same key and points, or create it."""
+    scales: dict[str, Scale] = {}
+    for spec in specs:
+        scale = Scale.objects.filter(evaluation=evaluation, key=spec["key"]).first()
+        if scale is not None:
+            if scale_spec(scale) != spec:
+                raise ValidationProblem(
+                    _(
+                        "The evaluation already has a scale “%(key)s” with other points or "
+                        "labels. Scales never change once made: give this one another key."
+                    )
+                    % {"key": spec["key"]},
+                    errors={"scales": [_("Scale “%(key)s” differs.") % {"key": spec["key"]}]},
+                )
+        else:
+            scale = Scale.objects.create(evaluation=evaluation, key=spec["key"], name=spec["name"])
+            points = [
+                ScalePoint(
+                    scale=scale, order=i, code=str(p["code"]), value=p["code"], label=p["label"]
+                )
+                for i, p in enumerate(spec["points"])
+            ]
+            points += [
+                ScalePoint(
+                    scale=scale,
+                    order=len(points) + i,
+                    code=p["code"],
+                    label=p["label"],
+                    in_scale=False,
+                )
+                for i, p in enumerate(spec["outside"])
+            ]
+            ScalePoint.objects.bulk_create(points)
+        scales[spec["key"]] = scale
+    return scales
+
+
+def _decimal(value: int | float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _write_version_fields(version: InstrumentVersion, spec: dict) -> None:
+    version.languages = spec["languages"]
+    version.title = spec["title"]
+    version.subtitle = spec["subtitle"]
+    version.introduction = spec["introduction"]
+    version.closing = spec["closing"]
+    date = spec["deadline"]["date"]
+    version.deadline_date = dt.date.fromisoformat(date) if date else None
+    version.deadline_text = spec["deadline"]["text"]
+    version.confidentiality_text = spec["confidentiality"]
+    version.source = spec["source"]
+    version.attributes = spec["attributes"]
+    version.details = {**spec["details"], SCALES_KEY: [s["key"] for s in spec["scales"]]}
+
+
+def _write_content(version: InstrumentVersion, spec: dict, scales: dict[str, Scale]) -> None:
+    """Sections, blocks, questions and choices, in one bulk insert per table."""
+    sections = Section.objects.bulk_create(
+        Section(
+            version=version,
+            order=i,
+            key=s["key"],
+            label=s["label"],
+            title=s["title"],
+            introduction=s["introduction"],
+        )
+        for i, s in enumerate(spec["sections"])
+    )
+    block_specs: dict[str, tuple[Section, str]] = {}
+    for section, s in zip(sections, spec["sections"], strict=True):
+        for q in s["questions"]:
+            if q["block"]:
+                block_specs.setdefault(q["block"], (section, q["scale"]))
+    blocks = {
+        b.key: b
+        for b in LikertBlock.objects.bulk_create(
+            LikertBlock(version=version, section=section, key=key, scale=scales[scale_key])
+            for key, (section, scale_key) in block_specs.items()
+        )
+    }
+    questions: list[Question] = []
+    choice_specs: list[list[dict]] = []
+    for section, s in zip(sections, spec["sections"], strict=True):
+        for i, q in enumerate(s["questions"]):
+            questions.append(
+                Question(
+                    version=version,
+                    section=section,
+                    block=blocks.get(q["block"]),
+                    order=i,
+                    key=q["key"],
+                    label=q["label"],
+                    kind=q["kind"],
+                    text=q["text"],
+                    help_text=q["help"],
+                    prompt=q["prompt"],
+                    required=q["required"],
+                    min_value=_decimal(q["min"]),
+                    max_value=_decimal(q["max"]),
+                    applies_to=q["applies_to"],
+                    notes=q["notes"],
+                    details=q["details"],
+                )
+            )
+            choice_specs.append(q["choices"])
+    questions = Question.objects.bulk_create(questions)
+    Choice.objects.bulk_create(
+        Choice(question=question, order=i, code=c["code"], label=c["label"], is_other=c["other"])
+        for question, choices in zip(questions, choice_specs, strict=True)
+        for i, c in enumerate(choices)
+    )
+
+
+@transaction.atomic
+def instrument_load(*, evaluation: Evaluation, text: str, by: User | None = None) -> LoadResult:
+    """Load a YAML instrument into the evaluation: a new instrument, a new version when the
+    latest is frozen, the draft replaced otherwise, or nothing when the content is the same.
+
+    `by` is the acting user (None for the command line, which is trusted). Nothing is saved
+    when the file has any error.
+    """
+    if by is not None:
+        ensure(by, Action.MANAGE_INSTRUMENTS, evaluation)
+    spec = instrument_parse(text)
+    instrument = Instrument.objects.filter(evaluation=evaluation, key=spec["key"]).first()
+    if instrument is not None and instrument.kind != spec["kind"]:
+        raise ValidationProblem(
+            _("“%(key)s” is already a %(kind)s in this evaluation; the file says %(new)s.")
+            % {"key": spec["key"], "kind": instrument.get_kind_display(), "new": spec["kind"]},
+            errors={"kind": [_("Does not match the existing instrument.")]},
+        )
+    latest = instrument.versions.order_by("-number").first() if instrument else None
+    if latest is not None and version_spec(latest) == spec:
+        return LoadResult(latest, "unchanged")
+    scales = _scales_for(evaluation, spec["scales"])
+    if instrument is None:
+        instrument = Instrument.objects.create(
+            evaluation=evaluation, key=spec["key"], kind=spec["kind"], created_by=by
+        )
+        version, outcome = InstrumentVersion(instrument=instrument, number=1), "created"
+    elif latest is None or latest.is_frozen:
+        number = latest.number + 1 if latest else 1
+        version, outcome = InstrumentVersion(instrument=instrument, number=number), "new version"
+    else:
+        latest.sections.all().delete()
+        version, outcome = latest, "draft replaced"
+    _write_version_fields(version, spec)
+    version.save()
+    _write_content(version, spec, scales)
+    return LoadResult(version, outcome)
+
+
+@transaction.atomic
+def version_freeze(*, version: InstrumentVersion) -> InstrumentVersion:
+    """Freeze a version (its first invitation or response): from now on it never changes."""
+    InstrumentVersion.objects.filter(pk=version.pk, frozen_at__isnull=True).update(
+        frozen_at=timezone.now()
+    )
+    version.refresh_from_db(fields=["frozen_at"])
+    return version
