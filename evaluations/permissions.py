@@ -31,15 +31,31 @@ class Action(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     VIEW_INSTRUMENTS = "view_instruments"
     MANAGE_INSTRUMENTS = "manage_instruments"
+    MANAGE_RESPONDENTS = "manage_respondents"
+    VIEW_RESPONSES = "view_responses"
+    ENTER_RESPONSES = "enter_responses"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.LEAD: frozenset(Action),
     Role.EVALUATOR: frozenset(
-        {Action.VIEW_EVALUATION, Action.VIEW_MEMBERS, Action.VIEW_INSTRUMENTS}
+        {
+            Action.VIEW_EVALUATION,
+            Action.VIEW_MEMBERS,
+            Action.VIEW_INSTRUMENTS,
+            Action.MANAGE_RESPONDENTS,
+            Action.VIEW_RESPONSES,
+            Action.ENTER_RESPONSES,
+        }
     ),
     Role.DATA_ENTRY: frozenset(
-        {Action.VIEW_EVALUATION, Action.VIEW_MEMBERS, Action.VIEW_INSTRUMENTS}
+        {
+            Action.VIEW_EVALUATION,
+            Action.VIEW_MEMBERS,
+            Action.VIEW_INSTRUMENTS,
+            Action.VIEW_RESPONSES,
+            Action.ENTER_RESPONSES,
+        }
     ),
     Role.VIEWER: frozenset({Action.VIEW_EVALUATION, Action.VIEW_MEMBERS}),
 }
@@ -69,6 +85,11 @@ DENIED_MESSAGES: dict[Action, str] = {
     Action.MANAGE_INSTRUMENTS: gettext_noop(
         "Only the lead evaluator can create or change questionnaires and guides."
     ),
+    Action.MANAGE_RESPONDENTS: gettext_noop(
+        "Only the lead evaluator and evaluators can add respondents."
+    ),
+    Action.VIEW_RESPONSES: gettext_noop("Your role does not include individual responses."),
+    Action.ENTER_RESPONSES: gettext_noop("Your role does not include entering responses."),
 }
 
 
@@ -127,3 +148,25 @@ def ensure_can_create_evaluation(user: User | AnonymousUser) -> None:
                 "“Can add evaluation” permission."
             )
         )
+
+
+def can_read_answers(
+    user: User | AnonymousUser,
+    evaluation: Evaluation,
+    *,
+    confidentiality: str,
+    entered_by_id: int | None,
+) -> bool:
+    """Whether the user may read the raw answers of one response.
+
+    Lead evaluators read everything. In a `lead` distribution nobody else does. Otherwise
+    evaluators read answers, data entry reads what it keyed in, viewers see aggregates only.
+    """
+    role = role_of(user, evaluation)
+    if role == Role.LEAD:
+        return True
+    if confidentiality == "lead":
+        return False
+    if role == Role.EVALUATOR:
+        return True
+    return role == Role.DATA_ENTRY and entered_by_id is not None and entered_by_id == user.pk

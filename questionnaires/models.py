@@ -6,6 +6,8 @@ Question metadata hangs off InstrumentVersion so that a frozen version never cha
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -216,3 +218,159 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class Distribution(models.Model):
+    """A frozen version sent to people, with a deadline and a confidentiality mode."""
+
+    class Confidentiality(models.TextChoices):
+        TEAM = "team", _("The whole evaluation team")
+        LEAD = "lead", _("The lead evaluator only")
+        ANONYMOUS = "anonymous", _("Anonymous")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="distributions"
+    )
+    version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.PROTECT, related_name="distributions"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    confidentiality = models.CharField(
+        _("who reads the answers"),
+        max_length=10,
+        choices=Confidentiality.choices,
+        default=Confidentiality.TEAM,
+    )
+    languages = models.JSONField(_("languages"), default=list)
+    deadline = models.DateTimeField(
+        _("deadline"), null=True, blank=True, help_text=_("Answers after it are marked late.")
+    )
+    closes_at = models.DateTimeField(
+        _("closes"),
+        null=True,
+        blank=True,
+        help_text=_("After it the form no longer accepts answers."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Invitation(models.Model):
+    """One person's personal link to a distribution."""
+
+    class Status(models.TextChoices):
+        CREATED = "created", _("Created")
+        OPENED = "opened", _("Link opened")
+        STARTED = "started", _("Started")
+        SUBMITTED = "submitted", _("Submitted")
+
+    distribution = models.ForeignKey(
+        Distribution, on_delete=models.CASCADE, related_name="invitations"
+    )
+    # The link's token is selector + secret; lookups use the selector, then compare the whole
+    # token in constant time (services.invitation_by_token).
+    selector = models.CharField(max_length=16, unique=True, editable=False)
+    token = models.CharField(max_length=64, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    attributes = models.JSONField(
+        _("respondent attributes"),
+        default=dict,
+        blank=True,
+        help_text=_("Region, country, office type … copied onto the response for analysis."),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CREATED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["distribution", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.distribution})"
+
+
+def response_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Response(models.Model):
+    """One person's answers to a version. Random ids: their order says nothing of who."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Online form")
+        EMAIL = "email", _("Returned by e-mail")
+        PHONE = "phone", _("Phone interview")
+        PAPER = "paper", _("Paper")
+
+    id = models.CharField(primary_key=True, max_length=32, default=response_id, editable=False)
+    distribution = models.ForeignKey(
+        Distribution, on_delete=models.CASCADE, related_name="responses"
+    )
+    version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.PROTECT, related_name="responses"
+    )
+    # Cut (set to null) at submission when the distribution is anonymous.
+    invitation = models.OneToOneField(
+        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The team member who keyed it in on the respondent's behalf."),
+    )
+    language = models.CharField(max_length=8, default="en")
+    attributes = models.JSONField(default=dict, blank=True)
+    returned_file = models.FileField(upload_to="returned/%Y/%m/", blank=True)
+    late = models.BooleanField(default=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    last_saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["distribution", "submitted_at"]
+
+    def __str__(self) -> str:
+        return f"response {self.pk[:8]}"
+
+
+class Answer(models.Model):
+    """One typed value per question, so aggregation is a GROUP BY on question and value."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField(blank=True, help_text=_("Text answers, and what was typed."))
+    number = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    date = models.DateField(null=True, blank=True)
+    choice = models.CharField(max_length=40, blank=True, help_text=_("Choice or scale code"))
+    choices = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["response", "question"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="answer_one_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.key}"

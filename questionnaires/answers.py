@@ -1,0 +1,165 @@
+"""Answer values: what a question accepts, cleaned from form or API input. Pure functions.
+
+Question metadata of a frozen version never changes, so it is built once per process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from questionnaires.models import InstrumentVersion, Question
+
+SHORT_TEXT_MAX = 1000
+NO_ANSWER_KINDS = frozenset({"instruction"})
+
+
+@dataclass(frozen=True)
+class QuestionMeta:
+    id: int
+    key: str
+    kind: str
+    required: bool
+    section: str
+    min: Decimal | None = None
+    max: Decimal | None = None
+    codes: tuple[str, ...] = ()
+    other_codes: frozenset[str] = frozenset()
+    applies_to: dict | None = None
+
+
+@dataclass(frozen=True)
+class VersionMeta:
+    version_id: int
+    questions: tuple[QuestionMeta, ...]
+    by_key: dict[str, QuestionMeta] = field(default_factory=dict)
+    sections: tuple[str, ...] = ()
+
+
+_CACHE: dict[int, VersionMeta] = {}
+
+
+def version_meta(version: InstrumentVersion) -> VersionMeta:
+    """The answerable shape of a version; cached for frozen versions."""
+    if version.is_frozen and version.pk in _CACHE:
+        return _CACHE[version.pk]
+    questions = []
+    for q in (
+        Question.objects.filter(version=version)
+        .select_related("section", "block__scale")
+        .prefetch_related("choices", "block__scale__points")
+        .order_by("section__order", "order")
+    ):
+        if q.kind == "likert":
+            codes = tuple(p.code for p in q.block.scale.points.all())
+        else:
+            codes = tuple(c.code for c in q.choices.all())
+        questions.append(
+            QuestionMeta(
+                id=q.pk,
+                key=q.key,
+                kind=q.kind,
+                required=q.required,
+                section=q.section.key,
+                min=q.min_value,
+                max=q.max_value,
+                codes=codes,
+                other_codes=frozenset(c.code for c in q.choices.all() if c.is_other),
+                applies_to=q.applies_to,
+            )
+        )
+    sections = tuple(dict.fromkeys(q.section for q in questions))
+    meta = VersionMeta(version.pk, tuple(questions), {q.key: q for q in questions}, sections)
+    if version.is_frozen:
+        _CACHE[version.pk] = meta
+    return meta
+
+
+def applies(question: QuestionMeta, attributes: dict[str, Any]) -> bool:
+    """Whether a question is asked of a respondent with these attributes."""
+    condition = question.applies_to
+    if not condition:
+        return True
+    value = attributes.get(condition["attribute"])
+    if "in" in condition:
+        return value in condition["in"]
+    return value not in condition["not_in"]
+
+
+def _one(raw: Any) -> str:
+    if isinstance(raw, list | tuple):
+        raw = raw[0] if raw else ""
+    return "" if raw is None else str(raw).strip() if not isinstance(raw, str) else raw
+
+
+def answer_values(question: QuestionMeta, raw: Any, other: Any = None) -> tuple[dict, str | None]:
+    """The Answer columns for what was given, and an error message or None.
+
+    What was typed is always kept (in `text` for kinds that are not text) so a draft never
+    loses it, even when it is not valid yet.
+    """
+    kind = question.kind
+    values: dict[str, Any] = {"text": "", "number": None, "date": None, "choice": "", "choices": []}
+    if kind == "multiple_choice":
+        chosen = [str(v) for v in (raw if isinstance(raw, list | tuple) else [raw] if raw else [])]
+        values["choices"] = chosen
+        unknown = [c for c in chosen if c not in question.codes]
+        if unknown:
+            return values, _("Not one of the choices: %(codes)s.") % {"codes": ", ".join(unknown)}
+        if set(chosen) & question.other_codes:
+            values["text"] = _one(other)
+        return values, None
+    value = _one(raw)
+    if kind in ("single_choice", "likert"):
+        values["choice"] = value
+        if value and value not in question.codes:
+            return values, _("Not one of the choices.")
+        if value in question.other_codes:
+            values["text"] = _one(other)
+        return values, None
+    values["text"] = value
+    if not value.strip():
+        return values, None
+    if kind == "short_text" and len(value) > SHORT_TEXT_MAX:
+        return values, _("At most %(n)d characters.") % {"n": SHORT_TEXT_MAX}
+    if kind == "number":
+        try:
+            number = Decimal(value.strip().replace(",", "."))
+        except InvalidOperation:
+            return values, _("Enter a number, like 12 or 3.5.")
+        if not number.is_finite():
+            return values, _("Enter a number, like 12 or 3.5.")
+        if question.min is not None and number < question.min:
+            return values, _("The smallest accepted is %(min)s.") % {
+                "min": question.min.normalize()
+            }
+        if question.max is not None and number > question.max:
+            return values, _("The largest accepted is %(max)s.") % {"max": question.max.normalize()}
+        values["number"] = number
+    elif kind == "date":
+        try:
+            values["date"] = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return values, _("Enter a date as YYYY-MM-DD, e.g. 2026-05-23.")
+    elif kind == "email":
+        try:
+            validate_email(value.strip())
+        except ValidationError:
+            return values, _("Enter an e-mail address, like name@example.org.")
+    return values, None
+
+
+def is_empty(values: dict) -> bool:
+    return not (
+        values["text"].strip()
+        or values["number"] is not None
+        or values["date"]
+        or values["choice"]
+        or values["choices"]
+    )

@@ -1,0 +1,183 @@
+"""What a respondent sees: a version's sections and questions in one language, filled in.
+
+Shared by the respondent form, the team's preview and the receipt, so all three show the
+same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from questionnaires.answers import QuestionMeta, applies, version_meta
+from questionnaires.models import Answer, InstrumentVersion, localized
+from questionnaires.selectors import version_content
+
+PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
+
+
+def fill(text: str, variables: dict[str, Any]) -> str:
+    """Put the respondent's values into {placeholders}; unknown ones stay as printed."""
+    return PLACEHOLDER_RE.sub(lambda m: str(variables.get(m.group(1), m.group(0))), text)
+
+
+@dataclass
+class Point:
+    code: str
+    label: str
+    in_scale: bool
+
+
+@dataclass
+class ShownQuestion:
+    key: str
+    label: str
+    kind: str
+    text: str
+    help: str
+    prompt: str
+    required: bool
+    notes: list[dict]
+    choices: list[Point] = field(default_factory=list)
+    meta: QuestionMeta | None = None
+    value: Any = ""
+    other: str = ""
+    error: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"q-{self.key}"
+
+    @property
+    def display_value(self) -> str:
+        """The answer as text, for the review page and the receipt."""
+        if self.kind == "multiple_choice":
+            labels = [c.label for c in self.choices if c.code in (self.value or [])]
+            return "; ".join(labels + ([self.other] if self.other else []))
+        if self.kind in ("single_choice", "likert"):
+            label = next((c.label for c in self.choices if c.code == self.value), self.value)
+            return f"{label} — {self.other}" if self.other else label
+        return self.value or ""
+
+
+@dataclass
+class Block:
+    key: str
+    points: list[Point]
+    items: list[ShownQuestion]
+    kind: str = "likert_block"
+
+
+@dataclass
+class Page:
+    number: int
+    key: str
+    label: str
+    title: str
+    introduction: str
+    entries: list[ShownQuestion | Block]
+
+    @property
+    def questions(self) -> list[ShownQuestion]:
+        out: list[ShownQuestion] = []
+        for entry in self.entries:
+            out.extend(entry.items if isinstance(entry, Block) else [entry])
+        return out
+
+
+@dataclass
+class Form:
+    version: InstrumentVersion
+    language: str
+    title: str
+    subtitle: str
+    introduction: str
+    closing: str
+    deadline_text: str
+    confidentiality_text: str
+    pages: list[Page]
+
+
+def _points(scale: Any, language: str) -> list[Point]:
+    return [Point(p.code, localized(p.label, language), p.in_scale) for p in scale.points.all()]
+
+
+def build_form(
+    version: InstrumentVersion, language: str, attributes: dict[str, Any] | None = None
+) -> Form:
+    """The version as the respondent sees it: applicable questions only, texts filled in."""
+    attributes = attributes or {}
+    version = version_content(version)
+    meta = version_meta(version)
+
+    def text(value: dict) -> str:
+        return fill(localized(value, language), attributes)
+
+    by_section: dict[int, list] = {}
+    for q in version.questions.all():
+        by_section.setdefault(q.section_id, []).append(q)
+    pages = []
+    for section in version.sections.all():
+        entries: list[ShownQuestion | Block] = []
+        blocks: dict[int, Block] = {}
+        for q in by_section.get(section.pk, []):
+            if not applies(meta.by_key[q.key], attributes):
+                continue
+            shown = ShownQuestion(
+                key=q.key, label=q.label, kind=q.kind, text=text(q.text), help=text(q.help_text),
+                prompt=text(q.prompt), required=q.required,
+                notes=[{"marker": n["marker"], "text": text(n["text"])} for n in q.notes],
+                choices=[Point(c.code, text(c.label), not c.is_other) for c in q.choices.all()],
+                meta=meta.by_key[q.key],
+            )  # fmt: skip
+            if q.block_id:
+                if q.block_id not in blocks:
+                    blocks[q.block_id] = Block(q.block.key, _points(q.block.scale, language), [])
+                    entries.append(blocks[q.block_id])
+                shown.choices = blocks[q.block_id].points
+                blocks[q.block_id].items.append(shown)
+            else:
+                entries.append(shown)
+        pages.append(
+            Page(len(pages) + 1, section.key, section.label, text(section.title),
+                 text(section.introduction), entries)
+        )  # fmt: skip
+    return Form(
+        version=version,
+        language=language,
+        title=text(version.title),
+        subtitle=text(version.subtitle),
+        introduction=text(version.introduction),
+        closing=text(version.closing),
+        deadline_text=text(version.deadline_text),
+        confidentiality_text=text(version.confidentiality_text),
+        pages=[p for p in pages if p.entries],
+    )
+
+
+def fill_answers(form: Form, answers: list[Answer]) -> None:
+    """Put stored answers (a draft or a submission) into the form's questions."""
+    by_question = {a.question_id: a for a in answers}
+    for page in form.pages:
+        for q in page.questions:
+            answer = by_question.get(q.meta.id)
+            if answer is None:
+                continue
+            if q.kind == "multiple_choice":
+                q.value, q.other = answer.choices, answer.text
+            elif q.kind in ("single_choice", "likert"):
+                q.value, q.other = answer.choice, answer.text
+            else:
+                q.value = answer.text
+
+
+def fill_posted(page: Page, data: Any, errors: dict[str, list[str]]) -> None:
+    """Show what was just posted, with its errors, on the page."""
+    for q in page.questions:
+        if q.kind == "multiple_choice":
+            q.value = data.getlist(q.name)
+        else:
+            q.value = data.get(q.name, "")
+        q.other = data.get(q.name + "__other", "")
+        q.error = " ".join(errors.get(q.key, []))

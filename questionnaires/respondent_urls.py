@@ -1,0 +1,13 @@
+from django.urls import path
+
+from questionnaires import respondent_views as views
+
+app_name = "respondent"
+
+urlpatterns = [
+    path("<str:token>/", views.start, name="start"),
+    path("<str:token>/page/<int:number>/", views.page, name="page"),
+    path("<str:token>/page/<int:number>/autosave/", views.autosave, name="autosave"),
+    path("<str:token>/review/", views.review, name="review"),
+    path("<str:token>/done/", views.done, name="done"),
+]

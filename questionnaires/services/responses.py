@@ -1,0 +1,389 @@
+"""Distributions, personal links, drafts and submissions. The form, the API and the team's
+data entry all go through these functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import ValidationProblem
+from evaluations.models import Evaluation
+from evaluations.permissions import Action, ensure
+from questionnaires.answers import QuestionMeta, answer_values, applies, is_empty, version_meta
+from questionnaires.instrument_format import STANDARD_ATTRIBUTES
+from questionnaires.models import Answer, Distribution, InstrumentVersion, Invitation, Response
+from questionnaires.services.instruments import version_freeze
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+SELECTOR_LENGTH = 11  # 8 random bytes, url-safe
+SECRET_BYTES = 24  # 192 bits
+OTHER_SUFFIX = "__other"
+
+
+class FormClosed(Exception):
+    """The distribution no longer accepts answers."""
+
+
+class AlreadySubmitted(Exception):
+    """The invitation's response is already submitted; show the receipt."""
+
+
+# --- distributions and links ---------------------------------------------------------------
+
+
+@transaction.atomic
+def distribution_create(
+    *,
+    evaluation: Evaluation,
+    by: User,
+    version: InstrumentVersion,
+    title: str,
+    confidentiality: str = Distribution.Confidentiality.TEAM,
+    languages: list[str] | None = None,
+    deadline: dt.datetime | None = None,
+    closes_at: dt.datetime | None = None,
+) -> Distribution:
+    """Send a version out: it freezes, so the questions people answer never change."""
+    ensure(by, Action.MANAGE_INSTRUMENTS, evaluation)
+    errors: dict[str, list[str]] = {}
+    if version.instrument.evaluation_id != evaluation.pk:
+        errors["version"] = [_("This version belongs to another evaluation.")]
+    if confidentiality not in Distribution.Confidentiality.values:
+        errors["confidentiality"] = [_("Choose team, lead or anonymous.")]
+    languages = list(languages or version.languages)
+    missing = [code for code in languages if code not in version.languages]
+    if missing:
+        errors["languages"] = [
+            _("The instrument has no %(codes)s text.") % {"codes": ", ".join(missing)}
+        ]
+    if deadline and closes_at and closes_at < deadline:
+        errors["closes_at"] = [_("The form cannot close before the deadline.")]
+    if not title.strip():
+        errors["title"] = [_("A title is required.")]
+    if errors:
+        raise ValidationProblem(next(iter(errors.values()))[0], errors=errors)
+    version_freeze(version=version)
+    return Distribution.objects.create(
+        evaluation=evaluation,
+        version=version,
+        title=title.strip(),
+        confidentiality=confidentiality,
+        languages=languages,
+        deadline=deadline,
+        closes_at=closes_at or deadline,
+        created_by=by,
+    )
+
+
+def _new_token() -> tuple[str, str]:
+    selector = secrets.token_urlsafe(8)[:SELECTOR_LENGTH]
+    return selector, selector + secrets.token_urlsafe(SECRET_BYTES)
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    distribution: Distribution,
+    by: User | None,
+    name: str,
+    email: str = "",
+    language: str = "",
+    attributes: Mapping[str, str] | None = None,
+) -> Invitation:
+    """A personal link for one respondent."""
+    if by is not None:
+        ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
+    if not name.strip():
+        raise ValidationProblem(_("A name is required."), errors={"name": [_("Required.")]})
+    language = language or distribution.languages[0]
+    if language not in distribution.languages:
+        raise ValidationProblem(
+            _("The questionnaire is not offered in “%(code)s”.") % {"code": language},
+            errors={"language": [_("Not one of this questionnaire's languages.")]},
+        )
+    selector, token = _new_token()
+    while Invitation.objects.filter(selector=selector).exists():  # pragma: no cover - 2^-64
+        selector, token = _new_token()
+    return Invitation.objects.create(
+        distribution=distribution,
+        selector=selector,
+        token=token,
+        name=name.strip(),
+        email=email.strip(),
+        language=language,
+        attributes=dict(attributes or {}),
+    )
+
+
+def invitation_by_token(token: Any) -> Invitation | None:
+    """The invitation of a link, compared in constant time; None for anything unknown."""
+    if not isinstance(token, str) or not SELECTOR_LENGTH < len(token) <= 64:
+        return None
+    invitation = (
+        Invitation.objects.select_related(
+            "distribution__version__instrument", "distribution__evaluation"
+        )
+        .filter(selector=token[:SELECTOR_LENGTH])
+        .first()
+    )
+    if invitation is None or not hmac.compare_digest(invitation.token, token):
+        return None
+    return invitation
+
+
+def invitation_opened(invitation: Invitation) -> None:
+    """Record the first visit of the link."""
+    Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.CREATED).update(
+        status=Invitation.Status.OPENED, opened_at=timezone.now()
+    )
+
+
+def form_is_closed(distribution: Distribution, now: dt.datetime | None = None) -> bool:
+    return bool(distribution.closes_at and (now or timezone.now()) > distribution.closes_at)
+
+
+# --- drafts and submissions ----------------------------------------------------------------
+
+
+def _locked_invitation(invitation: Invitation) -> Invitation:
+    """Re-read the invitation with a row lock: concurrent saves and submits queue here."""
+    return (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("distribution__version")
+        .get(pk=invitation.pk)
+    )
+
+
+def _clean(
+    questions: list[QuestionMeta], answers: Mapping[str, Any]
+) -> tuple[list[tuple[QuestionMeta, dict]], dict[str, list[str]]]:
+    cleaned, errors = [], {}
+    for question in questions:
+        values, error = answer_values(
+            question, answers.get(question.key), answers.get(question.key + OTHER_SUFFIX)
+        )
+        cleaned.append((question, values))
+        if error:
+            errors[question.key] = [error]
+    return cleaned, errors
+
+
+def _store_answers(response: Response, cleaned: list[tuple[QuestionMeta, dict]]) -> None:
+    """Replace the answers to these questions: one delete, one insert, whatever their number."""
+    Answer.objects.filter(response=response, question_id__in=[q.id for q, _v in cleaned]).delete()
+    Answer.objects.bulk_create(
+        Answer(response=response, question_id=q.id, **values)
+        for q, values in cleaned
+        if not is_empty(values)
+    )
+
+
+def _draft_for(invitation: Invitation, language: str) -> Response:
+    response = Response.objects.filter(invitation=invitation).first()
+    if response is not None:
+        if response.status == Response.Status.SUBMITTED:
+            raise AlreadySubmitted
+        return response
+    if invitation.status == Invitation.Status.SUBMITTED:  # an anonymous response, cut off
+        raise AlreadySubmitted
+    now = timezone.now()
+    return Response.objects.create(
+        distribution=invitation.distribution,
+        version=invitation.distribution.version,
+        invitation=invitation,
+        language=language or invitation.language,
+        started_at=now,
+        last_saved_at=now,
+    )
+
+
+@transaction.atomic
+def response_save(
+    *,
+    invitation: Invitation,
+    answers: Mapping[str, Any],
+    keys: list[str] | None = None,
+    language: str = "",
+) -> tuple[Response, dict[str, list[str]]]:
+    """Save what was typed as the draft, valid or not, and say what is not valid yet.
+
+    `keys` limits the save to some questions (one page); by default all that were given.
+    """
+    invitation = _locked_invitation(invitation)
+    if form_is_closed(invitation.distribution):
+        raise FormClosed
+    response = _draft_for(invitation, language)
+    meta = version_meta(invitation.distribution.version)
+    wanted = keys if keys is not None else [k for k in answers if k in meta.by_key]
+    questions = [meta.by_key[k] for k in wanted if k in meta.by_key]
+    questions = [q for q in questions if q.kind != "instruction"]
+    cleaned, errors = _clean(questions, answers)
+    _store_answers(response, cleaned)
+    fields = {"last_saved_at": timezone.now()}
+    if language and language != response.language:
+        fields["language"] = language
+    Response.objects.filter(pk=response.pk).update(**fields)
+    Invitation.objects.filter(
+        pk=invitation.pk, status__in=[Invitation.Status.CREATED, Invitation.Status.OPENED]
+    ).update(status=Invitation.Status.STARTED)
+    return response, errors
+
+
+def _required_errors(response: Response, attributes: dict) -> dict[str, list[str]]:
+    meta = version_meta(response.version)
+    answered = set(Answer.objects.filter(response=response).values_list("question_id", flat=True))
+    return {
+        q.key: [_("This question needs an answer.")]
+        for q in meta.questions
+        if q.required and applies(q, attributes) and q.id not in answered
+    }
+
+
+def _stored_errors(response: Response) -> dict[str, list[str]]:
+    """Re-check stored answers (a draft may hold what was typed but is not valid)."""
+    meta = version_meta(response.version)
+    by_id = {q.id: q for q in meta.questions}
+    errors = {}
+    for answer in Answer.objects.filter(response=response):
+        question = by_id[answer.question_id]
+        raw = (
+            answer.choices if question.kind == "multiple_choice" else (answer.choice or answer.text)
+        )
+        _values, error = answer_values(question, raw, answer.text)
+        if error:
+            errors[question.key] = [error]
+    return errors
+
+
+def _snapshot(invitation: Invitation, anonymous: bool) -> dict:
+    if anonymous:
+        return {k: v for k, v in invitation.attributes.items() if k in STANDARD_ATTRIBUTES}
+    return dict(invitation.attributes)
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    invitation: Invitation,
+    answers: Mapping[str, Any] | None = None,
+    language: str = "",
+    channel: str = Response.Channel.WEB,
+    entered_by: User | None = None,
+    returned_file: UploadedFile | None = None,
+) -> Response:
+    """Submit the invitation's response, once. A repeated submit returns the stored one.
+
+    With `answers`, they replace the draft first (the API and data entry send everything at
+    once). Anonymous distributions cut the link to the invitation here, and keep only the
+    coarse attributes and the day of submission.
+    """
+    invitation = _locked_invitation(invitation)
+    distribution = invitation.distribution
+    existing = Response.objects.filter(invitation=invitation).first()
+    if existing is not None and existing.status == Response.Status.SUBMITTED:
+        return existing
+    if invitation.status == Invitation.Status.SUBMITTED:
+        raise AlreadySubmitted
+    if form_is_closed(distribution) and entered_by is None:
+        raise FormClosed
+    response = existing or _draft_for(invitation, language)
+    errors: dict[str, list[str]] = {}
+    if answers is not None:
+        meta = version_meta(distribution.version)
+        unknown = sorted(k for k in answers if k.split(OTHER_SUFFIX)[0] not in meta.by_key)
+        if unknown:
+            errors["answers"] = [_("Unknown question(s): %(keys)s.") % {"keys": ", ".join(unknown)}]
+        questions = [q for q in meta.questions if q.kind != "instruction"]
+        cleaned, errors_now = _clean(questions, answers)
+        errors.update(errors_now)
+        if not errors:
+            _store_answers(response, cleaned)
+    else:
+        errors.update(_stored_errors(response))
+    errors.update(
+        {
+            k: v
+            for k, v in _required_errors(response, invitation.attributes).items()
+            if k not in errors
+        }
+    )
+    if errors:
+        first_key = next(iter(errors))
+        raise ValidationProblem(
+            _("Some answers need attention (%(n)d), starting with %(key)s: %(message)s")
+            % {"n": len(errors), "key": first_key, "message": errors[first_key][0]},
+            errors=errors,
+        )
+    now = timezone.now()
+    anonymous = distribution.confidentiality == Distribution.Confidentiality.ANONYMOUS
+    response.status = Response.Status.SUBMITTED
+    response.channel = channel
+    response.entered_by = entered_by
+    response.language = language or response.language
+    response.late = bool(distribution.deadline and now > distribution.deadline)
+    response.attributes = _snapshot(invitation, anonymous)
+    response.submitted_at = now
+    if returned_file is not None:
+        response.returned_file = returned_file
+    if anonymous:
+        day = dt.datetime.combine(now.date(), dt.time(), tzinfo=dt.UTC)
+        response.invitation = None
+        response.submitted_at = day
+        response.started_at = response.last_saved_at = None
+    response.save()
+    Invitation.objects.filter(pk=invitation.pk).update(
+        status=Invitation.Status.SUBMITTED, submitted_at=response.submitted_at
+    )
+    invitation.status, invitation.submitted_at = Invitation.Status.SUBMITTED, response.submitted_at
+    return response
+
+
+@transaction.atomic
+def response_enter(
+    *,
+    distribution: Distribution,
+    by: User,
+    invitation: Invitation | None = None,
+    name: str = "",
+    email: str = "",
+    attributes: Mapping[str, str] | None = None,
+    answers: Mapping[str, Any],
+    channel: str,
+    returned_file: UploadedFile | None = None,
+) -> Response:
+    """A team member keys in a questionnaire returned by e-mail, on paper or by phone."""
+    ensure(by, Action.ENTER_RESPONSES, distribution.evaluation)
+    if channel not in Response.Channel.values or channel == Response.Channel.WEB:
+        raise ValidationProblem(
+            _("Say how the answers came back: e-mail, phone or paper."),
+            errors={"channel": [_("Choose e-mail, phone or paper.")]},
+        )
+    if invitation is None:
+        invitation = invitation_create(
+            distribution=distribution, by=None, name=name, email=email, attributes=attributes
+        )
+    elif invitation.distribution_id != distribution.pk:
+        raise ValidationProblem(_("That person was invited to another questionnaire."))
+    elif _locked_invitation(invitation).status == Invitation.Status.SUBMITTED:
+        raise ValidationProblem(
+            _("%(name)s has already submitted a response; it is not replaced.")
+            % {"name": invitation.name},
+            errors={"invitation": [_("Already submitted.")]},
+        )
+    return response_submit(
+        invitation=invitation,
+        answers=answers,
+        channel=channel,
+        entered_by=by,
+        returned_file=returned_file,
+    )
