@@ -5,6 +5,8 @@ from django.http import HttpRequest
 from evaluations.selectors import evaluation_list
 
 NAV_LIMIT = 12
+# URL namespaces whose `slug` names the current evaluation.
+EVALUATION_APPS = ("evaluations", "questionnaires")
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -13,7 +15,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {}
     match = request.resolver_match
-    current_slug = match.kwargs.get("slug") if match and match.app_name == "evaluations" else None
+    in_evaluation = match and match.app_name in EVALUATION_APPS
+    current_slug = match.kwargs.get("slug") if in_evaluation else None
     return {
         "nav_evaluations": evaluation_list(user=user).only("slug", "title")[:NAV_LIMIT],
         "nav_current_slug": current_slug,

@@ -42,13 +42,16 @@ class VersionMeta:
     sections: tuple[str, ...] = ()
 
 
-_CACHE: dict[int, VersionMeta] = {}
+# Keyed by (id, frozen_at): a frozen version never changes, and an id reused after a
+# rollback (tests) comes with another freezing time.
+_CACHE: dict[tuple[int, object], VersionMeta] = {}
 
 
 def version_meta(version: InstrumentVersion) -> VersionMeta:
     """The answerable shape of a version; cached for frozen versions."""
-    if version.is_frozen and version.pk in _CACHE:
-        return _CACHE[version.pk]
+    cache_key = (version.pk, version.frozen_at)
+    if version.is_frozen and cache_key in _CACHE:
+        return _CACHE[cache_key]
     questions = []
     for q in (
         Question.objects.filter(version=version)
@@ -77,7 +80,7 @@ def version_meta(version: InstrumentVersion) -> VersionMeta:
     sections = tuple(dict.fromkeys(q.section for q in questions))
     meta = VersionMeta(version.pk, tuple(questions), {q.key: q for q in questions}, sections)
     if version.is_frozen:
-        _CACHE[version.pk] = meta
+        _CACHE[cache_key] = meta
     return meta
 
 
@@ -90,6 +93,12 @@ def applies(question: QuestionMeta, attributes: dict[str, Any]) -> bool:
     if "in" in condition:
         return value in condition["in"]
     return value not in condition["not_in"]
+
+
+def _plain(number: Decimal) -> str:
+    """120.0000 -> '120', 2.5000 -> '2.5' (never '1.2E+2')."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _one(raw: Any) -> str:
@@ -136,11 +145,9 @@ def answer_values(question: QuestionMeta, raw: Any, other: Any = None) -> tuple[
         if not number.is_finite():
             return values, _("Enter a number, like 12 or 3.5.")
         if question.min is not None and number < question.min:
-            return values, _("The smallest accepted is %(min)s.") % {
-                "min": question.min.normalize()
-            }
+            return values, _("The smallest accepted is %(min)s.") % {"min": _plain(question.min)}
         if question.max is not None and number > question.max:
-            return values, _("The largest accepted is %(max)s.") % {"max": question.max.normalize()}
+            return values, _("The largest accepted is %(max)s.") % {"max": _plain(question.max)}
         values["number"] = number
     elif kind == "date":
         try:

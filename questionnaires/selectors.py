@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from evaluations.models import Evaluation
+from evaluations.permissions import Action, can_read_answers, ensure
 from questionnaires.instrument_format import FORMAT_VERSION
-from questionnaires.models import Choice, Instrument, InstrumentVersion, Question, Scale
+from questionnaires.models import (
+    Answer,
+    Choice,
+    Distribution,
+    Instrument,
+    InstrumentVersion,
+    Question,
+    Response,
+    Scale,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # InstrumentVersion.details holds, under this key, the keys of the scales the version declares.
 SCALES_KEY = "_scales"
@@ -123,3 +139,58 @@ def version_get(*, instrument: Instrument, number: int | None = None) -> Instrum
     """A version of the instrument: the given number, or the latest; None if there is none."""
     versions = instrument.versions.order_by("-number")
     return versions.filter(number=number).first() if number is not None else versions.first()
+
+
+def distribution_list(*, evaluation: Evaluation) -> QuerySet[Distribution]:
+    return (
+        Distribution.objects.filter(evaluation=evaluation)
+        .select_related("version__instrument")
+        .annotate(
+            invited=Count("invitations", distinct=True),
+            submitted=Count(
+                "invitations", filter=Q(invitations__status="submitted"), distinct=True
+            ),
+        )
+    )
+
+
+def response_rows(*, user: User, distribution: Distribution) -> list[dict]:
+    """The distribution's responses as the user may see them: who (unless anonymous), status,
+    channel, times, and whether the user may open the answers."""
+    ensure(user, Action.VIEW_RESPONSES, distribution.evaluation)
+    rows = []
+    for response in (
+        Response.objects.filter(distribution=distribution)
+        .select_related("invitation", "entered_by")
+        .order_by("status", "submitted_at")
+    ):
+        rows.append(
+            {
+                "response": response,
+                "who": response.invitation.name if response.invitation else "",
+                "readable": can_read_answers(
+                    user,
+                    distribution.evaluation,
+                    confidentiality=distribution.confidentiality,
+                    entered_by_id=response.entered_by_id,
+                ),
+            }
+        )
+    return rows
+
+
+def response_answers(*, user: User, response: Response) -> list[Answer]:
+    """The response's answers, for a user allowed to read them (PermissionDenied otherwise)."""
+    distribution = response.distribution
+    if not can_read_answers(
+        user,
+        distribution.evaluation,
+        confidentiality=distribution.confidentiality,
+        entered_by_id=response.entered_by_id,
+    ):
+        raise PermissionDenied(
+            _("These answers are for the lead evaluator only.")
+            if distribution.confidentiality == "lead"
+            else _("Your role does not include reading individual answers.")
+        )
+    return list(Answer.objects.filter(response=response).select_related("question"))

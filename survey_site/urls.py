@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("evaluations/", include("questionnaires.urls")),
     path("r/", include("questionnaires.respondent_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(("survey_site.api", "api"), namespace="api")),

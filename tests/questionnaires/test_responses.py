@@ -17,7 +17,7 @@ from questionnaires.services import (
     response_save,
     response_submit,
 )
-from tests.questionnaires.conftest import COMPLETE
+from tests.conftest import COMPLETE
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,173 @@
+"""The team's questionnaire pages, and who may read which answers."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from questionnaires.models import Instrument, Invitation, Response
+from questionnaires.services import response_submit
+from tests.conftest import COMPLETE, STAFF_FILE
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_lead_uploads_a_file_and_sees_it(team, evaluation) -> None:
+    client = client_for(team["lead"].user)
+    upload = SimpleUploadedFile("staff.yaml", STAFF_FILE.read_bytes())
+    response = client.post(
+        f"/evaluations/{evaluation.slug}/instruments/", {"file": upload}, follow=True
+    )
+    page = response.content.decode()
+    assert (
+        "Loaded ilo-staff-questionnaire-2008 version 1 (created): 3 sections, 19 questions." in page
+    )
+    assert Instrument.objects.filter(evaluation=evaluation).count() == 1
+
+
+def test_bad_upload_names_the_line_and_saves_nothing(team, evaluation) -> None:
+    bad = STAFF_FILE.read_text().replace("kind: likert", "kind: lickert", 1)
+    upload = SimpleUploadedFile("staff.yaml", bad.encode())
+    response = client_for(team["lead"].user).post(
+        f"/evaluations/{evaluation.slug}/instruments/", {"file": upload}
+    )
+    assert response.status_code == 400
+    assert "unknown kind “lickert”" in response.content.decode()
+    assert "line " in response.content.decode()
+    assert not Instrument.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["evaluator", "data_entry", "viewer"])
+def test_only_the_lead_uploads(team, evaluation, role) -> None:
+    upload = SimpleUploadedFile("staff.yaml", STAFF_FILE.read_bytes())
+    response = client_for(team[role].user).post(
+        f"/evaluations/{evaluation.slug}/instruments/", {"file": upload}
+    )
+    assert response.status_code == 403
+    assert not Instrument.objects.exists()
+
+
+def test_preview_download_and_send(team, evaluation, staff_version) -> None:
+    client = client_for(team["lead"].user)
+    url = f"/evaluations/{evaluation.slug}/instruments/ilo-staff-questionnaire-2008/v1/"
+    page = client.get(url).content.decode()
+    assert "The ILO activities on migration receive the attention they warrant in the DWCP" in page
+    assert "4 Strongly agree" in page
+    yaml_text = client.get(url + "yaml/").content.decode()
+    assert yaml_text == "".join(
+        line for line in STAFF_FILE.read_text().splitlines(True) if not line.startswith("#")
+    )
+    response = client.post(url, {"title": "Staff 2026", "confidentiality": "lead"}, follow=True)
+    assert "Version 1 is frozen and ready" in response.content.decode()
+    staff_version.refresh_from_db()
+    assert staff_version.is_frozen
+    assert "This version is frozen" in client.get(url).content.decode()
+
+
+def test_team_adds_a_respondent_and_copies_the_link(team, evaluation, make_distribution) -> None:
+    distribution = make_distribution()
+    client = client_for(team["evaluator"].user)
+    url = f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/"
+    response = client.post(
+        url,
+        {"name": "Ana Example", "email": "ana@example.org", "language": "en", "region": "Africa"},
+        follow=True,
+    )
+    invitation = Invitation.objects.get(name="Ana Example")
+    assert f"/r/{invitation.token}/" in response.content.decode()
+    assert invitation.attributes == {"region": "Africa"}
+    viewer = client_for(team["viewer"].user).post(url, {"name": "X", "language": "en"})
+    assert viewer.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "readable"),
+    [("lead", True), ("evaluator", False), ("data_entry", False), ("viewer", False)],
+)
+def test_lead_only_answers_are_invisible_to_others(
+    team, evaluation, make_distribution, invite, role, readable
+) -> None:
+    distribution = make_distribution("lead")
+    secret = {**COMPLETE, "B8": "A remark for the lead evaluator only"}
+    response = response_submit(invitation=invite(distribution), answers=secret)
+    client = client_for(team[role].user)
+    listing = client.get(f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/")
+    detail = client.get(
+        f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/responses/{response.pk}/"
+    )
+    assert "A remark for the lead evaluator only" not in listing.content.decode()
+    if readable:
+        assert detail.status_code == 200
+        assert "A remark for the lead evaluator only" in detail.content.decode()
+    else:
+        assert detail.status_code == 403
+        assert "A remark for the lead evaluator only" not in detail.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "readable"),
+    [("lead", True), ("evaluator", True), ("data_entry", False), ("viewer", False)],
+)
+def test_team_answers_are_for_the_team(
+    team, evaluation, make_distribution, invite, role, readable
+) -> None:
+    distribution = make_distribution("team")
+    response = response_submit(invitation=invite(distribution), answers=COMPLETE)
+    detail = client_for(team[role].user).get(
+        f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/responses/{response.pk}/"
+    )
+    assert detail.status_code == (200 if readable else 403)
+
+
+def test_data_entry_keys_in_a_returned_questionnaire(
+    team, evaluation, make_distribution, invite
+) -> None:
+    distribution = make_distribution()
+    invitation = invite(distribution, name="Returned Person")
+    client = client_for(team["data_entry"].user)
+    url = f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/enter/"
+    form = {
+        "invitation": str(invitation.pk),
+        "channel": "email",
+        **{f"q-{k}": v for k, v in COMPLETE.items()},
+    }
+    form["returned_file"] = SimpleUploadedFile("reply.docx", b"the reply")
+    response = client.post(url, form, follow=True)
+    assert "Response saved, marked as entered on behalf." in response.content.decode()
+    stored = Response.objects.get()
+    assert (stored.channel, stored.entered_by, stored.invitation) == (
+        "email",
+        team["data_entry"].user,
+        invitation,
+    )
+    assert stored.returned_file.read() == b"the reply"
+    # The person who keyed it in may read it back; the form refuses a second entry.
+    again = client.post(url, {"invitation": str(invitation.pk), "channel": "phone"})
+    assert again.status_code == 400
+    assert Response.objects.count() == 1
+
+
+def test_entry_with_a_bad_answer_keeps_everything(team, evaluation, make_distribution) -> None:
+    distribution = make_distribution()
+    client = client_for(team["evaluator"].user)
+    form = {
+        "name": "Phone Person",
+        "channel": "phone",
+        **{f"q-{k}": v for k, v in COMPLETE.items()},
+        "q-C2": "7",
+    }
+    response = client.post(
+        f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/enter/", form
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Not one of the choices." in page
+    assert "Open answer 4" in page
+    assert not Response.objects.exists()
