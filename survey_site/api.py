@@ -8,16 +8,43 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenObtainView
 from evaluations.api import EvaluationViewSet, MembershipViewSet
+from questionnaires.api import (
+    DistributionViewSet,
+    InstrumentViewSet,
+    InvitationViewSet,
+    RespondView,
+    ResponseViewSet,
+    VersionViewSet,
+)
 
 router = DefaultRouter()
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register(
     r"evaluations/(?P<evaluation_slug>[-\w]+)/members", MembershipViewSet, basename="membership"
 )
+EVALUATION = r"evaluations/(?P<evaluation_slug>[-\w]+)"
+router.register(f"{EVALUATION}/instruments", InstrumentViewSet, basename="instrument")
+router.register(
+    rf"{EVALUATION}/instruments/(?P<instrument_key>[-\w.]+)/versions",
+    VersionViewSet,
+    basename="instrument-version",
+)
+router.register(f"{EVALUATION}/distributions", DistributionViewSet, basename="distribution")
+router.register(
+    rf"{EVALUATION}/distributions/(?P<distribution_id>\d+)/invitations",
+    InvitationViewSet,
+    basename="invitation",
+)
+router.register(
+    rf"{EVALUATION}/distributions/(?P<distribution_id>\d+)/responses",
+    ResponseViewSet,
+    basename="response",
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", TokenObtainView.as_view(), name="token"),
+    path("respond/<str:token>/", RespondView.as_view(), name="respond"),
     *router.urls,
 ]

@@ -240,7 +240,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "common.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"auth": env.str("API_AUTH_THROTTLE", default="20/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env.str("API_AUTH_THROTTLE", default="20/min"),
+        "respond": env.str("API_RESPOND_THROTTLE", default="600/min"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {

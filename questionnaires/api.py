@@ -1,0 +1,321 @@
+"""API doors into instruments, distributions, links, responses and submission by token."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response as ApiResponse
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from common.errors import ValidationProblem
+from evaluations.models import Evaluation
+from evaluations.permissions import Action, ensure
+from evaluations.selectors import evaluation_get
+from questionnaires.instrument_format import instrument_dump
+from questionnaires.models import Distribution, Instrument, InstrumentVersion, Invitation, Response
+from questionnaires.selectors import (
+    distribution_list,
+    instrument_list,
+    response_answers,
+    version_spec,
+)
+from questionnaires.serializers import (
+    DistributionCreateSerializer,
+    DistributionSerializer,
+    ImportResultSerializer,
+    InstrumentImportSerializer,
+    InstrumentSerializer,
+    InvitationSerializer,
+    ResponseSerializer,
+    SubmissionResultSerializer,
+    SubmissionSerializer,
+    VersionSpecSerializer,
+)
+from questionnaires.services import (
+    AlreadySubmitted,
+    FormClosed,
+    distribution_create,
+    instrument_load,
+    invitation_by_token,
+    invitation_create,
+    response_submit,
+)
+
+SLUG = OpenApiParameter("evaluation_slug", OpenApiTypes.STR, OpenApiParameter.PATH)
+DISTRIBUTION = OpenApiParameter("distribution_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+class EvaluationScoped:
+    """Views under /evaluations/{evaluation_slug}/: the evaluation, checked for an action."""
+
+    kwargs: dict
+    request: Request
+
+    def evaluation(self, action: Action) -> Evaluation:
+        return evaluation_get(
+            user=self.request.user, slug=self.kwargs["evaluation_slug"], action=action
+        )
+
+
+@extend_schema(parameters=[SLUG])
+class InstrumentViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
+    """Questionnaires and interview guides, with their versions."""
+
+    serializer_class = InstrumentSerializer
+    queryset = Instrument.objects.none()
+    lookup_field = "key"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Instrument.objects.none()
+        return instrument_list(evaluation=self.evaluation(Action.VIEW_INSTRUMENTS))
+
+    @extend_schema(
+        request=InstrumentImportSerializer,
+        responses={201: ImportResultSerializer, 200: ImportResultSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="import")
+    def import_file(self, request: Request, evaluation_slug: str) -> ApiResponse:
+        """Load a YAML file: a new instrument, a new version, the draft replaced, or unchanged."""
+        evaluation = self.evaluation(Action.MANAGE_INSTRUMENTS)
+        data = InstrumentImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = instrument_load(
+            evaluation=evaluation, text=data.validated_data["yaml"], by=request.user
+        )
+        body = {
+            "instrument": result.version.instrument.key,
+            "version": result.version.number,
+            "outcome": result.outcome,
+            "summary": result.summary(),
+        }
+        created = result.outcome in ("created", "new version")
+        return ApiResponse(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+@extend_schema(parameters=[SLUG, OpenApiParameter("instrument_key", OpenApiTypes.STR, "path")])
+class VersionViewSet(EvaluationScoped, viewsets.ViewSet):
+    """One instrument's versions: read always; replace only while not frozen."""
+
+    lookup_field = "number"
+    lookup_value_regex = r"\d+"
+
+    def _version(self, action: Action) -> InstrumentVersion:
+        evaluation = self.evaluation(action)
+        return get_object_or_404(
+            InstrumentVersion.objects.select_related("instrument"),
+            instrument__evaluation=evaluation,
+            instrument__key=self.kwargs["instrument_key"],
+            number=self.kwargs["number"],
+        )
+
+    @extend_schema(responses=VersionSpecSerializer)
+    def retrieve(self, request: Request, **kwargs: str) -> ApiResponse:
+        version = self._version(Action.VIEW_INSTRUMENTS)
+        return ApiResponse(
+            {"number": version.number, "frozen": version.is_frozen, "spec": version_spec(version)}
+        )
+
+    @extend_schema(
+        request=InstrumentImportSerializer,
+        responses={200: ImportResultSerializer, 409: OpenApiResponse(description="frozen")},
+    )
+    def update(self, request: Request, **kwargs: str) -> ApiResponse:
+        version = self._version(Action.MANAGE_INSTRUMENTS)
+        if version.is_frozen:
+            return ApiResponse(
+                {
+                    "detail": (
+                        f"Version {version.number} is frozen: it has been sent out and never "
+                        "changes. Import the changed file to make the next version."
+                    )
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        data = InstrumentImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        text = data.validated_data["yaml"]
+        result = instrument_load(
+            evaluation=version.instrument.evaluation, text=text, by=request.user
+        )
+        if result.version.pk != version.pk:
+            raise ValidationProblem(
+                "The file is for another instrument (its key differs).",
+                errors={"yaml": ["The key in the file must be " + version.instrument.key + "."]},
+            )
+        return ApiResponse(
+            {
+                "instrument": version.instrument.key,
+                "version": result.version.number,
+                "outcome": result.outcome,
+                "summary": result.summary(),
+            }
+        )
+
+    @extend_schema(responses={(200, "application/yaml"): OpenApiTypes.STR})
+    @action(detail=True, methods=["get"])
+    def yaml(self, request: Request, **kwargs: str) -> HttpResponse:
+        """The version as YAML, the format import reads."""
+        version = self._version(Action.VIEW_INSTRUMENTS)
+        return HttpResponse(
+            instrument_dump(version_spec(version)), content_type="application/yaml; charset=utf-8"
+        )
+
+
+@extend_schema(parameters=[SLUG])
+class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
+    """Versions sent out: a deadline, who reads the answers, languages."""
+
+    serializer_class = DistributionSerializer
+    queryset = Distribution.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Distribution.objects.none()
+        return distribution_list(evaluation=self.evaluation(Action.VIEW_INSTRUMENTS))
+
+    @extend_schema(request=DistributionCreateSerializer, responses={201: DistributionSerializer})
+    def create(self, request: Request, evaluation_slug: str) -> ApiResponse:
+        evaluation = self.evaluation(Action.MANAGE_INSTRUMENTS)
+        data = DistributionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        version = get_object_or_404(
+            InstrumentVersion,
+            instrument__evaluation=evaluation,
+            instrument__key=fields.pop("instrument"),
+            number=fields.pop("version"),
+        )
+        distribution = distribution_create(
+            evaluation=evaluation, by=request.user, version=version, **fields
+        )
+        return ApiResponse(
+            DistributionSerializer(distribution).data, status=status.HTTP_201_CREATED
+        )
+
+
+class DistributionScoped(EvaluationScoped):
+    def distribution(self, action: Action) -> Distribution:
+        evaluation = self.evaluation(action)
+        return get_object_or_404(
+            Distribution.objects.select_related("evaluation", "version"),
+            evaluation=evaluation,
+            pk=self.kwargs["distribution_id"],
+        )
+
+
+@extend_schema(parameters=[SLUG, DISTRIBUTION])
+class InvitationViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
+    """Respondents of a distribution and their personal links."""
+
+    serializer_class = InvitationSerializer
+    queryset = Invitation.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        return self.distribution(Action.VIEW_INSTRUMENTS).invitations.order_by("name")
+
+    def create(self, request: Request, **kwargs: str) -> ApiResponse:
+        distribution = self.distribution(Action.MANAGE_RESPONDENTS)
+        data = InvitationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = invitation_create(
+            distribution=distribution, by=request.user, **data.validated_data
+        )
+        return ApiResponse(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(parameters=[SLUG, DISTRIBUTION])
+class ResponseViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
+    """Responses, with their answers only where your role may read them."""
+
+    serializer_class = ResponseSerializer
+    queryset = Response.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Response.objects.none()
+        distribution = self.distribution(Action.VIEW_RESPONSES)
+        ensure(self.request.user, Action.VIEW_RESPONSES, distribution.evaluation)
+        return Response.objects.filter(distribution=distribution).select_related(
+            "invitation", "distribution__evaluation"
+        )
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        context["answers"] = {}
+        return context
+
+    def get_serializer(self, *args: object, **kwargs: object) -> ResponseSerializer:
+        serializer = super().get_serializer(*args, **kwargs)
+        instances = args[0] if args else []
+        instances = instances if isinstance(instances, list | tuple) else [instances]
+        if getattr(self, "swagger_fake_view", False):
+            return serializer
+        readable = {}
+        for response in instances:
+            if isinstance(response, Response) and response.status == Response.Status.SUBMITTED:
+                with contextlib.suppress(PermissionDenied):  # withheld, not an error
+                    readable[response.pk] = response_answers(
+                        user=self.request.user, response=response
+                    )
+        serializer.context["answers"] = readable
+        return serializer
+
+
+class RespondView(APIView):
+    """Submit a whole questionnaire with a personal link's token (the same rules as the form)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "respond"
+
+    @extend_schema(
+        request=SubmissionSerializer,
+        responses={
+            201: SubmissionResultSerializer,
+            200: SubmissionResultSerializer,
+            404: OpenApiResponse(description="unknown link"),
+            403: OpenApiResponse(description="closed"),
+        },
+        auth=[],
+    )
+    def post(self, request: Request, token: str) -> ApiResponse:
+        invitation = invitation_by_token(token)
+        if invitation is None:
+            return ApiResponse({"detail": "This link does not open a questionnaire."}, status=404)
+        data = SubmissionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        already = invitation.status == Invitation.Status.SUBMITTED
+        try:
+            response = response_submit(
+                invitation=invitation,
+                answers=data.validated_data["answers"],
+                language=data.validated_data.get("language", ""),
+            )
+        except AlreadySubmitted:
+            return ApiResponse({"status": "already submitted", "submitted_at": None})
+        except FormClosed:
+            return ApiResponse({"detail": "This questionnaire is closed."}, status=403)
+        if already:
+            return ApiResponse(
+                {"status": "already submitted", "submitted_at": response.submitted_at}
+            )
+        return ApiResponse(
+            {"status": "submitted", "submitted_at": response.submitted_at},
+            status=status.HTTP_201_CREATED,
+        )

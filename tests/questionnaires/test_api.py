@@ -1,0 +1,186 @@
+"""The questionnaire API: instruments as YAML, sending, links, responses, submission by token."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from questionnaires.models import Instrument, Response
+from questionnaires.services import response_submit
+from tests.conftest import COMPLETE, STAFF_FILE
+
+pytestmark = pytest.mark.django_db
+
+
+def base(evaluation) -> str:
+    return f"/api/v1/evaluations/{evaluation.slug}"
+
+
+def test_import_then_read_back_as_json_and_yaml(api_client, team, evaluation) -> None:
+    api_client.force_authenticate(team["lead"].user)
+    response = api_client.post(
+        f"{base(evaluation)}/instruments/import/", {"yaml": STAFF_FILE.read_text()}, format="json"
+    )
+    assert response.status_code == 201
+    assert (
+        response.json()["summary"]
+        == "ilo-staff-questionnaire-2008 version 1 (created): 3 sections, 19 questions"
+    )
+    again = api_client.post(
+        f"{base(evaluation)}/instruments/import/", {"yaml": STAFF_FILE.read_text()}, format="json"
+    )
+    assert (again.status_code, again.json()["outcome"]) == (200, "unchanged")
+    listing = api_client.get(f"{base(evaluation)}/instruments/").json()["results"]
+    assert listing[0]["key"] == "ilo-staff-questionnaire-2008"
+    assert listing[0]["versions"][0]["frozen"] is False
+    version = api_client.get(
+        f"{base(evaluation)}/instruments/ilo-staff-questionnaire-2008/versions/1/"
+    ).json()
+    assert version["spec"]["sections"][2]["questions"][0]["key"] == "C1"
+    text = api_client.get(
+        f"{base(evaluation)}/instruments/ilo-staff-questionnaire-2008/versions/1/yaml/"
+    )
+    assert text["Content-Type"].startswith("application/yaml")
+    assert text.content.decode().startswith(
+        "consulta_instrument: 1\nkey: ilo-staff-questionnaire-2008\n"
+    )
+
+
+def test_bad_yaml_gets_400_with_lines_and_saves_nothing(api_client, team, evaluation) -> None:
+    api_client.force_authenticate(team["lead"].user)
+    bad = STAFF_FILE.read_text().replace("code: 3", "code: 4", 1)
+    response = api_client.post(
+        f"{base(evaluation)}/instruments/import/", {"yaml": bad}, format="json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert "duplicate scale code “4”" in body["detail"]
+    assert all(key.startswith("line ") for key in body["errors"])
+    assert not Instrument.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["evaluator", "data_entry", "viewer"])
+def test_only_the_lead_imports(api_client, team, evaluation, role) -> None:
+    api_client.force_authenticate(team[role].user)
+    response = api_client.post(
+        f"{base(evaluation)}/instruments/import/", {"yaml": STAFF_FILE.read_text()}, format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_frozen_version_cannot_be_replaced(api_client, team, evaluation, make_distribution) -> None:
+    make_distribution()
+    api_client.force_authenticate(team["lead"].user)
+    url = f"{base(evaluation)}/instruments/ilo-staff-questionnaire-2008/versions/1/"
+    response = api_client.put(
+        url, {"yaml": STAFF_FILE.read_text().replace("Friday", "Monday")}, format="json"
+    )
+    assert response.status_code == 409
+    assert "Version 1 is frozen" in response.json()["detail"]
+
+
+def test_draft_version_is_replaced(api_client, team, evaluation, staff_version) -> None:
+    api_client.force_authenticate(team["lead"].user)
+    url = f"{base(evaluation)}/instruments/ilo-staff-questionnaire-2008/versions/1/"
+    response = api_client.put(
+        url, {"yaml": STAFF_FILE.read_text().replace("Friday 23", "Fri 23")}, format="json"
+    )
+    assert response.json()["outcome"] == "draft replaced"
+    staff_version.refresh_from_db()
+    assert staff_version.deadline_text == {"en": "Please submit replies by Fri 23 May 2008"}
+
+
+def test_send_add_a_respondent_and_submit_by_token(
+    api_client, team, evaluation, staff_version
+) -> None:
+    api_client.force_authenticate(team["lead"].user)
+    sent = api_client.post(
+        f"{base(evaluation)}/distributions/",
+        {
+            "instrument": "ilo-staff-questionnaire-2008",
+            "version": 1,
+            "title": "Staff",
+            "confidentiality": "team",
+        },
+        format="json",
+    )
+    assert sent.status_code == 201, sent.json()
+    distribution_id = sent.json()["id"]
+    link = api_client.post(
+        f"{base(evaluation)}/distributions/{distribution_id}/invitations/",
+        {"name": "Ana", "email": "ana@example.org", "attributes": {"region": "Africa"}},
+        format="json",
+    ).json()["link"]
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    respondent = type(api_client)()
+    first = respondent.post(f"/api/v1/respond/{token}/", {"answers": COMPLETE}, format="json")
+    second = respondent.post(f"/api/v1/respond/{token}/", {"answers": COMPLETE}, format="json")
+    assert (first.status_code, first.json()["status"]) == (201, "submitted")
+    assert (second.status_code, second.json()["status"]) == (200, "already submitted")
+    assert Response.objects.filter(status="submitted").count() == 1
+    bad = respondent.post("/api/v1/respond/nope-nope-nope-nope/", {"answers": {}}, format="json")
+    assert bad.status_code == 404
+
+
+def test_submission_with_bad_answers_gets_field_errors(
+    api_client, make_distribution, invite
+) -> None:
+    invitation = invite(make_distribution())
+    response = api_client.post(
+        f"/api/v1/respond/{invitation.token}/", {"answers": {**COMPLETE, "C1": "5"}}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"C1": ["Not one of the choices."]}
+    assert not Response.objects.filter(status="submitted").exists()
+
+
+def test_closed_questionnaire_refuses_submissions(api_client, make_distribution, invite) -> None:
+    past = timezone.now() - dt.timedelta(hours=1)
+    invitation = invite(make_distribution(deadline=past, closes_at=past))
+    response = api_client.post(
+        f"/api/v1/respond/{invitation.token}/", {"answers": COMPLETE}, format="json"
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "visible"),
+    [
+        ("lead", 200, True),
+        ("evaluator", 200, False),
+        ("data_entry", 200, False),
+        ("viewer", 403, False),
+    ],
+)
+def test_lead_only_answers_never_reach_others_through_the_api(
+    api_client, team, evaluation, make_distribution, invite, role, status, visible
+) -> None:
+    distribution = make_distribution("lead")
+    response_submit(
+        invitation=invite(distribution), answers={**COMPLETE, "B8": "For the lead only"}
+    )
+    api_client.force_authenticate(team[role].user)
+    listing = api_client.get(f"{base(evaluation)}/distributions/{distribution.pk}/responses/")
+    assert listing.status_code == status
+    assert ("For the lead only" in listing.content.decode()) is visible
+    if status == 200:
+        row = listing.json()["results"][0]
+        assert row["answers_withheld"] == (None if visible else "lead evaluator only")
+
+
+def test_anonymous_responses_carry_no_name_through_the_api(
+    api_client, team, evaluation, make_distribution, invite
+) -> None:
+    distribution = make_distribution("anonymous")
+    response_submit(
+        invitation=invite(distribution, name="Hidden Person", attributes={"region": "Asia"}),
+        answers=COMPLETE,
+    )
+    api_client.force_authenticate(team["lead"].user)
+    body = api_client.get(
+        f"{base(evaluation)}/distributions/{distribution.pk}/responses/"
+    ).content.decode()
+    assert "Hidden Person" not in body
+    assert '"region":"Asia"' in body.replace(" ", "")
