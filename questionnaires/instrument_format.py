@@ -646,22 +646,7 @@ def instrument_document(spec: dict) -> dict:
                 for name, a in spec["attributes"].items()
             },
             "details": spec["details"],
-            "scales": [
-                _compact(
-                    {
-                        "key": s["key"],
-                        "name": _text_out(s["name"]),
-                        "points": [
-                            {"code": p["code"], "label": _text_out(p["label"])} for p in s["points"]
-                        ],
-                        "outside": [
-                            {"code": p["code"], "label": _text_out(p["label"])}
-                            for p in s["outside"]
-                        ],
-                    }
-                )
-                for s in spec["scales"]
-            ],
+            "scales": [instrument_document_scale(s) for s in spec["scales"]],
             "sections": [
                 _compact(
                     {
@@ -692,10 +677,31 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str_representer)
 
 
+def instrument_document_scale(scale: dict) -> dict:
+    """One scale of a spec as it is written in a document."""
+    return _compact(
+        {
+            "key": scale["key"],
+            "name": _text_out(scale["name"]),
+            "points": [
+                {"code": p["code"], "label": _text_out(p["label"])} for p in scale["points"]
+            ],
+            "outside": [
+                {"code": p["code"], "label": _text_out(p["label"])} for p in scale["outside"]
+            ],
+        }
+    )
+
+
 def instrument_dump(spec: dict) -> str:
     """The canonical YAML text of a spec."""
+    return instrument_dump_document(instrument_document(spec))
+
+
+def instrument_dump_document(document: dict) -> str:
+    """YAML text of a document mapping, in the canonical style."""
     return yaml.dump(
-        instrument_document(spec),
+        document,
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,

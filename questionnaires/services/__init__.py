@@ -1,6 +1,14 @@
 """Writes on instruments, distributions and responses; one module per topic."""
 
-from questionnaires.services.instruments import LoadResult, instrument_load, version_freeze
+from questionnaires.services.instruments import (
+    LoadResult,
+    instrument_create,
+    instrument_load,
+    scale_create,
+    version_freeze,
+    version_new_draft,
+    version_replace,
+)
 from questionnaires.services.responses import (
     AlreadySubmitted,
     FormClosed,
@@ -18,6 +26,7 @@ __all__ = [
     "FormClosed",
     "LoadResult",
     "distribution_create",
+    "instrument_create",
     "instrument_load",
     "invitation_by_token",
     "invitation_create",
@@ -25,5 +34,8 @@ __all__ = [
     "response_enter",
     "response_save",
     "response_submit",
+    "scale_create",
     "version_freeze",
+    "version_new_draft",
+    "version_replace",
 ]

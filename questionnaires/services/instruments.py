@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, ensure
-from questionnaires.instrument_format import instrument_parse
+from questionnaires.instrument_format import (
+    instrument_document_scale,
+    instrument_dump,
+    instrument_dump_document,
+    instrument_parse,
+)
 from questionnaires.models import (
     Choice,
     Instrument,
@@ -200,6 +205,52 @@ def instrument_load(*, evaluation: Evaluation, text: str, by: User | None = None
 
 
 @transaction.atomic
+def version_new_draft(*, instrument: Instrument, by: User) -> InstrumentVersion:
+    """A draft to edit: the latest version if it is a draft, else a copy of it as the next."""
+    ensure(by, Action.MANAGE_INSTRUMENTS, instrument.evaluation)
+    latest = instrument.versions.order_by("-number").first()
+    if latest is not None and not latest.is_frozen:
+        return latest
+    spec = version_spec(latest)
+    version = InstrumentVersion(instrument=instrument, number=latest.number + 1)
+    _write_version_fields(version, spec)
+    version.save()
+    _write_content(version, spec, _scales_for(instrument.evaluation, spec["scales"]))
+    return version
+
+
+@transaction.atomic
+def version_replace(*, version: InstrumentVersion, by: User, spec: dict) -> InstrumentVersion:
+    """Store an edited spec in a draft version, checked exactly as a loaded file is."""
+    evaluation = version.instrument.evaluation
+    ensure(by, Action.MANAGE_INSTRUMENTS, evaluation)
+    version = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_frozen:
+        raise ValidationProblem(
+            _("Version %(n)d is frozen: it has been sent out and never changes.")
+            % {"n": version.number}
+        )
+    if version.instrument.versions.filter(number__gt=version.number).exists():
+        raise ValidationProblem(_("Only the latest version can be edited."))
+    if spec["key"] != version.instrument.key or spec["kind"] != version.instrument.kind:
+        raise ValidationProblem(_("The key and kind of an instrument do not change."))
+    return instrument_load(evaluation=evaluation, text=instrument_dump(spec), by=by).version
+
+
+@transaction.atomic
+def scale_create(*, evaluation: Evaluation, by: User, spec: dict) -> Scale:
+    """Add a scale to the evaluation's library (or return the identical one already there)."""
+    ensure(by, Action.MANAGE_INSTRUMENTS, evaluation)
+    document = {
+        "consulta_instrument": 1, "key": "scale-check", "kind": "questionnaire",
+        "title": "check", "scales": [instrument_document_scale(spec)],
+        "sections": [{"key": "s", "questions": [{"key": "q", "kind": "short_text", "text": "q"}]}],
+    }  # fmt: skip
+    parsed = instrument_parse(instrument_dump_document(document))
+    return _scales_for(evaluation, parsed["scales"])[parsed["scales"][0]["key"]]
+
+
+@transaction.atomic
 def version_freeze(*, version: InstrumentVersion) -> InstrumentVersion:
     """Freeze a version (its first invitation or response): from now on it never changes."""
     InstrumentVersion.objects.filter(pk=version.pk, frozen_at__isnull=True).update(
@@ -207,3 +258,23 @@ def version_freeze(*, version: InstrumentVersion) -> InstrumentVersion:
     )
     version.refresh_from_db(fields=["frozen_at"])
     return version
+
+
+def instrument_create(
+    *, evaluation: Evaluation, by: User, key: str, kind: str, title: str
+) -> InstrumentVersion:
+    """A new instrument: version 1, a draft with one empty section, to fill in the builder.
+
+    It starts in English; translations are added in its YAML file (download, edit, load)."""
+    if Instrument.objects.filter(evaluation=evaluation, key=key).exists():
+        raise ValidationProblem(
+            _("The evaluation already has an instrument “%(key)s”.") % {"key": key},
+            errors={"key": [_("Already used; choose another.")]},
+        )
+    document = {
+        "consulta_instrument": 1, "key": key, "kind": kind, "languages": ["en"],
+        "title": title, "sections": [{"key": "A"}],
+    }  # fmt: skip
+    return instrument_load(
+        evaluation=evaluation, text=instrument_dump_document(document), by=by
+    ).version
