@@ -67,6 +67,7 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 
 bench: install ## run the benchmarks in bench/ (prints ratios against a baseline)
 	$(PY) -m bench
+	$(PY) bench/submissions.py
 
 worker: $(STAMP) ## a Celery worker against REDIS_URL
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it tasks run in-process."; exit 2; }

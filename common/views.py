@@ -1,10 +1,17 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from common.health import health_report
+
+
+@never_cache
+@require_GET
+def livez(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. Touches nothing else (see /healthz for the services)."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @never_cache

@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from common.views import healthz
+from common.views import healthz, livez
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="evaluations:list", permanent=False), name="home"),
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
     path("accounts/", include("accounts.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("evaluations/", include("questionnaires.urls")),

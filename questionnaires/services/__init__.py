@@ -12,6 +12,7 @@ from questionnaires.services.instruments import (
 from questionnaires.services.responses import (
     AlreadySubmitted,
     FormClosed,
+    InvalidLink,
     distribution_create,
     invitation_by_token,
     invitation_create,
@@ -24,6 +25,7 @@ from questionnaires.services.responses import (
 __all__ = [
     "AlreadySubmitted",
     "FormClosed",
+    "InvalidLink",
     "LoadResult",
     "distribution_create",
     "instrument_create",

@@ -38,6 +38,10 @@ class AlreadySubmitted(Exception):
     """The invitation's response is already submitted; show the receipt."""
 
 
+class InvalidLink(Exception):
+    """No personal link has this token."""
+
+
 # --- distributions and links ---------------------------------------------------------------
 
 
@@ -155,15 +159,6 @@ def form_is_closed(distribution: Distribution, now: dt.datetime | None = None) -
 # --- drafts and submissions ----------------------------------------------------------------
 
 
-def _locked_invitation(invitation: Invitation) -> Invitation:
-    """Re-read the invitation with a row lock: concurrent saves and submits queue here."""
-    return (
-        Invitation.objects.select_for_update(of=("self",))
-        .select_related("distribution__version")
-        .get(pk=invitation.pk)
-    )
-
-
 def _clean(
     questions: list[QuestionMeta], answers: Mapping[str, Any]
 ) -> tuple[list[tuple[QuestionMeta, dict]], dict[str, list[str]]]:
@@ -219,7 +214,7 @@ def response_save(
 
     `keys` limits the save to some questions (one page); by default all that were given.
     """
-    invitation = _locked_invitation(invitation)
+    invitation = _lock(invitation=invitation, token=None)
     if form_is_closed(invitation.distribution):
         raise FormClosed
     response = _draft_for(invitation, language)
@@ -271,52 +266,45 @@ def _snapshot(invitation: Invitation, anonymous: bool) -> dict:
     return dict(invitation.attributes)
 
 
-@transaction.atomic
-def response_submit(
-    *,
-    invitation: Invitation,
-    answers: Mapping[str, Any] | None = None,
-    language: str = "",
-    channel: str = Response.Channel.WEB,
-    entered_by: User | None = None,
-    returned_file: UploadedFile | None = None,
-) -> Response:
-    """Submit the invitation's response, once. A repeated submit returns the stored one.
+# What submitting reads of an invitation's distribution and version: loading their long
+# texts too would cost more than the rest of a submission.
+LOCK_FIELDS = (
+    *(f.name for f in Invitation._meta.concrete_fields),
+    *(f"distribution__{name}" for name in (
+        "evaluation_id", "version_id", "confidentiality", "languages", "deadline", "closes_at",
+    )),
+    "distribution__version__instrument_id",
+    "distribution__version__frozen_at",
+    *(f"response__{f.name}" for f in Response._meta.concrete_fields),
+)  # fmt: skip
 
-    With `answers`, they replace the draft first (the API and data entry send everything at
-    once). Anonymous distributions cut the link to the invitation here, and keep only the
-    coarse attributes and the day of submission.
-    """
-    invitation = _locked_invitation(invitation)
-    distribution = invitation.distribution
-    existing = Response.objects.filter(invitation=invitation).first()
-    if existing is not None and existing.status == Response.Status.SUBMITTED:
-        return existing
-    if invitation.status == Invitation.Status.SUBMITTED:
-        raise AlreadySubmitted
-    if form_is_closed(distribution) and entered_by is None:
-        raise FormClosed
-    response = existing or _draft_for(invitation, language)
-    errors: dict[str, list[str]] = {}
-    if answers is not None:
-        meta = version_meta(distribution.version)
-        unknown = sorted(k for k in answers if k.split(OTHER_SUFFIX)[0] not in meta.by_key)
-        if unknown:
-            errors["answers"] = [_("Unknown question(s): %(keys)s.") % {"keys": ", ".join(unknown)}]
-        questions = [q for q in meta.questions if q.kind != "instruction"]
-        cleaned, errors_now = _clean(questions, answers)
-        errors.update(errors_now)
-        if not errors:
-            _store_answers(response, cleaned)
-    else:
-        errors.update(_stored_errors(response))
-    errors.update(
-        {
-            k: v
-            for k, v in _required_errors(response, invitation.attributes).items()
-            if k not in errors
-        }
+
+def _lock(*, invitation: Invitation | None, token: str | None) -> Invitation:
+    """The invitation row, locked, with its distribution, version and response in one query:
+    concurrent saves and submits of one link queue here."""
+    query = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("distribution__version", "response")
+        .only(*LOCK_FIELDS)
     )
+    if invitation is not None:
+        return query.get(pk=invitation.pk)
+    if not isinstance(token, str) or not SELECTOR_LENGTH < len(token) <= 64:
+        raise InvalidLink
+    locked = query.filter(selector=token[:SELECTOR_LENGTH]).first()
+    if locked is None or not hmac.compare_digest(locked.token, token):
+        raise InvalidLink
+    return locked
+
+
+def _response_of(invitation: Invitation) -> Response | None:
+    try:
+        return invitation.response
+    except Response.DoesNotExist:
+        return None
+
+
+def _raise_if_any(errors: dict[str, list[str]]) -> None:
     if errors:
         first_key = next(iter(errors))
         raise ValidationProblem(
@@ -324,27 +312,99 @@ def response_submit(
             % {"n": len(errors), "key": first_key, "message": errors[first_key][0]},
             errors=errors,
         )
-    now = timezone.now()
+
+
+def _complete(response: Response, invitation: Invitation, now: dt.datetime, **fields: Any) -> None:
+    """Mark submitted; for anonymous distributions cut the link and blur the times."""
+    distribution = invitation.distribution
     anonymous = distribution.confidentiality == Distribution.Confidentiality.ANONYMOUS
     response.status = Response.Status.SUBMITTED
-    response.channel = channel
-    response.entered_by = entered_by
-    response.language = language or response.language
+    response.channel = fields["channel"]
+    response.entered_by = fields["entered_by"]
+    response.language = fields["language"] or response.language or invitation.language
     response.late = bool(distribution.deadline and now > distribution.deadline)
     response.attributes = _snapshot(invitation, anonymous)
     response.submitted_at = now
-    if returned_file is not None:
-        response.returned_file = returned_file
+    if fields["returned_file"] is not None:
+        response.returned_file = fields["returned_file"]
     if anonymous:
-        day = dt.datetime.combine(now.date(), dt.time(), tzinfo=dt.UTC)
         response.invitation = None
-        response.submitted_at = day
+        response.submitted_at = dt.datetime.combine(now.date(), dt.time(), tzinfo=dt.UTC)
         response.started_at = response.last_saved_at = None
-    response.save()
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    invitation: Invitation | None = None,
+    token: str | None = None,
+    answers: Mapping[str, Any] | None = None,
+    language: str = "",
+    channel: str = Response.Channel.WEB,
+    entered_by: User | None = None,
+    returned_file: UploadedFile | None = None,
+) -> Response:
+    """Submit a link's response, once. A repeated submit returns the stored one.
+
+    Give the invitation, or the link's token (InvalidLink when it matches none). With
+    `answers`, they replace the draft (the API and data entry send everything at once), in a
+    fixed number of statements whatever their number. Anonymous distributions cut the link
+    to the invitation here, and keep only the coarse attributes and the day of submission.
+    """
+    invitation = _lock(invitation=invitation, token=token)
+    distribution = invitation.distribution
+    existing = _response_of(invitation)
+    if existing is not None and existing.status == Response.Status.SUBMITTED:
+        return existing
+    if invitation.status == Invitation.Status.SUBMITTED:
+        raise AlreadySubmitted
+    if form_is_closed(distribution) and entered_by is None:
+        raise FormClosed
+    now = timezone.now()
+    finish = {
+        "channel": channel, "entered_by": entered_by, "language": language,
+        "returned_file": returned_file,
+    }  # fmt: skip
+    if answers is None:  # the form: the draft holds the answers
+        response = existing or _draft_for(invitation, language)
+        errors = _stored_errors(response)
+        required = _required_errors(response, invitation.attributes)
+        _raise_if_any(errors | {k: v for k, v in required.items() if k not in errors})
+        _complete(response, invitation, now, **finish)
+        response.save()
+    else:
+        meta = version_meta(distribution.version)
+        errors: dict[str, list[str]] = {}
+        unknown = sorted(k for k in answers if k.split(OTHER_SUFFIX)[0] not in meta.by_key)
+        if unknown:
+            errors["answers"] = [_("Unknown question(s): %(keys)s.") % {"keys": ", ".join(unknown)}]
+        cleaned, errors_now = _clean(
+            [q for q in meta.questions if q.kind != "instruction"], answers
+        )
+        errors |= errors_now
+        answered = {q.id for q, values in cleaned if not is_empty(values)}
+        for q in meta.questions:
+            if q.required and q.id not in answered and applies(q, invitation.attributes):
+                errors.setdefault(q.key, [_("This question needs an answer.")])
+        _raise_if_any(errors)
+        response = existing or Response(
+            distribution=distribution, version=distribution.version, invitation=invitation,
+            started_at=now, last_saved_at=now,
+        )  # fmt: skip
+        _complete(response, invitation, now, **finish)
+        response.save()
+        if existing is not None:
+            Answer.objects.filter(response=response).delete()
+        Answer.objects.bulk_create(
+            Answer(response=response, question_id=q.id, **values)
+            for q, values in cleaned
+            if not is_empty(values)
+        )
     Invitation.objects.filter(pk=invitation.pk).update(
         status=Invitation.Status.SUBMITTED, submitted_at=response.submitted_at
     )
     invitation.status, invitation.submitted_at = Invitation.Status.SUBMITTED, response.submitted_at
+    response.just_submitted = True  # a repeated submit returns the stored one without it
     return response
 
 
@@ -374,7 +434,7 @@ def response_enter(
         )
     elif invitation.distribution_id != distribution.pk:
         raise ValidationProblem(_("That person was invited to another questionnaire."))
-    elif _locked_invitation(invitation).status == Invitation.Status.SUBMITTED:
+    elif _lock(invitation=invitation, token=None).status == Invitation.Status.SUBMITTED:
         raise ValidationProblem(
             _("%(name)s has already submitted a response; it is not replaced.")
             % {"name": invitation.name},

@@ -1,0 +1,229 @@
+"""Submission benchmark: gunicorn on PostgreSQL under a bounded wrk load from 127.0.0.1.
+
+Posts complete staff-questionnaire submissions (19 answers) to distinct personal links
+through POST /api/v1/respond/<token>/, next to the /livez hello-world view measured in the
+same run, and prints submissions/s, p99 latency and their ratio to hello-world. Checks that
+every accepted submission is stored exactly once. Needs PostgreSQL (BENCH_DATABASE_URL,
+default the local server) and wrk; says so and stops when either is missing.
+
+Target (issue "Questionnaires"): ≥ 10% of the hello-world rate; p99 < 100 ms at 16 clients.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/consulta_bench"
+)
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CLIENTS = 16
+TOKENS = int(os.environ.get("BENCH_TOKENS", "20000"))
+WORKERS = os.environ.get("BENCH_WORKERS", "3")
+THREADS = os.environ.get("BENCH_THREADS", "2")
+
+LUA = """
+local tokens = {}
+local index, step = 0, 1
+local counter = 0
+local threads = {}
+function setup(thread)
+  counter = counter + 1
+  thread:set("id", counter)
+  table.insert(threads, thread)
+end
+function init(args)
+  for line in io.lines("%(tokens)s") do table.insert(tokens, line) end
+  index, step = id, %(threads)d
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.body = '%(body)s'
+  created, other = 0, 0
+end
+function request()
+  if index > #tokens then wrk.thread:stop() end
+  local path = "/api/v1/respond/" .. tokens[math.min(index, #tokens)] .. "/"
+  index = index + step
+  return wrk.format(nil, path)
+end
+function response(status, headers, body)
+  if status == 201 then created = created + 1 else other = other + 1 end
+end
+function done(summary, latency, requests)
+  local c, o = 0, 0
+  for _, t in ipairs(threads) do c = c + t:get("created"); o = o + t:get("other") end
+  io.write(string.format("CREATED %%d OTHER %%d\\n", c, o))
+end
+"""
+
+
+def django_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "REDIS_URL": "",
+        "RESPONDENT_RATE_LIMIT": "0",
+        "API_RESPOND_THROTTLE": "100000000/min",
+        "LOG_LEVEL": "WARNING",
+        "CONN_MAX_AGE": "600",
+        "DJANGO_SETTINGS_MODULE": "survey_site.settings",
+    }
+
+
+def prepare(tokens_file: Path) -> None:
+    """Fresh database, the staff questionnaire sent, TOKENS personal links."""
+    code = f"""
+import django; django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from accounts.models import User
+from evaluations.models import Evaluation, Membership
+from questionnaires.models import Invitation
+from questionnaires.services import distribution_create, instrument_load
+from questionnaires.services.responses import _new_token
+lead = User.objects.create_user(email="bench@example.org", password=None)
+evaluation = Evaluation.objects.create(title="Bench", slug="bench")
+Membership.objects.create(evaluation=evaluation, user=lead, role="lead")
+text = open("seeds/instruments/ilo_staff_questionnaire_2008.yaml").read()
+version = instrument_load(evaluation=evaluation, text=text).version
+distribution = distribution_create(evaluation=evaluation, by=lead, version=version, title="Bench")
+rows = []
+for n in range({TOKENS}):
+    selector, token = _new_token()
+    rows.append(Invitation(
+        distribution=distribution, selector=selector, token=token, name=f"R{{n}}", language="en"
+    ))
+Invitation.objects.bulk_create(rows, batch_size=2000)
+open("{tokens_file}", "w").write("\\n".join(i.token for i in rows) + "\\n")
+"""
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=django_env(), check=True)
+
+
+def database(action: str) -> None:
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    admin = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if action == "create":
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def wrk(path: str, script: Path | None = None) -> dict[str, float | str]:
+    command = ["wrk", "-t2", f"-c{CLIENTS}", f"-d{SECONDS}s", "--latency", "--timeout", "5s"]
+    if script:
+        command += ["-s", str(script)]
+    out = subprocess.run(
+        [*command, f"http://127.0.0.1:{PORT}{path}"],
+        capture_output=True,
+        text=True,
+        timeout=SECONDS + 60,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    factor = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    result: dict[str, float | str] = {"rate": rate, "p99_ms": float(p99.group(1)) * factor}
+    counts = re.search(r"CREATED (\d+) OTHER (\d+)", out)
+    if counts:
+        result["created"], result["other"] = float(counts.group(1)), float(counts.group(2))
+    return result
+
+
+def stored_submissions() -> tuple[int, int]:
+    code = """
+import django; django.setup()
+from django.db.models import Count
+from questionnaires.models import Invitation, Response
+submitted = Response.objects.filter(status="submitted").count()
+doubles = Invitation.objects.annotate(n=Count("response")).filter(n__gt=1).count()
+print(submitted, doubles)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=django_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return int(out[-2]), int(out[-1])
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        print("submissions: skipped, wrk is not installed (apt-get install wrk)")
+        return 0
+    try:
+        database("create")
+    except Exception as exc:
+        print(f"submissions: skipped, PostgreSQL not reachable at {DATABASE_URL} ({exc})")
+        return 0
+    workdir = Path(tempfile.mkdtemp(prefix="consulta-bench-"))
+    server = None
+    try:
+        tokens = workdir / "tokens.txt"
+        prepare(tokens)
+        answers = {f"A{n}": f"Background answer {n}" for n in range(1, 6)}
+        answers |= {f"B{n}": f"Open answer {n}, with a sentence or two." for n in range(1, 9)}
+        answers |= {f"C{n}": str(1 + n % 4) for n in range(1, 7)}
+        script = workdir / "submit.lua"
+        script.write_text(
+            LUA % {"tokens": tokens, "threads": 2, "body": json.dumps({"answers": answers})}
+        )
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "survey_site.wsgi:application", "--bind",
+             f"127.0.0.1:{PORT}", "--workers", WORKERS, "--threads", THREADS,
+             "--worker-class", "gthread", "--log-level", "warning"],
+            cwd=ROOT, env=django_env(), start_new_session=True,
+        )  # fmt: skip
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/livez", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        hello = wrk("/livez")
+        submit = wrk("/api/v1/respond/", script)
+        submitted, doubles = stored_submissions()
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
+        shutil.rmtree(workdir, ignore_errors=True)
+        database("drop")
+    ratio = submit["rate"] / hello["rate"]
+    # wrk stops counting at the deadline while up to one request per client is still in
+    # flight; those are stored but not counted, so the stored number may exceed by that much.
+    accepted = int(submit.get("created", -1))
+    exact = doubles == 0 and 0 <= submitted - accepted <= CLIENTS
+    print(f"hello-world /livez: {hello['rate']:.0f} req/s, p99 {hello['p99_ms']:.1f} ms")
+    print(
+        f"submissions: {submit['rate']:.0f}/s, p99 {submit['p99_ms']:.1f} ms at {CLIENTS} clients; "
+        f"ratio {ratio:.1%} of hello-world (target ≥ 10%, p99 < 100 ms)"
+    )
+    print(
+        f"stored: {submitted} submitted responses for {int(submit.get('created', 0))} accepted "
+        f"(201) and {int(submit.get('other', 0))} other answers; invitations with two responses: "
+        f"{doubles} -> {'exactly once' if exact else 'MISMATCH'}"
+    )
+    return 0 if exact else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
