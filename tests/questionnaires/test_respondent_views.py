@@ -90,6 +90,7 @@ def test_language_switch_among_the_instrument_languages(small_link: str) -> None
     client = Client()
     page = client.get(f"{small_link}/page/1/?lang=fr").content.decode()
     assert "Années de service ?" in page and '<html lang="fr">' in page
+    assert "Relire mes réponses" in page  # the form's own words follow the language too
     assert "Années de service ?" in client.get(f"{small_link}/page/1/").content.decode()
     assert "Years of service?" in client.get(f"{small_link}/page/1/?lang=en").content.decode()
     assert "Years of service?" in client.get(f"{small_link}/page/1/?lang=de").content.decode()
