@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import Evaluation, Membership
+from evaluations.models import EVALUATION_EDITABLE_FIELDS, Evaluation, Membership
 
 
 class DateInput(forms.DateInput):
@@ -27,18 +27,7 @@ class EvaluationForm(forms.ModelForm):
 
     class Meta:
         model = Evaluation
-        fields = [
-            "title",
-            "slug",
-            "description",
-            "period_start",
-            "period_end",
-            "collection_start",
-            "collection_end",
-            "languages",
-            "small_cell_threshold",
-            "status",
-        ]
+        fields = list(EVALUATION_EDITABLE_FIELDS)
         widgets = {
             "period_start": DateInput(),
             "period_end": DateInput(),

@@ -116,6 +116,21 @@ class Evaluation(models.Model):
             raise ValidationError(errors)
 
 
+# What the lead may change on an evaluation: the form, the API and the service agree on it.
+EVALUATION_EDITABLE_FIELDS = (
+    "title",
+    "slug",
+    "description",
+    "period_start",
+    "period_end",
+    "collection_start",
+    "collection_end",
+    "languages",
+    "small_cell_threshold",
+    "status",
+)
+
+
 class Membership(models.Model):
     """A user's role in one evaluation."""
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
-from evaluations.models import Evaluation, Membership
+from evaluations.models import EVALUATION_EDITABLE_FIELDS, Evaluation, Membership
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
@@ -23,21 +23,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Evaluation
-        fields = [
-            "slug",
-            "title",
-            "description",
-            "period_start",
-            "period_end",
-            "collection_start",
-            "collection_end",
-            "languages",
-            "small_cell_threshold",
-            "status",
-            "my_role",
-            "created_at",
-            "updated_at",
-        ]
+        fields = [*EVALUATION_EDITABLE_FIELDS, "my_role", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
         # Uniqueness and cross-field rules are the services' job (one place for every door).
         validators: list = []

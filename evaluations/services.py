@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import user_get_or_invite
 from common.errors import ValidationProblem, validate_model
-from evaluations.models import Evaluation, Membership
+from evaluations.models import EVALUATION_EDITABLE_FIELDS, Evaluation, Membership
 from evaluations.permissions import Action, ensure, ensure_can_create_evaluation, forget_roles
 
 if TYPE_CHECKING:
@@ -21,18 +21,7 @@ if TYPE_CHECKING:
 
 Role = Membership.Role
 
-EDITABLE_FIELDS = (
-    "title",
-    "slug",
-    "description",
-    "period_start",
-    "period_end",
-    "collection_start",
-    "collection_end",
-    "languages",
-    "small_cell_threshold",
-    "status",
-)
+EDITABLE_FIELDS = EVALUATION_EDITABLE_FIELDS
 
 
 def initials_from_name(name: str) -> str:

@@ -3,6 +3,9 @@ scales from the evaluation's library; differences between versions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,6 +40,28 @@ def _draft(instrument: Instrument) -> InstrumentVersion | None:
 
 def _builder_url(evaluation: Evaluation, instrument: Instrument) -> HttpResponse:
     return redirect("questionnaires:builder", slug=evaluation.slug, key=instrument.key)
+
+
+DraftView = Callable[..., HttpResponse]
+
+
+def draft_view(view: DraftView) -> DraftView:
+    """For the lead: the instrument named by `key` and its draft version, or back to the
+    builder, which offers to make one, when the latest version is frozen."""
+
+    @evaluation_view(Action.MANAGE_INSTRUMENTS)
+    @wraps(view)
+    def wrapped(
+        request: HttpRequest, evaluation: Evaluation, key: str, *args: object, **kwargs: object
+    ) -> HttpResponse:
+        instrument = _instrument(evaluation, key)
+        draft = _draft(instrument)
+        if draft is None:
+            messages.error(request, _("The latest version is frozen: make the next one to edit."))
+            return _builder_url(evaluation, instrument)
+        return view(request, evaluation, instrument, draft, *args, **kwargs)
+
+    return wrapped
 
 
 def _store(request: HttpRequest, version: InstrumentVersion, spec: dict, done: str) -> bool:
@@ -93,14 +118,14 @@ def builder_page(request: HttpRequest, evaluation: Evaluation, key: str) -> Http
     )
 
 
-@evaluation_view(Action.MANAGE_INSTRUMENTS)
+@draft_view
 def section_page(
-    request: HttpRequest, evaluation: Evaluation, key: str, section: str | None = None
+    request: HttpRequest,
+    evaluation: Evaluation,
+    instrument: Instrument,
+    draft: InstrumentVersion,
+    section: str | None = None,
 ) -> HttpResponse:
-    instrument = _instrument(evaluation, key)
-    draft = _draft(instrument)
-    if draft is None:
-        return _builder_url(evaluation, instrument)
     spec = version_spec(draft)
     current = next((s for s in spec["sections"] if s["key"] == section), None)
     if section is not None and current is None:
@@ -128,14 +153,14 @@ def section_page(
     )
 
 
-@evaluation_view(Action.MANAGE_INSTRUMENTS)
+@draft_view
 def question_page(
-    request: HttpRequest, evaluation: Evaluation, key: str, question: str | None = None
+    request: HttpRequest,
+    evaluation: Evaluation,
+    instrument: Instrument,
+    draft: InstrumentVersion,
+    question: str | None = None,
 ) -> HttpResponse:
-    instrument = _instrument(evaluation, key)
-    draft = _draft(instrument)
-    if draft is None:
-        return _builder_url(evaluation, instrument)
     spec = version_spec(draft)
     sections = [s["key"] for s in spec["sections"]]
     library = list(Scale.objects.filter(evaluation=evaluation).order_by("key"))
@@ -178,13 +203,11 @@ def question_page(
 
 
 @require_POST
-@evaluation_view(Action.MANAGE_INSTRUMENTS)
-def arrange(request: HttpRequest, evaluation: Evaluation, key: str) -> HttpResponse:
+@draft_view
+def arrange(
+    request: HttpRequest, evaluation: Evaluation, instrument: Instrument, draft: InstrumentVersion
+) -> HttpResponse:
     """Move up or down, or delete, a section or a question of the draft."""
-    instrument = _instrument(evaluation, key)
-    draft = _draft(instrument)
-    if draft is None:
-        return _builder_url(evaluation, instrument)
     target = {
         name: request.POST[name] for name in ("section", "question") if request.POST.get(name)
     }
