@@ -170,3 +170,14 @@ def can_read_answers(
     if role == Role.EVALUATOR:
         return True
     return role == Role.DATA_ENTRY and entered_by_id is not None and entered_by_id == user.pk
+
+
+def can_see_links(
+    user: User | AnonymousUser, evaluation: Evaluation, *, confidentiality: str
+) -> bool:
+    """Whether the user may see respondents' personal links. A link opens the respondent's
+    draft, so in a `lead` distribution only the lead evaluator sees them."""
+    role = role_of(user, evaluation)
+    if role == Role.LEAD:
+        return True
+    return role == Role.EVALUATOR and confidentiality != "lead"

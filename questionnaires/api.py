@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
-from evaluations.permissions import Action, ensure
+from evaluations.permissions import Action, can_see_links, ensure
 from evaluations.selectors import evaluation_get
 from questionnaires.instrument_format import instrument_dump
 from questionnaires.models import Distribution, Instrument, InstrumentVersion, Invitation, Response
@@ -228,6 +228,17 @@ class InvitationViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
             return Invitation.objects.none()
         return self.distribution(Action.VIEW_INSTRUMENTS).invitations.order_by("name")
 
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            distribution = self.distribution(Action.VIEW_INSTRUMENTS)
+            context["show_links"] = can_see_links(
+                self.request.user,
+                distribution.evaluation,
+                confidentiality=distribution.confidentiality,
+            )
+        return context
+
     def create(self, request: Request, **kwargs: str) -> ApiResponse:
         distribution = self.distribution(Action.MANAGE_RESPONDENTS)
         data = InvitationSerializer(data=request.data)
@@ -235,7 +246,10 @@ class InvitationViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
         invitation = invitation_create(
             distribution=distribution, by=request.user, **data.validated_data
         )
-        return ApiResponse(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+        return ApiResponse(
+            InvitationSerializer(invitation, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema(parameters=[SLUG, DISTRIBUTION])

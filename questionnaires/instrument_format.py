@@ -583,7 +583,32 @@ def instrument_parse(text: str) -> dict:
 def _text_out(value: dict[str, str]) -> str | dict[str, str] | None:
     if not value:
         return None
-    return value["en"] if set(value) == {"en"} else dict(value)
+    if set(value) == {"en"}:
+        return value["en"]
+    order = [code for code, _name in settings.LANGUAGES]
+    return {
+        code: value[code]
+        for code in sorted(
+            value, key=lambda c: (c not in order, order.index(c) if c in order else 0, c)
+        )
+    }
+
+
+def _sorted(value: Any) -> Any:
+    """Free-form mappings with their keys sorted: the database (PostgreSQL's jsonb) does not
+    keep the order they were written in, and the dump must not depend on it."""
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(item) for item in value]
+    return value
+
+
+def _condition_out(condition: dict | None) -> dict | None:
+    if not condition:
+        return None
+    operator = "in" if "in" in condition else "not_in"
+    return {"attribute": condition["attribute"], operator: condition[operator]}
 
 
 def _compact(mapping: dict) -> dict:
@@ -609,11 +634,11 @@ def _question_out(q: dict) -> dict:
                 _compact({"code": c["code"], "label": _text_out(c["label"]), "other": c["other"]})
                 for c in q["choices"]
             ],
-            "applies_to": q["applies_to"],
+            "applies_to": _condition_out(q["applies_to"]),
             "notes": [
                 _compact({"marker": n["marker"], "text": _text_out(n["text"])}) for n in q["notes"]
             ],
-            "details": q["details"],
+            "details": _sorted(q["details"]),
         }
     )
 
@@ -640,12 +665,12 @@ def instrument_document(spec: dict) -> dict:
                 name: _compact(
                     {
                         "label": _text_out(a["label"]),
-                        "values": {c: _text_out(t) for c, t in a["values"].items()},
+                        "values": {c: _text_out(a["values"][c]) for c in sorted(a["values"])},
                     }
                 )
-                for name, a in spec["attributes"].items()
+                for name, a in sorted(spec["attributes"].items())
             },
-            "details": spec["details"],
+            "details": _sorted(spec["details"]),
             "scales": [instrument_document_scale(s) for s in spec["scales"]],
             "sections": [
                 _compact(

@@ -89,7 +89,10 @@ class InvitationSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "email", "language", "attributes", "status", "link", "created_at"]
         read_only_fields = ["id", "status", "link", "created_at"]
 
-    def get_link(self, invitation: Invitation) -> str:
+    def get_link(self, invitation: Invitation) -> str | None:
+        """The personal link; null for roles that may not see it (see can_see_links)."""
+        if not self.context.get("show_links", False):
+            return None
         return settings.SITE_URL.rstrip("/") + reverse("respondent:start", args=[invitation.token])
 
 

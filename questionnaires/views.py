@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem, form_add_problem
 from evaluations.models import Evaluation
-from evaluations.permissions import Action, actions_for, ensure
+from evaluations.permissions import Action, actions_for, can_see_links, ensure
 from evaluations.views import evaluation_view
 from questionnaires.forms import DistributionForm, EntryForm, InstrumentUploadForm, InvitationForm
 from questionnaires.instrument_format import instrument_dump
@@ -157,9 +157,7 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
             except ValidationProblem as problem:
                 form_add_problem(form, problem)
             else:
-                messages.success(
-                    request, _("Link made for %(name)s: copy it below.") % {"name": invitation.name}
-                )
+                messages.success(request, _("%(name)s added.") % {"name": invitation.name})
                 return redirect("questionnaires:distribution", slug=evaluation.slug, pk=pk)
         status = 400
     invitations = distribution.invitations.order_by("name")
@@ -176,6 +174,9 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
             if Action.VIEW_RESPONSES in allowed
             else [],
             "site_url": request.build_absolute_uri("/").rstrip("/"),
+            "show_links": can_see_links(
+                request.user, evaluation, confidentiality=distribution.confidentiality
+            ),
         },
         status=status,
     )

@@ -171,3 +171,33 @@ def test_entry_with_a_bad_answer_keeps_everything(team, evaluation, make_distrib
     assert "Not one of the choices." in page
     assert "Open answer 4" in page
     assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("confidentiality", "role", "sees"),
+    [
+        ("lead", "lead", True),
+        ("lead", "evaluator", False),
+        ("lead", "data_entry", False),
+        ("team", "evaluator", True),
+        ("team", "data_entry", False),
+    ],
+)
+def test_personal_links_open_drafts_so_only_some_roles_see_them(
+    team, evaluation, make_distribution, invite, confidentiality, role, sees
+) -> None:
+    invitation = invite(make_distribution(confidentiality))
+    page = client_for(team[role].user).get(
+        f"/evaluations/{evaluation.slug}/distributions/{invitation.distribution_id}/"
+    )
+    assert page.status_code == 200
+    assert (invitation.token in page.content.decode()) is sees
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(team[role].user)
+    rows = api.get(
+        f"/api/v1/evaluations/{evaluation.slug}/distributions/{invitation.distribution_id}/invitations/"
+    ).json()["results"]
+    assert (rows[0]["link"] is not None) is sees
+    assert invitation.token not in str(rows) or sees
