@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from evaluations.permissions import actions_for
 from evaluations.selectors import evaluation_list
 
 NAV_LIMIT = 12
@@ -17,7 +18,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     match = request.resolver_match
     in_evaluation = match and match.app_name in EVALUATION_APPS
     current_slug = match.kwargs.get("slug") if in_evaluation else None
+    evaluations = evaluation_list(user=user)
+    current = evaluations.filter(slug=current_slug).first() if current_slug else None
     return {
-        "nav_evaluations": evaluation_list(user=user).only("slug", "title")[:NAV_LIMIT],
+        "nav_evaluations": evaluations.only("slug", "title")[:NAV_LIMIT],
         "nav_current_slug": current_slug,
+        # What the user may do here, for the tabs of the evaluation's sub-navigation.
+        "nav_allowed": actions_for(user, current) if current else frozenset(),
     }

@@ -289,5 +289,6 @@ SITE_NAME = env.str("SITE_NAME", default="Consulta")
 # The address people reach the site at, for links in e-mails sent outside a request.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Respondent links: requests per minute and client address (0 turns a limit off).
-RESPONDENT_RATE_LIMIT = env.int("RESPONDENT_RATE_LIMIT", default=600)
+# Generous: a whole office behind one address, autosaving as people type.
+RESPONDENT_RATE_LIMIT = env.int("RESPONDENT_RATE_LIMIT", default=3000)
 RESPONDENT_BAD_LINK_LIMIT = env.int("RESPONDENT_BAD_LINK_LIMIT", default=30)

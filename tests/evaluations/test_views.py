@@ -263,3 +263,11 @@ def test_pages_are_translated(team, evaluation) -> None:
     page = client.get("/evaluations/").content.decode()
     assert '<html lang="fr">' in page
     assert "Évaluations" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"), [("lead", True), ("data_entry", True), ("viewer", False)]
+)
+def test_tabs_follow_the_role(team, evaluation, role, shown) -> None:
+    page = client_for(team[role].user).get(f"/evaluations/{evaluation.slug}/").content.decode()
+    assert (f'href="/evaluations/{evaluation.slug}/instruments/"' in page) is shown
