@@ -198,8 +198,15 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.2)
-        hello = wrk("/livez")
+        # Hello-world before and after, averaged: on a small shared machine one run of it
+        # swings by a factor of two.
+        before = wrk("/livez")
         submit = wrk("/api/v1/respond/", script)
+        after = wrk("/livez")
+        hello = {
+            "rate": (before["rate"] + after["rate"]) / 2,
+            "p99_ms": max(before["p99_ms"], after["p99_ms"]),
+        }
         submitted, doubles = stored_submissions()
     finally:
         if server is not None:
@@ -212,7 +219,10 @@ def main() -> int:
     # flight; those are stored but not counted, so the stored number may exceed by that much.
     accepted = int(submit.get("created", -1))
     exact = doubles == 0 and 0 <= submitted - accepted <= CLIENTS
-    print(f"hello-world /livez: {hello['rate']:.0f} req/s, p99 {hello['p99_ms']:.1f} ms")
+    print(
+        f"hello-world /livez: {hello['rate']:.0f} req/s (before {before['rate']:.0f}, after "
+        f"{after['rate']:.0f}), p99 {hello['p99_ms']:.1f} ms"
+    )
     print(
         f"submissions: {submit['rate']:.0f}/s, p99 {submit['p99_ms']:.1f} ms at {CLIENTS} clients; "
         f"ratio {ratio:.1%} of hello-world (target ≥ 10%, p99 < 100 ms)"
