@@ -64,6 +64,13 @@ def draft_view(view: DraftView) -> DraftView:
     return wrapped
 
 
+def _form_page(
+    request: HttpRequest, evaluation: Evaluation, instrument: Instrument, form: object, what: str
+) -> HttpResponse:
+    context = {"evaluation": evaluation, "instrument": instrument, "form": form, "what": what}
+    return render(request, "questionnaires/builder/form.html", context)
+
+
 def _store(request: HttpRequest, version: InstrumentVersion, spec: dict, done: str) -> bool:
     """Save an edited spec; on a problem, say it and keep the draft as it was."""
     try:
@@ -146,11 +153,7 @@ def section_page(
         new_spec = builder.section_put(spec, fields, key=section)
         if _store(request, draft, new_spec, _("Section saved.")):
             return _builder_url(evaluation, instrument)
-    return render(
-        request,
-        "questionnaires/builder/form.html",
-        {"evaluation": evaluation, "instrument": instrument, "form": form, "what": _("Section")},
-    )
+    return _form_page(request, evaluation, instrument, form, _("Section"))
 
 
 @draft_view
@@ -195,11 +198,7 @@ def question_page(
         new_spec = builder.question_put(spec, form.cleaned_data["section"], fields, key=question)
         if _store(request, draft, new_spec, _("Question %(key)s saved.") % {"key": fields["key"]}):
             return _builder_url(evaluation, instrument)
-    return render(
-        request,
-        "questionnaires/builder/form.html",
-        {"evaluation": evaluation, "instrument": instrument, "form": form, "what": _("Question")},
-    )
+    return _form_page(request, evaluation, instrument, form, _("Question"))
 
 
 @require_POST
