@@ -26,7 +26,11 @@ $(STAMP): $(REQUIREMENTS)
 
 install: $(STAMP) ## create .venv with the pinned runtime and development requirements (idempotent)
 
-messages: $(STAMP) ## compile the translation catalogues (needs GNU gettext's msgfmt)
+messages: $(STAMP) ## compile the translation catalogues (installs GNU gettext when missing and apt-get is usable)
+	@if ! command -v msgfmt >/dev/null && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing GNU gettext for the translations…"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; } || true; \
+	fi
 	@if command -v msgfmt >/dev/null; then \
 		$(PY) manage.py compilemessages --ignore '.venv' --verbosity 0; \
 	else \

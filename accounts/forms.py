@@ -39,3 +39,11 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("name",)
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Also mails people who were invited and never chose a password: for them the link
+    is a new invitation (Django's own form skips accounts without a usable password)."""
+
+    def get_users(self, email: str):
+        return User.objects.filter(email__iexact=email, is_active=True)

@@ -17,6 +17,7 @@ from evaluations.selectors import evaluation_get, evaluation_list, membership_li
 from evaluations.serializers import (
     EvaluationSerializer,
     MembershipChangeSerializer,
+    MembershipCreatedSerializer,
     MembershipSerializer,
 )
 
@@ -77,6 +78,7 @@ class MembershipViewSet(viewsets.ModelViewSet):
     """The team of one evaluation. Every member may list it; only lead evaluators change it."""
 
     serializer_class = MembershipSerializer
+    lookup_value_regex = r"\d+"
     queryset = Membership.objects.none()
 
     def get_serializer_class(self) -> type:
@@ -98,12 +100,13 @@ class MembershipViewSet(viewsets.ModelViewSet):
         evaluation = self._evaluation(action)
         return get_object_or_404(membership_list(evaluation=evaluation), pk=self.kwargs["pk"])
 
+    @extend_schema(responses={201: MembershipCreatedSerializer})
     def create(self, request: Request, evaluation_slug: str) -> Response:
         evaluation = self._evaluation(Action.MANAGE_MEMBERS)
         serializer = MembershipSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        membership = services.membership_add(
+        membership, mail_error = services.member_invite(
             evaluation=evaluation,
             by=request.user,
             email=data["user"]["email"],
@@ -111,7 +114,8 @@ class MembershipViewSet(viewsets.ModelViewSet):
             role=data["role"],
             initials=data.get("initials", ""),
         )
-        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        body = {**MembershipSerializer(membership).data, "invitation_error": mail_error}
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MembershipChangeSerializer, responses=MembershipSerializer)
     def update(

@@ -9,6 +9,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# Path words under /evaluations/ that a slug must not take.
+RESERVED_SLUGS = frozenset({"new"})
+
 
 def default_languages() -> list[str]:
     return ["en"]
@@ -96,6 +99,10 @@ class Evaluation(models.Model):
             and self.collection_end < self.collection_start
         ):
             errors["collection_end"] = _("Data collection cannot end before it starts.")
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _("“%(slug)s” is a reserved word; choose another.") % {
+                "slug": self.slug
+            }
         known = {code for code, _name in settings.LANGUAGES}
         if not isinstance(self.languages, list) or not all(
             isinstance(code, str) for code in self.languages

@@ -37,12 +37,29 @@ class MembershipSerializer(serializers.ModelSerializer):
     name = serializers.CharField(
         source="user.name", required=False, allow_blank=True, max_length=200
     )
+    invitation_pending = serializers.SerializerMethodField(
+        help_text="True while the person has not chosen a password yet."
+    )
 
     class Meta:
         model = Membership
-        fields = ["id", "email", "name", "role", "initials", "created_at"]
-        read_only_fields = ["id", "created_at"]
+        fields = ["id", "email", "name", "role", "initials", "invitation_pending", "created_at"]
+        read_only_fields = ["id", "invitation_pending", "created_at"]
         validators: list = []
+
+    def get_invitation_pending(self, membership: Membership) -> bool:
+        return membership.user.is_active and not membership.user.has_usable_password()
+
+
+class MembershipCreatedSerializer(MembershipSerializer):
+    invitation_error = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Null when the set-password e-mail went out (or was not needed).",
+    )
+
+    class Meta(MembershipSerializer.Meta):
+        fields = [*MembershipSerializer.Meta.fields, "invitation_error"]
 
 
 class MembershipChangeSerializer(serializers.ModelSerializer):

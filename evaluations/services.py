@@ -11,17 +11,20 @@ from django.db.models.functions import Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.services import user_get_or_invite
+from accounts.services import invitation_send, needs_invitation, user_get_or_create
 from common.errors import ValidationProblem, validate_model
-from evaluations.models import EVALUATION_EDITABLE_FIELDS, Evaluation, Membership
+from evaluations.models import (
+    EVALUATION_EDITABLE_FIELDS,
+    RESERVED_SLUGS,
+    Evaluation,
+    Membership,
+)
 from evaluations.permissions import Action, ensure, ensure_can_create_evaluation, forget_roles
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 Role = Membership.Role
-
-EDITABLE_FIELDS = EVALUATION_EDITABLE_FIELDS
 
 
 def initials_from_name(name: str) -> str:
@@ -34,7 +37,7 @@ def slug_available(slug: str) -> str:
     """A slug based on `slug` that no evaluation uses yet (adds -2, -3 … if needed)."""
     base = slugify(slug)[:70] or "evaluation"
     candidate, n = base, 1
-    while Evaluation.objects.filter(slug=candidate).exists():
+    while candidate in RESERVED_SLUGS or Evaluation.objects.filter(slug=candidate).exists():
         n += 1
         candidate = f"{base}-{n}"
     return candidate
@@ -102,7 +105,7 @@ def evaluation_create(
 def evaluation_update(*, evaluation: Evaluation, by: User, **changes: object) -> Evaluation:
     """Change the evaluation's settings (lead only); saves only the fields that changed."""
     ensure(by, Action.CHANGE_EVALUATION, evaluation)
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    unknown = sorted(set(changes) - set(EVALUATION_EDITABLE_FIELDS))
     if unknown:
         raise ValidationProblem(
             _("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(unknown)},
@@ -121,8 +124,23 @@ def evaluation_update(*, evaluation: Evaluation, by: User, **changes: object) ->
         setattr(evaluation, field, changes[field])
     if "languages" in changed:
         evaluation.languages = list(evaluation.languages)
+    if (
+        "status" in changed
+        and evaluation.status == Evaluation.Status.DRAFT
+        and Evaluation.objects.filter(pk=evaluation.pk)
+        .exclude(status=Evaluation.Status.DRAFT)
+        .exists()
+    ):
+        raise ValidationProblem(
+            _("An evaluation that has been active cannot go back to draft."),
+            errors={"status": [_("Choose active or closed.")]},
+        )
     validate_model(evaluation)
-    evaluation.save(update_fields=[*changed, "updated_at"])
+    try:
+        with transaction.atomic():
+            evaluation.save(update_fields=[*changed, "updated_at"])
+    except IntegrityError as exc:  # a concurrent change took the slug
+        raise _slug_taken_problem(evaluation.slug) from exc
     return evaluation
 
 
@@ -130,7 +148,7 @@ def evaluation_update(*, evaluation: Evaluation, by: User, **changes: object) ->
 def evaluation_delete(*, evaluation: Evaluation, by: User) -> None:
     """Delete a draft evaluation (lead only). Active and closed ones keep their data."""
     ensure(by, Action.DELETE_EVALUATION, evaluation)
-    if evaluation.status != Evaluation.Status.DRAFT:
+    if evaluation.status != Evaluation.Status.DRAFT or evaluation.distributions.exists():
         raise ValidationProblem(
             _(
                 "Only a draft evaluation can be deleted. This one is %(status)s: close it "
@@ -195,12 +213,7 @@ def membership_add(
             % {"name": existing.user.display_name, "role": existing.get_role_display()},
             errors={"email": [_("Already a member.")]},
         )
-    user, _created = user_get_or_invite(
-        email=email,
-        name=name,
-        invited_by=by,
-        reason=_("the evaluation “%(title)s”") % {"title": evaluation.title},
-    )
+    user, _created = user_get_or_create(email=email, name=name)
     initials = initials.strip() or _free_default_initials(evaluation, user)
     _ensure_initials_free(evaluation, initials, exclude_pk=None)
     try:
@@ -208,13 +221,57 @@ def membership_add(
             membership = Membership.objects.create(
                 evaluation=evaluation, user=user, role=role, initials=initials, added_by=by
             )
-    except IntegrityError as exc:  # a concurrent request added the same person
+    except IntegrityError as exc:  # a concurrent request added the person or took the initials
+        if "initials" in str(exc).lower():
+            raise ValidationProblem(
+                _("The initials “%(initials)s” were just taken by another member.")
+                % {"initials": initials},
+                errors={"initials": [_("Already used.")]},
+            ) from exc
         raise ValidationProblem(
-            _("%(name)s is already a member of this evaluation.") % {"name": user.display_name},
+            _("%(email)s is already a member of this evaluation.") % {"email": user.email},
             errors={"email": [_("Already a member.")]},
         ) from exc
     forget_roles(user)
     return membership
+
+
+def member_invite(
+    *,
+    evaluation: Evaluation,
+    by: User,
+    email: str,
+    role: str,
+    initials: str = "",
+    name: str = "",
+) -> tuple[Membership, str | None]:
+    """Add a member (committed first), then e-mail a set-password link if they have no
+    password yet. Returns the membership and, if the e-mail failed, what to tell the lead."""
+    membership = membership_add(
+        evaluation=evaluation, by=by, email=email, role=role, initials=initials, name=name
+    )
+    return membership, _invite_if_needed(membership, by)
+
+
+def member_reinvite(*, membership: Membership, by: User) -> str | None:
+    """Send the set-password e-mail again; None when sent."""
+    ensure(by, Action.MANAGE_MEMBERS, membership.evaluation)
+    if not needs_invitation(membership.user):
+        raise ValidationProblem(
+            _("%(name)s already has a password: they can log in, or reset it themselves.")
+            % {"name": membership.user.display_name}
+        )
+    return _invite_if_needed(membership, by)
+
+
+def _invite_if_needed(membership: Membership, by: User) -> str | None:
+    if not needs_invitation(membership.user):
+        return None
+    return invitation_send(
+        user=membership.user,
+        invited_by=by,
+        reason=_("the evaluation “%(title)s”") % {"title": membership.evaluation.title},
+    )
 
 
 def _free_default_initials(evaluation: Evaluation, user: User) -> str:
@@ -275,7 +332,15 @@ def membership_change(
         membership.initials = initials
         changed.append("initials")
     if changed:
-        membership.save(update_fields=changed)
+        try:
+            with transaction.atomic():
+                membership.save(update_fields=changed)
+        except IntegrityError as exc:  # a concurrent change took the initials
+            raise ValidationProblem(
+                _("The initials “%(initials)s” were just taken by another member.")
+                % {"initials": membership.initials},
+                errors={"initials": [_("Already used.")]},
+            ) from exc
         forget_roles(membership.user)
         forget_roles(by)
     return membership

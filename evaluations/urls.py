@@ -13,4 +13,7 @@ urlpatterns = [
     path("<slug:slug>/members/", views.member_list_page, name="members"),
     path("<slug:slug>/members/<int:pk>/", views.member_change_page, name="member_change"),
     path("<slug:slug>/members/<int:pk>/remove/", views.member_remove_page, name="member_remove"),
+    path(
+        "<slug:slug>/members/<int:pk>/invite/", views.member_reinvite_page, name="member_reinvite"
+    ),
 ]

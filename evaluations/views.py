@@ -141,20 +141,21 @@ def member_list_page(request: HttpRequest, evaluation: Evaluation) -> HttpRespon
         ensure(request.user, Action.MANAGE_MEMBERS, evaluation)
         if form.is_valid():
             try:
-                membership = services.membership_add(
+                membership, mail_error = services.member_invite(
                     evaluation=evaluation, by=request.user, **form.cleaned_data
                 )
             except ValidationProblem as problem:
                 form_add_problem(form, problem)
             else:
+                # The address as typed: whether it already had an account is not shown.
+                who = form.cleaned_data["name"] or form.cleaned_data["email"]
                 messages.success(
                     request,
                     _("%(name)s added as %(role)s.")
-                    % {
-                        "name": membership.user.display_name,
-                        "role": membership.get_role_display(),
-                    },
+                    % {"name": who, "role": membership.get_role_display()},
                 )
+                if mail_error:
+                    messages.warning(request, mail_error)
                 return redirect("evaluations:members", slug=evaluation.slug)
         status = 400
     rows = [
@@ -208,6 +209,26 @@ def member_change_page(request: HttpRequest, evaluation: Evaluation, pk: int) ->
         messages.success(
             request, _("%(name)s: changes saved.") % {"name": membership.user.display_name}
         )
+    return redirect("evaluations:members", slug=evaluation.slug)
+
+
+@require_POST
+@evaluation_view(Action.MANAGE_MEMBERS)
+def member_reinvite_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "evaluation"), pk=pk, evaluation=evaluation
+    )
+    try:
+        mail_error = services.member_reinvite(membership=membership, by=request.user)
+    except ValidationProblem as problem:
+        messages.error(request, problem.message)
+    else:
+        if mail_error:
+            messages.warning(request, mail_error)
+        else:
+            messages.success(
+                request, _("Invitation sent again to %(email)s.") % {"email": membership.user.email}
+            )
     return redirect("evaluations:members", slug=evaluation.slug)
 
 

@@ -18,6 +18,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from common.api import problem_body
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can_see_links, ensure
@@ -313,9 +314,8 @@ class RespondView(APIView):
         data = request.data if isinstance(request.data, dict) else {}
         answers, language = data.get("answers"), data.get("language") or ""
         if not isinstance(answers, dict) or not isinstance(language, str):
-            return ApiResponse(
-                {"answers": ["Expected an object of question key to answer."]}, status=400
-            )
+            message = "Expected an object of question key to answer, and a language code."
+            return ApiResponse(problem_body(message, {"answers": [message]}), status=400)
         try:
             response = response_submit(token=token, answers=answers, language=language[:8])
         except InvalidLink:

@@ -165,6 +165,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "evaluations:list"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # invitation links stay valid three days
+# Login attempts per minute and client address.
+LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=20)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -217,6 +219,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Security (all off in development; production turns them on by environment) ---------
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Container probes call plain HTTP on the loopback.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -238,6 +242,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Proxies in front that append to X-Forwarded-For; 0 trusts none (throttles key on the
+    # connecting address, so a client cannot pick its own key).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {

@@ -8,7 +8,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from accounts.services import user_get_or_invite
+from accounts.services import invitation_send, user_get_or_create
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,18 +80,14 @@ def test_password_reset_mails_a_working_link() -> None:
     assert Client().login(email="ana@example.org", password="another-long-passphrase")
 
 
-def test_invited_user_sets_a_password_from_the_invitation(
-    django_capture_on_commit_callbacks,
-) -> None:
-    lead = UserFactory(name="Lena Example")
-    with django_capture_on_commit_callbacks(execute=True):
-        _user, created = user_get_or_invite(
-            email="new@example.org", name="New Person", invited_by=lead, reason="the evaluation “X”"
-        )
-    assert created
+def test_invited_user_sets_a_password_from_the_invitation() -> None:
+    lead = UserFactory(name="Lena O'Brien & Co")
+    user, created = user_get_or_create(email="new@example.org", name="New  Person\nX")
+    assert created and user.name == "New Person X"
+    assert invitation_send(user=user, invited_by=lead, reason="the evaluation “X”") is None
     message = mail.outbox[0]
-    assert message.subject == "Lena Example added you to an evaluation in Consulta"
-    assert "Lena Example added you to the evaluation “X” in Consulta." in message.body
+    assert message.subject == "Lena O'Brien & Co added you to an evaluation in Consulta"
+    assert "Lena O'Brien & Co added you to the evaluation “X” in Consulta." in message.body
     link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", message.body).group(1)
     client = Client()
     page = client.get(link, follow=True)
@@ -102,6 +98,71 @@ def test_invited_user_sets_a_password_from_the_invitation(
     assert Client().login(email="new@example.org", password="invited-long-passphrase")
     # The link works once.
     assert "already been used or has expired" in Client().get(link, follow=True).content.decode()
+
+
+def test_an_invited_person_who_lost_the_mail_can_reset() -> None:
+    user, _created = user_get_or_create(email="lost@example.org", name="Lost Mail")
+    assert not user.has_usable_password()
+    Client().post("/accounts/password/reset/", {"email": "LOST@example.org"})
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["lost@example.org"]
+
+
+def test_an_existing_account_is_never_renamed_by_someone_else() -> None:
+    existing = UserFactory(email="admin@example.org", name="")
+    user, created = user_get_or_create(email="admin@example.org", name="Totally Not Admin")
+    assert (user, created) == (existing, False)
+    existing.refresh_from_db()
+    assert existing.name == ""
+
+
+def test_a_mail_failure_is_reported_not_raised(settings) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    user, _created = user_get_or_create(email="x@example.org", name="X")
+    error = invitation_send(user=user, invited_by=UserFactory(), reason="the evaluation “X”")
+    assert error is not None and "could not be sent" in error and "x@example.org" in error
+
+
+def test_a_new_password_retires_the_api_token() -> None:
+    user = UserFactory()
+    Token.objects.create(user=user)
+    client = Client()
+    client.force_login(user)
+    client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase",
+        },
+    )
+    assert not Token.objects.filter(user=user).exists()
+
+
+def test_login_attempts_are_limited_per_address(settings) -> None:
+    settings.LOGIN_RATE_LIMIT = 3
+    UserFactory(email="ana@example.org")
+    client = Client(REMOTE_ADDR="10.1.2.3")
+    codes = [
+        client.post(
+            "/accounts/login/", {"username": "ana@example.org", "password": "x"}
+        ).status_code
+        for _ in range(5)
+    ]
+    assert codes == [200, 200, 200, 429, 429]
+    assert (
+        "Too many attempts"
+        in client.post(
+            "/accounts/login/", {"username": "ana@example.org", "password": PASSWORD}
+        ).content.decode()
+    )
+
+
+def test_login_next_pointing_at_login_does_not_loop() -> None:
+    client = Client()
+    client.force_login(UserFactory())
+    response = client.get("/accounts/login/?next=/accounts/login/")
+    assert response.status_code == 302 and response["Location"] == "/evaluations/"
 
 
 def test_account_page_creates_and_replaces_the_api_token() -> None:

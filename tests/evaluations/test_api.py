@@ -112,9 +112,11 @@ def test_create_with_missing_and_bad_fields_gets_field_errors(api_client) -> Non
         BASE, {"languages": ["en", "de"], "small_cell_threshold": 0}, format="json"
     )
     assert response.status_code == 400
-    errors = response.json()
+    body = response.json()
+    errors = body["errors"]
     assert errors["title"] == ["This field is required."]
-    assert "languages" in errors and "small_cell_threshold" in errors
+    assert "languages.1" in errors and "small_cell_threshold" in errors
+    assert body["detail"].startswith("title: This field is required.")
     response = api_client.post(
         BASE,
         {"title": "T", "period_start": "2024-01-01", "period_end": "2023-01-01"},
@@ -162,7 +164,9 @@ def test_every_member_lists_the_team(api_client, team, evaluation, role) -> None
     assert response.status_code == 200
     rows = response.json()["results"]
     assert [r["role"] for r in rows] == ["lead", "evaluator", "data_entry", "viewer"]
-    assert {"id", "email", "name", "role", "initials", "created_at"} == set(rows[0])
+    assert {"id", "email", "name", "role", "initials", "invitation_pending", "created_at"} == set(
+        rows[0]
+    )
 
 
 def test_outsider_cannot_see_the_team(api_client, team, evaluation, outsider) -> None:
@@ -233,7 +237,8 @@ def test_member_with_bad_fields_gets_field_errors(api_client, team, evaluation) 
         members_url(evaluation), {"email": "not-an-address", "role": "boss"}, format="json"
     )
     assert response.status_code == 400
-    assert set(response.json()) == {"email", "role"}
+    assert set(response.json()) == {"detail", "errors"}
+    assert set(response.json()["errors"]) == {"email", "role"}
 
 
 def test_last_lead_cannot_be_removed_through_the_api(api_client, team, evaluation) -> None:

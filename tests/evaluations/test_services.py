@@ -89,9 +89,29 @@ def test_update_saves_only_changed_fields_and_refuses_others(team, evaluation) -
     with pytest.raises(PermissionDenied):
         services.evaluation_update(evaluation=evaluation, by=team["evaluator"].user, title="X")
     with pytest.raises(ValidationProblem):
-        services.evaluation_update(evaluation=evaluation, by=lead, small_cell_threshold=0)
+        services.evaluation_update(
+            evaluation=Evaluation.objects.get(pk=evaluation.pk), by=lead, small_cell_threshold=0
+        )
     evaluation.refresh_from_db()
-    assert (evaluation.small_cell_threshold, evaluation.title) != (0, "X")
+    assert evaluation.small_cell_threshold == 3
+    assert evaluation.title != "X"
+
+
+def test_an_active_evaluation_never_goes_back_to_draft_so_it_cannot_be_deleted(
+    team, evaluation
+) -> None:
+    lead = team["lead"].user
+    with pytest.raises(ValidationProblem, match="cannot go back to draft"):
+        services.evaluation_update(evaluation=evaluation, by=lead, status="draft")
+    evaluation.refresh_from_db()
+    assert evaluation.status == "active"
+
+
+def test_the_slug_new_is_reserved() -> None:
+    creator = UserFactory(can_create_evaluations=True)
+    assert services.evaluation_create(by=creator, title="New").slug == "new-2"
+    with pytest.raises(ValidationProblem, match="reserved"):
+        services.evaluation_create(by=creator, title="X", slug="new")
 
 
 def test_delete_only_drafts(team, evaluation) -> None:
@@ -105,19 +125,15 @@ def test_delete_only_drafts(team, evaluation) -> None:
     assert not Membership.objects.filter(evaluation_id=evaluation.pk).exists()
 
 
-def test_adding_a_new_address_creates_an_account_and_sends_an_invitation(
-    team,
-    evaluation,
-    django_capture_on_commit_callbacks,
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        membership = services.membership_add(
-            evaluation=evaluation,
-            by=team["lead"].user,
-            email="  New.Person@Example.org ",
-            name="New Person",
-            role="viewer",
-        )
+def test_adding_a_new_address_creates_an_account_and_sends_an_invitation(team, evaluation) -> None:
+    membership, mail_error = services.member_invite(
+        evaluation=evaluation,
+        by=team["lead"].user,
+        email="  New.Person@Example.org ",
+        name="New Person",
+        role="viewer",
+    )
+    assert mail_error is None
     user = User.objects.get(email="new.person@example.org")
     assert membership.user == user and membership.initials == "NP"
     assert not user.has_usable_password()
@@ -130,7 +146,7 @@ def test_adding_a_new_address_creates_an_account_and_sends_an_invitation(
 
 def test_adding_an_existing_account_sends_no_invitation(team, evaluation) -> None:
     existing = UserFactory(email="known@example.org")
-    membership = services.membership_add(
+    membership, _error = services.member_invite(
         evaluation=evaluation, by=team["lead"].user, email="KNOWN@example.org", role="evaluator"
     )
     assert membership.user == existing

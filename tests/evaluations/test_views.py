@@ -271,3 +271,64 @@ def test_pages_are_translated(team, evaluation) -> None:
 def test_tabs_follow_the_role(team, evaluation, role, shown) -> None:
     page = client_for(team[role].user).get(f"/evaluations/{evaluation.slug}/").content.decode()
     assert (f'href="/evaluations/{evaluation.slug}/instruments/"' in page) is shown
+
+
+def test_a_mail_failure_keeps_the_member_and_offers_to_send_again(
+    team, evaluation, settings
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    client = client_for(team["lead"].user)
+    response = client.post(
+        f"/evaluations/{evaluation.slug}/members/",
+        {"email": "new.person@example.org", "name": "New Person", "role": "viewer"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "New Person added as Viewer." in page and "could not be sent" in page
+    membership = Membership.objects.get(user__email="new.person@example.org")
+    assert "invitation pending" in page
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    again = client.post(
+        f"/evaluations/{evaluation.slug}/members/{membership.pk}/invite/", follow=True
+    )
+    assert "Invitation sent again to new.person@example.org." in again.content.decode()
+    from django.core import mail
+
+    assert mail.outbox[-1].to == ["new.person@example.org"]
+
+
+def test_adding_an_invited_person_to_a_second_evaluation_invites_again(team, evaluation) -> None:
+    from django.core import mail
+
+    from accounts.services import user_get_or_create
+
+    user_get_or_create(email="pending@example.org", name="Pending")
+    client_for(team["lead"].user).post(
+        f"/evaluations/{evaluation.slug}/members/",
+        {"email": "pending@example.org", "role": "viewer"},
+    )
+    assert [m.to for m in mail.outbox] == [["pending@example.org"]]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "edit/"),
+        ("post", "delete/"),
+        ("post", "members/"),
+        ("get", "instruments/"),
+        ("post", "instruments/new/"),
+    ],
+)
+def test_outsiders_get_404_and_change_nothing(team, evaluation, outsider, method, path) -> None:
+    client = client_for(outsider)
+    response = getattr(client, method)(
+        f"/evaluations/{evaluation.slug}/{path}",
+        {"title": "Hijack", "email": "x@example.org", "role": "lead"},
+    )
+    assert response.status_code == 404
+    evaluation.refresh_from_db()
+    assert evaluation.title != "Hijack"
+    assert evaluation.memberships.count() == 4
