@@ -19,7 +19,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     in_evaluation = match and match.app_name in EVALUATION_APPS
     current_slug = match.kwargs.get("slug") if in_evaluation else None
     evaluations = evaluation_list(user=user)
-    current = evaluations.filter(slug=current_slug).first() if current_slug else None
+    current = getattr(request, "evaluation", None)
+    if current is None and current_slug:
+        current = evaluations.filter(slug=current_slug).first()
     return {
         "nav_evaluations": evaluations.only("slug", "title")[:NAV_LIMIT],
         "nav_current_slug": current_slug,

@@ -47,6 +47,8 @@ def evaluation_get(*, user: User | AnonymousUser, slug: str, action: Action) -> 
             )
             % {"slug": slug}
         )
+    # The role came with the row: spare the permission check its own query.
+    user.__dict__.setdefault("_evaluation_roles", {})[evaluation.pk] = evaluation.my_role
     ensure(user, action, evaluation)
     return evaluation
 

@@ -39,6 +39,7 @@ def evaluation_view(action: Action) -> Callable[[EvaluationView], EvaluationView
             request: HttpRequest, slug: str, *args: object, **kwargs: object
         ) -> HttpResponse:
             evaluation = evaluation_get(user=request.user, slug=slug, action=action)
+            request.evaluation = evaluation  # for the navigation (context processor)
             return view(request, evaluation, *args, **kwargs)
 
         return wrapped
