@@ -102,9 +102,11 @@ def _plain(number: Decimal) -> str:
 
 
 def _one(raw: Any) -> str:
+    """One value as text. NUL characters are dropped: no database text column holds them."""
     if isinstance(raw, list | tuple):
         raw = raw[0] if raw else ""
-    return "" if raw is None else str(raw).strip() if not isinstance(raw, str) else raw
+    text = "" if raw is None else raw if isinstance(raw, str) else str(raw).strip()
+    return text.replace("\x00", "")
 
 
 def answer_values(question: QuestionMeta, raw: Any, other: Any = None) -> tuple[dict, str | None]:
@@ -116,7 +118,7 @@ def answer_values(question: QuestionMeta, raw: Any, other: Any = None) -> tuple[
     kind = question.kind
     values: dict[str, Any] = {"text": "", "number": None, "date": None, "choice": "", "choices": []}
     if kind == "multiple_choice":
-        chosen = [str(v) for v in (raw if isinstance(raw, list | tuple) else [raw] if raw else [])]
+        chosen = [_one(v) for v in (raw if isinstance(raw, list | tuple) else [raw] if raw else [])]
         values["choices"] = chosen
         unknown = [c for c in chosen if c not in question.codes]
         if unknown:
