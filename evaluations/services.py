@@ -199,7 +199,8 @@ def membership_add(
     initials: str = "",
     name: str = "",
 ) -> Membership:
-    """Add a person to the team by e-mail; a new address gets an account and an invitation."""
+    """Add a person to the team by e-mail; a new address gets an account without a password
+    (member_invite then e-mails the invitation, after the commit)."""
     ensure(by, Action.MANAGE_MEMBERS, evaluation)
     _ensure_role(role)
     existing = (

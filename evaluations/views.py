@@ -47,6 +47,12 @@ def evaluation_view(action: Action) -> Callable[[EvaluationView], EvaluationView
     return decorator
 
 
+def _membership(evaluation: Evaluation, pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user", "evaluation"), pk=pk, evaluation=evaluation
+    )
+
+
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -174,9 +180,7 @@ def member_list_page(request: HttpRequest, evaluation: Evaluation) -> HttpRespon
 @require_POST
 @evaluation_view(Action.MANAGE_MEMBERS)
 def member_change_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
-    membership = get_object_or_404(
-        Membership.objects.select_related("user", "evaluation"), pk=pk, evaluation=evaluation
-    )
+    membership = _membership(evaluation, pk)
     form = MemberChangeForm(request.POST, prefix=f"m{membership.pk}")
     error = ""
     if form.is_valid():
@@ -216,9 +220,7 @@ def member_change_page(request: HttpRequest, evaluation: Evaluation, pk: int) ->
 @require_POST
 @evaluation_view(Action.MANAGE_MEMBERS)
 def member_reinvite_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
-    membership = get_object_or_404(
-        Membership.objects.select_related("user", "evaluation"), pk=pk, evaluation=evaluation
-    )
+    membership = _membership(evaluation, pk)
     try:
         mail_error = services.member_reinvite(membership=membership, by=request.user)
     except ValidationProblem as problem:
@@ -235,9 +237,7 @@ def member_reinvite_page(request: HttpRequest, evaluation: Evaluation, pk: int) 
 
 @evaluation_view(Action.MANAGE_MEMBERS)
 def member_remove_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
-    membership = get_object_or_404(
-        Membership.objects.select_related("user", "evaluation"), pk=pk, evaluation=evaluation
-    )
+    membership = _membership(evaluation, pk)
     if request.method == "POST":
         try:
             services.membership_remove(membership=membership, by=request.user)
