@@ -37,6 +37,11 @@ def _locate(spec: dict, key: str) -> tuple[dict, int]:
     raise SpecError(f"No question “{key}”.")
 
 
+def texts_put(spec: dict, fields: dict) -> dict:
+    """Change the instrument's own texts (title, introduction, deadline …)."""
+    return {**copy.deepcopy(spec), **copy.deepcopy(fields)}
+
+
 def section_put(spec: dict, fields: dict, *, key: str | None = None) -> dict:
     """Add a section (key None) or change one; returns a new spec."""
     spec = copy.deepcopy(spec)

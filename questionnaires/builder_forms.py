@@ -42,8 +42,9 @@ class TextsForm(forms.Form):
                 )
 
     def text(self, name: str) -> dict[str, str]:
+        # Browsers send textarea line breaks as CRLF; the instrument keeps LF.
         return {
-            code: self.cleaned_data[f"{name}_{code}"]
+            code: self.cleaned_data[f"{name}_{code}"].replace("\r\n", "\n")
             for code in self.languages
             if self.cleaned_data.get(f"{name}_{code}")
         }
@@ -59,6 +60,46 @@ class NewInstrumentForm(forms.Form):
     key = forms.SlugField(label=_("Key"), max_length=80, help_text=_("e.g. staff-survey-2026"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Instrument.Kind.choices)
     title = forms.CharField(label=_("Title (English)"), max_length=300)
+
+
+class InstrumentTextsForm(TextsForm):
+    """The texts around the questions: title, introduction, deadline wording, closing."""
+
+    texts = (
+        ("title", _("Title"), True, False),
+        ("subtitle", _("Subtitle"), False, False),
+        ("introduction", _("Introduction"), False, True),
+        ("deadline_text", _("Deadline as printed"), False, False),
+        ("confidentiality", _("Confidentiality statement"), False, False),
+        ("closing", _("Closing text"), False, True),
+    )
+    deadline_date = forms.DateField(
+        label=_("Deadline date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def spec_fields(self) -> dict:
+        date = self.cleaned_data.get("deadline_date")
+        return {
+            "title": self.text("title"),
+            "subtitle": self.text("subtitle"),
+            "introduction": self.text("introduction"),
+            "closing": self.text("closing"),
+            "confidentiality": self.text("confidentiality"),
+            "deadline": {
+                "date": date.isoformat() if date else None,
+                "text": self.text("deadline_text"),
+            },
+        }
+
+    @classmethod
+    def initial_from(cls, spec: dict) -> dict:
+        texts = {
+            n: spec[n] for n in ("title", "subtitle", "introduction", "closing", "confidentiality")
+        }
+        texts["deadline_text"] = spec["deadline"]["text"]
+        return {"deadline_date": spec["deadline"]["date"], **cls.initial_texts(texts)}
 
 
 class SectionForm(TextsForm):

@@ -17,7 +17,13 @@ from evaluations.models import Evaluation
 from evaluations.permissions import Action
 from evaluations.views import evaluation_view
 from questionnaires import builder
-from questionnaires.builder_forms import NewInstrumentForm, QuestionForm, ScaleForm, SectionForm
+from questionnaires.builder_forms import (
+    InstrumentTextsForm,
+    NewInstrumentForm,
+    QuestionForm,
+    ScaleForm,
+    SectionForm,
+)
 from questionnaires.models import Instrument, InstrumentVersion, Scale
 from questionnaires.presentation import build_form
 from questionnaires.selectors import scale_spec, version_get, version_spec
@@ -123,6 +129,23 @@ def builder_page(request: HttpRequest, evaluation: Evaluation, key: str) -> Http
             else None,
         },
     )
+
+
+@draft_view
+def texts_page(
+    request: HttpRequest, evaluation: Evaluation, instrument: Instrument, draft: InstrumentVersion
+) -> HttpResponse:
+    spec = version_spec(draft)
+    form = InstrumentTextsForm(
+        request.POST or None,
+        initial=InstrumentTextsForm.initial_from(spec),
+        languages=draft.languages,
+    )
+    if request.method == "POST" and form.is_valid():
+        new_spec = builder.texts_put(spec, form.spec_fields())
+        if _store(request, draft, new_spec, _("Texts saved.")):
+            return _builder_url(evaluation, instrument)
+    return _form_page(request, evaluation, instrument, form, _("Title, introduction and deadline"))
 
 
 @draft_view

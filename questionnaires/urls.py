@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/instruments/new/", builder_views.instrument_new_page, name="instrument_new"),
     path("<slug:slug>/scales/", builder_views.scales_page, name="scales"),
     path("<slug:slug>/instruments/<slug:key>/edit/", builder_views.builder_page, name="builder"),
+    path("<slug:slug>/instruments/<slug:key>/edit/texts/", builder_views.texts_page, name="texts"),
     path(
         "<slug:slug>/instruments/<slug:key>/edit/section/",
         builder_views.section_page,

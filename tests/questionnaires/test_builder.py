@@ -210,3 +210,31 @@ def test_version_diff_rows() -> None:
     assert rows["B1"].change == "changed" and rows["B1"].new.endswith("Changed.")
     assert rows["A5"].change == "removed"
     assert rows["C1"].change == "same"
+
+
+def test_instrument_texts_are_edited_in_the_builder(lead_client, evaluation, staff_version) -> None:
+    url = edit_url(evaluation) + "texts/"
+    form = lead_client.get(url).context["form"]
+    assert form.initial["deadline_date"] == "2008-05-23"
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data["deadline_text_en"] = "Please submit replies by Friday 30 May 2008"
+    data["deadline_date"] = "2008-05-30"
+    lead_client.post(url, data)
+    spec = version_spec(staff_version)
+    assert spec["deadline"] == {
+        "date": "2008-05-30",
+        "text": {"en": "Please submit replies by Friday 30 May 2008"},
+    }
+    assert spec["introduction"]["en"].startswith("ILO is conducting an evaluation")
+    response = lead_client.post(url, {**data, "title_en": ""})
+    assert "This field is required." in response.content.decode()
+
+
+def test_browser_line_breaks_are_stored_as_written(lead_client, evaluation, staff_version) -> None:
+    url = edit_url(evaluation) + "section/B/"
+    form = lead_client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data["introduction_en"] = "First paragraph.\r\n\r\nSecond paragraph."
+    lead_client.post(url, data)
+    sections = {s["key"]: s for s in version_spec(staff_version)["sections"]}
+    assert sections["B"]["introduction"] == {"en": "First paragraph.\n\nSecond paragraph."}
