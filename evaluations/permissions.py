@@ -180,4 +180,5 @@ def can_see_links(
     role = role_of(user, evaluation)
     if role == Role.LEAD:
         return True
-    return role == Role.EVALUATOR and confidentiality != "lead"
+    # Where respondents choose, a link may lead to answers meant for the lead only.
+    return role == Role.EVALUATOR and confidentiality not in ("lead", "respondent")

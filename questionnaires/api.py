@@ -313,11 +313,18 @@ class RespondView(APIView):
         # Checked by hand rather than by the serializer: this is the hot path of a survey.
         data = request.data if isinstance(request.data, dict) else {}
         answers, language = data.get("answers"), data.get("language") or ""
-        if not isinstance(answers, dict) or not isinstance(language, str):
+        route = data.get("route") or ""
+        if (
+            not isinstance(answers, dict)
+            or not isinstance(language, str)
+            or not isinstance(route, str)
+        ):
             message = "Expected an object of question key to answer, and a language code."
             return ApiResponse(problem_body(message, {"answers": [message]}), status=400)
         try:
-            response = response_submit(token=token, answers=answers, language=language[:8])
+            response = response_submit(
+                token=token, answers=answers, language=language[:8], route=route
+            )
         except InvalidLink:
             return ApiResponse({"detail": "This link does not open a questionnaire."}, status=404)
         except AlreadySubmitted:

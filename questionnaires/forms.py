@@ -71,6 +71,11 @@ class EntryForm(forms.Form):
         choices=[c for c in Response.Channel.choices if c[0] != Response.Channel.WEB],
     )
     returned_file = forms.FileField(label=_("Returned file"), required=False)
+    route = forms.ChoiceField(
+        label=_("Sent to (where the respondent chooses)"),
+        required=False,
+        choices=[("", "—"), *Response._meta.get_field("route").choices],
+    )
 
     def __init__(self, *args: object, invitations: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -227,6 +227,7 @@ class Distribution(models.Model):
         TEAM = "team", _("The whole evaluation team")
         LEAD = "lead", _("The lead evaluator only")
         ANONYMOUS = "anonymous", _("Anonymous")
+        RESPONDENT = "respondent", _("The respondent chooses: lead evaluator only or whole team")
 
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, related_name="distributions"
@@ -342,6 +343,13 @@ class Response(models.Model):
     attributes = models.JSONField(default=dict, blank=True)
     returned_file = models.FileField(upload_to="returned/%Y/%m/", blank=True)
     late = models.BooleanField(default=False)
+    route = models.CharField(
+        _("sent to"),
+        max_length=10,
+        blank=True,
+        choices=[("lead", _("The lead evaluator only")), ("team", _("The whole evaluation team"))],
+        help_text=_("Who the respondent chose to read the answers, where they had the choice."),
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     last_saved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -351,6 +359,15 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"response {self.pk[:8]}"
+
+    @property
+    def confidentiality(self) -> str:
+        """Who may read it: the respondent's choice where they had one (lead until they
+        chose), else the distribution's mode."""
+        mode = self.distribution.confidentiality
+        if mode == Distribution.Confidentiality.RESPONDENT:
+            return self.route or Distribution.Confidentiality.LEAD
+        return mode
 
 
 class Answer(models.Model):

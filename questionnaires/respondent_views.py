@@ -195,7 +195,9 @@ def review(request: HttpRequest, invitation: Invitation, language: str) -> HttpR
     if request.method != "POST":
         return render(request, "questionnaires/respondent/review.html", context)
     try:
-        response_submit(invitation=invitation, language=language)
+        response_submit(
+            invitation=invitation, language=language, route=request.POST.get("route", "")
+        )
     except AlreadySubmitted:
         pass
     except FormClosed:
@@ -205,6 +207,7 @@ def review(request: HttpRequest, invitation: Invitation, language: str) -> HttpR
             for q in page.questions:
                 q.error = " ".join(problem.errors.get(q.key, []))
         context["problem"] = problem
+        context["route_error"] = " ".join(problem.errors.get("route", []))
         return render(request, "questionnaires/respondent/review.html", context, status=400)
     return redirect("respondent:done", token=invitation.token)
 

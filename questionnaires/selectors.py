@@ -161,7 +161,7 @@ def response_rows(*, user: User, distribution: Distribution) -> list[dict]:
     rows = []
     for response in (
         Response.objects.filter(distribution=distribution)
-        .select_related("invitation", "entered_by")
+        .select_related("invitation", "entered_by", "distribution")
         .order_by("status", "submitted_at")
     ):
         rows.append(
@@ -171,7 +171,7 @@ def response_rows(*, user: User, distribution: Distribution) -> list[dict]:
                 "readable": can_read_answers(
                     user,
                     distribution.evaluation,
-                    confidentiality=distribution.confidentiality,
+                    confidentiality=response.confidentiality,
                     entered_by_id=response.entered_by_id,
                 ),
             }
@@ -185,12 +185,12 @@ def response_answers(*, user: User, response: Response) -> list[Answer]:
     if not can_read_answers(
         user,
         distribution.evaluation,
-        confidentiality=distribution.confidentiality,
+        confidentiality=response.confidentiality,
         entered_by_id=response.entered_by_id,
     ):
         raise PermissionDenied(
             _("These answers are for the lead evaluator only.")
-            if distribution.confidentiality == "lead"
+            if response.confidentiality == "lead"
             else _("Your role does not include reading individual answers.")
         )
     return list(Answer.objects.filter(response=response).select_related("question"))

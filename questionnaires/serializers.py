@@ -106,7 +106,7 @@ class ResponseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Response
         fields = [
-            "id", "status", "channel", "language", "late", "attributes", "submitted_at",
+            "id", "status", "channel", "route", "language", "late", "attributes", "submitted_at",
             "respondent", "answers", "answers_withheld",
         ]  # fmt: skip
 
@@ -136,7 +136,7 @@ class ResponseSerializer(serializers.ModelSerializer):
             return None
         if response.status != Response.Status.SUBMITTED:
             return "draft"
-        return "lead evaluator only" if response.distribution.confidentiality == "lead" else "role"
+        return "lead evaluator only" if response.confidentiality == "lead" else "role"
 
 
 class SubmissionSerializer(serializers.Serializer):
@@ -145,6 +145,11 @@ class SubmissionSerializer(serializers.Serializer):
         help_text="Question key to answer: text, number, choice code, or a list of codes.",
     )
     language = serializers.CharField(required=False, allow_blank=True, max_length=8)
+    route = serializers.ChoiceField(
+        choices=["lead", "team"],
+        required=False,
+        help_text="Who reads the answers, where the respondent chooses (lead or team).",
+    )
 
 
 class SubmissionResultSerializer(serializers.Serializer):

@@ -242,6 +242,7 @@ def entry_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpRes
                     answers=answers,
                     channel=envelope.cleaned_data["channel"],
                     returned_file=envelope.cleaned_data["returned_file"],
+                    route=envelope.cleaned_data["route"],
                 )
             except ValidationProblem as problem:
                 form_add_problem(envelope, problem)

@@ -63,7 +63,7 @@ def distribution_create(
     if version.instrument.evaluation_id != evaluation.pk:
         errors["version"] = [_("This version belongs to another evaluation.")]
     if confidentiality not in Distribution.Confidentiality.values:
-        errors["confidentiality"] = [_("Choose team, lead or anonymous.")]
+        errors["confidentiality"] = [_("Choose team, lead, anonymous or the respondent's choice.")]
     languages = list(languages or version.languages)
     missing = [code for code in languages if code not in version.languages]
     if missing:
@@ -304,6 +304,16 @@ def _response_of(invitation: Invitation) -> Response | None:
         return None
 
 
+def _route(distribution: Distribution, route: str) -> str:
+    """Where the respondent chooses who reads, the choice is required; elsewhere unused."""
+    if distribution.confidentiality != Distribution.Confidentiality.RESPONDENT:
+        return ""
+    if route not in ("lead", "team"):
+        message = _("Choose who reads your answers: the lead evaluator only, or the whole team.")
+        raise ValidationProblem(message, errors={"route": [message]})
+    return route
+
+
 def _raise_if_any(errors: dict[str, list[str]]) -> None:
     if errors:
         first_key = next(iter(errors))
@@ -327,6 +337,7 @@ def _complete(response: Response, invitation: Invitation, now: dt.datetime, **fi
     response.submitted_at = now
     if fields["returned_file"] is not None:
         response.returned_file = fields["returned_file"]
+    response.route = fields["route"]
     if anonymous:
         response.invitation = None
         response.submitted_at = dt.datetime.combine(now.date(), dt.time(), tzinfo=dt.UTC)
@@ -343,6 +354,7 @@ def response_submit(
     channel: str = Response.Channel.WEB,
     entered_by: User | None = None,
     returned_file: UploadedFile | None = None,
+    route: str = "",
 ) -> Response:
     """Submit a link's response, once. A repeated submit returns the stored one.
 
@@ -363,7 +375,7 @@ def response_submit(
     now = timezone.now()
     finish = {
         "channel": channel, "entered_by": entered_by, "language": language,
-        "returned_file": returned_file,
+        "returned_file": returned_file, "route": _route(distribution, route),
     }  # fmt: skip
     if answers is None:  # the form: the draft holds the answers
         response = existing or _draft_for(invitation, language)
@@ -420,6 +432,7 @@ def response_enter(
     answers: Mapping[str, Any],
     channel: str,
     returned_file: UploadedFile | None = None,
+    route: str = "",
 ) -> Response:
     """A team member keys in a questionnaire returned by e-mail, on paper or by phone."""
     ensure(by, Action.ENTER_RESPONSES, distribution.evaluation)
@@ -446,4 +459,5 @@ def response_enter(
         channel=channel,
         entered_by=by,
         returned_file=returned_file,
+        route=route,
     )

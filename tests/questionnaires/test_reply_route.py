@@ -1,0 +1,98 @@
+"""The 2008 choice: the respondent sends the answers to the lead evaluator only, or the team."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from common.errors import ValidationProblem
+from questionnaires.models import Response
+from questionnaires.services import response_submit
+from tests.conftest import COMPLETE
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_choice_is_required_and_kept(make_distribution, invite) -> None:
+    invitation = invite(make_distribution("respondent"))
+    with pytest.raises(ValidationProblem, match="Choose who reads your answers"):
+        response_submit(invitation=invitation, answers=COMPLETE)
+    assert not Response.objects.exists()
+    response = response_submit(invitation=invitation, answers=COMPLETE, route="lead")
+    assert (response.route, response.confidentiality) == ("lead", "lead")
+
+
+@pytest.mark.parametrize(("route", "evaluator_reads"), [("lead", False), ("team", True)])
+def test_the_choice_decides_who_reads(
+    team, evaluation, make_distribution, invite, route, evaluator_reads
+) -> None:
+    distribution = make_distribution("respondent")
+    response = response_submit(
+        invitation=invite(distribution), answers={**COMPLETE, "B8": "Routed remark"}, route=route
+    )
+    detail = client_for(team["evaluator"].user).get(
+        f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/responses/{response.pk}/"
+    )
+    assert detail.status_code == (200 if evaluator_reads else 403)
+    api = APIClient()
+    api.force_authenticate(team["evaluator"].user)
+    body = api.get(
+        f"/api/v1/evaluations/{evaluation.slug}/distributions/{distribution.pk}/responses/"
+    ).content.decode()
+    assert ("Routed remark" in body) is evaluator_reads
+    lead = client_for(team["lead"].user).get(
+        f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/responses/{response.pk}/"
+    )
+    assert "Routed remark" in lead.content.decode()
+
+
+def test_the_review_page_asks_before_submitting(make_distribution, invite) -> None:
+    invitation = invite(make_distribution("respondent"))
+    client = Client()
+    start = client.get(f"/r/{invitation.token}/").content.decode()
+    assert "you choose, before you submit" in start
+    review = client.get(f"/r/{invitation.token}/review/").content.decode()
+    assert "Who should read your answers?" in review
+    refused = client.post(f"/r/{invitation.token}/review/")
+    assert refused.status_code == 400
+    assert "Choose who reads your answers" in refused.content.decode()
+    done = client.post(f"/r/{invitation.token}/review/", {"route": "team"})
+    assert done["Location"].endswith("/done/")
+    assert Response.objects.get().route == "team"
+
+
+def test_the_api_takes_the_choice(make_distribution, invite) -> None:
+    invitation = invite(make_distribution("respondent"))
+    api = APIClient()
+    missing = api.post(f"/api/v1/respond/{invitation.token}/", {"answers": COMPLETE}, format="json")
+    assert missing.status_code == 400 and "route" in missing.json()["errors"]
+    ok = api.post(
+        f"/api/v1/respond/{invitation.token}/",
+        {"answers": COMPLETE, "route": "lead"},
+        format="json",
+    )
+    assert ok.status_code == 201
+    assert Response.objects.get().route == "lead"
+
+
+def test_links_stay_with_the_lead_where_respondents_choose(
+    team, evaluation, make_distribution, invite
+) -> None:
+    invitation = invite(make_distribution("respondent"))
+    page = client_for(team["evaluator"].user).get(
+        f"/evaluations/{evaluation.slug}/distributions/{invitation.distribution_id}/"
+    )
+    assert invitation.token not in page.content.decode()
+    assert (
+        invitation.token
+        in client_for(team["lead"].user)
+        .get(f"/evaluations/{evaluation.slug}/distributions/{invitation.distribution_id}/")
+        .content.decode()
+    )
