@@ -214,6 +214,8 @@ def entry_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpRes
     open_invitations = distribution.invitations.exclude(status=Invitation.Status.SUBMITTED)
     choices = [(i.pk, i.name) for i in open_invitations.order_by("name")]
     envelope = EntryForm(request.POST or None, request.FILES or None, invitations=choices)
+    if distribution.confidentiality != Distribution.Confidentiality.RESPONDENT:
+        del envelope.fields["route"]
     form = build_form(distribution.version, "en")
     status = 200
     if request.method == "POST":
@@ -242,7 +244,7 @@ def entry_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpRes
                     answers=answers,
                     channel=envelope.cleaned_data["channel"],
                     returned_file=envelope.cleaned_data["returned_file"],
-                    route=envelope.cleaned_data["route"],
+                    route=envelope.cleaned_data.get("route", ""),
                 )
             except ValidationProblem as problem:
                 form_add_problem(envelope, problem)

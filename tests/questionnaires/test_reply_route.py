@@ -96,3 +96,29 @@ def test_links_stay_with_the_lead_where_respondents_choose(
         .get(f"/evaluations/{evaluation.slug}/distributions/{invitation.distribution_id}/")
         .content.decode()
     )
+
+
+def test_the_team_records_the_route_of_a_returned_questionnaire(
+    team, evaluation, make_distribution
+) -> None:
+    respondent_mode = make_distribution("respondent")
+    client = client_for(team["data_entry"].user)
+    url = f"/evaluations/{evaluation.slug}/distributions/{respondent_mode.pk}/enter/"
+    assert "Sent to" in client.get(url).content.decode()
+    client.post(
+        url,
+        {
+            "name": "Mailed In",
+            "channel": "email",
+            "route": "lead",
+            **{f"q-{k}": v for k, v in COMPLETE.items()},
+        },
+    )
+    assert Response.objects.get().route == "lead"
+    team_mode = make_distribution("team")
+    assert (
+        "Sent to"
+        not in client.get(
+            f"/evaluations/{evaluation.slug}/distributions/{team_mode.pk}/enter/"
+        ).content.decode()
+    )
