@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from questionnaires.models import InstrumentVersion, Question
 
 SHORT_TEXT_MAX = 1000
+NUMBER_LIMIT = Decimal(10) ** 10  # Answer.number holds 10 digits before the point
 NO_ANSWER_KINDS = frozenset({"instruction"})
 
 
@@ -146,6 +147,8 @@ def answer_values(question: QuestionMeta, raw: Any, other: Any = None) -> tuple[
             return values, _("Enter a number, like 12 or 3.5.")
         if not number.is_finite():
             return values, _("Enter a number, like 12 or 3.5.")
+        if abs(number) >= NUMBER_LIMIT:
+            return values, _("The number is too large.")
         if question.min is not None and number < question.min:
             return values, _("The smallest accepted is %(min)s.") % {"min": _plain(question.min)}
         if question.max is not None and number > question.max:

@@ -265,9 +265,9 @@ class ResponseViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
             return Response.objects.none()
         distribution = self.distribution(Action.VIEW_RESPONSES)
         ensure(self.request.user, Action.VIEW_RESPONSES, distribution.evaluation)
-        return Response.objects.filter(distribution=distribution).select_related(
-            "invitation", "distribution__evaluation"
-        )
+        return Response.objects.filter(
+            distribution=distribution, status=Response.Status.SUBMITTED
+        ).select_related("invitation", "distribution__evaluation")
 
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()

@@ -160,7 +160,8 @@ def response_rows(*, user: User, distribution: Distribution) -> list[dict]:
     ensure(user, Action.VIEW_RESPONSES, distribution.evaluation)
     rows = []
     for response in (
-        Response.objects.filter(distribution=distribution)
+        # Drafts stay with their respondents: the team sees what was submitted.
+        Response.objects.filter(distribution=distribution, status=Response.Status.SUBMITTED)
         .select_related("invitation", "entered_by", "distribution")
         .order_by("status", "submitted_at")
     ):
@@ -182,6 +183,8 @@ def response_rows(*, user: User, distribution: Distribution) -> list[dict]:
 def response_answers(*, user: User, response: Response) -> list[Answer]:
     """The response's answers, for a user allowed to read them (PermissionDenied otherwise)."""
     distribution = response.distribution
+    if response.status != Response.Status.SUBMITTED:
+        raise PermissionDenied(_("This response is a draft: it stays with its respondent."))
     if not can_read_answers(
         user,
         distribution.evaluation,

@@ -45,4 +45,9 @@ urlpatterns = [
         views.response_page,
         name="response",
     ),
+    path(
+        "<slug:slug>/distributions/<int:pk>/responses/<str:response_id>/file/",
+        views.response_file,
+        name="response_file",
+    ),
 ]

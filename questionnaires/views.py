@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -204,6 +204,28 @@ def response_page(
             "response": response,
             "form": form,
         },
+    )
+
+
+@evaluation_view(Action.VIEW_RESPONSES)
+def response_file(
+    request: HttpRequest, evaluation: Evaluation, pk: int, response_id: str
+) -> FileResponse:
+    """The returned file of a response, for those who may read its answers (media files are
+    never served directly: they hold answers)."""
+    distribution = _distribution(evaluation, pk)
+    response = get_object_or_404(
+        Response.objects.select_related("distribution__evaluation"),
+        distribution=distribution,
+        pk=response_id,
+    )
+    response_answers(user=request.user, response=response)  # PermissionDenied if not allowed
+    if not response.returned_file:
+        raise Http404(_("This response has no returned file."))
+    return FileResponse(
+        response.returned_file.open("rb"),
+        as_attachment=True,
+        filename=response.returned_file.name.rsplit("/", 1)[-1],
     )
 
 

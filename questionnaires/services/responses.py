@@ -19,7 +19,14 @@ from evaluations.models import Evaluation
 from evaluations.permissions import Action, ensure
 from questionnaires.answers import QuestionMeta, answer_values, applies, is_empty, version_meta
 from questionnaires.instrument_format import STANDARD_ATTRIBUTES
-from questionnaires.models import Answer, Distribution, InstrumentVersion, Invitation, Response
+from questionnaires.models import (
+    Answer,
+    Distribution,
+    InstrumentVersion,
+    Invitation,
+    Response,
+    response_id,
+)
 from questionnaires.services.instruments import version_freeze
 
 if TYPE_CHECKING:
@@ -333,6 +340,8 @@ def _complete(response: Response, invitation: Invitation, now: dt.datetime, **fi
     response.entered_by = fields["entered_by"]
     response.language = fields["language"] or response.language or invitation.language
     response.late = bool(distribution.deadline and now > distribution.deadline)
+    if anonymous and distribution.deadline:  # only the day is kept, so lateness by the day
+        response.late = now.date() > distribution.deadline.date()
     response.attributes = _snapshot(invitation, anonymous)
     response.submitted_at = now
     if fields["returned_file"] is not None:
@@ -342,6 +351,20 @@ def _complete(response: Response, invitation: Invitation, now: dt.datetime, **fi
         response.invitation = None
         response.submitted_at = dt.datetime.combine(now.date(), dt.time(), tzinfo=dt.UTC)
         response.started_at = response.last_saved_at = None
+
+
+def _save_submitted(response: Response, *, was_draft: bool) -> None:
+    """Save the submitted response. An anonymous one that was a draft moves to a new random
+    id (its answers with it): an id seen while it was a draft says nothing of it now."""
+    if not (was_draft and response.invitation_id is None):
+        response.save()
+        return
+    draft_id = response.pk
+    response.pk = response_id()
+    response._state.adding = True
+    response.save(force_insert=True)
+    Answer.objects.filter(response_id=draft_id).update(response_id=response.pk)
+    Response.objects.filter(pk=draft_id).delete()
 
 
 @transaction.atomic
@@ -383,7 +406,7 @@ def response_submit(
         required = _required_errors(response, invitation.attributes)
         _raise_if_any(errors | {k: v for k, v in required.items() if k not in errors})
         _complete(response, invitation, now, **finish)
-        response.save()
+        _save_submitted(response, was_draft=True)
     else:
         meta = version_meta(distribution.version)
         errors: dict[str, list[str]] = {}
@@ -404,9 +427,9 @@ def response_submit(
             started_at=now, last_saved_at=now,
         )  # fmt: skip
         _complete(response, invitation, now, **finish)
-        response.save()
         if existing is not None:
-            Answer.objects.filter(response=response).delete()
+            Answer.objects.filter(response=existing).delete()
+        _save_submitted(response, was_draft=existing is not None)
         Answer.objects.bulk_create(
             Answer(response=response, question_id=q.id, **values)
             for q, values in cleaned
@@ -447,7 +470,16 @@ def response_enter(
         )
     elif invitation.distribution_id != distribution.pk:
         raise ValidationProblem(_("That person was invited to another questionnaire."))
-    elif _lock(invitation=invitation, token=None).status == Invitation.Status.SUBMITTED:
+    elif (locked := _lock(invitation=invitation, token=None)).status == Invitation.Status.STARTED:
+        raise ValidationProblem(
+            _(
+                "%(name)s has started answering online: entering their answers here would "
+                "replace what they typed. Ask them to finish online, or wait."
+            )
+            % {"name": invitation.name},
+            errors={"invitation": [_("Started online.")]},
+        )
+    elif locked.status == Invitation.Status.SUBMITTED:
         raise ValidationProblem(
             _("%(name)s has already submitted a response; it is not replaced.")
             % {"name": invitation.name},
