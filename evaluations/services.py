@@ -29,8 +29,8 @@ Role = Membership.Role
 
 def initials_from_name(name: str) -> str:
     """'Lena Example' -> 'LE'; 'Ana García-López' -> 'AGL'. Empty for an empty name."""
-    parts = [p for chunk in name.replace("-", " ").split() for p in [chunk.strip(".,")] if p]
-    return "".join(p[0].upper() for p in parts)[:12]
+    words = (word.strip(".,") for word in name.replace("-", " ").split())
+    return "".join(word[0].upper() for word in words if word)[:12]
 
 
 def slug_available(slug: str) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from questionnaires.models import InstrumentVersion, Question
 
 SHORT_TEXT_MAX = 1000
+OTHER_SUFFIX = "__other"  # key of the "please specify" text beside a choice answer
 NUMBER_LIMIT = Decimal(10) ** 10  # Answer.number holds 10 digits before the point
 NO_ANSWER_KINDS = frozenset({"instruction"})
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-
-from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -24,11 +22,18 @@ from evaluations.models import Evaluation
 from evaluations.permissions import Action, can_see_links, ensure
 from evaluations.selectors import evaluation_get
 from questionnaires.instrument_format import instrument_dump
-from questionnaires.models import Distribution, Instrument, InstrumentVersion, Invitation, Response
+from questionnaires.models import (
+    Answer,
+    Distribution,
+    Instrument,
+    InstrumentVersion,
+    Invitation,
+    Response,
+)
 from questionnaires.selectors import (
+    answers_refusal,
     distribution_list,
     instrument_list,
-    response_answers,
     version_spec,
 )
 from questionnaires.serializers import (
@@ -209,12 +214,15 @@ class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
 
 class DistributionScoped(EvaluationScoped):
     def distribution(self, action: Action) -> Distribution:
-        evaluation = self.evaluation(action)
-        return get_object_or_404(
-            Distribution.objects.select_related("evaluation", "version"),
-            evaluation=evaluation,
-            pk=self.kwargs["distribution_id"],
-        )
+        """The distribution, checked for `action`; loaded once per request."""
+        if not hasattr(self, "_distribution"):
+            self._distribution = get_object_or_404(
+                Distribution.objects.select_related("evaluation", "version"),
+                evaluation=self.evaluation(Action.VIEW_INSTRUMENTS),
+                pk=self.kwargs["distribution_id"],
+            )
+        ensure(self.request.user, action, self._distribution.evaluation)
+        return self._distribution
 
 
 @extend_schema(parameters=[SLUG, DISTRIBUTION])
@@ -264,31 +272,17 @@ class ResponseViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Response.objects.none()
         distribution = self.distribution(Action.VIEW_RESPONSES)
-        ensure(self.request.user, Action.VIEW_RESPONSES, distribution.evaluation)
-        return Response.objects.filter(
-            distribution=distribution, status=Response.Status.SUBMITTED
-        ).select_related("invitation", "distribution__evaluation")
+        return (
+            Response.objects.filter(distribution=distribution, status=Response.Status.SUBMITTED)
+            .select_related("invitation", "distribution__evaluation")
+            .prefetch_related(Prefetch("answers", Answer.objects.select_related("question")))
+        )
 
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()
-        context["answers"] = {}
+        user = self.request.user
+        context["readable"] = lambda response: answers_refusal(user=user, response=response) is None
         return context
-
-    def get_serializer(self, *args: object, **kwargs: object) -> ResponseSerializer:
-        serializer = super().get_serializer(*args, **kwargs)
-        instances = args[0] if args else []
-        instances = instances if isinstance(instances, list | tuple) else [instances]
-        if getattr(self, "swagger_fake_view", False):
-            return serializer
-        readable = {}
-        for response in instances:
-            if isinstance(response, Response) and response.status == Response.Status.SUBMITTED:
-                with contextlib.suppress(PermissionDenied):  # withheld, not an error
-                    readable[response.pk] = response_answers(
-                        user=self.request.user, response=response
-                    )
-        serializer.context["answers"] = readable
-        return serializer
 
 
 class RespondView(APIView):

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from questionnaires.answers import QuestionMeta, applies, version_meta
+from questionnaires.answers import OTHER_SUFFIX, QuestionMeta, applies, version_meta
 from questionnaires.models import Answer, InstrumentVersion, localized
 from questionnaires.selectors import version_content
 
@@ -172,6 +172,23 @@ def fill_answers(form: Form, answers: list[Answer]) -> None:
                 q.value = answer.text
 
 
+def posted_answers(questions: list[ShownQuestion], data: Any) -> dict[str, object]:
+    """What a form posted for these questions, keyed as the services take it.
+
+    An unticked multiple choice posts nothing: that means none, not "unchanged".
+    """
+    answers: dict[str, object] = {}
+    for q in questions:
+        if q.kind == "instruction":
+            continue
+        values = data.getlist(q.name)
+        answers[q.key] = values if q.kind == "multiple_choice" else (values[0] if values else "")
+        other = data.get(q.name + OTHER_SUFFIX)
+        if other is not None:
+            answers[q.key + OTHER_SUFFIX] = other
+    return answers
+
+
 def fill_posted(page: Page, data: Any, errors: dict[str, list[str]]) -> None:
     """Show what was just posted, with its errors, on the page."""
     for q in page.questions:
@@ -179,5 +196,5 @@ def fill_posted(page: Page, data: Any, errors: dict[str, list[str]]) -> None:
             q.value = data.getlist(q.name)
         else:
             q.value = data.get(q.name, "")
-        q.other = data.get(q.name + "__other", "")
+        q.other = data.get(q.name + OTHER_SUFFIX, "")
         q.error = " ".join(errors.get(q.key, []))

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 from common.errors import ValidationProblem
 from common.ratelimit import over_limit
 from questionnaires.models import Answer, Distribution, Invitation, Response
-from questionnaires.presentation import Form, build_form, fill_answers, fill_posted
+from questionnaires.presentation import (
+    Form,
+    build_form,
+    fill_answers,
+    fill_posted,
+    posted_answers,
+)
 from questionnaires.services import (
     AlreadySubmitted,
     FormClosed,
@@ -25,7 +31,7 @@ from questionnaires.services import (
     response_save,
     response_submit,
 )
-from questionnaires.services.responses import OTHER_SUFFIX, form_is_closed
+from questionnaires.services.responses import form_is_closed
 
 RespondentView = Callable[..., HttpResponse]
 
@@ -106,17 +112,6 @@ def start(request: HttpRequest, invitation: Invitation, language: str) -> HttpRe
     )
 
 
-def _posted_answers(request: HttpRequest, keys: list[str]) -> dict[str, object]:
-    answers: dict[str, object] = {}
-    for key in keys:
-        values = request.POST.getlist(f"q-{key}")
-        answers[key] = values if len(values) > 1 else (values[0] if values else "")
-        other = request.POST.get(f"q-{key}{OTHER_SUFFIX}")
-        if other is not None:
-            answers[key + OTHER_SUFFIX] = other
-    return answers
-
-
 @respondent_view
 def page(request: HttpRequest, invitation: Invitation, language: str, number: int) -> HttpResponse:
     if _submitted(invitation):
@@ -130,12 +125,8 @@ def page(request: HttpRequest, invitation: Invitation, language: str, number: in
         return render(request, "questionnaires/respondent/page.html", context)
     if form_is_closed(invitation.distribution):
         return render(request, "questionnaires/respondent/page.html", context, status=403)
-    keys = [q.key for q in current.questions if q.kind != "instruction"]
-    posted = _posted_answers(request, keys)
-    if current.questions and any(q.kind == "multiple_choice" for q in current.questions):
-        for q in current.questions:  # an unticked multiple choice posts nothing: it means none
-            if q.kind == "multiple_choice":
-                posted[q.key] = request.POST.getlist(q.name)
+    posted = posted_answers(current.questions, request.POST)
+    keys = list(posted)
     try:
         _saved, errors = response_save(
             invitation=invitation, answers=posted, keys=keys, language=language
@@ -170,11 +161,8 @@ def autosave(
     if not 1 <= number <= len(form.pages) or _submitted(invitation):
         return HttpResponse(status=204)
     current = form.pages[number - 1]
-    keys = [q.key for q in current.questions if q.kind != "instruction"]
-    posted = _posted_answers(request, keys)
-    for q in current.questions:
-        if q.kind == "multiple_choice":
-            posted[q.key] = request.POST.getlist(q.name)
+    posted = posted_answers(current.questions, request.POST)
+    keys = list(posted)
     try:
         response_save(invitation=invitation, answers=posted, keys=keys, language=language)
     except (AlreadySubmitted, FormClosed):

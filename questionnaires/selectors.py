@@ -169,31 +169,31 @@ def response_rows(*, user: User, distribution: Distribution) -> list[dict]:
             {
                 "response": response,
                 "who": response.invitation.name if response.invitation else "",
-                "readable": can_read_answers(
-                    user,
-                    distribution.evaluation,
-                    confidentiality=response.confidentiality,
-                    entered_by_id=response.entered_by_id,
-                ),
+                "readable": answers_refusal(user=user, response=response) is None,
             }
         )
     return rows
 
 
-def response_answers(*, user: User, response: Response) -> list[Answer]:
-    """The response's answers, for a user allowed to read them (PermissionDenied otherwise)."""
-    distribution = response.distribution
+def answers_refusal(*, user: User, response: Response) -> str | None:
+    """Why the user may not read the response's answers; None when they may."""
     if response.status != Response.Status.SUBMITTED:
-        raise PermissionDenied(_("This response is a draft: it stays with its respondent."))
-    if not can_read_answers(
+        return _("This response is a draft: it stays with its respondent.")
+    if can_read_answers(
         user,
-        distribution.evaluation,
+        response.distribution.evaluation,
         confidentiality=response.confidentiality,
         entered_by_id=response.entered_by_id,
     ):
-        raise PermissionDenied(
-            _("These answers are for the lead evaluator only.")
-            if response.confidentiality == "lead"
-            else _("Your role does not include reading individual answers.")
-        )
+        return None
+    if response.confidentiality == "lead":
+        return _("These answers are for the lead evaluator only.")
+    return _("Your role does not include reading individual answers.")
+
+
+def response_answers(*, user: User, response: Response) -> list[Answer]:
+    """The response's answers, for a user allowed to read them (PermissionDenied otherwise)."""
+    refusal = answers_refusal(user=user, response=response)
+    if refusal:
+        raise PermissionDenied(refusal)
     return list(Answer.objects.filter(response=response).select_related("question"))

@@ -115,11 +115,10 @@ class ResponseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_answers(self, response: Response) -> dict[str, object] | None:
-        answers = self.context["answers"].get(response.pk)
-        if answers is None:
+        if not self.context["readable"](response):
             return None
         out: dict[str, object] = {}
-        for a in answers:
+        for a in response.answers.all():
             kind = a.question.kind
             if kind == "multiple_choice":
                 out[a.question.key] = a.choices
@@ -132,10 +131,8 @@ class ResponseSerializer(serializers.ModelSerializer):
         return out
 
     def get_answers_withheld(self, response: Response) -> str | None:
-        if self.context["answers"].get(response.pk) is not None:
+        if self.context["readable"](response):
             return None
-        if response.status != Response.Status.SUBMITTED:
-            return "draft"
         return "lead evaluator only" if response.confidentiality == "lead" else "role"
 
 

@@ -14,7 +14,7 @@ from evaluations.views import evaluation_view
 from questionnaires.forms import DistributionForm, EntryForm, InstrumentUploadForm, InvitationForm
 from questionnaires.instrument_format import instrument_dump
 from questionnaires.models import Distribution, InstrumentVersion, Invitation, Response
-from questionnaires.presentation import build_form, fill_answers, fill_posted
+from questionnaires.presentation import build_form, fill_answers, fill_posted, posted_answers
 from questionnaires.selectors import (
     distribution_list,
     instrument_list,
@@ -28,7 +28,6 @@ from questionnaires.services import (
     invitation_create,
     response_enter,
 )
-from questionnaires.services.responses import OTHER_SUFFIX
 
 
 def _version(evaluation: Evaluation, key: str, number: int) -> InstrumentVersion:
@@ -241,16 +240,7 @@ def entry_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpRes
     form = build_form(distribution.version, "en")
     status = 200
     if request.method == "POST":
-        answers: dict[str, object] = {}
-        for page in form.pages:
-            for q in page.questions:
-                if q.kind == "instruction":
-                    continue
-                values = request.POST.getlist(q.name)
-                answers[q.key] = (
-                    values if q.kind == "multiple_choice" else (values[0] if values else "")
-                )
-                answers[q.key + OTHER_SUFFIX] = request.POST.get(q.name + "__other", "")
+        answers = posted_answers([q for p in form.pages for q in p.questions], request.POST)
         if envelope.is_valid():
             invitation = (
                 open_invitations.filter(pk=envelope.cleaned_data["invitation"]).first()

@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, ensure
-from questionnaires.answers import QuestionMeta, answer_values, applies, is_empty, version_meta
+from questionnaires.answers import (
+    OTHER_SUFFIX,
+    QuestionMeta,
+    answer_values,
+    applies,
+    is_empty,
+    version_meta,
+)
 from questionnaires.instrument_format import STANDARD_ATTRIBUTES
 from questionnaires.models import (
     Answer,
@@ -34,7 +41,6 @@ if TYPE_CHECKING:
 
 SELECTOR_LENGTH = 11  # 8 random bytes, url-safe
 SECRET_BYTES = 24  # 192 bits
-OTHER_SUFFIX = "__other"
 
 
 class FormClosed(Exception):
@@ -180,9 +186,8 @@ def _clean(
     return cleaned, errors
 
 
-def _store_answers(response: Response, cleaned: list[tuple[QuestionMeta, dict]]) -> None:
-    """Replace the answers to these questions: one delete, one insert, whatever their number."""
-    Answer.objects.filter(response=response, question_id__in=[q.id for q, _v in cleaned]).delete()
+def _insert_answers(response: Response, cleaned: list[tuple[QuestionMeta, dict]]) -> None:
+    """The non-empty answers, in one insert whatever their number."""
     Answer.objects.bulk_create(
         Answer(response=response, question_id=q.id, **values)
         for q, values in cleaned
@@ -190,8 +195,15 @@ def _store_answers(response: Response, cleaned: list[tuple[QuestionMeta, dict]])
     )
 
 
+def _store_answers(response: Response, cleaned: list[tuple[QuestionMeta, dict]]) -> None:
+    """Replace the answers to these questions: one delete, one insert."""
+    Answer.objects.filter(response=response, question_id__in=[q.id for q, _v in cleaned]).delete()
+    _insert_answers(response, cleaned)
+
+
 def _draft_for(invitation: Invitation, language: str) -> Response:
-    response = Response.objects.filter(invitation=invitation).first()
+    """The invitation's draft, made on the first save (the invitation comes from _lock)."""
+    response = _response_of(invitation)
     if response is not None:
         if response.status == Response.Status.SUBMITTED:
             raise AlreadySubmitted
@@ -430,11 +442,7 @@ def response_submit(
         if existing is not None:
             Answer.objects.filter(response=existing).delete()
         _save_submitted(response, was_draft=existing is not None)
-        Answer.objects.bulk_create(
-            Answer(response=response, question_id=q.id, **values)
-            for q, values in cleaned
-            if not is_empty(values)
-        )
+        _insert_answers(response, cleaned)
     Invitation.objects.filter(pk=invitation.pk).update(
         status=Invitation.Status.SUBMITTED, submitted_at=response.submitted_at
     )

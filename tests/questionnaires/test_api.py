@@ -184,3 +184,23 @@ def test_anonymous_responses_carry_no_name_through_the_api(
     ).content.decode()
     assert "Hidden Person" not in body
     assert '"region":"Asia"' in body.replace(" ", "")
+
+
+def test_listing_responses_costs_the_same_for_one_or_many(
+    api_client, team, evaluation, make_distribution, invite
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    distribution = make_distribution("team")
+    api_client.force_authenticate(team["evaluator"].user)
+    url = f"{base(evaluation)}/distributions/{distribution.pk}/responses/"
+    response_submit(invitation=invite(distribution, name="One"), answers=COMPLETE)
+    with CaptureQueriesContext(connection) as one:
+        assert len(api_client.get(url).json()["results"]) == 1
+    for n in range(4):
+        response_submit(invitation=invite(distribution, name=f"More {n}"), answers=COMPLETE)
+    with CaptureQueriesContext(connection) as five:
+        rows = api_client.get(url).json()["results"]
+    assert len(rows) == 5 and all(row["answers"]["B1"] == "Open answer 1" for row in rows)
+    assert len(five) == len(one)
