@@ -72,5 +72,9 @@ def test_database_down_is_503_and_named(tmp_path: Path) -> None:
     assert report["checks"]["cache"] == "ok"
 
 
+@pytest.mark.django_db
 def test_health_needs_no_login_and_only_get(client) -> None:
+    anonymous = client.get("/healthz")
+    assert anonymous.status_code == 200 and anonymous.json()["status"] == "ok"
+    assert client.get("/livez").content == b"ok"
     assert client.post("/healthz").status_code == 405
