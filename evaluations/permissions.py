@@ -110,6 +110,7 @@ def role_of(user: User | AnonymousUser, evaluation: Evaluation) -> str | None:
 def forget_roles(user: User) -> None:
     """Drop remembered roles after a membership of this user changed."""
     user.__dict__.pop("_evaluation_roles", None)
+    user.__dict__.pop("_registry_roles", None)
 
 
 def actions_for(user: User | AnonymousUser, evaluation: Evaluation) -> frozenset[Action]:
@@ -182,3 +183,49 @@ def can_see_links(
         return True
     # Where respondents choose, a link may lead to answers meant for the lead only.
     return role == Role.EVALUATOR and confidentiality not in ("lead", "respondent")
+
+
+# --- the stakeholder registry, shared by every evaluation -------------------------------------
+
+REGISTRY_VIEW_ROLES = frozenset({Role.LEAD, Role.EVALUATOR, Role.DATA_ENTRY})
+REGISTRY_MANAGE_ROLES = frozenset({Role.LEAD, Role.EVALUATOR})
+
+
+def _registry_roles(user: User | AnonymousUser) -> frozenset[str]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if "_registry_roles" not in user.__dict__:
+        user.__dict__["_registry_roles"] = frozenset(
+            Membership.objects.filter(user=user).values_list("role", flat=True).distinct()
+        )
+    return user.__dict__["_registry_roles"]
+
+
+def can_view_registry(user: User | AnonymousUser) -> bool:
+    """Members who log interviews or enter answers (any evaluation), and superusers."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or _registry_roles(user) & REGISTRY_VIEW_ROLES)
+    )
+
+
+def can_manage_registry(user: User | AnonymousUser) -> bool:
+    """Lead evaluators and evaluators (any evaluation), and superusers: edit, import, merge."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or _registry_roles(user) & REGISTRY_MANAGE_ROLES)
+    )
+
+
+def ensure_registry(user: User | AnonymousUser, *, manage: bool = False) -> None:
+    """Raise PermissionDenied unless the user may see (or, with manage, change) the registry."""
+    if manage and not can_manage_registry(user):
+        raise PermissionDenied(
+            _("Only lead evaluators and evaluators can change the stakeholder registry.")
+        )
+    if not can_view_registry(user):
+        raise PermissionDenied(
+            _("The stakeholder registry is open to evaluation team members only.")
+        )
