@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth.models import Permission
 
 from accounts.models import User
+from common.names import normalise, normalise_text
 from evaluations.models import Evaluation, Membership
 
 PASSWORD = "correct-horse-battery-staple"
@@ -49,3 +50,24 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.EVALUATOR
     initials = ""
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A registry person; `normalised` follows the display name as the services compute it."""
+
+    class Meta:
+        model = "stakeholders.Person"
+
+    display_name = factory.Sequence(lambda n: f"Given{n} Family{n}")
+    given_name = factory.LazyAttribute(lambda o: o.display_name.rsplit(" ", 1)[0])
+    family_name = factory.LazyAttribute(lambda o: o.display_name.rsplit(" ", 1)[-1])
+    normalised = factory.LazyAttribute(lambda o: normalise(o.display_name))
+    emails = factory.LazyAttribute(lambda o: [f"{o.normalised.replace(' ', '.')}@example.org"])
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "stakeholders.Organisation"
+
+    name = factory.Sequence(lambda n: f"Example Organisation {n}")
+    normalised = factory.LazyAttribute(lambda o: normalise_text(o.name))
