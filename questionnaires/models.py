@@ -331,6 +331,11 @@ class Invitation(models.Model):
         FILE = "file", _("Questionnaire file by e-mail, to be returned")
         PHONE = "phone", _("Phone")
 
+    # A reply is in: online, or keyed in by the team from e-mail, phone or paper.
+    RESPONDED = frozenset({Status.SUBMITTED, Status.RETURNED})
+    # Waiting for a reply after the invitation went out: these get reminders.
+    REMINDABLE = frozenset({Status.SENT, Status.OPENED, Status.STARTED})
+
     distribution = models.ForeignKey(
         Distribution, on_delete=models.CASCADE, related_name="invitations"
     )
@@ -411,6 +416,7 @@ class Message(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Not sent (no longer needed)")
 
     key = models.CharField(max_length=120, unique=True)
     distribution = models.ForeignKey(
@@ -424,8 +430,9 @@ class Message(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("message"))
     attachments = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

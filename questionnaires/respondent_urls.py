@@ -10,4 +10,5 @@ urlpatterns = [
     path("<str:token>/page/<int:number>/autosave/", views.autosave, name="autosave"),
     path("<str:token>/review/", views.review, name="review"),
     path("<str:token>/done/", views.done, name="done"),
+    path("<str:token>/decline/", views.decline, name="decline"),
 ]

@@ -27,6 +27,7 @@ from questionnaires.services import (
     AlreadySubmitted,
     FormClosed,
     invitation_by_token,
+    invitation_decline,
     invitation_opened,
     response_save,
     response_submit,
@@ -96,7 +97,7 @@ def _form_with_answers(invitation: Invitation, language: str) -> tuple[Form, Res
 
 
 def _submitted(invitation: Invitation) -> bool:
-    return invitation.status == Invitation.Status.SUBMITTED
+    return invitation.status in Invitation.RESPONDED
 
 
 @respondent_view
@@ -213,3 +214,23 @@ def done(request: HttpRequest, invitation: Invitation, language: str) -> HttpRes
             invitation, language, form, response=response, show_copy=not anonymous and response
         ),
     )
+
+
+@respondent_view
+def decline(request: HttpRequest, invitation: Invitation, language: str) -> HttpResponse:
+    """"I will not take part", with an optional reason; the link keeps working."""
+    if _submitted(invitation):
+        return redirect("respondent:done", token=invitation.token)
+    form = build_form(invitation.distribution.version, language, invitation.attributes)
+    context = _context(invitation, language, form)
+    if request.method == "POST":
+        try:
+            invitation = invitation_decline(
+                invitation=invitation, reason=request.POST.get("reason", "")
+            )
+        except ValidationProblem as problem:
+            context["error"] = problem.message
+            return render(request, "questionnaires/respondent/decline.html", context, status=400)
+        context["invitation"] = invitation
+        context["declined"] = True
+    return render(request, "questionnaires/respondent/decline.html", context)

@@ -1,6 +1,8 @@
 from django.urls import path
 
+import questionnaires.tracking_views as tracking_views
 from questionnaires import builder_views, views
+from questionnaires import distribution_views as dviews
 
 app_name = "questionnaires"
 
@@ -40,6 +42,37 @@ urlpatterns = [
     ),
     path("<slug:slug>/distributions/<int:pk>/", views.distribution_page, name="distribution"),
     path("<slug:slug>/distributions/<int:pk>/enter/", views.entry_page, name="entry"),
+    path("<slug:slug>/distributions/<int:pk>/settings/", dviews.settings_page, name="settings"),
+    path(
+        "<slug:slug>/distributions/<int:pk>/attachments/",
+        dviews.attachment_add,
+        name="attachment_add",
+    ),
+    path(
+        "<slug:slug>/distributions/<int:pk>/attachments/<int:attachment>/delete/",
+        dviews.attachment_delete,
+        name="attachment_delete",
+    ),
+    path("<slug:slug>/distributions/<int:pk>/send/", dviews.send, name="send"),
+    path("<slug:slug>/distributions/<int:pk>/audience/", dviews.audience_page, name="audience"),
+    path("<slug:slug>/distributions/<int:pk>/invite/", dviews.person_invite, name="invite"),
+    path(
+        "<slug:slug>/distributions/<int:pk>/invitations/<int:invitation>/",
+        dviews.invitation_page,
+        name="invitation",
+    ),
+    path("<slug:slug>/outbox/", dviews.outbox_page, name="outbox"),
+    path("<slug:slug>/outbox/<int:message>/", dviews.message_page, name="message"),
+    path(
+        "<slug:slug>/distributions/<int:pk>/tracking/",
+        tracking_views.tracking_page,
+        name="tracking",
+    ),
+    path(
+        "<slug:slug>/distributions/<int:pk>/tracking.csv",
+        tracking_views.tracking_csv,
+        name="tracking_csv",
+    ),
     path(
         "<slug:slug>/distributions/<int:pk>/responses/<str:response_id>/",
         views.response_page,

@@ -28,6 +28,7 @@ from questionnaires.services import (
     invitation_create,
     response_enter,
 )
+from questionnaires.services.messaging import reminder_times
 
 
 def _version(evaluation: Evaluation, key: str, number: int) -> InstrumentVersion:
@@ -151,6 +152,7 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
                     name=form.cleaned_data["name"],
                     email=form.cleaned_data["email"],
                     language=form.cleaned_data["language"],
+                    channel=form.cleaned_data["channel"] or Invitation.Channel.WEB,
                     attributes=form.attributes,
                 )
             except ValidationProblem as problem:
@@ -159,7 +161,7 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
                 messages.success(request, _("%(name)s added.") % {"name": invitation.name})
                 return redirect("questionnaires:distribution", slug=evaluation.slug, pk=pk)
         status = 400
-    invitations = distribution.invitations.order_by("name")
+    invitations = distribution.invitations.select_related("person").order_by("name")
     return render(
         request,
         "questionnaires/distribution.html",
@@ -176,6 +178,10 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
             "show_links": can_see_links(
                 request.user, evaluation, confidentiality=distribution.confidentiality
             ),
+            "waiting": sum(
+                1 for i in invitations if i.status == "created" and i.channel != "phone"
+            ),
+            "planned": reminder_times(distribution),
         },
         status=status,
     )
@@ -232,7 +238,9 @@ def response_file(
 def entry_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
     """Key in a questionnaire returned by e-mail, on paper or taken by phone."""
     distribution = _distribution(evaluation, pk)
-    open_invitations = distribution.invitations.exclude(status=Invitation.Status.SUBMITTED)
+    open_invitations = distribution.invitations.exclude(
+        status__in=[*Invitation.RESPONDED, Invitation.Status.REVOKED]
+    )
     choices = [(i.pk, i.name) for i in open_invitations.order_by("name")]
     envelope = EntryForm(request.POST or None, request.FILES or None, invitations=choices)
     if distribution.confidentiality != Distribution.Confidentiality.RESPONDENT:

@@ -155,6 +155,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
     },
+    "messages-dispatch": {
+        "task": "questionnaires.messages_dispatch",
+        "schedule": env.int("MESSAGES_DISPATCH_SECONDS", default=60),
+    },
+    "reminders-send": {
+        "task": "questionnaires.reminders_send",
+        "schedule": env.int("REMINDERS_SECONDS", default=15 * 60),
+    },
 }
 
 # --- Authentication ----------------------------------------------------------------------

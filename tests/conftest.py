@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from evaluations.models import Evaluation, Membership
@@ -96,15 +97,26 @@ def staff_version(evaluation):
 
 @pytest.fixture
 def make_distribution(evaluation, team, staff_version):
+    """A distribution of the staff questionnaire. Dates in the past (refused by the service)
+    are set after creation, as if time had passed since."""
+
     def make(confidentiality: str = "team", **kwargs: object) -> Distribution:
-        return distribution_create(
+        now = timezone.now()
+        passed = {k: kwargs.pop(k) for k in ("deadline", "closes_at") if k in kwargs}
+        distribution = distribution_create(
             evaluation=evaluation,
             by=team["lead"].user,
             version=staff_version,
             title=f"Staff questionnaire ({confidentiality})",
             confidentiality=confidentiality,
+            **{k: v for k, v in passed.items() if v is None or v > now},
             **kwargs,
         )
+        if any(v is not None and v <= now for v in passed.values()):
+            for name, value in passed.items():
+                setattr(distribution, name, value)
+            distribution.save(update_fields=list(passed))
+        return distribution
 
     return make
 

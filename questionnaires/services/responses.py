@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,12 +37,15 @@ from questionnaires.models import (
     response_id,
 )
 from questionnaires.services.instruments import version_freeze
+from questionnaires.services.invitations import (
+    SELECTOR_LENGTH,
+    invitation_create,
+    invitation_event,
+    invitation_started,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-SELECTOR_LENGTH = 11  # 8 random bytes, url-safe
-SECRET_BYTES = 24  # 192 bits
 
 
 class FormClosed(Exception):
@@ -58,6 +63,55 @@ class InvalidLink(Exception):
 # --- distributions and links ---------------------------------------------------------------
 
 
+# Settings of a distribution that can change after it was made (distribution_update).
+SETTINGS = (
+    "title", "deadline", "closes_at", "time_zone", "sender_name", "reply_to",
+    "invitation_subject", "invitation_body", "reminder_subject", "reminder_body",
+    "reminder_days", "max_reminders",
+)  # fmt: skip
+
+
+def _settings_problems(values: dict[str, Any], *, changed: set[str]) -> dict[str, list[str]]:
+    """What is wrong with a distribution's settings; dates in the past only where changed."""
+    from questionnaires.services.messaging import check_templates
+
+    errors: dict[str, list[str]] = {}
+    now = timezone.now()
+    deadline, closes_at = values.get("deadline"), values.get("closes_at")
+    if "deadline" in changed and deadline and deadline <= now:
+        errors["deadline"] = [_("The deadline is in the past. Choose a later date.")]
+    if "closes_at" in changed and closes_at and closes_at <= now:
+        errors["closes_at"] = [_("The close is in the past. Choose a later date.")]
+    if deadline and closes_at and closes_at < deadline:
+        errors["closes_at"] = [_("The form cannot close before the deadline.")]
+    if not (values.get("title") or "").strip():
+        errors["title"] = [_("A title is required.")]
+    try:
+        ZoneInfo(values.get("time_zone") or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["time_zone"] = [_("Unknown time zone; use a name such as Europe/Geneva.")]
+    days = values.get("reminder_days") or []
+    if not all(isinstance(d, int) and 0 < d <= 90 for d in days):
+        errors["reminder_days"] = [_("Reminders are whole days before the deadline, 1 to 90.")]
+    elif days and not deadline:
+        errors["reminder_days"] = [_("Reminders need a deadline to count back from.")]
+    if not 0 <= int(values.get("max_reminders") or 0) <= 10:
+        errors["max_reminders"] = [_("At most 10 reminders per person.")]
+    if values.get("reply_to"):
+        try:
+            validate_email(values["reply_to"])
+        except DjangoValidationError:
+            errors["reply_to"] = [_("Not a valid e-mail address.")]
+    texts = ("invitation_subject", "invitation_body", "reminder_subject", "reminder_body")
+    errors |= check_templates({k: values.get(k) or "" for k in texts})
+    return errors
+
+
+def _raise_problems(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationProblem(next(iter(errors.values()))[0], errors=errors)
+
+
 @transaction.atomic
 def distribution_create(
     *,
@@ -69,9 +123,14 @@ def distribution_create(
     languages: list[str] | None = None,
     deadline: dt.datetime | None = None,
     closes_at: dt.datetime | None = None,
+    **settings: Any,
 ) -> Distribution:
-    """Send a version out: it freezes, so the questions people answer never change."""
+    """Send a version out: it freezes, so the questions people answer never change.
+    `settings` are the other SETTINGS (time zone, sender, messages, reminders)."""
     ensure(by, Action.MANAGE_INSTRUMENTS, evaluation)
+    unknown = set(settings) - set(SETTINGS)
+    if unknown:
+        raise TypeError(f"unknown settings {sorted(unknown)}")
     errors: dict[str, list[str]] = {}
     if version.instrument.evaluation_id != evaluation.pk:
         errors["version"] = [_("This version belongs to another evaluation.")]
@@ -83,86 +142,37 @@ def distribution_create(
         errors["languages"] = [
             _("The instrument has no %(codes)s text.") % {"codes": ", ".join(missing)}
         ]
-    if deadline and closes_at and closes_at < deadline:
-        errors["closes_at"] = [_("The form cannot close before the deadline.")]
-    if not title.strip():
-        errors["title"] = [_("A title is required.")]
-    if errors:
-        raise ValidationProblem(next(iter(errors.values()))[0], errors=errors)
+    values = {**settings, "title": title, "deadline": deadline, "closes_at": closes_at}
+    values.setdefault("max_reminders", 2)
+    errors |= _settings_problems(values, changed=set(values))
+    _raise_problems(errors)
     version_freeze(version=version)
     return Distribution.objects.create(
         evaluation=evaluation,
         version=version,
-        title=title.strip(),
         confidentiality=confidentiality,
         languages=languages,
-        deadline=deadline,
-        closes_at=closes_at or deadline,
         created_by=by,
+        **{**values, "title": title.strip(), "closes_at": closes_at or deadline},
     )
-
-
-def _new_token() -> tuple[str, str]:
-    selector = secrets.token_urlsafe(8)[:SELECTOR_LENGTH]
-    return selector, selector + secrets.token_urlsafe(SECRET_BYTES)
 
 
 @transaction.atomic
-def invitation_create(
-    *,
-    distribution: Distribution,
-    by: User | None,
-    name: str,
-    email: str = "",
-    language: str = "",
-    attributes: Mapping[str, str] | None = None,
-) -> Invitation:
-    """A personal link for one respondent."""
-    if by is not None:
-        ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
-    if not name.strip():
-        raise ValidationProblem(_("A name is required."), errors={"name": [_("Required.")]})
-    language = language or distribution.languages[0]
-    if language not in distribution.languages:
-        raise ValidationProblem(
-            _("The questionnaire is not offered in “%(code)s”.") % {"code": language},
-            errors={"language": [_("Not one of this questionnaire's languages.")]},
-        )
-    selector, token = _new_token()
-    while Invitation.objects.filter(selector=selector).exists():  # pragma: no cover - 2^-64
-        selector, token = _new_token()
-    return Invitation.objects.create(
-        distribution=distribution,
-        selector=selector,
-        token=token,
-        name=name.strip(),
-        email=email.strip(),
-        language=language,
-        attributes=dict(attributes or {}),
-    )
-
-
-def invitation_by_token(token: Any) -> Invitation | None:
-    """The invitation of a link, compared in constant time; None for anything unknown."""
-    if not isinstance(token, str) or not SELECTOR_LENGTH < len(token) <= 64:
-        return None
-    invitation = (
-        Invitation.objects.select_related(
-            "distribution__version__instrument", "distribution__evaluation"
-        )
-        .filter(selector=token[:SELECTOR_LENGTH])
-        .first()
-    )
-    if invitation is None or not hmac.compare_digest(invitation.token, token):
-        return None
-    return invitation
-
-
-def invitation_opened(invitation: Invitation) -> None:
-    """Record the first visit of the link."""
-    Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.CREATED).update(
-        status=Invitation.Status.OPENED, opened_at=timezone.now()
-    )
+def distribution_update(*, distribution: Distribution, by: User, **changes: Any) -> Distribution:
+    """Change the deadline, close, messages, reminders or sender of a distribution."""
+    ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
+    unknown = set(changes) - set(SETTINGS)
+    if unknown:
+        raise TypeError(f"unknown settings {sorted(unknown)}")
+    values = {name: getattr(distribution, name) for name in SETTINGS} | changes
+    changed = {k for k, v in changes.items() if getattr(distribution, k) != v}
+    _raise_problems(_settings_problems(values, changed=changed))
+    for name in changed:
+        setattr(distribution, name, values[name])
+    if changed:
+        distribution.title = distribution.title.strip()
+        distribution.save(update_fields=sorted(changed))
+    return distribution
 
 
 def form_is_closed(distribution: Distribution, now: dt.datetime | None = None) -> bool:
@@ -208,7 +218,7 @@ def _draft_for(invitation: Invitation, language: str) -> Response:
         if response.status == Response.Status.SUBMITTED:
             raise AlreadySubmitted
         return response
-    if invitation.status == Invitation.Status.SUBMITTED:  # an anonymous response, cut off
+    if invitation.status in Invitation.RESPONDED:  # an anonymous response, cut off
         raise AlreadySubmitted
     now = timezone.now()
     return Response.objects.create(
@@ -247,9 +257,7 @@ def response_save(
     if language and language != response.language:
         fields["language"] = language
     Response.objects.filter(pk=response.pk).update(**fields)
-    Invitation.objects.filter(
-        pk=invitation.pk, status__in=[Invitation.Status.CREATED, Invitation.Status.OPENED]
-    ).update(status=Invitation.Status.STARTED)
+    invitation_started(invitation)
     return response, errors
 
 
@@ -312,6 +320,8 @@ def _lock(*, invitation: Invitation | None, token: str | None) -> Invitation:
         raise InvalidLink
     locked = query.filter(selector=token[:SELECTOR_LENGTH]).first()
     if locked is None or not hmac.compare_digest(locked.token, token):
+        raise InvalidLink
+    if locked.status == Invitation.Status.REVOKED:
         raise InvalidLink
     return locked
 
@@ -403,7 +413,7 @@ def response_submit(
     existing = _response_of(invitation)
     if existing is not None and existing.status == Response.Status.SUBMITTED:
         return existing
-    if invitation.status == Invitation.Status.SUBMITTED:
+    if invitation.status in Invitation.RESPONDED:
         raise AlreadySubmitted
     if form_is_closed(distribution) and entered_by is None:
         raise FormClosed
@@ -443,10 +453,12 @@ def response_submit(
             Answer.objects.filter(response=existing).delete()
         _save_submitted(response, was_draft=existing is not None)
         _insert_answers(response, cleaned)
+    done = Invitation.Status.RETURNED if entered_by else Invitation.Status.SUBMITTED
     Invitation.objects.filter(pk=invitation.pk).update(
-        status=Invitation.Status.SUBMITTED, submitted_at=response.submitted_at
+        status=done, submitted_at=response.submitted_at
     )
-    invitation.status, invitation.submitted_at = Invitation.Status.SUBMITTED, response.submitted_at
+    invitation.status, invitation.submitted_at = done, response.submitted_at
+    invitation_event(invitation, done, by=entered_by, note=channel if entered_by else "")
     response.just_submitted = True  # a repeated submit returns the stored one without it
     return response
 
@@ -487,7 +499,7 @@ def response_enter(
             % {"name": invitation.name},
             errors={"invitation": [_("Started online.")]},
         )
-    elif locked.status == Invitation.Status.SUBMITTED:
+    elif locked.status in Invitation.RESPONDED:
         raise ValidationProblem(
             _("%(name)s has already submitted a response; it is not replaced.")
             % {"name": invitation.name},

@@ -1,0 +1,398 @@
+"""The team's pages for sending a distribution: settings and messages, audience, sending,
+what each invitation went through, and the outbox of every e-mail."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.errors import ValidationProblem, form_add_problem
+from evaluations.models import Evaluation
+from evaluations.permissions import Action, can_see_links
+from evaluations.views import evaluation_view
+from questionnaires.audience import audience_clean, audience_people
+from questionnaires.forms import AttachmentForm, AudienceForm, DistributionSettingsForm, ReasonForm
+from questionnaires.instrument_format import STANDARD_ATTRIBUTES
+from questionnaires.models import Distribution, DistributionAttachment, Invitation, Message
+from questionnaires.services import (
+    distribution_send,
+    distribution_update,
+    invitation_create,
+    invitation_exclude,
+    invitation_resend,
+    invitation_restore,
+    invitation_revoke,
+    invitations_for_people,
+    message_retry,
+)
+from questionnaires.services.messaging import (
+    DEFAULT_INVITATION_BODY,
+    DEFAULT_INVITATION_SUBJECT,
+    DEFAULT_REMINDER_BODY,
+    DEFAULT_REMINDER_SUBJECT,
+    PLACEHOLDERS,
+    message_texts,
+    reminder_times,
+)
+from stakeholders.models import Person
+from stakeholders.selectors import people_exact, person_candidates
+
+
+def _distribution(evaluation: Evaluation, pk: int) -> Distribution:
+    return get_object_or_404(
+        Distribution.objects.select_related("version__instrument", "evaluation", "created_by"),
+        evaluation=evaluation,
+        pk=pk,
+    )
+
+
+def _back(evaluation: Evaluation, distribution: Distribution, anchor: str = "") -> HttpResponse:
+    response = redirect("questionnaires:distribution", slug=evaluation.slug, pk=distribution.pk)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
+@evaluation_view(Action.MANAGE_RESPONDENTS)
+def settings_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
+    """Deadline, close, sender, message templates with a preview, reminders, attachments."""
+    distribution = _distribution(evaluation, pk)
+    initial = {
+        "title": distribution.title,
+        "deadline": distribution.deadline and distribution.deadline.astimezone(
+            _zone(distribution)
+        ).replace(tzinfo=None),
+        "closes_at": distribution.closes_at and distribution.closes_at.astimezone(
+            _zone(distribution)
+        ).replace(tzinfo=None),
+        "time_zone": distribution.time_zone,
+        "sender_name": distribution.sender_name,
+        "reply_to": distribution.reply_to,
+        "reminder_days": ", ".join(str(d) for d in distribution.reminder_days),
+        "max_reminders": distribution.max_reminders,
+        "invitation_subject": distribution.invitation_subject or _(DEFAULT_INVITATION_SUBJECT),
+        "invitation_body": distribution.invitation_body or _(DEFAULT_INVITATION_BODY),
+        "reminder_subject": distribution.reminder_subject or _(DEFAULT_REMINDER_SUBJECT),
+        "reminder_body": distribution.reminder_body or _(DEFAULT_REMINDER_BODY),
+    }  # fmt: skip
+    form = DistributionSettingsForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                distribution_update(distribution=distribution, by=request.user, **form.cleaned_data)
+            except ValidationProblem as problem:
+                form_add_problem(form, problem)
+            else:
+                messages.success(request, _("Settings saved."))
+                return redirect("questionnaires:settings", slug=evaluation.slug, pk=pk)
+        status = 400
+    sample = distribution.invitations.order_by("name").first()
+    return render(
+        request,
+        "questionnaires/distribution_settings.html",
+        {
+            "evaluation": evaluation,
+            "distribution": distribution,
+            "form": form,
+            "placeholders": PLACEHOLDERS,
+            "preview_invitation": message_texts(distribution, sample, Message.Kind.INVITATION),
+            "preview_reminder": message_texts(distribution, sample, Message.Kind.REMINDER),
+            "preview_for": sample.name if sample else _("an example recipient"),
+            "show_links": can_see_links(
+                request.user, evaluation, confidentiality=distribution.confidentiality
+            ),
+            "planned": _planned(distribution),
+            "attachment_form": AttachmentForm(attributes=_attribute_keys(distribution)),
+        },
+        status=status,
+    )
+
+
+def _zone(distribution: Distribution) -> ZoneInfo:
+    return ZoneInfo(distribution.time_zone or "UTC")
+
+
+def _planned(distribution: Distribution) -> list[dict]:
+    """Each planned reminder: when, and how many went out for it."""
+    sent = {}
+    for key in distribution.messages.filter(
+        kind=Message.Kind.REMINDER, status=Message.Status.SENT
+    ).values_list("key", flat=True):
+        slot = key.rsplit(":", 1)[-1]
+        sent[slot] = sent.get(slot, 0) + 1
+    return [
+        {"at": at, "sent": sent.get(f"{at:%Y%m%dT%H%M}", 0)} for at in reminder_times(distribution)
+    ]
+
+
+def _attribute_keys(distribution: Distribution) -> list[str]:
+    keys = list(STANDARD_ATTRIBUTES)
+    for attributes in distribution.invitations.values_list("attributes", flat=True)[:500]:
+        keys += [k for k in attributes if k not in keys]
+    return keys
+
+
+@require_POST
+@evaluation_view(Action.MANAGE_RESPONDENTS)
+def attachment_add(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
+    distribution = _distribution(evaluation, pk)
+    form = AttachmentForm(request.POST, request.FILES, attributes=_attribute_keys(distribution))
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        DistributionAttachment.objects.create(
+            distribution=distribution,
+            attribute=form.cleaned_data["attribute"],
+            value=form.cleaned_data["value"].strip(),
+            file=upload,
+            filename=upload.name[:255],
+        )
+        messages.success(request, _("%(name)s attached.") % {"name": upload.name})
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("questionnaires:settings", slug=evaluation.slug, pk=pk)
+
+
+@require_POST
+@evaluation_view(Action.MANAGE_RESPONDENTS)
+def attachment_delete(
+    request: HttpRequest, evaluation: Evaluation, pk: int, attachment: int
+) -> HttpResponse:
+    distribution = _distribution(evaluation, pk)
+    item = get_object_or_404(distribution.attachments, pk=attachment)
+    item.file.delete(save=False)
+    item.delete()
+    messages.success(request, _("Attachment removed."))
+    return redirect("questionnaires:settings", slug=evaluation.slug, pk=pk)
+
+
+@require_POST
+@evaluation_view(Action.MANAGE_RESPONDENTS)
+def send(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
+    distribution = _distribution(evaluation, pk)
+    try:
+        count = distribution_send(distribution=distribution, by=request.user)
+    except ValidationProblem as problem:
+        messages.error(request, problem.message)
+    else:
+        messages.success(
+            request,
+            _("%(count)d invitation(s) queued for sending. The outbox shows each message.")
+            % {"count": count},
+        )
+    return _back(evaluation, distribution)
+
+
+@evaluation_view(Action.MANAGE_RESPONDENTS)
+def audience_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
+    """Choose recipients from the registry: a saved query, or people found by name."""
+    distribution = _distribution(evaluation, pk)
+    data = request.POST or (request.GET if "preview" in request.GET else None)
+    form = AudienceForm(data, initial={**distribution.audience, "channel": "web"})
+    people: list[Person] = []
+    status = 200
+    if form.is_bound and form.is_valid():
+        query = audience_clean(form.cleaned_data)
+        people = list(audience_people(query).prefetch_related("affiliations"))
+        if request.method == "POST":
+            try:
+                result = invitations_for_people(
+                    distribution=distribution,
+                    by=request.user,
+                    people=people,
+                    channel=form.cleaned_data["channel"],
+                    audience=query,
+                )
+            except ValidationProblem as problem:
+                form_add_problem(form, problem)
+                status = 400
+            else:
+                _report_audience(request, result)
+                return _back(evaluation, distribution, "invitations")
+    elif form.is_bound:
+        status = 400
+    invited = set(distribution.invitations.values_list("person_id", flat=True))
+    return render(
+        request,
+        "questionnaires/audience.html",
+        {
+            "evaluation": evaluation,
+            "distribution": distribution,
+            "form": form,
+            "people": people,
+            "invited": invited,
+            "found": _found(request.GET.get("q", "")),
+            "q": request.GET.get("q", ""),
+        },
+        status=status,
+    )
+
+
+def _found(q: str) -> list[Person]:
+    """People for the name search: exact (aliases included) first, then similar names."""
+    if len(q.strip()) < 2:
+        return []
+    exact = list(people_exact(q)[:20])
+    seen = {p.pk for p in exact}
+    similar = [c.person_id for c in person_candidates(q, exclude=seen, threshold=70, limit=10)]
+    by_pk = Person.objects.in_bulk(similar)
+    return exact + [by_pk[pk] for pk in similar if pk in by_pk]
+
+
+def _report_audience(request: HttpRequest, result: object) -> None:
+    messages.success(request, _("%(n)d recipient(s) added.") % {"n": len(result.added)})
+    if result.already:
+        messages.info(
+            request,
+            _("Already invited, not added again: %(names)s.")
+            % {"names": ", ".join(result.already[:20])},
+        )
+    if result.without_email:
+        messages.warning(
+            request,
+            _("No e-mail address (add one before sending, or choose phone): %(names)s.")
+            % {"names": ", ".join(result.without_email[:20])},
+        )
+
+
+@require_POST
+@evaluation_view(Action.MANAGE_RESPONDENTS)
+def person_invite(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
+    """Invite one registry person (from the name search)."""
+    distribution = _distribution(evaluation, pk)
+    person = get_object_or_404(Person, pk=request.POST.get("person"), merged_into__isnull=True)
+    try:
+        invitation_create(
+            distribution=distribution,
+            by=request.user,
+            person=person,
+            channel=request.POST.get("channel") or Invitation.Channel.WEB,
+        )
+    except ValidationProblem as problem:
+        messages.error(request, problem.message)
+    else:
+        messages.success(request, _("%(name)s added.") % {"name": person.display_name})
+    return _back(evaluation, distribution, "invitations")
+
+
+STOPPED = Invitation.RESPONDED | {Invitation.Status.EXCLUDED, Invitation.Status.REVOKED}
+RESTORABLE = {Invitation.Status.EXCLUDED, Invitation.Status.REVOKED, Invitation.Status.DECLINED}
+
+INVITATION_ACTIONS = {
+    "exclude": invitation_exclude,
+    "revoke": invitation_revoke,
+    "restore": invitation_restore,
+    "resend": invitation_resend,
+}
+
+
+@evaluation_view(Action.MANAGE_RESPONDENTS)
+def invitation_page(
+    request: HttpRequest, evaluation: Evaluation, pk: int, invitation: int
+) -> HttpResponse:
+    """One invitation: its history, its messages, and the team's actions on it."""
+    distribution = _distribution(evaluation, pk)
+    item = get_object_or_404(distribution.invitations.select_related("person"), pk=invitation)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in INVITATION_ACTIONS:
+            messages.error(request, _("Unknown action."))
+        else:
+            kwargs = {"reason": request.POST.get("reason", "")} if action in (
+                "exclude", "revoke"
+            ) else {}  # fmt: skip
+            try:
+                INVITATION_ACTIONS[action](invitation=item, by=request.user, **kwargs)
+            except ValidationProblem as problem:
+                messages.error(request, problem.message)
+            else:
+                messages.success(request, _("Done: %(name)s.") % {"name": item.name})
+                return redirect(
+                    "questionnaires:invitation", slug=evaluation.slug, pk=pk, invitation=item.pk
+                )
+    return render(
+        request,
+        "questionnaires/invitation.html",
+        {
+            "evaluation": evaluation,
+            "distribution": distribution,
+            "invitation": item,
+            "events": item.events.select_related("by"),
+            "messages_sent": item.messages.all(),
+            "form": form,
+            "can_resend": item.status not in STOPPED and bool(item.email),
+            "can_exclude": item.status not in STOPPED,
+            "can_restore": item.status in RESTORABLE,
+        },
+    )
+
+
+# --- the outbox ---------------------------------------------------------------------------------
+
+
+def _may_read_body(request: HttpRequest, message: Message) -> bool:
+    """A message holds the personal link: only who may see the links reads it."""
+    return can_see_links(
+        request.user,
+        message.distribution.evaluation,
+        confidentiality=message.distribution.confidentiality,
+    )
+
+
+@evaluation_view(Action.MANAGE_RESPONDENTS)
+def outbox_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    from django.conf import settings
+
+    found = Message.objects.filter(distribution__evaluation=evaluation).select_related(
+        "distribution", "invitation"
+    )
+    status = request.GET.get("status", "")
+    if status in Message.Status.values:
+        found = found.filter(status=status)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "questionnaires/outbox.html",
+        {
+            "evaluation": evaluation,
+            "page": page,
+            "status": status,
+            "statuses": Message.Status.choices,
+            "to_files": settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"),
+        },
+    )
+
+
+@evaluation_view(Action.MANAGE_RESPONDENTS)
+def message_page(request: HttpRequest, evaluation: Evaluation, message: int) -> HttpResponse:
+    item = get_object_or_404(
+        Message.objects.select_related("distribution__evaluation", "invitation"),
+        distribution__evaluation=evaluation,
+        pk=message,
+    )
+    if request.method == "POST":
+        try:
+            message_retry(message=item, by=request.user)
+        except ValidationProblem as problem:
+            messages.error(request, problem.message)
+        else:
+            messages.success(request, _("Queued again."))
+        return redirect("questionnaires:message", slug=evaluation.slug, message=item.pk)
+    readable = _may_read_body(request, item)
+    if not readable and request.GET.get("raw"):
+        raise PermissionDenied(_("This message holds a personal link your role may not see."))
+    return render(
+        request,
+        "questionnaires/message.html",
+        {"evaluation": evaluation, "message": item, "readable": readable},
+    )

@@ -1,0 +1,296 @@
+"""Personal links and their life: created, sent, opened, started, submitted or returned;
+declined by the respondent, excluded by the team, revoked. Every change leaves an
+InvitationEvent, so the history of each invitation can be shown and counted."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import ValidationProblem
+from evaluations.permissions import Action, ensure
+from questionnaires.models import Distribution, Invitation, InvitationEvent
+from stakeholders.models import Office, Person
+from stakeholders.services import clean_emails
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+SELECTOR_LENGTH = 11  # 8 random bytes, url-safe
+SECRET_BYTES = 24  # 192 bits
+
+Status = Invitation.Status
+
+
+def _new_token() -> tuple[str, str]:
+    selector = secrets.token_urlsafe(8)[:SELECTOR_LENGTH]
+    return selector, selector + secrets.token_urlsafe(SECRET_BYTES)
+
+
+def invitation_event(
+    invitation: Invitation, status: str, *, by: User | None = None, note: str = ""
+) -> None:
+    InvitationEvent.objects.create(invitation=invitation, status=status, by=by, note=note[:2000])
+
+
+def person_attributes(person: Person) -> dict[str, str]:
+    """The snapshot a person's current affiliation gives: region, country, office type,
+    stakeholder group (the keys of instrument_format.STANDARD_ATTRIBUTES)."""
+    affiliation = person.affiliation_on()
+    if affiliation is None:
+        return {}
+    country = affiliation.country or (affiliation.office.country if affiliation.office else None)
+    region = (affiliation.office.region if affiliation.office else None) or (
+        country.region if country else None
+    )
+    values = {
+        "region": region.name if region else "",
+        "country": country.name if country else "",
+        "office_type": Office.Type(affiliation.office.type).label if affiliation.office else "",
+        "stakeholder_group": (
+            affiliation.stakeholder_group.name if affiliation.stakeholder_group else ""
+        ),
+        "organisation": affiliation.organisation.name if affiliation.organisation else "",
+    }
+    return {key: str(value) for key, value in values.items() if value}
+
+
+def _refuse(field_name: str, message: str) -> ValidationProblem:
+    return ValidationProblem(message, errors={field_name: [message]})
+
+
+def _check_not_invited(distribution: Distribution, person: Person | None, email: str) -> None:
+    if person is not None and distribution.invitations.filter(person=person).exists():
+        raise _refuse(
+            "person",
+            _("%(name)s is already invited to this questionnaire.") % {"name": person},
+        )
+    if email and distribution.invitations.filter(email__iexact=email).exists():
+        raise _refuse(
+            "email",
+            _("%(email)s is already invited to this questionnaire.") % {"email": email},
+        )
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    distribution: Distribution,
+    by: User | None,
+    name: str = "",
+    email: str = "",
+    language: str = "",
+    attributes: Mapping[str, str] | None = None,
+    person: Person | None = None,
+    channel: str = Invitation.Channel.WEB,
+) -> Invitation:
+    """A personal link for one respondent: a registry person, or a name and address.
+
+    Added after the invitations went out (a late recipient), it is sent at once."""
+    if by is not None:
+        ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
+    name = (name or (person.display_name if person else "")).strip()
+    if not name:
+        raise _refuse("name", _("A name is required."))
+    emails = clean_emails([email], field="email") if email.strip() else []
+    email = emails[0] if emails else (person.email if person else "")
+    if channel not in Invitation.Channel.values:
+        raise _refuse("channel", _("Choose a web link, a file by e-mail or a phone call."))
+    # Fresh from the database: the caller's copy may predate the sending.
+    sent = Distribution.objects.filter(pk=distribution.pk, sent_at__isnull=False).exists()
+    if channel != Invitation.Channel.PHONE and sent and not email:
+        raise _refuse("email", _("An e-mail address is needed to send the invitation."))
+    preferred = person.language if person else ""
+    if not language:  # a person's preference not offered falls back to the first language
+        offered = preferred in distribution.languages
+        language = preferred if offered else distribution.languages[0]
+    if language not in distribution.languages:
+        raise ValidationProblem(
+            _("The questionnaire is not offered in “%(code)s”.") % {"code": language},
+            errors={"language": [_("Not one of this questionnaire's languages.")]},
+        )
+    _check_not_invited(distribution, person, email)
+    snapshot = person_attributes(person) if person else {}
+    snapshot.update({k: str(v) for k, v in (attributes or {}).items() if v})
+    selector, token = _new_token()
+    while Invitation.objects.filter(selector=selector).exists():  # pragma: no cover - 2^-64
+        selector, token = _new_token()
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                distribution=distribution, selector=selector, token=token, name=name[:200],
+                email=email, language=language, attributes=snapshot, person=person,
+                channel=channel,
+            )  # fmt: skip
+    except IntegrityError as exc:  # a concurrent request invited the same person
+        raise _refuse("person", _("%(name)s is already invited.") % {"name": name}) from exc
+    invitation_event(invitation, Status.CREATED, by=by)
+    if sent and channel != Invitation.Channel.PHONE:
+        from questionnaires.services.messaging import invitation_queue
+
+        invitation_queue(invitation=invitation)
+    return invitation
+
+
+@dataclass
+class AudienceResult:
+    added: list[Invitation] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    without_email: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def invitations_for_people(
+    *,
+    distribution: Distribution,
+    by: User,
+    people: Iterable[Person],
+    channel: str = Invitation.Channel.WEB,
+    audience: Mapping[str, Any] | None = None,
+) -> AudienceResult:
+    """Invite registry people; those already invited are skipped and named. Saves the query
+    that chose them as the distribution's audience."""
+    ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
+    result = AudienceResult()
+    invited = set(distribution.invitations.values_list("person_id", flat=True))
+    for person in people:
+        if person.pk in invited:
+            result.already.append(person.display_name)
+            continue
+        if channel != Invitation.Channel.PHONE and not person.email:
+            result.without_email.append(person.display_name)
+        result.added.append(
+            invitation_create(distribution=distribution, by=by, person=person, channel=channel)
+        )
+        invited.add(person.pk)
+    if audience is not None:
+        distribution.audience = dict(audience)
+        distribution.save(update_fields=["audience"])
+    return result
+
+
+def invitation_by_token(token: Any) -> Invitation | None:
+    """The invitation of a link, compared in constant time; None for anything unknown or
+    revoked."""
+    if not isinstance(token, str) or not SELECTOR_LENGTH < len(token) <= 64:
+        return None
+    invitation = (
+        Invitation.objects.select_related(
+            "distribution__version__instrument", "distribution__evaluation"
+        )
+        .filter(selector=token[:SELECTOR_LENGTH])
+        .exclude(status=Status.REVOKED)
+        .first()
+    )
+    if invitation is None or not hmac.compare_digest(invitation.token, token):
+        return None
+    return invitation
+
+
+def _advance(invitation: Invitation, to: str, since: Iterable[str], **fields: Any) -> bool:
+    """Move the status forward only from the given ones; record the step when it moved."""
+    moved = Invitation.objects.filter(pk=invitation.pk, status__in=list(since)).update(
+        status=to, **fields
+    )
+    if moved:
+        invitation.status = to
+        invitation_event(invitation, to)
+    return bool(moved)
+
+
+def invitation_opened(invitation: Invitation) -> None:
+    """Record the first visit of the link."""
+    _advance(
+        invitation,
+        Status.OPENED,
+        (Status.CREATED, Status.SENT, Status.FAILED),
+        opened_at=timezone.now(),
+    )
+
+
+def invitation_started(invitation: Invitation) -> None:
+    """The first saved draft."""
+    _advance(
+        invitation,
+        Status.STARTED,
+        (Status.CREATED, Status.SENT, Status.FAILED, Status.OPENED, Status.DECLINED),
+    )
+
+
+def _locked(invitation: Invitation) -> Invitation:
+    return (
+        Invitation.objects.select_for_update().select_related("distribution").get(pk=invitation.pk)
+    )
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation, reason: str = "") -> Invitation:
+    """The respondent says they will not answer (from their link)."""
+    invitation = _locked(invitation)
+    if invitation.status in Invitation.RESPONDED:
+        raise ValidationProblem(_("Your answers are already in; there is nothing to decline."))
+    if invitation.status == Status.DECLINED:
+        return invitation
+    invitation.status, invitation.reason = Status.DECLINED, reason.strip()[:2000]
+    invitation.save(update_fields=["status", "reason"])
+    invitation_event(invitation, Status.DECLINED, note=invitation.reason)
+    return invitation
+
+
+@transaction.atomic
+def invitation_exclude(*, invitation: Invitation, by: User, reason: str) -> Invitation:
+    """The team takes someone out of the denominator (left the post, wrong person …)."""
+    ensure(by, Action.MANAGE_RESPONDENTS, invitation.distribution.evaluation)
+    if not reason.strip():
+        raise _refuse("reason", _("Say why this person is excluded."))
+    invitation = _locked(invitation)
+    if invitation.status in Invitation.RESPONDED:
+        raise ValidationProblem(
+            _("%(name)s has answered; a response is never excluded this way.")
+            % {"name": invitation.name}
+        )
+    invitation.status, invitation.reason = Status.EXCLUDED, reason.strip()[:2000]
+    invitation.save(update_fields=["status", "reason"])
+    invitation_event(invitation, Status.EXCLUDED, by=by, note=invitation.reason)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User, reason: str = "") -> Invitation:
+    """The link stops working (sent to a wrong address, forwarded …); answers given stay."""
+    ensure(by, Action.MANAGE_RESPONDENTS, invitation.distribution.evaluation)
+    invitation = _locked(invitation)
+    if invitation.status in Invitation.RESPONDED:
+        raise ValidationProblem(
+            _("%(name)s has answered; the link is no longer needed and stays as it is.")
+            % {"name": invitation.name}
+        )
+    invitation.status, invitation.reason = Status.REVOKED, reason.strip()[:2000]
+    invitation.save(update_fields=["status", "reason"])
+    invitation_event(invitation, Status.REVOKED, by=by, note=invitation.reason)
+    return invitation
+
+
+@transaction.atomic
+def invitation_restore(*, invitation: Invitation, by: User) -> Invitation:
+    """Undo an exclusion, a decline or a revocation: the invitation waits for a reply again."""
+    ensure(by, Action.MANAGE_RESPONDENTS, invitation.distribution.evaluation)
+    invitation = _locked(invitation)
+    if invitation.status not in (Status.EXCLUDED, Status.REVOKED, Status.DECLINED):
+        return invitation
+    events = invitation.events.exclude(
+        status__in=[Status.EXCLUDED, Status.REVOKED, Status.DECLINED, "restored", "reminded"]
+    )
+    previous = events.order_by("-at", "-pk").values_list("status", flat=True).first()
+    invitation.status = previous if previous in Status.values else Status.CREATED
+    invitation.reason = ""
+    invitation.save(update_fields=["status", "reason"])
+    invitation_event(invitation, "restored", by=by)
+    return invitation

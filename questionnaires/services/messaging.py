@@ -1,0 +1,466 @@
+"""Invitations and reminders by e-mail.
+
+Every message is a Message row first (unique key per invitation and purpose), then sent by a
+Celery task in batches over one connection. Sending claims the row with a conditional update,
+so a retried or duplicated task never sends a message twice; a failure is recorded on the row
+(attempts, error) and retried with backoff; a send interrupted half-way is marked failed for a
+person to check, never re-sent blindly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import smtplib
+from collections.abc import Iterable, Sequence
+from email.utils import formataddr, parseaddr
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from common.errors import ValidationProblem
+from evaluations.permissions import Action, ensure
+from questionnaires.models import Distribution, Invitation, Message
+from questionnaires.services.invitations import _advance, invitation_event
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 50
+MAX_ATTEMPTS = 6  # the first try and five retries, 1, 2, 4, 8 and 16 minutes apart
+STALE_SENDING = dt.timedelta(minutes=15)
+
+PLACEHOLDERS = {
+    "name": gettext_noop("the recipient's name"),
+    "title": gettext_noop("the questionnaire's title"),
+    "evaluation": gettext_noop("the evaluation's title"),
+    "link": gettext_noop("the personal link"),
+    "decline_link": gettext_noop("the link to decline"),
+    "deadline": gettext_noop("the deadline, in the distribution's time zone"),
+    "sender": gettext_noop("the sender's name"),
+}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+DEFAULT_INVITATION_SUBJECT = gettext_noop("{evaluation}: {title}")
+DEFAULT_INVITATION_BODY = gettext_noop(
+    "Dear {name},\n\n"
+    "As part of the {evaluation}, we would be grateful for your answers to the questionnaire "
+    "“{title}”. Your personal link:\n\n{link}\n\n"
+    "You can answer over several visits; your answers are saved as you go. "
+    "Please reply by {deadline}.\n\n"
+    "If you prefer not to take part, tell us here: {decline_link}\n\n"
+    "With thanks,\n{sender}"
+)
+DEFAULT_REMINDER_SUBJECT = gettext_noop("Reminder: {title}")
+DEFAULT_REMINDER_BODY = gettext_noop(
+    "Dear {name},\n\n"
+    "A reminder that we would value your answers to “{title}” by {deadline}. "
+    "Your personal link (what you saved is kept):\n\n{link}\n\n"
+    "If you prefer not to take part: {decline_link}\n\n"
+    "With thanks,\n{sender}"
+)
+
+
+# --- templates --------------------------------------------------------------------------------
+
+
+def template_problems(text: str) -> list[str]:
+    """The placeholders in a template that do not exist, e.g. ['{nmae}']."""
+    return sorted({f"{{{m}}}" for m in PLACEHOLDER.findall(text) if m not in PLACEHOLDERS})
+
+
+def check_templates(fields: dict[str, str]) -> dict[str, list[str]]:
+    """Field errors for templates with unknown placeholders (naming the allowed ones)."""
+    allowed = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+    errors = {}
+    for field_name, text in fields.items():
+        unknown = template_problems(text or "")
+        if unknown:
+            errors[field_name] = [
+                _("Unknown placeholder %(unknown)s. Use %(allowed)s.")
+                % {"unknown": ", ".join(unknown), "allowed": allowed}
+            ]
+    return errors
+
+
+def deadline_text(distribution: Distribution) -> str:
+    if distribution.deadline is None:
+        return _("the end of the survey")
+    zone = ZoneInfo(distribution.time_zone or "UTC")
+    local = distribution.deadline.astimezone(zone)
+    return f"{formats.date_format(local, 'j F Y, H:i')} ({distribution.time_zone})"
+
+
+def _link(invitation: Invitation, name: str = "respondent:start") -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=[invitation.token])
+
+
+def _sender(distribution: Distribution) -> str:
+    if distribution.sender_name:
+        return distribution.sender_name
+    creator = distribution.created_by
+    return (creator.display_name if creator else "") or distribution.evaluation.title
+
+
+def render(template: str, values: dict[str, str]) -> str:
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def message_texts(
+    distribution: Distribution, invitation: Invitation | None, kind: str
+) -> tuple[str, str]:
+    """Subject and body for one recipient (or an example recipient for the preview)."""
+    if kind == Message.Kind.REMINDER:
+        subject = distribution.reminder_subject or _(DEFAULT_REMINDER_SUBJECT)
+        body = distribution.reminder_body or _(DEFAULT_REMINDER_BODY)
+    else:
+        subject = distribution.invitation_subject or _(DEFAULT_INVITATION_SUBJECT)
+        body = distribution.invitation_body or _(DEFAULT_INVITATION_BODY)
+    example = settings.SITE_URL.rstrip("/") + "/r/EXAMPLE-LINK/"
+    values = {
+        "name": invitation.name if invitation else _("Ana Example"),
+        "title": distribution.title,
+        "evaluation": distribution.evaluation.title,
+        "link": _link(invitation) if invitation else example,
+        "decline_link": _link(invitation, "respondent:decline") if invitation else example,
+        "deadline": deadline_text(distribution),
+        "sender": _sender(distribution),
+    }
+    return " ".join(render(subject, values).split())[:300], render(body, values)
+
+
+def attachments_for(invitation: Invitation) -> list[dict[str, str]]:
+    """The distribution's files meant for this recipient (everyone's, and their group's)."""
+    return [
+        {"name": a.filename, "path": a.file.name}
+        for a in invitation.distribution.attachments.all()
+        if not a.attribute or str(invitation.attributes.get(a.attribute, "")) == a.value
+    ]
+
+
+# --- queueing ---------------------------------------------------------------------------------
+
+
+def _message(invitation: Invitation, kind: str, key: str) -> Message | None:
+    """The message with this key, made when new; None when it already existed."""
+    subject, body = message_texts(invitation.distribution, invitation, kind)
+    message, created = Message.objects.get_or_create(
+        key=key,
+        defaults={
+            "distribution": invitation.distribution,
+            "invitation": invitation,
+            "kind": kind,
+            "recipient": invitation.email,
+            "subject": subject,
+            "body": body,
+            "attachments": attachments_for(invitation),
+        },
+    )
+    return message if created else None
+
+
+def enqueue(message_ids: Sequence[int]) -> None:
+    """Hand the messages to Celery once the transaction commits. With the broker down they
+    stay queued and `messages_dispatch` (beat) hands them over when it is back."""
+    ids = list(message_ids)
+    if not ids:
+        return
+
+    def dispatch() -> None:
+        from questionnaires.tasks import messages_send
+
+        for start in range(0, len(ids), BATCH_SIZE):
+            try:
+                messages_send.delay(ids[start : start + BATCH_SIZE])
+            except Exception:  # broker unreachable: the beat sweep picks them up later
+                logger.warning("Could not queue %d message(s); they wait in the outbox.", len(ids))
+                return
+
+    transaction.on_commit(dispatch)
+
+
+def invitation_queue(*, invitation: Invitation) -> Message | None:
+    """Queue the invitation e-mail of one recipient (once: a second call finds it)."""
+    if not invitation.email or invitation.channel == Invitation.Channel.PHONE:
+        return None
+    message = _message(invitation, Message.Kind.INVITATION, f"inv:{invitation.pk}:invitation")
+    if message:
+        enqueue([message.pk])
+    return message
+
+
+@transaction.atomic
+def distribution_send(*, distribution: Distribution, by: User) -> int:
+    """Send the invitations not sent yet; returns how many were queued."""
+    ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
+    distribution = Distribution.objects.select_for_update().get(pk=distribution.pk)
+    now = timezone.now()
+    if distribution.closes_at and distribution.closes_at <= now:
+        raise ValidationProblem(_("This questionnaire is closed; move its close date first."))
+    if distribution.deadline and distribution.deadline <= now:
+        raise ValidationProblem(
+            _("The deadline has passed; set a new deadline before sending."),
+            errors={"deadline": [_("In the past.")]},
+        )
+    waiting = distribution.invitations.filter(status=Invitation.Status.CREATED).exclude(
+        channel=Invitation.Channel.PHONE
+    )
+    if not distribution.invitations.exists():
+        raise ValidationProblem(_("Add recipients before sending."))
+    missing = list(waiting.filter(email="").values_list("name", flat=True)[:10])
+    if missing:
+        raise ValidationProblem(
+            _("No e-mail address for: %(names)s. Add one, or set their channel to phone.")
+            % {"names": ", ".join(missing)}
+        )
+    if distribution.sent_at is None:
+        distribution.sent_at = now
+        distribution.save(update_fields=["sent_at"])
+    messages = [
+        m for inv in waiting.select_related("distribution__evaluation")
+        if (m := _message(inv, Message.Kind.INVITATION, f"inv:{inv.pk}:invitation"))
+    ]  # fmt: skip
+    enqueue([m.pk for m in messages])
+    return len(messages)
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, by: User) -> Message:
+    """Send the invitation again (a new message; the earlier ones stay in the record)."""
+    ensure(by, Action.MANAGE_RESPONDENTS, invitation.distribution.evaluation)
+    if invitation.status in Invitation.RESPONDED | {
+        Invitation.Status.EXCLUDED,
+        Invitation.Status.REVOKED,
+    }:
+        raise ValidationProblem(
+            _("%(name)s is %(status)s: nothing to re-send.")
+            % {"name": invitation.name, "status": invitation.get_status_display().lower()}
+        )
+    if not invitation.email:
+        raise ValidationProblem(
+            _("%(name)s has no e-mail address.") % {"name": invitation.name},
+            errors={"email": [_("Required to send.")]},
+        )
+    count = invitation.messages.filter(kind=Message.Kind.INVITATION).count()
+    message = _message(invitation, Message.Kind.INVITATION, f"inv:{invitation.pk}:resend:{count}")
+    if message is None:  # pragma: no cover - the count makes each key new
+        raise ValidationProblem(_("This message is already queued."))
+    invitation_event(invitation, "resend", by=by)
+    enqueue([message.pk])
+    return message
+
+
+@transaction.atomic
+def message_retry(*, message: Message, by: User) -> None:
+    """Try a failed message again now (attempts start over)."""
+    ensure(by, Action.MANAGE_RESPONDENTS, message.distribution.evaluation)
+    if message.status != Message.Status.FAILED:
+        raise ValidationProblem(_("Only a failed message can be retried."))
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.QUEUED, attempts=0, next_attempt_at=None
+    )
+    enqueue([message.pk])
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=2 ** max(attempts - 1, 0))
+
+
+def _still_wanted(message: Message, now: dt.datetime) -> str:
+    """Why the message should no longer go out, or ''."""
+    invitation = message.invitation
+    if invitation is None:
+        return _("The invitation was deleted.")
+    stopped = {Invitation.Status.EXCLUDED, Invitation.Status.REVOKED}
+    if message.kind == Message.Kind.REMINDER:
+        stopped |= Invitation.RESPONDED | {Invitation.Status.DECLINED}
+        closes = message.distribution.closes_at
+        if closes and closes <= now:
+            return _("The questionnaire closed before the reminder went out.")
+    if invitation.status in stopped:
+        return _("Not sent: the invitation is %(status)s.") % {
+            "status": invitation.get_status_display().lower()
+        }
+    return ""
+
+
+def _email(message: Message, connection: object) -> EmailMessage:
+    from django.core.files.storage import default_storage
+
+    distribution = message.distribution
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "consulta@localhost"
+    domain = address.split("@")[-1]
+    reply_to = distribution.reply_to or (
+        distribution.created_by.email if distribution.created_by else ""
+    )
+    email = EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        from_email=formataddr((_sender(distribution), address)),
+        to=[message.recipient],
+        reply_to=[reply_to] if reply_to else None,
+        # One id per message: a mail server that sees it twice can tell.
+        headers={"Message-ID": f"<consulta.{message.key.replace(':', '.')}@{domain}>"},
+        connection=connection,
+    )
+    for item in message.attachments:
+        with default_storage.open(item["path"], "rb") as handle:
+            email.attach(item["name"], handle.read())
+    return email
+
+
+def message_deliver(*, message_id: int, connection: object | None = None) -> str:
+    """Send one message if it is still due: 'sent', 'failed', 'cancelled' or 'skipped'
+    (someone else has it, or it is done)."""
+    claimed = Message.objects.filter(
+        pk=message_id,
+        status__in=[Message.Status.QUEUED, Message.Status.FAILED],
+        attempts__lt=MAX_ATTEMPTS,
+    ).update(status=Message.Status.SENDING, attempts=F("attempts") + 1)
+    if not claimed:
+        return "skipped"
+    message = Message.objects.select_related(
+        "invitation", "distribution__evaluation", "distribution__created_by"
+    ).get(pk=message_id)
+    now = timezone.now()
+    reason = _still_wanted(message, now)
+    if reason:
+        Message.objects.filter(pk=message.pk).update(status=Message.Status.CANCELLED, error=reason)
+        return "cancelled"
+    try:
+        _email(message, connection or get_connection()).send(fail_silently=False)
+    except (smtplib.SMTPException, OSError, ValueError) as exc:
+        _failed(message, exc, now)
+        return "failed"
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.SENT, sent_at=now, error="", next_attempt_at=None
+    )
+    invitation = message.invitation
+    if message.kind == Message.Kind.INVITATION:
+        _advance(
+            invitation,
+            Invitation.Status.SENT,
+            (Invitation.Status.CREATED, Invitation.Status.FAILED),
+            sent_at=now,
+        )
+    else:
+        invitation_event(invitation, "reminded")
+    return "sent"
+
+
+def _failed(message: Message, exc: Exception, now: dt.datetime) -> None:
+    attempts = message.attempts
+    retry_at = now + retry_delay(attempts) if attempts < MAX_ATTEMPTS else None
+    error = f"{type(exc).__name__}: {exc}"[:1000]
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.FAILED, error=error, next_attempt_at=retry_at
+    )
+    logger.warning("Message %s failed (attempt %d): %s", message.pk, attempts, error)
+    if message.kind == Message.Kind.INVITATION:
+        _advance(message.invitation, Invitation.Status.FAILED, (Invitation.Status.CREATED,))
+
+
+def messages_deliver(message_ids: Iterable[int]) -> dict[str, list[int]]:
+    """Send a batch over one connection; the ids by outcome."""
+    outcome: dict[str, list[int]] = {"sent": [], "failed": [], "cancelled": [], "skipped": []}
+    connection = get_connection()
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError):
+        connection = None  # each message tries (and records its failure) on its own
+    try:
+        for message_id in message_ids:
+            result = message_deliver(message_id=message_id, connection=connection)
+            outcome[result].append(message_id)
+    finally:
+        if connection is not None:
+            connection.close()
+    return outcome
+
+
+def messages_dispatch(*, now: dt.datetime | None = None) -> int:
+    """The sweep (Celery beat): queue what waits (broker was down, retry due) and mark sends
+    interrupted half-way as failed, for a person to check. Returns how many were queued."""
+    now = now or timezone.now()
+    Message.objects.filter(
+        status=Message.Status.SENDING, created_at__lt=now - STALE_SENDING
+    ).update(
+        status=Message.Status.FAILED,
+        next_attempt_at=None,
+        error=_("Interrupted while sending: it may or may not have gone out. Check, then retry."),
+    )
+    due = list(
+        Message.objects.filter(
+            Q(status=Message.Status.QUEUED, created_at__lte=now)
+            | Q(status=Message.Status.FAILED, next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    enqueue(due)
+    return len(due)
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+def reminder_times(distribution: Distribution) -> list[dt.datetime]:
+    """When reminders are planned: so many days before the deadline, earliest first."""
+    if distribution.deadline is None:
+        return []
+    days = sorted({int(d) for d in distribution.reminder_days}, reverse=True)
+    return [distribution.deadline - dt.timedelta(days=d) for d in days]
+
+
+def _reminder_slot(distribution: Distribution, now: dt.datetime) -> dt.datetime | None:
+    """The latest planned time that has come (after the invitations went out), or None."""
+    if distribution.sent_at is None or (distribution.closes_at and distribution.closes_at <= now):
+        return None
+    due = [t for t in reminder_times(distribution) if distribution.sent_at < t <= now]
+    return due[-1] if due else None
+
+
+@transaction.atomic
+def reminders_run(*, now: dt.datetime | None = None) -> int:
+    """Queue the reminders that are due: only to people still expected to answer, never after
+    the close, at most `max_reminders` each, each planned reminder once. Returns how many."""
+    now = now or timezone.now()
+    queued: list[int] = []
+    candidates = Distribution.objects.filter(sent_at__isnull=False, deadline__isnull=False)
+    for distribution in candidates.select_related("evaluation", "created_by"):
+        slot = _reminder_slot(distribution, now)
+        if slot is None:
+            continue
+        suffix = f"reminder:{slot:%Y%m%dT%H%M}"
+        waiting = (
+            distribution.invitations.filter(
+                status__in=Invitation.REMINDABLE,
+                reminders_sent__lt=distribution.max_reminders,
+            )
+            .exclude(email="")
+            .exclude(channel=Invitation.Channel.PHONE)
+            .select_related("distribution__evaluation", "distribution__created_by")
+        )
+        for invitation in waiting:
+            message = _message(invitation, Message.Kind.REMINDER, f"inv:{invitation.pk}:{suffix}")
+            if message is None:
+                continue
+            Invitation.objects.filter(pk=invitation.pk).update(
+                reminders_sent=F("reminders_sent") + 1, last_reminder_at=now
+            )
+            queued.append(message.pk)
+    enqueue(queued)
+    return len(queued)
