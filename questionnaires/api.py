@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -21,6 +21,8 @@ from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can_see_links, ensure
 from evaluations.selectors import evaluation_get
+from questionnaires.audience import audience_clean, audience_people
+from questionnaires.distribution_views import INVITATION_ACTIONS
 from questionnaires.instrument_format import instrument_dump
 from questionnaires.models import (
     Answer,
@@ -28,6 +30,7 @@ from questionnaires.models import (
     Instrument,
     InstrumentVersion,
     Invitation,
+    InvitationEvent,
     Response,
 )
 from questionnaires.selectors import (
@@ -37,13 +40,19 @@ from questionnaires.selectors import (
     version_spec,
 )
 from questionnaires.serializers import (
+    AudienceResultSerializer,
+    AudienceSerializer,
     DistributionCreateSerializer,
     DistributionSerializer,
+    DistributionSettingsSerializer,
     ImportResultSerializer,
     InstrumentImportSerializer,
     InstrumentSerializer,
+    InvitationActionSerializer,
     InvitationSerializer,
+    MessageSerializer,
     ResponseSerializer,
+    SendResultSerializer,
     SubmissionResultSerializer,
     SubmissionSerializer,
     VersionSpecSerializer,
@@ -53,8 +62,11 @@ from questionnaires.services import (
     FormClosed,
     InvalidLink,
     distribution_create,
+    distribution_send,
+    distribution_update,
     instrument_load,
     invitation_create,
+    invitations_for_people,
     response_submit,
 )
 
@@ -181,7 +193,7 @@ class VersionViewSet(EvaluationScoped, viewsets.ViewSet):
 
 
 @extend_schema(parameters=[SLUG])
-class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
+class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet, mixins.UpdateModelMixin):
     """Versions sent out: a deadline, who reads the answers, languages."""
 
     serializer_class = DistributionSerializer
@@ -211,6 +223,70 @@ class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
             DistributionSerializer(distribution).data, status=status.HTTP_201_CREATED
         )
 
+    def _distribution(self, action_needed: Action) -> Distribution:
+        distribution = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        ensure(self.request.user, action_needed, distribution.evaluation)
+        return distribution
+
+    @extend_schema(request=DistributionSettingsSerializer, responses={200: DistributionSerializer})
+    def partial_update(self, request: Request, evaluation_slug: str, pk: str) -> ApiResponse:
+        """Change the deadline, close, time zone, sender, messages or reminders."""
+        distribution = self._distribution(Action.MANAGE_RESPONDENTS)
+        data = DistributionSettingsSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        distribution = distribution_update(
+            distribution=distribution, by=request.user, **data.validated_data
+        )
+        return ApiResponse(DistributionSerializer(distribution).data)
+
+    @extend_schema(request=None, responses={200: SendResultSerializer})
+    @action(detail=True, methods=["post"])
+    def send(self, request: Request, evaluation_slug: str, pk: str) -> ApiResponse:
+        """Queue the invitations not sent yet (e-mail goes out from a Celery task)."""
+        distribution = self._distribution(Action.MANAGE_RESPONDENTS)
+        return ApiResponse(
+            {"queued": distribution_send(distribution=distribution, by=request.user)}
+        )
+
+    @extend_schema(request=AudienceSerializer, responses={201: AudienceResultSerializer})
+    @action(detail=True, methods=["post"])
+    def audience(self, request: Request, evaluation_slug: str, pk: str) -> ApiResponse:
+        """Invite the registry people a query selects (group, country, region, office, tag)."""
+        distribution = self._distribution(Action.MANAGE_RESPONDENTS)
+        data = AudienceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        query = audience_clean(data.validated_data)
+        if not query:
+            raise ValidationProblem(
+                "Choose at least one group, region, country, office or tag.",
+                errors={"groups": ["Choose at least one criterion."]},
+            )
+        result = invitations_for_people(
+            distribution=distribution,
+            by=request.user,
+            people=audience_people(query),
+            channel=data.validated_data["channel"],
+            audience=query,
+        )
+        body = {
+            "added": len(result.added),
+            "already_invited": result.already,
+            "without_email": result.without_email,
+        }
+        return ApiResponse(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: MessageSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def messages(self, request: Request, evaluation_slug: str, pk: str) -> ApiResponse:
+        """Every e-mail of the distribution, with its status and attempts."""
+        distribution = self._distribution(Action.MANAGE_RESPONDENTS)
+        show = can_see_links(
+            request.user, distribution.evaluation, confidentiality=distribution.confidentiality
+        )
+        page = self.paginate_queryset(distribution.messages.all())
+        data = MessageSerializer(page, many=True, context={"show_links": show}).data
+        return self.get_paginated_response(data)
+
 
 class DistributionScoped(EvaluationScoped):
     def distribution(self, action: Action) -> Distribution:
@@ -235,7 +311,31 @@ class InvitationViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Invitation.objects.none()
-        return self.distribution(Action.VIEW_INSTRUMENTS).invitations.order_by("name")
+        return (
+            self.distribution(Action.VIEW_INSTRUMENTS)
+            .invitations.prefetch_related(
+                Prefetch("events", InvitationEvent.objects.select_related("by"))
+            )
+            .order_by("name")
+        )
+
+    @extend_schema(request=InvitationActionSerializer, responses={200: InvitationSerializer})
+    @action(detail=True, methods=["post"], url_path="actions")
+    def act(self, request: Request, pk: str, **kwargs: str) -> ApiResponse:
+        """Exclude (reason required), revoke the link, restore, or send the invitation again."""
+        self.distribution(Action.MANAGE_RESPONDENTS)
+        invitation = get_object_or_404(self.get_queryset(), pk=pk)
+        data = InvitationActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        name = data.validated_data["action"]
+        extra = {"reason": data.validated_data.get("reason", "")} if name in (
+            "exclude", "revoke"
+        ) else {}  # fmt: skip
+        INVITATION_ACTIONS[name](invitation=invitation, by=request.user, **extra)
+        invitation = self.get_queryset().get(pk=pk)
+        return ApiResponse(
+            InvitationSerializer(invitation, context=self.get_serializer_context()).data
+        )
 
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()
@@ -255,6 +355,7 @@ class InvitationViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
         invitation = invitation_create(
             distribution=distribution, by=request.user, **data.validated_data
         )
+        invitation = self.get_queryset().get(pk=invitation.pk)
         return ApiResponse(
             InvitationSerializer(invitation, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,

@@ -39,7 +39,7 @@ from questionnaires.services.messaging import (
     DEFAULT_REMINDER_SUBJECT,
     PLACEHOLDERS,
     message_texts,
-    reminder_times,
+    reminder_plan,
 )
 from stakeholders.models import Person
 from stakeholders.selectors import people_exact, person_candidates
@@ -109,7 +109,7 @@ def settings_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> Http
             "show_links": can_see_links(
                 request.user, evaluation, confidentiality=distribution.confidentiality
             ),
-            "planned": _planned(distribution),
+            "planned": reminder_plan(distribution),
             "attachment_form": AttachmentForm(attributes=_attribute_keys(distribution)),
         },
         status=status,
@@ -118,19 +118,6 @@ def settings_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> Http
 
 def _zone(distribution: Distribution) -> ZoneInfo:
     return ZoneInfo(distribution.time_zone or "UTC")
-
-
-def _planned(distribution: Distribution) -> list[dict]:
-    """Each planned reminder: when, and how many went out for it."""
-    sent = {}
-    for key in distribution.messages.filter(
-        kind=Message.Kind.REMINDER, status=Message.Status.SENT
-    ).values_list("key", flat=True):
-        slot = key.rsplit(":", 1)[-1]
-        sent[slot] = sent.get(slot, 0) + 1
-    return [
-        {"at": at, "sent": sent.get(f"{at:%Y%m%dT%H%M}", 0)} for at in reminder_times(distribution)
-    ]
 
 
 def _attribute_keys(distribution: Distribution) -> list[str]:

@@ -129,7 +129,10 @@ class AudienceForm(forms.Form):
     offices = forms.MultipleChoiceField(label=_("Offices"), required=False)
     tags = forms.MultipleChoiceField(label=_("Tags"), required=False)
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=Invitation.Channel.choices, initial=Invitation.Channel.WEB
+        label=_("Channel"),
+        choices=Invitation.Channel.choices,
+        initial=Invitation.Channel.WEB,
+        required=False,
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -257,7 +257,7 @@ class Distribution(models.Model):
         _("time zone of the deadline"),
         max_length=64,
         default="UTC",
-        help_text=_("The deadline is shown to respondents in this zone, e.g. Europe/Geneva."),
+        help_text=_("The deadline is shown to respondents in this zone, e.g. Europe/Zurich."),
     )
     # The audience as a saved registry query: {"groups": [codes], "countries": [ISO codes],
     # "regions": [codes], "offices": [ids], "tags": [names]}; empty for a hand-made list.

@@ -6,7 +6,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from questionnaires.models import Distribution, Instrument, InstrumentVersion, Invitation, Response
+from questionnaires.models import (
+    Distribution,
+    Instrument,
+    InstrumentVersion,
+    Invitation,
+    InvitationEvent,
+    Message,
+    Response,
+)
+from stakeholders.models import Person
 
 
 class VersionSummarySerializer(serializers.ModelSerializer):
@@ -61,12 +70,95 @@ class DistributionSerializer(serializers.ModelSerializer):
     )
     version = serializers.IntegerField(source="version.number", read_only=True)
 
+    reminders = serializers.SerializerMethodField(
+        help_text="Planned reminders: when, and how many were sent for each."
+    )
+
     class Meta:
         model = Distribution
         fields = [
             "id", "title", "instrument", "version", "confidentiality", "languages", "deadline",
-            "closes_at", "created_at",
+            "closes_at", "time_zone", "sender_name", "reply_to", "invitation_subject",
+            "invitation_body", "reminder_subject", "reminder_body", "reminder_days",
+            "max_reminders", "audience", "sent_at", "reminders", "created_at",
         ]  # fmt: skip
+
+    @extend_schema_field(
+        {"type": "array", "items": {"type": "object", "properties": {
+            "planned_at": {"type": "string", "format": "date-time"},
+            "sent": {"type": "integer"}}}}
+    )  # fmt: skip
+    def get_reminders(self, distribution: Distribution) -> list[dict]:
+        from questionnaires.services.messaging import reminder_plan
+
+        return [{"planned_at": p["at"], "sent": p["sent"]} for p in reminder_plan(distribution)]
+
+
+class DistributionSettingsSerializer(serializers.Serializer):
+    """What can change after a distribution is made (PATCH)."""
+
+    title = serializers.CharField(max_length=300, required=False)
+    deadline = serializers.DateTimeField(required=False, allow_null=True)
+    closes_at = serializers.DateTimeField(required=False, allow_null=True)
+    time_zone = serializers.CharField(max_length=64, required=False)
+    sender_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    reply_to = serializers.EmailField(required=False, allow_blank=True)
+    invitation_subject = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    invitation_body = serializers.CharField(required=False, allow_blank=True)
+    reminder_subject = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    reminder_body = serializers.CharField(required=False, allow_blank=True)
+    reminder_days = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=90), required=False
+    )
+    max_reminders = serializers.IntegerField(min_value=0, max_value=10, required=False)
+
+
+class AudienceSerializer(serializers.Serializer):
+    groups = serializers.ListField(child=serializers.CharField(), required=False)
+    countries = serializers.ListField(child=serializers.CharField(), required=False)
+    regions = serializers.ListField(child=serializers.CharField(), required=False)
+    offices = serializers.ListField(child=serializers.CharField(), required=False)
+    tags = serializers.ListField(child=serializers.CharField(), required=False)
+    channel = serializers.ChoiceField(choices=Invitation.Channel.choices, default="web")
+
+
+class AudienceResultSerializer(serializers.Serializer):
+    added = serializers.IntegerField()
+    already_invited = serializers.ListField(child=serializers.CharField())
+    without_email = serializers.ListField(child=serializers.CharField())
+
+
+class SendResultSerializer(serializers.Serializer):
+    queued = serializers.IntegerField()
+
+
+class InvitationEventSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.display_name", default=None, read_only=True)
+
+    class Meta:
+        model = InvitationEvent
+        fields = ["status", "at", "by", "note"]
+
+
+class InvitationActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["exclude", "revoke", "restore", "resend"])
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    body = serializers.SerializerMethodField(
+        help_text="The text; null where your role may not see personal links."
+    )
+
+    class Meta:
+        model = Message
+        fields = [
+            "id", "invitation", "kind", "recipient", "subject", "body", "status", "attempts",
+            "next_attempt_at", "error", "created_at", "sent_at",
+        ]  # fmt: skip
+
+    def get_body(self, message: Message) -> str | None:
+        return message.body if self.context.get("show_links") else None
 
 
 class DistributionCreateSerializer(serializers.Serializer):
@@ -83,11 +175,26 @@ class DistributionCreateSerializer(serializers.Serializer):
 
 class InvitationSerializer(serializers.ModelSerializer):
     link = serializers.SerializerMethodField()
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.filter(merged_into__isnull=True),
+        required=False,
+        allow_null=True,
+        help_text="A registry person; name, e-mail and attributes default from it.",
+    )
+    history = InvitationEventSerializer(source="events", many=True, read_only=True)
 
     class Meta:
         model = Invitation
-        fields = ["id", "name", "email", "language", "attributes", "status", "link", "created_at"]
-        read_only_fields = ["id", "status", "link", "created_at"]
+        fields = [
+            "id", "name", "email", "language", "attributes", "person", "channel", "status",
+            "reason", "link", "created_at", "sent_at", "opened_at", "submitted_at",
+            "reminders_sent", "last_reminder_at", "history",
+        ]  # fmt: skip
+        read_only_fields = [
+            "id", "status", "reason", "link", "created_at", "sent_at", "opened_at",
+            "submitted_at", "reminders_sent", "last_reminder_at", "history",
+        ]  # fmt: skip
 
     def get_link(self, invitation: Invitation) -> str | None:
         """The personal link; null for roles that may not see it (see can_see_links)."""

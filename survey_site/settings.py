@@ -274,6 +274,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "InvitationChannelEnum": "questionnaires.models.Invitation.Channel",
+        "ResponseChannelEnum": "questionnaires.models.Response.Channel",
+    },
 }
 
 # --- Logging: everything to standard output ----------------------------------------------

@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='distribution',
             name='time_zone',
-            field=models.CharField(default='UTC', help_text='The deadline is shown to respondents in this zone, e.g. Europe/Geneva.', max_length=64, verbose_name='time zone of the deadline'),
+            field=models.CharField(default='UTC', help_text='The deadline is shown to respondents in this zone, e.g. Europe/Zurich.', max_length=64, verbose_name='time zone of the deadline'),
         ),
         migrations.AddField(
             model_name='invitation',

@@ -425,6 +425,19 @@ def reminder_times(distribution: Distribution) -> list[dt.datetime]:
     return [distribution.deadline - dt.timedelta(days=d) for d in days]
 
 
+def reminder_plan(distribution: Distribution) -> list[dict]:
+    """Each planned reminder: when ("at"), and how many went out for it ("sent")."""
+    sent: dict[str, int] = {}
+    for key in distribution.messages.filter(
+        kind=Message.Kind.REMINDER, status=Message.Status.SENT
+    ).values_list("key", flat=True):
+        slot = key.rsplit(":", 1)[-1]
+        sent[slot] = sent.get(slot, 0) + 1
+    return [
+        {"at": at, "sent": sent.get(f"{at:%Y%m%dT%H%M}", 0)} for at in reminder_times(distribution)
+    ]
+
+
 def _reminder_slot(distribution: Distribution, now: dt.datetime) -> dt.datetime | None:
     """The latest planned time that has come (after the invitations went out), or None."""
     if distribution.sent_at is None or (distribution.closes_at and distribution.closes_at <= now):

@@ -89,7 +89,7 @@ def _settings_problems(values: dict[str, Any], *, changed: set[str]) -> dict[str
     try:
         ZoneInfo(values.get("time_zone") or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
-        errors["time_zone"] = [_("Unknown time zone; use a name such as Europe/Geneva.")]
+        errors["time_zone"] = [_("Unknown time zone; use a name such as Europe/Zurich.")]
     days = values.get("reminder_days") or []
     if not all(isinstance(d, int) and 0 < d <= 90 for d in days):
         errors["reminder_days"] = [_("Reminders are whole days before the deadline, 1 to 90.")]

@@ -1,0 +1,145 @@
+"""The sending API and pages: settings, audience, send, invitation actions with history,
+messages, outbox — with the same permissions as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from questionnaires.models import Invitation, Message
+from stakeholders.models import StakeholderGroup
+from stakeholders.services import affiliation_add, person_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def distribution(make_distribution):
+    return make_distribution(deadline=timezone.now() + dt.timedelta(days=10))
+
+
+@pytest.fixture
+def base(evaluation, distribution):
+    return f"/api/v1/evaluations/{evaluation.slug}/distributions/{distribution.pk}/"
+
+
+def _government_people(n: int) -> list:
+    group = StakeholderGroup.objects.get(code="government")
+    people = []
+    for i in range(n):
+        person = person_create(by=None, name=f"Ministry Official{i}", emails=[f"m{i}@example.org"])
+        affiliation_add(person=person, stakeholder_group=group)
+        people.append(person)
+    return people
+
+
+def test_api_audience_send_messages_and_history(
+    api_client, team, base, django_capture_on_commit_callbacks
+):
+    _government_people(3)
+    api_client.force_authenticate(team["lead"].user)
+    patched = api_client.patch(
+        base, {"reminder_days": [5, 2], "sender_name": "The evaluation team"}, format="json"
+    )
+    assert patched.status_code == 200, patched.content
+    assert [r["sent"] for r in patched.json()["reminders"]] == [0, 0]
+    added = api_client.post(base + "audience/", {"groups": ["government"]}, format="json")
+    assert added.status_code == 201 and added.json()["added"] == 3
+    again = api_client.post(base + "audience/", {"groups": ["government"]}, format="json")
+    assert again.json()["added"] == 0 and len(again.json()["already_invited"]) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = api_client.post(base + "send/")
+    assert sent.status_code == 200 and sent.json() == {"queued": 3}
+    assert len(mail.outbox) == 3 and "The evaluation team" in mail.outbox[0].from_email
+    messages = api_client.get(base + "messages/").json()["results"]
+    assert {m["status"] for m in messages} == {"sent"} and "/r/" in messages[0]["body"]
+    invitation = Invitation.objects.order_by("pk").first()
+    url = base + f"invitations/{invitation.pk}/actions/"
+    refused = api_client.post(url, {"action": "exclude"}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()["errors"]
+    done = api_client.post(url, {"action": "exclude", "reason": "Retired"}, format="json")
+    assert done.status_code == 200
+    body = done.json()
+    assert body["status"] == "excluded" and body["reason"] == "Retired"
+    assert [h["status"] for h in body["history"]] == ["created", "sent", "excluded"]
+
+
+def test_api_refuses_a_deadline_in_the_past_and_unknown_placeholders(api_client, team, base):
+    api_client.force_authenticate(team["lead"].user)
+    past = (timezone.now() - dt.timedelta(days=1)).isoformat()
+    response = api_client.patch(
+        base, {"deadline": past, "reminder_body": "Hello {nmae}"}, format="json"
+    )
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert "in the past" in errors["deadline"][0] and "{nmae}" in errors["reminder_body"][0]
+
+
+def test_viewer_cannot_send_nor_read_messages(api_client, team, base):
+    api_client.force_authenticate(team["viewer"].user)
+    assert api_client.post(base + "send/").status_code == 403
+    assert api_client.get(base + "messages/").status_code == 403
+
+
+def test_message_bodies_hold_links_only_for_who_may_see_them(
+    api_client, client, team, evaluation, make_distribution, invite,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    lead_only = make_distribution("lead", deadline=timezone.now() + dt.timedelta(days=3))
+    invite(lead_only, name="Confidential Person", email="c@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        api_client.force_authenticate(team["lead"].user)
+        api_client.post(f"/api/v1/evaluations/{evaluation.slug}/distributions/{lead_only.pk}/send/")
+    message = Message.objects.get()
+    client.force_login(team["evaluator"].user)
+    page = client.get(f"/evaluations/{evaluation.slug}/outbox/{message.pk}/").content.decode()
+    assert "Confidential Person" not in page or "/r/" not in page
+    assert "/r/" not in page
+    client.force_login(team["lead"].user)
+    page = client.get(f"/evaluations/{evaluation.slug}/outbox/{message.pk}/").content.decode()
+    assert f"/r/{message.invitation.token}/" in page
+    outbox = client.get(f"/evaluations/{evaluation.slug}/outbox/").content.decode()
+    assert "c@example.org" in outbox and "Sent" in outbox
+
+
+def test_pages_settings_audience_send_and_invitation_history(
+    client, team, evaluation, distribution, django_capture_on_commit_callbacks
+):
+    _government_people(2)
+    client.force_login(team["lead"].user)
+    pages = f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/"
+    bad = client.post(
+        pages + "settings/",
+        {"title": "Staff", "deadline": "2001-01-01T10:00", "time_zone": "Europe/Zurich",
+         "max_reminders": 2, "reminder_days": "5, x", "invitation_subject": "s",
+         "invitation_body": "b", "reminder_subject": "s", "reminder_body": "b"},
+    )  # fmt: skip
+    text = bad.content.decode()
+    assert bad.status_code == 400 and "is not a number of days" in text
+    future = (timezone.now() + dt.timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
+    good = client.post(
+        pages + "settings/",
+        {"title": "Staff", "deadline": future, "time_zone": "Europe/Zurich",
+         "max_reminders": 2, "reminder_days": "5, 2", "invitation_subject": "{title}",
+         "invitation_body": "Dear {name}, {link}", "reminder_subject": "R",
+         "reminder_body": "Still {link}"},
+    )  # fmt: skip
+    assert good.status_code == 302
+    distribution.refresh_from_db()
+    assert distribution.reminder_days == [5, 2] and distribution.time_zone == "Europe/Zurich"
+    preview = client.get(pages + "audience/", {"groups": ["government"], "preview": "1"})
+    assert "2 people" in preview.content.decode()
+    client.post(pages + "audience/", {"groups": ["government"], "channel": "web"})
+    assert distribution.invitations.count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(pages + "send/")
+    assert [m.body.startswith("Dear Ministry Official") for m in mail.outbox] == [True, True]
+    invitation = distribution.invitations.order_by("pk").first()
+    history = client.get(pages + f"invitations/{invitation.pk}/").content.decode()
+    assert "created" in history and "sent" in history
+    client.post(pages + f"invitations/{invitation.pk}/", {"action": "revoke", "reason": "Typo"})
+    invitation.refresh_from_db()
+    assert invitation.status == "revoked" and invitation.reason == "Typo"
