@@ -53,7 +53,9 @@ def form_add_problem(form: forms.Form, problem: ValidationProblem) -> None:
     for field, messages in problem.errors.items():
         target = field if field in form.fields else None
         for message in messages:
-            form.add_error(target, message)
+            # Errors of a file's rows or lines keep their place: "row 3: …".
+            located = field.startswith(("row ", "line ")) and target is None
+            form.add_error(target, f"{field.capitalize()}: {message}" if located else message)
             shown.add(message)
     if problem.message not in shown:
         # The whole sentence ("X is already a member, as Viewer.") heads the form.

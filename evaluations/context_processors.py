@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from evaluations.permissions import actions_for
+from evaluations.permissions import actions_for, can_view_registry
 from evaluations.selectors import evaluation_list
 
 NAV_LIMIT = 12
@@ -27,4 +27,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_current_slug": current_slug,
         # What the user may do here, for the tabs of the evaluation's sub-navigation.
         "nav_allowed": actions_for(user, current) if current else frozenset(),
+        # The stakeholder registry, shared by every evaluation, for its link in the header.
+        "nav_registry": can_view_registry(user),
     }

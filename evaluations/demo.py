@@ -24,6 +24,7 @@ from questionnaires.services import instrument_load
 
 DEMO_FILE = settings.BASE_DIR / "seeds" / "demo" / "demo.yaml"
 INSTRUMENTS_DIR = settings.BASE_DIR / "seeds" / "instruments"
+REGISTRY_FILE = settings.BASE_DIR / "seeds" / "demo" / "registry.csv"
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,21 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
         for name in instrument_files:
             text = (INSTRUMENTS_DIR / name).read_text(encoding="utf-8")
             instrument_load(evaluation=evaluation, text=text)
+    _registry_load()
     _passwords_file().parent.mkdir(parents=True, exist_ok=True)
     _passwords_file().write_text(json.dumps(passwords, indent=2), encoding="utf-8")
     return [
         DemoLogin(email=email, password=passwords[email], roles=", ".join(map(str, roles[email])))
         for email in users
     ]
+
+
+def _registry_load(path: Path = REGISTRY_FILE) -> None:
+    """The demo's registry people, through the importer: a second load matches them all and
+    creates nothing."""
+    from common.spreadsheets import read_table
+    from stakeholders.import_columns import recognise
+    from stakeholders.importing import people_import
+
+    table = read_table(path.read_bytes(), path.name)
+    people_import(table=table, mapping=recognise(table.headers), by=None)

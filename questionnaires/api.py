@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -31,6 +31,7 @@ from questionnaires.models import (
     InstrumentVersion,
     Invitation,
     InvitationEvent,
+    Message,
     Response,
 )
 from questionnaires.selectors import (
@@ -193,7 +194,7 @@ class VersionViewSet(EvaluationScoped, viewsets.ViewSet):
 
 
 @extend_schema(parameters=[SLUG])
-class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet, mixins.UpdateModelMixin):
+class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
     """Versions sent out: a deadline, who reads the answers, languages."""
 
     serializer_class = DistributionSerializer
@@ -202,7 +203,15 @@ class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet, mixin
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Distribution.objects.none()
-        return distribution_list(evaluation=self.evaluation(Action.VIEW_INSTRUMENTS))
+        return distribution_list(
+            evaluation=self.evaluation(Action.VIEW_INSTRUMENTS)
+        ).prefetch_related(
+            Prefetch(
+                "messages",
+                Message.objects.filter(kind="reminder", status="sent").only("key", "distribution"),
+                to_attr="sent_reminders",
+            )
+        )
 
     @extend_schema(request=DistributionCreateSerializer, responses={201: DistributionSerializer})
     def create(self, request: Request, evaluation_slug: str) -> ApiResponse:
@@ -307,6 +316,7 @@ class InvitationViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = InvitationSerializer
     queryset = Invitation.objects.none()
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -14,11 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.errors import ValidationProblem, form_add_problem
+from common.spreadsheets import read_table
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can_see_links
 from evaluations.views import evaluation_view
 from questionnaires.audience import audience_clean, audience_people
-from questionnaires.forms import AttachmentForm, AudienceForm, DistributionSettingsForm, ReasonForm
+from questionnaires.forms import (
+    AttachmentForm,
+    AudienceFileForm,
+    AudienceForm,
+    DistributionSettingsForm,
+    ReasonForm,
+)
 from questionnaires.instrument_format import STANDARD_ATTRIBUTES
 from questionnaires.models import Distribution, DistributionAttachment, Invitation, Message
 from questionnaires.services import (
@@ -32,6 +39,7 @@ from questionnaires.services import (
     invitations_for_people,
     message_retry,
 )
+from questionnaires.services.invitations import invitations_from_file
 from questionnaires.services.messaging import (
     DEFAULT_INVITATION_BODY,
     DEFAULT_INVITATION_SUBJECT,
@@ -156,6 +164,16 @@ def attachment_delete(
 ) -> HttpResponse:
     distribution = _distribution(evaluation, pk)
     item = get_object_or_404(distribution.attachments, pk=attachment)
+    waiting = distribution.messages.filter(
+        status__in=[Message.Status.QUEUED, Message.Status.SENDING, Message.Status.FAILED],
+        attachments__icontains=item.file.name,
+    )
+    if waiting.exists():
+        messages.error(
+            request,
+            _("Messages waiting to go out carry this file; remove it once they are sent."),
+        )
+        return redirect("questionnaires:settings", slug=evaluation.slug, pk=pk)
     item.file.delete(save=False)
     item.delete()
     messages.success(request, _("Attachment removed."))
@@ -183,14 +201,16 @@ def send(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
 def audience_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
     """Choose recipients from the registry: a saved query, or people found by name."""
     distribution = _distribution(evaluation, pk)
-    data = request.POST or (request.GET if "preview" in request.GET else None)
-    form = AudienceForm(data, initial={**distribution.audience, "channel": "web"})
+    form = AudienceForm(
+        request.POST if request.method == "POST" else None,
+        initial={**distribution.audience, "channel": "web"},
+    )
     people: list[Person] = []
     status = 200
     if form.is_bound and form.is_valid():
         query = audience_clean(form.cleaned_data)
-        people = list(audience_people(query).prefetch_related("affiliations"))
-        if request.method == "POST":
+        people = list(audience_people(query))
+        if "add" in request.POST:  # else "Show who this is"
             try:
                 result = invitations_for_people(
                     distribution=distribution,
@@ -219,8 +239,47 @@ def audience_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> Http
             "invited": invited,
             "found": _found(request.GET.get("q", "")),
             "q": request.GET.get("q", ""),
+            "list_form": AudienceFileForm(),
         },
         status=status,
+    )
+
+
+@require_POST
+@evaluation_view(Action.MANAGE_RESPONDENTS)
+def audience_file(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
+    """An uploaded list of recipients, matched into the registry, then invited."""
+    distribution = _distribution(evaluation, pk)
+    form = AudienceFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            table = read_table(upload, upload.name)
+            result = invitations_from_file(
+                distribution=distribution,
+                by=request.user,
+                table=table,
+                channel=form.cleaned_data["channel"] or Invitation.Channel.WEB,
+            )
+        except ValidationProblem as problem:
+            form_add_problem(form, problem)
+        else:
+            _report_audience(request, result)
+            return _back(evaluation, distribution, "invitations")
+    return render(
+        request,
+        "questionnaires/audience.html",
+        {
+            "evaluation": evaluation,
+            "distribution": distribution,
+            "form": AudienceForm(initial={**distribution.audience}),
+            "people": [],
+            "invited": set(),
+            "found": [],
+            "q": "",
+            "list_form": form,
+        },
+        status=400,
     )
 
 
@@ -256,7 +315,11 @@ def _report_audience(request: HttpRequest, result: object) -> None:
 def person_invite(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
     """Invite one registry person (from the name search)."""
     distribution = _distribution(evaluation, pk)
-    person = get_object_or_404(Person, pk=request.POST.get("person"), merged_into__isnull=True)
+    person_id = request.POST.get("person", "")
+    if not person_id.isdigit():
+        messages.error(request, _("Choose a person from the list."))
+        return _back(evaluation, distribution)
+    person = get_object_or_404(Person, pk=int(person_id), merged_into__isnull=True)
     try:
         invitation_create(
             distribution=distribution,

@@ -158,6 +158,22 @@ class AudienceForm(forms.Form):
         return data
 
 
+class AudienceFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("List of recipients (CSV or XLSX)"),
+        help_text=_(
+            "Columns as for the registry import: Name (or Given name and Family name), "
+            "Organisation, Country, E-mail, Stakeholder group … New people join the registry."
+        ),
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=Invitation.Channel.choices,
+        initial=Invitation.Channel.WEB,
+        required=False,
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
 

@@ -433,6 +433,10 @@ class Message(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Handed to the broker (the sweep re-hands a queued message only well after this).
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    # Taken by a worker: a message still "sending" long after this was interrupted.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

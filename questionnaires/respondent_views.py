@@ -218,7 +218,7 @@ def done(request: HttpRequest, invitation: Invitation, language: str) -> HttpRes
 
 @respondent_view
 def decline(request: HttpRequest, invitation: Invitation, language: str) -> HttpResponse:
-    """"I will not take part", with an optional reason; the link keeps working."""
+    """ "I will not take part", with an optional reason; the link keeps working."""
     if _submitted(invitation):
         return redirect("respondent:done", token=invitation.token)
     form = build_form(invitation.distribution.version, language, invitation.attributes)

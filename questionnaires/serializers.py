@@ -117,7 +117,7 @@ class AudienceSerializer(serializers.Serializer):
     groups = serializers.ListField(child=serializers.CharField(), required=False)
     countries = serializers.ListField(child=serializers.CharField(), required=False)
     regions = serializers.ListField(child=serializers.CharField(), required=False)
-    offices = serializers.ListField(child=serializers.CharField(), required=False)
+    offices = serializers.ListField(child=serializers.IntegerField(), required=False)
     tags = serializers.ListField(child=serializers.CharField(), required=False)
     channel = serializers.ChoiceField(choices=Invitation.Channel.choices, default="web")
 

@@ -57,6 +57,11 @@ urlpatterns = [
     path("<slug:slug>/distributions/<int:pk>/audience/", dviews.audience_page, name="audience"),
     path("<slug:slug>/distributions/<int:pk>/invite/", dviews.person_invite, name="invite"),
     path(
+        "<slug:slug>/distributions/<int:pk>/audience/file/",
+        dviews.audience_file,
+        name="audience_file",
+    ),
+    path(
         "<slug:slug>/distributions/<int:pk>/invitations/<int:invitation>/",
         dviews.invitation_page,
         name="invitation",

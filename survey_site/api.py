@@ -16,6 +16,16 @@ from questionnaires.api import (
     ResponseViewSet,
     VersionViewSet,
 )
+from questionnaires.tracking_api import DistributionRatesView
+from stakeholders.api import (
+    CountryViewSet,
+    GroupViewSet,
+    MergeViewSet,
+    OfficeViewSet,
+    OrganisationViewSet,
+    PersonViewSet,
+)
+from stakeholders.import_api import ImportJobViewSet
 
 router = DefaultRouter()
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
@@ -40,11 +50,23 @@ router.register(
     ResponseViewSet,
     basename="response",
 )
+router.register("registry/people", PersonViewSet, basename="registry-person")
+router.register("registry/organisations", OrganisationViewSet, basename="registry-organisation")
+router.register("registry/offices", OfficeViewSet, basename="registry-office")
+router.register("registry/countries", CountryViewSet, basename="registry-country")
+router.register("registry/groups", GroupViewSet, basename="registry-group")
+router.register("registry/merges", MergeViewSet, basename="registry-merge")
+router.register("registry/imports", ImportJobViewSet, basename="registry-import")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", TokenObtainView.as_view(), name="token"),
     path("respond/<str:token>/", RespondView.as_view(), name="respond"),
+    path(
+        "evaluations/<slug:evaluation_slug>/distributions/<int:distribution_id>/rates/",
+        DistributionRatesView.as_view(),
+        name="distribution-rates",
+    ),
     *router.urls,
 ]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("evaluations/", include("questionnaires.urls")),
     path("r/", include("questionnaires.respondent_urls")),
+    path("registry/import/", include("stakeholders.import_urls")),
+    path("registry/", include("stakeholders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(("survey_site.api", "api"), namespace="api")),
     path("admin/", admin.site.urls),

@@ -69,6 +69,21 @@ def api_client() -> APIClient:
     return APIClient()
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tasks run in the test's own transaction, except in tests that start a real worker
+    (`celery_worker`), which go through the configured broker."""
+    from survey_site.celery import app
+
+    if "celery_worker" in request.fixturenames:
+        yield
+        return
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def celery_worker() -> Iterator[object]:
     """A real worker thread on the configured broker; None when tasks run eagerly (no REDIS_URL)."""

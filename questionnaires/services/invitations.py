@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
+from common.spreadsheets import Table
 from evaluations.permissions import Action, ensure
 from questionnaires.models import Distribution, Invitation, InvitationEvent
 from stakeholders.models import Office, Person
@@ -103,8 +104,15 @@ def invitation_create(
     email = emails[0] if emails else (person.email if person else "")
     if channel not in Invitation.Channel.values:
         raise _refuse("channel", _("Choose a web link, a file by e-mail or a phone call."))
-    # Fresh from the database: the caller's copy may predate the sending.
-    sent = Distribution.objects.filter(pk=distribution.pk, sent_at__isnull=False).exists()
+    # Fresh and locked: a recipient added while the invitations go out is either in that
+    # batch or sent here, never neither.
+    sent = (
+        Distribution.objects.select_for_update()
+        .filter(pk=distribution.pk)
+        .values_list("sent_at", flat=True)
+        .first()
+        is not None
+    )
     if channel != Invitation.Channel.PHONE and sent and not email:
         raise _refuse("email", _("An e-mail address is needed to send the invitation."))
     preferred = person.language if person else ""
@@ -160,12 +168,17 @@ def invitations_for_people(
     ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
     result = AudienceResult()
     invited = set(distribution.invitations.values_list("person_id", flat=True))
+    emails = {e.lower() for e in distribution.invitations.values_list("email", flat=True) if e}
+    sent = distribution.sent_at is not None
     for person in people:
-        if person.pk in invited:
+        if person.pk in invited or (person.email and person.email.lower() in emails):
             result.already.append(person.display_name)
             continue
         if channel != Invitation.Channel.PHONE and not person.email:
             result.without_email.append(person.display_name)
+            if sent:  # it could not go out: named, not added
+                continue
+        emails.add(person.email.lower())
         result.added.append(
             invitation_create(distribution=distribution, by=by, person=person, channel=channel)
         )
@@ -236,6 +249,11 @@ def invitation_decline(*, invitation: Invitation, reason: str = "") -> Invitatio
     invitation = _locked(invitation)
     if invitation.status in Invitation.RESPONDED:
         raise ValidationProblem(_("Your answers are already in; there is nothing to decline."))
+    if invitation.status in (Status.EXCLUDED, Status.REVOKED):
+        return invitation  # the team's decision stands; nothing more will be sent
+    closes = invitation.distribution.closes_at
+    if closes and closes <= timezone.now():
+        raise ValidationProblem(_("This questionnaire is closed; no reply is expected any more."))
     if invitation.status == Status.DECLINED:
         return invitation
     invitation.status, invitation.reason = Status.DECLINED, reason.strip()[:2000]
@@ -285,12 +303,47 @@ def invitation_restore(*, invitation: Invitation, by: User) -> Invitation:
     invitation = _locked(invitation)
     if invitation.status not in (Status.EXCLUDED, Status.REVOKED, Status.DECLINED):
         return invitation
-    events = invitation.events.exclude(
-        status__in=[Status.EXCLUDED, Status.REVOKED, Status.DECLINED, "restored", "reminded"]
-    )
+    # The last status it had before being stopped (resend, reminded … are not statuses).
+    waiting = set(Status.values) - {Status.EXCLUDED, Status.REVOKED, Status.DECLINED}
+    events = invitation.events.filter(status__in=waiting)
     previous = events.order_by("-at", "-pk").values_list("status", flat=True).first()
     invitation.status = previous if previous in Status.values else Status.CREATED
     invitation.reason = ""
     invitation.save(update_fields=["status", "reason"])
     invitation_event(invitation, "restored", by=by)
     return invitation
+
+
+@transaction.atomic
+def invitations_from_file(
+    *,
+    distribution: Distribution,
+    by: User,
+    table: Table,
+    channel: str = Invitation.Channel.WEB,
+) -> AudienceResult:
+    """An uploaded list of people (the registry import's format), matched into the registry —
+    new people are added to it — then invited. All or nothing: a row error, or a name that
+    may be someone already in the registry, refuses the whole file."""
+    from stakeholders.import_columns import mapping_for
+    from stakeholders.importing import SKIP, people_import
+
+    ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
+    mapping, _remembered = mapping_for(table.headers)
+    try:
+        analysis, _counts = people_import(
+            table=table, mapping=mapping, by=by, stop_on_duplicates=True
+        )
+    except ValidationProblem as problem:
+        if "may be people already in the registry" in problem.message:
+            problem.message += " " + _(
+                "Review them in Registry → Import people, then choose them here by group or name."
+            )
+        raise
+    ids = list(dict.fromkeys(
+        plan.person_id for plan in analysis.plans if plan.person_id and plan.action != SKIP
+    ))  # fmt: skip
+    people = Person.objects.in_bulk(ids)
+    return invitations_for_people(
+        distribution=distribution, by=by, people=[people[pk] for pk in ids], channel=channel
+    )

@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 50
 MAX_ATTEMPTS = 6  # the first try and five retries, 1, 2, 4, 8 and 16 minutes apart
 STALE_SENDING = dt.timedelta(minutes=15)
+REDISPATCH_AFTER = dt.timedelta(minutes=10)
 
 PLACEHOLDERS = {
     "name": gettext_noop("the recipient's name"),
@@ -50,6 +51,7 @@ PLACEHOLDERS = {
     "sender": gettext_noop("the sender's name"),
 }
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+LINK_PLACEHOLDERS = {"link", "decline_link"}
 
 DEFAULT_INVITATION_SUBJECT = gettext_noop("{evaluation}: {title}")
 DEFAULT_INVITATION_BODY = gettext_noop(
@@ -90,6 +92,11 @@ def check_templates(fields: dict[str, str]) -> dict[str, list[str]]:
                 _("Unknown placeholder %(unknown)s. Use %(allowed)s.")
                 % {"unknown": ", ".join(unknown), "allowed": allowed}
             ]
+        elif field_name.endswith("subject") and LINK_PLACEHOLDERS & set(
+            PLACEHOLDER.findall(text or "")
+        ):
+            # Subjects are listed to the whole team; personal links are not for everyone.
+            errors[field_name] = [_("A subject cannot hold {link} or {decline_link}.")]
     return errors
 
 
@@ -180,10 +187,17 @@ def enqueue(message_ids: Sequence[int]) -> None:
         from questionnaires.tasks import messages_send
 
         for start in range(0, len(ids), BATCH_SIZE):
+            batch = ids[start : start + BATCH_SIZE]
+            Message.objects.filter(pk__in=batch, status=Message.Status.QUEUED).update(
+                dispatched_at=timezone.now()
+            )
             try:
-                messages_send.delay(ids[start : start + BATCH_SIZE])
+                messages_send.delay(batch)
             except Exception:  # broker unreachable: the beat sweep picks them up later
                 logger.warning("Could not queue %d message(s); they wait in the outbox.", len(ids))
+                Message.objects.filter(pk__in=ids[start:], status=Message.Status.QUEUED).update(
+                    dispatched_at=None
+                )
                 return
 
     transaction.on_commit(dispatch)
@@ -267,7 +281,7 @@ def message_retry(*, message: Message, by: User) -> None:
     if message.status != Message.Status.FAILED:
         raise ValidationProblem(_("Only a failed message can be retried."))
     Message.objects.filter(pk=message.pk).update(
-        status=Message.Status.QUEUED, attempts=0, next_attempt_at=None
+        status=Message.Status.QUEUED, attempts=0, next_attempt_at=None, dispatched_at=None
     )
     enqueue([message.pk])
 
@@ -285,11 +299,11 @@ def _still_wanted(message: Message, now: dt.datetime) -> str:
     if invitation is None:
         return _("The invitation was deleted.")
     stopped = {Invitation.Status.EXCLUDED, Invitation.Status.REVOKED}
+    closes = message.distribution.closes_at
+    if closes and closes <= now:
+        return _("The questionnaire closed before the message went out.")
     if message.kind == Message.Kind.REMINDER:
         stopped |= Invitation.RESPONDED | {Invitation.Status.DECLINED}
-        closes = message.distribution.closes_at
-        if closes and closes <= now:
-            return _("The questionnaire closed before the reminder went out.")
     if invitation.status in stopped:
         return _("Not sent: the invitation is %(status)s.") % {
             "status": invitation.get_status_display().lower()
@@ -325,17 +339,21 @@ def _email(message: Message, connection: object) -> EmailMessage:
 def message_deliver(*, message_id: int, connection: object | None = None) -> str:
     """Send one message if it is still due: 'sent', 'failed', 'cancelled' or 'skipped'
     (someone else has it, or it is done)."""
-    claimed = Message.objects.filter(
-        pk=message_id,
-        status__in=[Message.Status.QUEUED, Message.Status.FAILED],
-        attempts__lt=MAX_ATTEMPTS,
-    ).update(status=Message.Status.SENDING, attempts=F("attempts") + 1)
+    now = timezone.now()
+    claimed = (
+        Message.objects.filter(pk=message_id, attempts__lt=MAX_ATTEMPTS)
+        .filter(
+            Q(status=Message.Status.QUEUED)
+            # A failure waits for its retry time; one without (interrupted) waits for a person.
+            | Q(status=Message.Status.FAILED, next_attempt_at__lte=now)
+        )
+        .update(status=Message.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    )
     if not claimed:
         return "skipped"
     message = Message.objects.select_related(
         "invitation", "distribution__evaluation", "distribution__created_by"
     ).get(pk=message_id)
-    now = timezone.now()
     reason = _still_wanted(message, now)
     if reason:
         Message.objects.filter(pk=message.pk).update(status=Message.Status.CANCELLED, error=reason)
@@ -396,7 +414,7 @@ def messages_dispatch(*, now: dt.datetime | None = None) -> int:
     interrupted half-way as failed, for a person to check. Returns how many were queued."""
     now = now or timezone.now()
     Message.objects.filter(
-        status=Message.Status.SENDING, created_at__lt=now - STALE_SENDING
+        status=Message.Status.SENDING, claimed_at__lt=now - STALE_SENDING
     ).update(
         status=Message.Status.FAILED,
         next_attempt_at=None,
@@ -404,7 +422,9 @@ def messages_dispatch(*, now: dt.datetime | None = None) -> int:
     )
     due = list(
         Message.objects.filter(
-            Q(status=Message.Status.QUEUED, created_at__lte=now)
+            # Queued and not handed to the broker lately (it was down, or the task was lost).
+            Q(status=Message.Status.QUEUED)
+            & (Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - REDISPATCH_AFTER))
             | Q(status=Message.Status.FAILED, next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS)
         )
         .order_by("pk")
@@ -428,9 +448,14 @@ def reminder_times(distribution: Distribution) -> list[dt.datetime]:
 def reminder_plan(distribution: Distribution) -> list[dict]:
     """Each planned reminder: when ("at"), and how many went out for it ("sent")."""
     sent: dict[str, int] = {}
-    for key in distribution.messages.filter(
-        kind=Message.Kind.REMINDER, status=Message.Status.SENT
-    ).values_list("key", flat=True):
+    prefetched = getattr(distribution, "sent_reminders", None)  # by the list API
+    if prefetched is not None:
+        keys = [m.key for m in prefetched]
+    else:
+        keys = distribution.messages.filter(
+            kind=Message.Kind.REMINDER, status=Message.Status.SENT
+        ).values_list("key", flat=True)
+    for key in keys:
         slot = key.rsplit(":", 1)[-1]
         sent[slot] = sent.get(slot, 0) + 1
     return [
@@ -446,7 +471,6 @@ def _reminder_slot(distribution: Distribution, now: dt.datetime) -> dt.datetime 
     return due[-1] if due else None
 
 
-@transaction.atomic
 def reminders_run(*, now: dt.datetime | None = None) -> int:
     """Queue the reminders that are due: only to people still expected to answer, never after
     the close, at most `max_reminders` each, each planned reminder once. Returns how many."""
@@ -455,25 +479,32 @@ def reminders_run(*, now: dt.datetime | None = None) -> int:
     candidates = Distribution.objects.filter(sent_at__isnull=False, deadline__isnull=False)
     for distribution in candidates.select_related("evaluation", "created_by"):
         slot = _reminder_slot(distribution, now)
-        if slot is None:
-            continue
-        suffix = f"reminder:{slot:%Y%m%dT%H%M}"
-        waiting = (
-            distribution.invitations.filter(
-                status__in=Invitation.REMINDABLE,
-                reminders_sent__lt=distribution.max_reminders,
-            )
-            .exclude(email="")
-            .exclude(channel=Invitation.Channel.PHONE)
-            .select_related("distribution__evaluation", "distribution__created_by")
-        )
-        for invitation in waiting:
-            message = _message(invitation, Message.Kind.REMINDER, f"inv:{invitation.pk}:{suffix}")
-            if message is None:
-                continue
-            Invitation.objects.filter(pk=invitation.pk).update(
-                reminders_sent=F("reminders_sent") + 1, last_reminder_at=now
-            )
-            queued.append(message.pk)
-    enqueue(queued)
+        if slot is not None:
+            with transaction.atomic():  # one distribution's trouble never holds up the others
+                queued += _reminders_queue(distribution, slot, now)
     return len(queued)
+
+
+def _reminders_queue(distribution: Distribution, slot: dt.datetime, now: dt.datetime) -> list[int]:
+    """Queue one planned reminder of one distribution to those still expected to answer."""
+    queued: list[int] = []
+    suffix = f"reminder:{slot:%Y%m%dT%H%M}"
+    waiting = (
+        distribution.invitations.filter(
+            status__in=Invitation.REMINDABLE,
+            reminders_sent__lt=distribution.max_reminders,
+        )
+        .exclude(email="")
+        .exclude(channel=Invitation.Channel.PHONE)
+        .select_related("distribution__evaluation", "distribution__created_by")
+    )
+    for invitation in waiting:
+        message = _message(invitation, Message.Kind.REMINDER, f"inv:{invitation.pk}:{suffix}")
+        if message is None:
+            continue
+        Invitation.objects.filter(pk=invitation.pk).update(
+            reminders_sent=F("reminders_sent") + 1, last_reminder_at=now
+        )
+        queued.append(message.pk)
+    enqueue(queued)
+    return queued

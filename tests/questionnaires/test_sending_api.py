@@ -130,9 +130,9 @@ def test_pages_settings_audience_send_and_invitation_history(
     assert good.status_code == 302
     distribution.refresh_from_db()
     assert distribution.reminder_days == [5, 2] and distribution.time_zone == "Europe/Zurich"
-    preview = client.get(pages + "audience/", {"groups": ["government"], "preview": "1"})
-    assert "2 people" in preview.content.decode()
-    client.post(pages + "audience/", {"groups": ["government"], "channel": "web"})
+    preview = client.post(pages + "audience/", {"groups": ["government"], "preview": "1"})
+    assert "2 people" in preview.content.decode() and distribution.invitations.count() == 0
+    client.post(pages + "audience/", {"groups": ["government"], "channel": "web", "add": "1"})
     assert distribution.invitations.count() == 2
     with django_capture_on_commit_callbacks(execute=True):
         client.post(pages + "send/")
@@ -143,3 +143,37 @@ def test_pages_settings_audience_send_and_invitation_history(
     client.post(pages + f"invitations/{invitation.pk}/", {"action": "revoke", "reason": "Typo"})
     invitation.refresh_from_db()
     assert invitation.status == "revoked" and invitation.reason == "Typo"
+
+
+def test_uploaded_list_is_matched_into_the_registry_then_invited(
+    client, team, evaluation, distribution
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from stakeholders.models import Person
+
+    person_create(by=None, name="Grace Fictional", emails=["grace@example.org"])
+    client.force_login(team["evaluator"].user)
+    url = f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/audience/file/"
+    good = (
+        "Name,E-mail,Country\n"
+        "Grace Fictional,grace@example.org,Kenya\n"
+        "Zoë Ångström,zoe@example.org,Sweden\n"
+    )
+    response = client.post(url, {"file": SimpleUploadedFile("list.csv", good.encode())})
+    assert response.status_code == 302
+    assert sorted(distribution.invitations.values_list("name", flat=True)) == [
+        "Grace Fictional",
+        "Zoë Ångström",
+    ]
+    assert Person.objects.count() == 2  # Grace matched, Zoë added
+    zoe = distribution.invitations.get(name="Zoë Ångström")
+    assert zoe.person.emails == ["zoe@example.org"] and zoe.attributes["country"] == "Sweden"
+
+    bad = "Name,E-mail\nNew Person,new@example.org\nBroken Person,not-an-address\n"
+    refused = client.post(url, {"file": SimpleUploadedFile("bad.csv", bad.encode())})
+    assert refused.status_code == 400
+    assert (
+        "Row 3: E-mail: “not-an-address” is not a valid e-mail address" in refused.content.decode()
+    )
+    assert Person.objects.count() == 2 and distribution.invitations.count() == 2

@@ -1,0 +1,255 @@
+"""Reading tables that people keep in spreadsheets: CSV (any usual encoding and delimiter) or
+XLSX, as a header row and data rows numbered as the spreadsheet shows them (header = row 1).
+
+Every importer reads through `read_table`; an unreadable file raises a ValidationProblem that
+says what is wrong, never a stack trace."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+from common.errors import ValidationProblem
+from common.names import normalise_text
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_COLUMNS = 200
+CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+DELIMITERS = ",;\t"
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One data row: its number in the spreadsheet and its cells as text, one per header."""
+
+    number: int
+    values: list[str]
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[TableRow]
+    sheet: str = ""
+    sheets: list[str] = field(default_factory=list)
+
+    def column(self, index: int) -> Iterator[str]:
+        return (row.values[index] for row in self.rows)
+
+
+def header_signature(headers: Sequence[str], *, kind: str) -> str:
+    """A key for a file layout: its normalised headers in order (case, accents, punctuation
+    ignored), prefixed by what the file holds so two importers never share a layout."""
+    text = "\n".join([kind, *(normalise_text(h) for h in headers)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_table(file: IO[bytes] | bytes, filename: str, sheet: str | None = None) -> Table:
+    """The header row and data rows of a CSV or XLSX file (the first sheet, or `sheet`)."""
+    data = file if isinstance(file, bytes) else _read_limited(file)
+    if len(data) > MAX_BYTES:
+        raise _problem(
+            _("The file is larger than %(limit)s MB. Split it into smaller files.")
+            % {"limit": MAX_BYTES // (1024 * 1024)}
+        )
+    if not data.strip():
+        raise _problem(_("The file is empty."))
+    name = (filename or "").lower()
+    if name.endswith(".xls"):
+        raise _problem(_("Old Excel files (.xls) cannot be read. Save it as .xlsx or .csv."))
+    is_zip = data[:4] == b"PK\x03\x04"
+    if name.endswith(XLSX_EXTENSIONS) or (is_zip and not name.endswith(CSV_EXTENSIONS)):
+        return _xlsx_table(data, sheet)
+    if is_zip or _looks_binary(data):
+        if name.endswith(CSV_EXTENSIONS):
+            raise _problem(_("“%(name)s” is not a CSV file.") % {"name": filename})
+        raise _problem(_("Only CSV and XLSX files can be read."))
+    if not name.endswith(CSV_EXTENSIONS) and "." in name.rsplit("/", 1)[-1]:
+        raise _problem(
+            _("Only CSV and XLSX files can be read, not “%(name)s”.") % {"name": filename}
+        )
+    return _csv_table(data)
+
+
+def _read_limited(file: IO[bytes]) -> bytes:
+    if hasattr(file, "seek"):
+        file.seek(0)
+    return file.read(MAX_BYTES + 1)
+
+
+def _problem(message: str) -> ValidationProblem:
+    return ValidationProblem(message, errors={"file": [message]})
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    return b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> str:
+    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252,
+    else Latin-1 (which never fails)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: csv.Sniffer's guess when the header line contains it, else the
+    one the header line has most of."""
+    sample = text[: 64 * 1024]
+    first_line = next(iter(sample.splitlines()), "")
+    try:
+        guess = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        guess = ""
+    if guess and guess in first_line:
+        return guess
+    counts = {d: first_line.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_table(data: bytes) -> Table:
+    text = decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+
+    def numbered() -> Iterator[tuple[int, list[Any]]]:
+        number = 0
+        try:
+            for cells in reader:
+                # A quoted cell may span lines; the spreadsheet shows it as one row.
+                number += 1
+                yield number, cells
+        except csv.Error as exc:
+            raise _problem(
+                _("The CSV file could not be read near line %(line)s: %(error)s")
+                % {"line": reader.line_num, "error": exc}
+            ) from exc
+
+    return _table(numbered())
+
+
+# --- XLSX ----------------------------------------------------------------------------------
+
+
+def _xlsx_table(data: bytes, sheet: str | None) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        # data_only: a formula cell gives the value Excel last computed, never the formula.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile, XML and openpyxl's own errors for damaged files
+        raise _problem(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
+    try:
+        sheets = list(book.sheetnames)
+        if sheet and sheet not in sheets:
+            raise ValidationProblem(
+                _("The workbook has no sheet “%(sheet)s”. Its sheets: %(sheets)s.")
+                % {"sheet": sheet, "sheets": ", ".join(sheets)},
+                errors={"sheet": [_("No such sheet.")]},
+            )
+        worksheet = book[sheet] if sheet else book.worksheets[0]
+        rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
+        try:  # read-only sheets are parsed while iterating: damage shows up here
+            table = _table(rows)
+        except ValidationProblem:
+            raise
+        except Exception as exc:
+            raise _problem(
+                _("The sheet “%(sheet)s” is damaged and could not be read.")
+                % {"sheet": worksheet.title}
+            ) from exc
+        table.sheet, table.sheets = worksheet.title, sheets
+        return table
+    finally:
+        book.close()
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person sees: dates as ISO dates, whole numbers without '.0',
+    runs of spaces as one, letters in their composed Unicode form."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = unicodedata.normalize("NFC", str(value)).replace("\x00", "").replace("\r\n", "\n")
+    return "\n".join(" ".join(line.split()) for line in text.strip().split("\n"))
+
+
+# --- both ----------------------------------------------------------------------------------
+
+
+def _table(rows: Iterator[tuple[int, Sequence[Any]]]) -> Table:
+    """Header (the first row with any text: blank rows above it are skipped) and data rows."""
+    headers: list[str] | None = None
+    kept: list[TableRow] = []
+    for number, cells in rows:
+        values = [cell_text(c) for c in cells]
+        if not any(values):
+            continue
+        if headers is None:
+            headers = values
+            continue
+        if len(kept) >= MAX_ROWS:
+            raise _problem(
+                _("The file has more than %(limit)s rows. Split it into smaller files.")
+                % {"limit": f"{MAX_ROWS:,}"}
+            )
+        kept.append(TableRow(number=number, values=values))
+    if headers is None:
+        raise _problem(_("The file is empty: it has no header row."))
+    if not kept:
+        raise _problem(_("The file has a header row but no data rows."))
+    # Trailing columns with neither header nor data are dropped; a column with data but no
+    # header is named after its letter, so a message can point at it.
+    used = max(
+        [i + 1 for i, h in enumerate(headers) if h]
+        + [i + 1 for row in kept for i, v in enumerate(row.values) if v]
+    )
+    if used > MAX_COLUMNS:
+        raise _problem(_("The file has more than %(limit)s columns.") % {"limit": MAX_COLUMNS})
+    headers = [
+        (headers[i] if i < len(headers) else "") or _("Column %(letter)s") % {"letter": letter(i)}
+        for i in range(used)
+    ]
+    for row in kept:
+        row.values[:] = (row.values + [""] * used)[:used]
+    return Table(headers=headers, rows=kept)
+
+
+def letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 -> A, 27 -> AB."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
