@@ -44,7 +44,7 @@ demo: $(STAMP) ## migrate and load the demo evaluation (idempotent)
 run: messages demo ## install, migrate, load the demo and serve on http://127.0.0.1:8000 (PORT=…)
 	@echo ""
 	@echo "Consulta is starting at $(SITE_URL)/  (log in with a demo login above; Ctrl-C stops)"
-	@echo "API docs: $(SITE_URL)/api/v1/docs/   Outbox (e-mails written to disk): var/mail/"
+	@echo "API docs: $(SITE_URL)/api/v1/docs/   E-mail is written to var/mail/ and shown on each evaluation's Outbox page"
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

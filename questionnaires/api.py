@@ -22,7 +22,7 @@ from evaluations.models import Evaluation
 from evaluations.permissions import Action, can_see_links, ensure
 from evaluations.selectors import evaluation_get
 from questionnaires.audience import audience_clean, audience_people
-from questionnaires.distribution_views import INVITATION_ACTIONS
+from questionnaires.distribution_views import INVITATION_ACTIONS, action_arguments
 from questionnaires.instrument_format import instrument_dump
 from questionnaires.models import (
     Answer,
@@ -338,9 +338,7 @@ class InvitationViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
         data = InvitationActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         name = data.validated_data["action"]
-        extra = {"reason": data.validated_data.get("reason", "")} if name in (
-            "exclude", "revoke"
-        ) else {}  # fmt: skip
+        extra = action_arguments(name, data.validated_data)
         INVITATION_ACTIONS[name](invitation=invitation, by=request.user, **extra)
         invitation = self.get_queryset().get(pk=pk)
         return ApiResponse(

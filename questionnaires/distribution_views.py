@@ -3,6 +3,8 @@ what each invitation went through, and the outbox of every e-mail."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -39,7 +41,7 @@ from questionnaires.services import (
     invitations_for_people,
     message_retry,
 )
-from questionnaires.services.invitations import invitations_from_file
+from questionnaires.services.invitations import invitation_change, invitations_from_file
 from questionnaires.services.messaging import (
     DEFAULT_INVITATION_BODY,
     DEFAULT_INVITATION_SUBJECT,
@@ -338,11 +340,21 @@ STOPPED = Invitation.RESPONDED | {Invitation.Status.EXCLUDED, Invitation.Status.
 RESTORABLE = {Invitation.Status.EXCLUDED, Invitation.Status.REVOKED, Invitation.Status.DECLINED}
 
 INVITATION_ACTIONS = {
+    "change": invitation_change,
     "exclude": invitation_exclude,
     "revoke": invitation_revoke,
     "restore": invitation_restore,
     "resend": invitation_resend,
 }
+
+
+def action_arguments(action: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """What each invitation action takes from a form or an API body."""
+    if action in ("exclude", "revoke"):
+        return {"reason": data.get("reason") or ""}
+    if action == "change":
+        return {"email": data.get("email"), "channel": data.get("channel") or None}
+    return {}
 
 
 @evaluation_view(Action.MANAGE_RESPONDENTS)
@@ -358,9 +370,7 @@ def invitation_page(
         if action not in INVITATION_ACTIONS:
             messages.error(request, _("Unknown action."))
         else:
-            kwargs = {"reason": request.POST.get("reason", "")} if action in (
-                "exclude", "revoke"
-            ) else {}  # fmt: skip
+            kwargs = action_arguments(action, request.POST)
             try:
                 INVITATION_ACTIONS[action](invitation=item, by=request.user, **kwargs)
             except ValidationProblem as problem:
@@ -383,6 +393,7 @@ def invitation_page(
             "can_resend": item.status not in STOPPED and bool(item.email),
             "can_exclude": item.status not in STOPPED,
             "can_restore": item.status in RESTORABLE,
+            "channels": Invitation.Channel.choices,
         },
     )
 

@@ -116,6 +116,8 @@ class DistributionSettingsForm(DeadlineFields):
         label=_("Reminder message"), widget=forms.Textarea(attrs={"rows": 10})
     )
 
+    field_order = ["title", "deadline", "closes_at", "time_zone", "sender_name", "reply_to"]
+
     def clean_reminder_days(self) -> list[int]:
         return parse_days(self.cleaned_data.get("reminder_days") or "")
 

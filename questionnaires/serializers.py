@@ -141,8 +141,14 @@ class InvitationEventSerializer(serializers.ModelSerializer):
 
 
 class InvitationActionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["exclude", "revoke", "restore", "resend"])
+    action = serializers.ChoiceField(choices=["exclude", "revoke", "restore", "resend", "change"])
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    email = serializers.CharField(
+        required=False, allow_blank=True, max_length=254, help_text="With change: the address."
+    )
+    channel = serializers.ChoiceField(
+        choices=Invitation.Channel.choices, required=False, help_text="With change: the channel."
+    )
 
 
 class MessageSerializer(serializers.ModelSerializer):

@@ -347,3 +347,37 @@ def invitations_from_file(
     return invitations_for_people(
         distribution=distribution, by=by, people=[people[pk] for pk in ids], channel=channel
     )
+
+
+@transaction.atomic
+def invitation_change(
+    *, invitation: Invitation, by: User, email: str | None = None, channel: str | None = None
+) -> Invitation:
+    """Correct the address or the channel (a wrong address, a phone call instead); the next
+    sending or re-send uses it. Refused once the person has answered."""
+    ensure(by, Action.MANAGE_RESPONDENTS, invitation.distribution.evaluation)
+    invitation = _locked(invitation)
+    if invitation.status in Invitation.RESPONDED:
+        raise ValidationProblem(
+            _("%(name)s has answered; the invitation stays as it was.") % {"name": invitation.name}
+        )
+    changes = []
+    if email is not None and email.strip().lower() != invitation.email.lower():
+        cleaned = clean_emails([email], field="email") if email.strip() else []
+        new = cleaned[0] if cleaned else ""
+        others = invitation.distribution.invitations.exclude(pk=invitation.pk)
+        if new and others.filter(email__iexact=new).exists():
+            raise _refuse(
+                "email", _("%(email)s is already invited to this questionnaire.") % {"email": new}
+            )
+        changes.append(f"e-mail: {invitation.email or '–'} → {new or '–'}")
+        invitation.email = new
+    if channel is not None and channel != invitation.channel:
+        if channel not in Invitation.Channel.values:
+            raise _refuse("channel", _("Choose a web link, a file by e-mail or a phone call."))
+        changes.append(f"channel: {invitation.channel} → {channel}")
+        invitation.channel = channel
+    if changes:
+        invitation.save(update_fields=["email", "channel"])
+        invitation_event(invitation, "changed", by=by, note="; ".join(changes))
+    return invitation

@@ -63,6 +63,8 @@ class InvalidLink(Exception):
 # --- distributions and links ---------------------------------------------------------------
 
 
+DEFAULT_REMINDER_DAYS = (5, 2)
+
 # Settings of a distribution that can change after it was made (distribution_update).
 SETTINGS = (
     "title", "deadline", "closes_at", "time_zone", "sender_name", "reply_to",
@@ -144,6 +146,8 @@ def distribution_create(
         ]
     values = {**settings, "title": title, "deadline": deadline, "closes_at": closes_at}
     values.setdefault("max_reminders", 2)
+    if deadline:  # a usual schedule to start from; reminders planned before sending never go
+        values.setdefault("reminder_days", list(DEFAULT_REMINDER_DAYS))
     errors |= _settings_problems(values, changed=set(values))
     _raise_problems(errors)
     version_freeze(version=version)

@@ -104,3 +104,29 @@ def test_a_damaged_workbook_is_refused_with_a_message(client, team):
     )
     assert response.status_code == 400
     assert "could not be read" in response.content.decode()
+
+
+def test_a_wrong_address_is_corrected_then_resent(
+    api_client, team, evaluation, distribution, invite, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from questionnaires.services import distribution_send
+
+    invitation = invite(distribution, name="Ana", email="ana@wrong.example")
+    invite(distribution, name="Bo", email="bo@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        distribution_send(distribution=distribution, by=team["lead"].user)
+    api_client.force_authenticate(team["lead"].user)
+    url = (
+        f"/api/v1/evaluations/{evaluation.slug}/distributions/{distribution.pk}"
+        f"/invitations/{invitation.pk}/actions/"
+    )
+    taken = api_client.post(url, {"action": "change", "email": "BO@example.org"}, format="json")
+    assert taken.status_code == 400 and "already invited" in taken.json()["detail"]
+    changed = api_client.post(url, {"action": "change", "email": "ana@example.org"}, format="json")
+    assert changed.status_code == 200 and changed.json()["email"] == "ana@example.org"
+    assert changed.json()["history"][-1]["note"] == "e-mail: ana@wrong.example → ana@example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        api_client.post(url, {"action": "resend"}, format="json")
+    assert mail.outbox[-1].to == ["ana@example.org"]
