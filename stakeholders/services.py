@@ -171,27 +171,48 @@ def organisation_create(
     aliases: Sequence[str] = (),
 ) -> Organisation:
     """Add an organisation; one name per country (case, accents and punctuation ignored)."""
+    organisation = Organisation()
+    return _organisation_save(
+        organisation, by=by, name=name, acronym=acronym, kind=kind, country=country,
+        parent=parent, stakeholder_group=stakeholder_group, aliases=aliases,
+    )  # fmt: skip
+
+
+def _organisation_save(
+    organisation: Organisation,
+    *,
+    by: User | None,
+    name: str,
+    acronym: str,
+    kind: str,
+    country: Country | None,
+    parent: Organisation | None,
+    stakeholder_group: StakeholderGroup | None,
+    aliases: Sequence[str],
+) -> Organisation:
+    """Check and store an organisation, new or changed (the same rules for both)."""
     if by is not None:
         ensure_registry(by, manage=True)
     name = " ".join(name.split())
     key = normalise_text(name)
     if not key:
-        raise ValidationProblem(_("A name is required."), errors={"name": [_("Required.")]})
+        raise _refuse("name", _("A name is required."))
     if kind not in Organisation.Kind.values:
-        raise ValidationProblem(_("Unknown kind."), errors={"kind": [_("Not a known kind.")]})
-    if Organisation.objects.filter(normalised=key, country=country).exists():
-        message = _("“%(name)s” is already in the registry.") % {"name": name}
-        raise ValidationProblem(message, errors={"name": [message]})
-    return Organisation.objects.create(
-        name=name[:300],
-        normalised=key[:300],
-        acronym=acronym.strip()[:40],
-        kind=kind,
-        country=country,
-        parent=parent,
-        stakeholder_group=stakeholder_group,
-        aliases=[a.strip() for a in aliases if a.strip()],
-    )
+        raise _refuse("kind", _("Not a known kind of organisation."))
+    same = Organisation.objects.filter(normalised=key, country=country)
+    if organisation.pk:
+        same = same.exclude(pk=organisation.pk)
+        _check_parent(organisation, parent)
+    if same.exists():
+        raise _refuse("name", _("“%(name)s” is already in the registry.") % {"name": name})
+    organisation.name, organisation.normalised = name[:300], key[:300]
+    organisation.acronym = acronym.strip()[:40]
+    organisation.kind = kind
+    organisation.country, organisation.parent = country, parent
+    organisation.stakeholder_group = stakeholder_group
+    organisation.aliases = _clean_names(aliases)
+    organisation.save()
+    return organisation
 
 
 # --- editing the registry ----------------------------------------------------------------------
@@ -419,29 +440,10 @@ def organisation_update(
     aliases: Sequence[str] = (),
 ) -> Organisation:
     """Change an organisation; one name per country, as when adding."""
-    if by is not None:
-        ensure_registry(by, manage=True)
-    name = " ".join(name.split())
-    key = normalise_text(name)
-    if not key:
-        raise _refuse("name", _("A name is required."))
-    if kind not in Organisation.Kind.values:
-        raise _refuse("kind", _("Not a known kind of organisation."))
-    if (
-        Organisation.objects.filter(normalised=key, country=country)
-        .exclude(pk=organisation.pk)
-        .exists()
-    ):
-        raise _refuse("name", _("“%(name)s” is already in the registry.") % {"name": name})
-    _check_parent(organisation, parent)
-    organisation.name, organisation.normalised = name[:300], key[:300]
-    organisation.acronym = acronym.strip()[:40]
-    organisation.kind = kind
-    organisation.country, organisation.parent = country, parent
-    organisation.stakeholder_group = stakeholder_group
-    organisation.aliases = _clean_names(aliases)
-    organisation.save()
-    return organisation
+    return _organisation_save(
+        organisation, by=by, name=name, acronym=acronym, kind=kind, country=country,
+        parent=parent, stakeholder_group=stakeholder_group, aliases=aliases,
+    )  # fmt: skip
 
 
 def _office_checks(office: Office | None, name: str, type: str) -> str:

@@ -262,38 +262,31 @@ def invitation_decline(*, invitation: Invitation, reason: str = "") -> Invitatio
     return invitation
 
 
+def _stop(invitation: Invitation, by: User, status: str, reason: str, answered: str) -> Invitation:
+    ensure(by, Action.MANAGE_RESPONDENTS, invitation.distribution.evaluation)
+    invitation = _locked(invitation)
+    if invitation.status in Invitation.RESPONDED:
+        raise ValidationProblem(answered % {"name": invitation.name})
+    invitation.status, invitation.reason = status, reason.strip()[:2000]
+    invitation.save(update_fields=["status", "reason"])
+    invitation_event(invitation, status, by=by, note=invitation.reason)
+    return invitation
+
+
 @transaction.atomic
 def invitation_exclude(*, invitation: Invitation, by: User, reason: str) -> Invitation:
     """The team takes someone out of the denominator (left the post, wrong person …)."""
-    ensure(by, Action.MANAGE_RESPONDENTS, invitation.distribution.evaluation)
     if not reason.strip():
         raise _refuse("reason", _("Say why this person is excluded."))
-    invitation = _locked(invitation)
-    if invitation.status in Invitation.RESPONDED:
-        raise ValidationProblem(
-            _("%(name)s has answered; a response is never excluded this way.")
-            % {"name": invitation.name}
-        )
-    invitation.status, invitation.reason = Status.EXCLUDED, reason.strip()[:2000]
-    invitation.save(update_fields=["status", "reason"])
-    invitation_event(invitation, Status.EXCLUDED, by=by, note=invitation.reason)
-    return invitation
+    answered = _("%(name)s has answered; a response is never excluded this way.")
+    return _stop(invitation, by, Status.EXCLUDED, reason, answered)
 
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by: User, reason: str = "") -> Invitation:
     """The link stops working (sent to a wrong address, forwarded …); answers given stay."""
-    ensure(by, Action.MANAGE_RESPONDENTS, invitation.distribution.evaluation)
-    invitation = _locked(invitation)
-    if invitation.status in Invitation.RESPONDED:
-        raise ValidationProblem(
-            _("%(name)s has answered; the link is no longer needed and stays as it is.")
-            % {"name": invitation.name}
-        )
-    invitation.status, invitation.reason = Status.REVOKED, reason.strip()[:2000]
-    invitation.save(update_fields=["status", "reason"])
-    invitation_event(invitation, Status.REVOKED, by=by, note=invitation.reason)
-    return invitation
+    answered = _("%(name)s has answered; the link is no longer needed and stays as it is.")
+    return _stop(invitation, by, Status.REVOKED, reason, answered)
 
 
 @transaction.atomic
