@@ -132,7 +132,9 @@ def _next(request: HttpRequest, default: str) -> str:
 @registry_view()
 def people_page(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    # A filter that is not valid is shown with its error; the valid ones still apply.
+    valid = form.is_valid()
+    filters = form.cleaned_data if form.is_bound else {}
     people = people_search(user=request.user, **filters)
     page = _page(request, people)
     return _render(
@@ -146,6 +148,7 @@ def people_page(request: HttpRequest) -> HttpResponse:
             "filtered": any(v for v in filters.values()),
             "total": Person.objects.filter(merged_into__isnull=True).count(),
         },
+        status=200 if valid or not form.is_bound else 400,
     )
 
 

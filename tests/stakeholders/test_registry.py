@@ -224,9 +224,9 @@ def test_people_page_searches_filters_and_counts(registry, team) -> None:
     page = text(client.get("/registry/"))
     assert "3 people found" in page
     assert "Government 1" in page and "Workers' organisations 1" in page
-    # An unknown code is shown as an error of its field, and nothing is filtered.
+    # An unknown code is shown as an error of its field (400); the other filters apply.
     response = client.get("/registry/", {"country": "ZZ"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
 
 
@@ -547,3 +547,14 @@ def test_group_pages_add_rename_reorder_deactivate(registry, team) -> None:
     assert not StakeholderGroup.objects.filter(pk=group.pk).exists()
     assert StakeholderGroup.objects.filter(pk=workers.pk).exists()
     assert PersonAlias.objects.exists()  # the registry itself is untouched
+
+
+def test_an_unknown_filter_is_shown_as_an_error_not_ignored(client, team):
+    from tests.factories import PersonFactory
+
+    PersonFactory(display_name="Ana Example")
+    client.force_login(team["evaluator"].user)
+    response = client.get("/registry/", {"group": "zzz", "q": "ana"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "errorlist" in body and "Ana Example" in body
