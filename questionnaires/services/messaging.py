@@ -357,6 +357,11 @@ def message_deliver(*, message_id: int, connection: object | None = None) -> str
     reason = _still_wanted(message, now)
     if reason:
         Message.objects.filter(pk=message.pk).update(status=Message.Status.CANCELLED, error=reason)
+        if message.kind == Message.Kind.REMINDER and message.invitation_id:
+            # A reminder that never went out does not count towards the maximum.
+            Invitation.objects.filter(pk=message.invitation_id, reminders_sent__gt=0).update(
+                reminders_sent=F("reminders_sent") - 1
+            )
         return "cancelled"
     try:
         _email(message, connection or get_connection()).send(fail_silently=False)

@@ -207,6 +207,7 @@ def test_a_reminder_queued_before_the_close_is_cancelled_if_sent_after(
     )
     outcome = messages_deliver(Message.objects.filter(kind="reminder").values_list("pk", flat=True))
     assert len(outcome["cancelled"]) == 4 and mail.outbox == []
+    assert set(Invitation.objects.values_list("reminders_sent", flat=True)) == {0}
 
 
 def test_late_recipient_is_sent_the_invitation_at_once(
