@@ -157,14 +157,12 @@ class PersonLink:
 
 
 # Everything that points at a person, moved by a merge and put back by its undo: the one place
-# to extend. The interviews app has no models yet; when interviews.Participation lands with a
-# `person` foreign key it is picked up by the entry below. If it is unique per (interview,
-# person), set unique_with="interview" so that such a merge is refused with a message instead
-# of failing on the constraint, and add a merge test with a participation.
+# to extend. A person takes part in an interview once, so two people in the same interview are
+# not merged (tests/interviews/test_merge.py).
 PERSON_LINKS: tuple[PersonLink, ...] = (
     PersonLink("affiliations", "stakeholders.Affiliation"),
     PersonLink("invitations", "questionnaires.Invitation", unique_with="distribution"),
-    PersonLink("participations", "interviews.Participation"),
+    PersonLink("participations", "interviews.Participation", unique_with="interview"),
 )
 
 
@@ -200,6 +198,10 @@ def shared_label(obj: Model, user: User | AnonymousUser | None) -> str:
     if evaluation is None:
         return f"“{obj}”"
     if user is not None and not evaluation_list(user=user).filter(pk=evaluation.pk).exists():
+        if obj._meta.label == "interviews.Interview":
+            return _("interview no. %(id)s of an evaluation you are not a member of") % {
+                "id": obj.pk
+            }
         return _("questionnaire no. %(id)s of an evaluation you are not a member of") % {
             "id": obj.pk
         }

@@ -1,0 +1,357 @@
+"""The interview log: interviews of an evaluation, who took part (with the affiliation that
+held on the day, copied), who interviewed, notes per guide question, and the coverage plan.
+
+A participant is a registry person or an unnamed group with a headcount (unknown allowed);
+counts are of distinct people, and an unknown group size is never counted as 0 or 1."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import Evaluation
+
+
+class ReportingCategory(models.Model):
+    """A row of the evaluation's overview table (a place, region or constituent group)."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="reporting_categories"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["evaluation", "order", "name"]
+        verbose_name_plural = _("reporting categories")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "evaluation", name="reporting_category_unique_ci"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Interview(models.Model):
+    """One interview (an event): a date or a date range, where, how, with whom."""
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        VIDEO = "video", _("Video call")
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("E-mail exchange")
+        FIELD_VISIT = "field_visit", _("Field visit")
+        FOCUS_GROUP = "focus_group", _("Focus group")
+        DEBRIEF = "debrief", _("Debrief")
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        GROUP = "group", _("Group")
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="interviews")
+    date = models.DateField(_("date"))
+    date_end = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("For an interview over several days.")
+    )
+    grouping = models.CharField(
+        _("grouping"),
+        max_length=200,
+        blank=True,
+        help_text=_("The heading the list of persons interviewed shows it under, e.g. a place."),
+    )
+    venue = models.CharField(_("venue / city"), max_length=200, blank=True)
+    country = models.ForeignKey(
+        "stakeholders.Country",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interviews",
+    )
+    region = models.ForeignKey(
+        "stakeholders.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interviews",
+    )
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    category = models.ForeignKey(
+        ReportingCategory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interviews",
+        verbose_name=_("reporting category"),
+    )
+    # Set by a member (or the import's Category column): the category rules leave it alone.
+    category_by_hand = models.BooleanField(_("category set by hand"), default=False)
+    follow_up_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        verbose_name=_("follow-up of"),
+    )
+    about = models.TextField(_("about"), blank=True, help_text=_("e.g. about the Bangkok office"))
+    referred_by = models.ForeignKey(
+        "stakeholders.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("referred by"),
+    )
+    guide_version = models.ForeignKey(
+        "questionnaires.InstrumentVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interviews",
+        verbose_name=_("interview guide"),
+    )
+    excluded = models.BooleanField(_("excluded from tables"), default=False)
+    excluded_reason = models.TextField(_("why excluded"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, help_text=_("e.g. import: log.xlsx row 12")
+    )
+    # Set by an import (file and row, or the row's content): a second import of the same file
+    # finds it and creates nothing. Null, not "", when not imported: unique only when set.
+    import_key = models.CharField(  # noqa: DJ001
+        max_length=200, null=True, blank=True, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["evaluation", "date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_end__isnull=True) | Q(date_end__gte=F("date")),
+                name="interview_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "import_key"],
+                condition=Q(import_key__isnull=False),
+                name="interview_import_key_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["evaluation", "date"])]
+
+    def __str__(self) -> str:
+        when = date_format(self.date, "SHORT_DATE_FORMAT")
+        if self.date_end:
+            when = f"{when}–{date_format(self.date_end, 'SHORT_DATE_FORMAT')}"
+        where = self.grouping or self.venue
+        return _("Interview of %(when)s") % {"when": when} + (f" ({where})" if where else "")
+
+
+class Participation(models.Model):
+    """Who took part: a registry person with the affiliation of the day (copied, so later
+    job changes do not rewrite history), or an unnamed group with its headcount."""
+
+    interview = models.ForeignKey(
+        Interview, on_delete=models.CASCADE, related_name="participations"
+    )
+    person = models.ForeignKey(
+        "stakeholders.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    organisation = models.ForeignKey(
+        "stakeholders.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participations",
+    )
+    organisation_name = models.CharField(_("organisation"), max_length=300, blank=True)
+    unit = models.CharField(_("unit / department"), max_length=200, blank=True)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    office = models.ForeignKey(
+        "stakeholders.Office",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participations",
+    )
+    country = models.ForeignKey(
+        "stakeholders.Country",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participations",
+    )
+    stakeholder_group = models.ForeignKey(
+        "stakeholders.StakeholderGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participations",
+    )
+    group_label = models.CharField(
+        _("group"), max_length=300, blank=True, help_text=_("e.g. Ministry of Labour delegation")
+    )
+    headcount = models.PositiveIntegerField(
+        _("number of people"), null=True, blank=True, help_text=_("Empty when not known.")
+    )
+    original_text = models.TextField(_("as written"), blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["interview", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(group_label=""))
+                | (Q(person__isnull=True) & ~Q(group_label="")),
+                name="participation_person_or_group",
+            ),
+            models.CheckConstraint(
+                condition=Q(headcount__isnull=True)
+                | (Q(person__isnull=True) & Q(headcount__gte=1)),
+                name="participation_headcount_of_group",
+            ),
+            models.UniqueConstraint(
+                fields=["interview", "person"],
+                condition=Q(person__isnull=False),
+                name="participation_once_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.person_id:
+            return str(self.person)
+        if self.headcount:
+            return f"{self.group_label} ({self.headcount})"
+        return self.group_label
+
+    @property
+    def is_group(self) -> bool:
+        return self.person_id is None
+
+
+class Interviewer(models.Model):
+    """A team member who conducted the interview, or the initials as written when unknown."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="interviewers")
+    membership = models.ForeignKey(
+        "evaluations.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interviews_conducted",
+    )
+    initials = models.CharField(_("initials"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["interview", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "membership"],
+                condition=Q(membership__isnull=False),
+                name="interviewer_once_per_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.initials or (str(self.membership.user) if self.membership_id else "?")
+
+
+class InterviewNote(models.Model):
+    """A note on an interview, on one question of its guide or free."""
+
+    class Visibility(models.TextChoices):
+        TEAM = "team", _("The whole evaluation team")
+        LEAD = "lead", _("The lead evaluator only")
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="notes")
+    question = models.ForeignKey(
+        "questionnaires.Question",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interview_notes",
+    )
+    text = models.TextField(_("note"))
+    attribution = models.CharField(
+        _("attribution"),
+        max_length=300,
+        blank=True,
+        help_text=_("How to name the source when quoting, e.g. an ILO official in Bangkok."),
+    )
+    visibility = models.CharField(
+        _("who reads it"), max_length=4, choices=Visibility.choices, default=Visibility.TEAM
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["interview", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class CoverageTarget(models.Model):
+    """How many of a stakeholder group, in a country or a region, the team plans to reach by a
+    method. Reached is computed (selectors.coverage), never stored."""
+
+    class Method(models.TextChoices):
+        INTERVIEW = "interview", _("Interview")
+        QUESTIONNAIRE = "questionnaire", _("Questionnaire")
+        FOCUS_GROUP = "focus_group", _("Focus group")
+        FIELD_VISIT = "field_visit", _("Field visit")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="coverage_targets"
+    )
+    stakeholder_group = models.ForeignKey(
+        "stakeholders.StakeholderGroup", on_delete=models.PROTECT, related_name="+"
+    )
+    country = models.ForeignKey(
+        "stakeholders.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        "stakeholders.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(_("method"), max_length=14, choices=Method.choices)
+    planned = models.PositiveIntegerField(_("planned"))
+
+    class Meta:
+        ordering = ["evaluation", "stakeholder_group__order", "method", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(country__isnull=False) & Q(region__isnull=True))
+                | (Q(country__isnull=True) & Q(region__isnull=False)),
+                name="coverage_country_or_region",
+            ),
+            models.CheckConstraint(condition=Q(planned__gte=1), name="coverage_planned_positive"),
+            models.UniqueConstraint(
+                fields=["evaluation", "stakeholder_group", "country", "method"],
+                condition=Q(country__isnull=False),
+                name="coverage_unique_per_country",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "stakeholder_group", "region", "method"],
+                condition=Q(region__isnull=False),
+                name="coverage_unique_per_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        place = self.country or self.region
+        return f"{self.stakeholder_group} × {place} × {self.get_method_display()}: {self.planned}"

@@ -1,0 +1,384 @@
+"""Reads on the interview log, limited to what the user may see: the log with its counts, a
+person's interviews, the notes of an interview, and the coverage plan against what was reached.
+
+Counts are of distinct people: a person interviewed twice is one participant; groups add their
+headcount, and groups of unknown size are counted apart (shown as "at least")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evaluations.models import Evaluation, Membership
+from evaluations.permissions import ROLE_ACTIONS, Action, Role, can, role_of
+from interviews.models import (
+    CoverageTarget,
+    Interview,
+    Interviewer,
+    InterviewNote,
+    Participation,
+    ReportingCategory,
+)
+from questionnaires.models import Invitation, Question
+from stakeholders.models import Country, Person
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+# Who reads the log (names of the people interviewed) and the notes: the roles that read
+# individual responses. Viewers see aggregates only (the Reports tables).
+READ_ACTION = Action.VIEW_RESPONSES
+READ_ROLES = frozenset(role for role, actions in ROLE_ACTIONS.items() if READ_ACTION in actions)
+
+Ref = int | Model
+
+
+def _pk(ref: Ref | None) -> int | None:
+    return ref.pk if isinstance(ref, Model) else ref
+
+
+def ensure_can_read(user: User | AnonymousUser, evaluation: Evaluation) -> None:
+    if not can(user, READ_ACTION, evaluation):
+        raise PermissionDenied(_("Your role does not include the interview log."))
+
+
+# --- the log ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogCounts:
+    """The numbers under the log, for the interviews not excluded from the tables."""
+
+    interviews: int
+    excluded: int
+    persons: int  # distinct named people
+    group_people: int  # the sum of known group headcounts
+    groups_unknown_size: int  # groups whose size is not known: the total is "at least"
+
+    @property
+    def participants(self) -> int:
+        return self.persons + self.group_people
+
+    @property
+    def at_least(self) -> bool:
+        return self.groups_unknown_size > 0
+
+
+@dataclass(frozen=True)
+class InterviewLog:
+    interviews: QuerySet[Interview]  # with participants and interviewers prefetched
+    counts: LogCounts
+
+
+def _participations() -> QuerySet[Participation]:
+    return Participation.objects.select_related(
+        "person", "organisation", "office", "country", "stakeholder_group"
+    )
+
+
+def interviews_with_details(queryset: QuerySet[Interview]) -> QuerySet[Interview]:
+    """Everything a row of the log shows, in a fixed number of queries."""
+    return queryset.select_related(
+        "country",
+        "region",
+        "category",
+        "follow_up_of",
+        "referred_by",
+        "guide_version__instrument",
+    ).prefetch_related(
+        Prefetch("participations", queryset=_participations()),
+        Prefetch("interviewers", queryset=Interviewer.objects.select_related("membership__user")),
+    )
+
+
+def _log_filter(
+    queryset: QuerySet[Interview],
+    *,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    region: Ref | None,
+    category: Ref | None,
+    grouping: str | None,
+    interviewer: Membership | str | None,
+    mode: str | None,
+    kind: str | None,
+) -> QuerySet[Interview]:
+    if date_from is not None:
+        queryset = queryset.filter(Q(date__gte=date_from) | Q(date_end__gte=date_from))
+    if date_to is not None:
+        queryset = queryset.filter(date__lte=date_to)
+    if region is not None:
+        queryset = queryset.filter(region=_pk(region))
+    if category is not None:
+        queryset = queryset.filter(category=_pk(category))
+    if grouping:
+        queryset = queryset.filter(grouping__iexact=grouping.strip())
+    if mode:
+        queryset = queryset.filter(mode=mode)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if isinstance(interviewer, Membership):
+        by = Q(membership=interviewer)
+    elif interviewer:
+        text = interviewer.strip()
+        by = Q(initials__iexact=text) | Q(membership__initials__iexact=text)
+    else:
+        return queryset
+    return queryset.filter(Exists(Interviewer.objects.filter(by, interview=OuterRef("pk"))))
+
+
+def log_counts(queryset: QuerySet[Interview]) -> LogCounts:
+    """Interviews, distinct people and group sizes of a set of interviews (two queries)."""
+    interviews = queryset.aggregate(
+        counted=Count("pk", filter=Q(excluded=False)), excluded=Count("pk", filter=Q(excluded=True))
+    )
+    people = Participation.objects.filter(
+        interview__in=queryset.filter(excluded=False).values("pk")
+    ).aggregate(
+        persons=Count("person", distinct=True),
+        group_people=Sum("headcount", filter=Q(person__isnull=True), default=0),
+        unknown=Count("pk", filter=Q(person__isnull=True, headcount__isnull=True)),
+    )
+    return LogCounts(
+        interviews=interviews["counted"],
+        excluded=interviews["excluded"],
+        persons=people["persons"],
+        group_people=people["group_people"],
+        groups_unknown_size=people["unknown"],
+    )
+
+
+def interview_list(
+    *,
+    user: User | AnonymousUser,
+    evaluation: Evaluation,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    region: Ref | None = None,
+    category: Ref | None = None,
+    grouping: str | None = None,
+    interviewer: Membership | str | None = None,
+    mode: str | None = None,
+    kind: str | None = None,
+) -> InterviewLog:
+    """The evaluation's interviews (excluded ones too, marked), filtered, by date, with the
+    counts of those not excluded. A period filter keeps interviews that overlap it."""
+    ensure_can_read(user, evaluation)
+    queryset = _log_filter(
+        Interview.objects.filter(evaluation=evaluation),
+        date_from=date_from,
+        date_to=date_to,
+        region=region,
+        category=category,
+        grouping=grouping,
+        interviewer=interviewer,
+        mode=mode,
+        kind=kind,
+    )
+    return InterviewLog(
+        interviews=interviews_with_details(queryset).order_by("date", "pk"),
+        counts=log_counts(queryset),
+    )
+
+
+def interview_get(*, user: User | AnonymousUser, evaluation: Evaluation, pk: int) -> Interview:
+    """One interview of the evaluation, with its details; DoesNotExist when not there."""
+    ensure_can_read(user, evaluation)
+    return interviews_with_details(Interview.objects.filter(evaluation=evaluation)).get(pk=pk)
+
+
+def person_interviews(*, user: User | AnonymousUser, person: Person) -> QuerySet[Participation]:
+    """The person's participations (interview, and the affiliation of that day), newest first,
+    in the evaluations where the user may read the log."""
+    if not user.is_authenticated or not user.is_active:
+        return Participation.objects.none()
+    readable = Membership.objects.filter(
+        evaluation=OuterRef("interview__evaluation"), user=user, role__in=READ_ROLES
+    )
+    return (
+        _participations()
+        .filter(person=person)
+        .filter(Exists(readable))
+        .select_related(
+            "interview__evaluation",
+            "interview__country",
+            "interview__category",
+            "interview__follow_up_of",
+        )
+        .prefetch_related(
+            Prefetch(
+                "interview__interviewers",
+                queryset=Interviewer.objects.select_related("membership__user"),
+            )
+        )
+        .order_by("-interview__date", "-interview__pk")
+    )
+
+
+# --- notes ------------------------------------------------------------------------------------
+
+
+def notes_for(*, user: User | AnonymousUser, interview: Interview) -> list[InterviewNote]:
+    """The notes the user may read, by guide question (in the guide's order), free notes last.
+    Notes for the lead only are shown to the lead evaluator and to whoever wrote them."""
+    ensure_can_read(user, interview.evaluation)
+    notes = InterviewNote.objects.filter(interview=interview)
+    if role_of(user, interview.evaluation) != Role.LEAD:
+        notes = notes.filter(Q(visibility=InterviewNote.Visibility.TEAM) | Q(created_by=user.pk))
+    return list(
+        notes.select_related("question__section", "created_by").order_by(
+            F("question__section__order").asc(nulls_last=True),
+            F("question__order").asc(nulls_last=True),
+            "created_at",
+            "pk",
+        )
+    )
+
+
+def guide_questions(*, interview: Interview) -> QuerySet[Question]:
+    """The questions of the interview's guide, in order (none without a guide)."""
+    if interview.guide_version_id is None:
+        return Question.objects.none()
+    return (
+        Question.objects.filter(version=interview.guide_version_id)
+        .select_related("section")
+        .order_by("section__order", "order")
+    )
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+# Which interview modes reach people by each method of the plan. E-mail exchanges and phone
+# calls are interviews; a debrief presents findings and reaches no one new.
+METHOD_MODES: dict[str, tuple[str, ...]] = {
+    CoverageTarget.Method.INTERVIEW: (
+        Interview.Mode.IN_PERSON,
+        Interview.Mode.VIDEO,
+        Interview.Mode.PHONE,
+        Interview.Mode.EMAIL,
+    ),
+    CoverageTarget.Method.FOCUS_GROUP: (Interview.Mode.FOCUS_GROUP,),
+    CoverageTarget.Method.FIELD_VISIT: (Interview.Mode.FIELD_VISIT,),
+}
+
+
+@dataclass(frozen=True)
+class CoverageCell:
+    target: CoverageTarget
+    planned: int
+    reached: int
+
+    @property
+    def gap(self) -> int:
+        """How many are still to reach (0 when the plan is met or exceeded)."""
+        return max(self.planned - self.reached, 0)
+
+
+def _interview_place(target: CoverageTarget) -> Q:
+    """A participant's place: their own (copied) country, else the interview's."""
+    if target.country_id:
+        return Q(participations__country=target.country_id) | Q(
+            participations__country__isnull=True, country=target.country_id
+        )
+    return Q(participations__country__region=target.region_id) | Q(
+        participations__country__isnull=True, region=target.region_id
+    )
+
+
+def _interview_counts(evaluation: Evaluation, targets: list[CoverageTarget]) -> dict[int, int]:
+    """Per target, the interviews (not excluded, not in the future) by the target's method with
+    a participant of its group and place: one query."""
+    wanted = [t for t in targets if t.method in METHOD_MODES]
+    if not wanted:
+        return {}
+    counts = {
+        f"t{t.pk}": Count(
+            "pk",
+            distinct=True,
+            filter=Q(mode__in=METHOD_MODES[t.method])
+            & Q(participations__stakeholder_group=t.stakeholder_group_id)
+            & _interview_place(t),
+        )
+        for t in wanted
+    }
+    found = Interview.objects.filter(
+        evaluation=evaluation, excluded=False, date__lte=timezone.localdate()
+    ).aggregate(**counts)
+    return {t.pk: found[f"t{t.pk}"] for t in wanted}
+
+
+def _questionnaire_place(target: CoverageTarget, countries: dict[int, list[str]]) -> Q:
+    if target.country_id:
+        return Q(attributes__country__iexact=target.country.name)
+    # Snapshots name the region; those that name only the country count for its region.
+    names = countries.get(target.region_id, [])
+    return (
+        Q(attributes__region__iexact=target.region.name)
+        | Q(attributes__country__in=names)
+        | Q(country_lower__in=[name.lower() for name in names])
+    )
+
+
+def _questionnaire_counts(evaluation: Evaluation, targets: list[CoverageTarget]) -> dict[int, int]:
+    """Per target, the questionnaires submitted or returned by someone of its group and place
+    (by the attributes snapshot on the invitation): one query, and one for region names."""
+    wanted = [t for t in targets if t.method == CoverageTarget.Method.QUESTIONNAIRE]
+    if not wanted:
+        return {}
+    countries: dict[int, list[str]] = {}
+    regions = {t.region_id for t in wanted if t.region_id}
+    if regions:
+        for region_id, name in Country.objects.filter(region__in=regions).values_list(
+            "region_id", "name"
+        ):
+            countries.setdefault(region_id, []).append(name)
+    counts = {
+        f"t{t.pk}": Count(
+            "pk",
+            filter=Q(attributes__stakeholder_group__iexact=t.stakeholder_group.name)
+            & _questionnaire_place(t, countries),
+        )
+        for t in wanted
+    }
+    found = (
+        Invitation.objects.filter(
+            distribution__evaluation=evaluation, status__in=Invitation.RESPONDED
+        )
+        .alias(country_lower=Lower(KT("attributes__country")))
+        .aggregate(**counts)
+    )
+    return {t.pk: found[f"t{t.pk}"] for t in wanted}
+
+
+def coverage(
+    *, evaluation: Evaluation, user: User | AnonymousUser | None = None
+) -> list[CoverageCell]:
+    """The coverage plan, planned against reached, per target (in the plan's order).
+
+    Reached: interviews (by mode, see METHOD_MODES) with a participant whose copied group and
+    country (or the interview's, when the participant's is not known) match; questionnaires
+    submitted or returned whose respondent attributes name the group and country or region.
+    With a user, refused unless they are a member (these are counts, not names)."""
+    if user is not None and not can(user, Action.VIEW_EVALUATION, evaluation):
+        raise PermissionDenied(_("You are not a member of this evaluation."))
+    targets = list(
+        CoverageTarget.objects.filter(evaluation=evaluation)
+        .select_related("stakeholder_group", "country", "region")
+        .order_by("stakeholder_group__order", "country__name", "region__order", "method", "pk")
+    )
+    reached = _interview_counts(evaluation, targets) | _questionnaire_counts(evaluation, targets)
+    return [CoverageCell(t, t.planned, reached.get(t.pk, 0)) for t in targets]
+
+
+def reporting_categories(*, evaluation: Evaluation) -> QuerySet[ReportingCategory]:
+    return ReportingCategory.objects.filter(evaluation=evaluation).order_by("order", "name")

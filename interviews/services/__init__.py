@@ -1,0 +1,32 @@
+"""Writes on the interview log; one module per topic. Pages, the API and the importer all come
+through here, so the same input gives the same rows whichever door it came in by."""
+
+from interviews.services.checks import UNSET
+from interviews.services.coverage import coverage_target_set
+from interviews.services.interviews import (
+    INTERVIEW_UPDATABLE,
+    follow_up_create,
+    interview_create,
+    interview_delete,
+    interview_exclude,
+    interview_include,
+    interview_update,
+    reporting_category_get_or_create,
+)
+from interviews.services.notes import note_add
+from interviews.services.participants import ParticipantInput
+
+__all__ = [
+    "INTERVIEW_UPDATABLE",
+    "UNSET",
+    "ParticipantInput",
+    "coverage_target_set",
+    "follow_up_create",
+    "interview_create",
+    "interview_delete",
+    "interview_exclude",
+    "interview_include",
+    "interview_update",
+    "note_add",
+    "reporting_category_get_or_create",
+]

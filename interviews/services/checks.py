@@ -1,0 +1,70 @@
+"""What every write on the log shares: who may write, and how a refusal is worded."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from common.errors import ValidationProblem
+from evaluations.models import Evaluation
+from evaluations.permissions import Action, can
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+# "Leave as it is" in interview_update, where None means "clear".
+UNSET: Any = _Unset()
+
+
+def ensure_can_log(by: User | None, evaluation: Evaluation) -> None:
+    """Lead, evaluators and data entry log interviews (the roles that enter responses)."""
+    if by is not None and not can(by, Action.ENTER_RESPONSES, evaluation):
+        raise PermissionDenied(_("Your role does not include logging interviews."))
+
+
+def ensure_can_decide(by: User | None, evaluation: Evaluation, message: str) -> None:
+    """Lead evaluators and evaluators: exclusions, deletions of others' entries, the plan."""
+    if by is not None and not can(by, Action.MANAGE_RESPONDENTS, evaluation):
+        raise PermissionDenied(message)
+
+
+# --- refusals ---------------------------------------------------------------------------------
+
+
+def refuse(field: str, message: str) -> ValidationProblem:
+    return ValidationProblem(message, errors={field: [message]})
+
+
+def check_length(model: type[Model], field: str, value: str, *, key: str = "") -> str:
+    value = (value or "").strip()
+    limit = model._meta.get_field(field).max_length
+    if limit and len(value) > limit:
+        raise refuse(
+            key or field,
+            _("%(field)s is too long: %(length)d characters, at most %(limit)d.")
+            % {
+                "field": str(model._meta.get_field(field).verbose_name).capitalize(),
+                "length": len(value),
+                "limit": limit,
+            },
+        )
+    return value
+
+
+def check_choice(field: str, value: str, choices: type[Any], what: str) -> str:
+    if value not in choices.values:
+        raise refuse(
+            field,
+            _("“%(value)s” is not a known %(what)s. Use one of: %(known)s.")
+            % {"value": value, "what": what, "known": ", ".join(choices.values)},
+        )
+    return value

@@ -1,0 +1,424 @@
+"""Logging interviews: create, change, follow up, exclude, delete; interviewers matched by
+their initials; reporting categories."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from evaluations.models import Evaluation, Membership
+from interviews.models import Interview, Interviewer, ReportingCategory
+from interviews.parsing import initials_key
+from interviews.services.checks import (
+    UNSET,
+    check_choice,
+    check_length,
+    ensure_can_decide,
+    ensure_can_log,
+    refuse,
+)
+from interviews.services.participants import (
+    ParticipantInput,
+    interview_kind,
+    participants_check,
+    participations_save,
+    person_current,
+)
+from questionnaires.models import Instrument, InstrumentVersion
+from questionnaires.services import version_freeze
+from stakeholders.models import Country, Person, Region
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+def _check_dates(date: dt.date | None, date_end: dt.date | None) -> dt.date | None:
+    if not isinstance(date, dt.date):
+        raise refuse("date", _("The date of the interview is required."))
+    if date_end is not None and not isinstance(date_end, dt.date):
+        raise refuse("date_end", _("The end of the interview must be a date, or left empty."))
+    if date_end is not None and date_end < date:
+        raise refuse(
+            "date_end",
+            _("The interview cannot end (%(end)s) before it starts (%(start)s).")
+            % {"end": date_end.isoformat(), "start": date.isoformat()},
+        )
+    return None if date_end == date else date_end
+
+
+def _check_place(
+    country: Country | None, region: Region | None
+) -> tuple[Country | None, Region | None]:
+    if country is not None and region is None:
+        return country, country.region
+    if country is not None and country.region_id and region.pk != country.region_id:
+        raise refuse(
+            "region",
+            _("%(country)s is in %(in)s, not in %(region)s.")
+            % {"country": country.name, "in": country.region, "region": region.name},
+        )
+    return country, region
+
+
+def _check_follow_up(
+    evaluation: Evaluation, of: Interview | None, date: dt.date, interview: Interview | None
+) -> None:
+    if of is None:
+        return
+    if of.evaluation_id != evaluation.pk:
+        raise refuse(
+            "follow_up_of", _("A follow-up must follow an interview of the same evaluation.")
+        )
+    if of.date > date:
+        raise refuse(
+            "follow_up_of",
+            _("A follow-up cannot take place (%(date)s) before the interview it follows (%(of)s).")
+            % {"date": date.isoformat(), "of": of.date.isoformat()},
+        )
+    if interview is not None and interview.pk:
+        seen, current = set(), of
+        while current is not None and current.pk not in seen:
+            if current.pk == interview.pk:
+                raise refuse("follow_up_of", _("An interview cannot be a follow-up of itself."))
+            seen.add(current.pk)
+            current = current.follow_up_of
+
+
+def _check_guide(evaluation: Evaluation, version: InstrumentVersion | None) -> None:
+    if version is None:
+        return
+    instrument: Instrument = version.instrument
+    if (
+        instrument.evaluation_id != evaluation.pk
+        or instrument.kind != Instrument.Kind.INTERVIEW_GUIDE
+    ):
+        raise refuse(
+            "guide_version",
+            _("“%(version)s” is not an interview guide of this evaluation.") % {"version": version},
+        )
+
+
+# --- interviewers -----------------------------------------------------------------------------
+
+
+def _interviewers_resolve(
+    evaluation: Evaluation, given: Sequence[str | Membership]
+) -> list[tuple[Membership | None, str]]:
+    """(membership, initials as written) per interviewer: initials matched to the team's
+    (ignoring case, spaces and full stops), or kept as written when nobody has them."""
+    members = {
+        initials_key(m.initials): m
+        for m in Membership.objects.filter(evaluation=evaluation).exclude(initials="")
+    }
+    found: dict[object, tuple[Membership | None, str]] = {}
+    for item in given:
+        if isinstance(item, Membership):
+            if item.evaluation_id != evaluation.pk:
+                raise refuse(
+                    "interviewers",
+                    _("%(who)s is not on this evaluation's team.") % {"who": item.user},
+                )
+            found.setdefault(item.pk, (item, item.initials))
+            continue
+        text = check_length(Interviewer, "initials", str(item), key="interviewers")
+        key = initials_key(text or "")
+        if not key:
+            continue
+        member = members.get(key)
+        found.setdefault(member.pk if member else key, (member, text))
+    return list(found.values())
+
+
+def _interviewers_save(interview: Interview, resolved: list[tuple[Membership | None, str]]) -> None:
+    interview.interviewers.all().delete()
+    Interviewer.objects.bulk_create(
+        Interviewer(interview=interview, membership=member, initials=initials)
+        for member, initials in resolved
+    )
+
+
+# --- categories -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reporting_category_get_or_create(*, evaluation: Evaluation, name: str) -> ReportingCategory:
+    """The evaluation's reporting category of that name (case ignored), added last when new."""
+    name = check_length(ReportingCategory, "name", name, key="category")
+    if not name:
+        raise refuse("category", _("A reporting category needs a name."))
+    found = ReportingCategory.objects.filter(evaluation=evaluation, name__iexact=name).first()
+    if found is not None:
+        return found
+    last = ReportingCategory.objects.filter(evaluation=evaluation).aggregate(n=Max("order"))["n"]
+    return ReportingCategory.objects.create(
+        evaluation=evaluation, name=name, order=0 if last is None else last + 1
+    )
+
+
+def _category(
+    evaluation: Evaluation, category: ReportingCategory | str | None
+) -> ReportingCategory | None:
+    if category is None or category == "":
+        return None
+    if isinstance(category, str):
+        return reporting_category_get_or_create(evaluation=evaluation, name=category)
+    if category.evaluation_id != evaluation.pk:
+        raise refuse("category", _("This reporting category belongs to another evaluation."))
+    return category
+
+
+# --- interviews -------------------------------------------------------------------------------
+
+
+def _interview_fields(interview: Interview, values: dict[str, Any]) -> None:
+    """Check the interview's own fields (already merged with what it had) and set them."""
+    evaluation = interview.evaluation
+    values["date_end"] = _check_dates(values["date"], values["date_end"])
+    check_choice("mode", values["mode"], Interview.Mode, _("mode of interview"))
+    for field in ("grouping", "venue", "source"):
+        values[field] = check_length(Interview, field, values[field])
+    values["about"] = (values["about"] or "").strip()
+    values["country"], values["region"] = _check_place(values["country"], values["region"])
+    values["referred_by"] = person_current(values["referred_by"])
+    _check_follow_up(evaluation, values["follow_up_of"], values["date"], interview)
+    _check_guide(evaluation, values["guide_version"])
+    for field, value in values.items():
+        setattr(interview, field, value)
+
+
+@transaction.atomic
+def interview_create(
+    *,
+    evaluation: Evaluation,
+    by: User | None,
+    date: dt.date,
+    participants: Sequence[ParticipantInput],
+    mode: str,
+    interviewers: Sequence[str | Membership] = (),
+    date_end: dt.date | None = None,
+    kind: str | None = None,
+    grouping: str = "",
+    venue: str = "",
+    country: Country | None = None,
+    region: Region | None = None,
+    about: str = "",
+    follow_up_of: Interview | None = None,
+    referred_by: Person | None = None,
+    guide_version: InstrumentVersion | None = None,
+    category: ReportingCategory | str | None = None,
+    source: str = "",
+    import_key: str | None = None,
+) -> Interview:
+    """Log an interview with its participants (affiliations of the day copied) and
+    interviewers (initials matched to the team). `by` None: the trusted command line.
+
+    A category given here (an object, or a name, added when new) counts as set by hand.
+    """
+    ensure_can_log(by, evaluation)
+    items = participants_check(participants)
+    if import_key is not None:
+        import_key = check_length(Interview, "import_key", import_key) or None
+        if Interview.objects.filter(evaluation=evaluation, import_key=import_key).exists():
+            raise refuse(
+                "import_key",
+                _("This row was already imported (%(key)s).") % {"key": import_key},
+            )
+    interview = Interview(evaluation=evaluation, created_by=by, import_key=import_key)
+    _interview_fields(
+        interview,
+        {
+            "date": date,
+            "date_end": date_end,
+            "mode": mode,
+            "grouping": grouping,
+            "venue": venue,
+            "country": country,
+            "region": region,
+            "about": about,
+            "follow_up_of": follow_up_of,
+            "referred_by": referred_by,
+            "guide_version": guide_version,
+            "source": source,
+        },
+    )
+    interview.kind = interview_kind(kind, items)
+    interview.category = _category(evaluation, category)
+    interview.category_by_hand = interview.category is not None
+    resolved = _interviewers_resolve(evaluation, interviewers)
+    interview.save()
+    participations_save(interview, items)
+    _interviewers_save(interview, resolved)
+    if guide_version is not None:
+        version_freeze(version=guide_version)
+    return interview
+
+
+INTERVIEW_UPDATABLE = (
+    "date",
+    "date_end",
+    "mode",
+    "grouping",
+    "venue",
+    "country",
+    "region",
+    "about",
+    "follow_up_of",
+    "referred_by",
+    "guide_version",
+    "source",
+)
+
+
+@transaction.atomic
+def interview_update(
+    *,
+    interview: Interview,
+    by: User | None,
+    participants: Sequence[ParticipantInput] | None = None,
+    interviewers: Sequence[str | Membership] | None = None,
+    kind: str | None = UNSET,
+    category: ReportingCategory | str | None = UNSET,
+    **changes: Any,
+) -> Interview:
+    """Change an interview. Fields not given stay; `participants` (the whole list) re-copies
+    the affiliations on the interview's date; `interviewers` replaces the list. A category
+    given is set by hand; None clears it and leaves it to the rules again."""
+    interview = Interview.objects.select_for_update().get(pk=interview.pk)
+    ensure_can_log(by, interview.evaluation)
+    unknown = sorted(set(changes) - set(INTERVIEW_UPDATABLE))
+    if unknown:
+        raise TypeError(f"interview_update() got unexpected fields: {', '.join(unknown)}")
+    values = {field: getattr(interview, field) for field in INTERVIEW_UPDATABLE}
+    changes = {k: v for k, v in changes.items() if v is not UNSET}
+    if "country" in changes and "region" not in changes:
+        values["region"] = None  # follows the new country
+    values.update(changes)
+    _interview_fields(interview, values)
+    earlier = interview.follow_ups.filter(date__lt=interview.date).order_by("date").first()
+    if earlier is not None:
+        raise refuse(
+            "date",
+            _("A follow-up of this interview took place on %(date)s, before this date.")
+            % {"date": earlier.date.isoformat()},
+        )
+    if participants is not None:
+        items = participants_check(participants)
+    else:
+        items = [
+            ParticipantInput(person=p.person, group_label=p.group_label)
+            for p in interview.participations.select_related("person")
+        ]
+    if kind is not UNSET or participants is not None:
+        interview.kind = interview_kind(None if kind is UNSET else kind, items)
+    if category is not UNSET:
+        interview.category = _category(interview.evaluation, category)
+        interview.category_by_hand = interview.category is not None
+    interview.save()
+    if participants is not None:
+        participations_save(interview, items)
+    if interviewers is not None:
+        _interviewers_save(interview, _interviewers_resolve(interview.evaluation, interviewers))
+    if interview.guide_version is not None:
+        version_freeze(version=interview.guide_version)
+    return interview
+
+
+@transaction.atomic
+def interview_delete(*, interview: Interview, by: User | None) -> None:
+    """Delete an interview with its participants, interviewers and notes; its follow-ups stay
+    (no longer follow-ups). Lead and evaluators delete any; others what they logged."""
+    evaluation = interview.evaluation
+    ensure_can_log(by, evaluation)
+    if by is not None and interview.created_by_id != by.pk:
+        ensure_can_decide(
+            by,
+            evaluation,
+            _("Only the lead evaluator and evaluators can delete interviews others logged."),
+        )
+    interview.delete()
+
+
+@transaction.atomic
+def interview_exclude(*, interview: Interview, by: User | None, reason: str) -> Interview:
+    """Leave an interview out of the tables and counts, saying why; it stays in the log."""
+    ensure_can_decide(
+        by,
+        interview.evaluation,
+        _("Only the lead evaluator and evaluators can exclude interviews from the tables."),
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise refuse("excluded_reason", _("Say why the interview is left out of the tables."))
+    interview.excluded, interview.excluded_reason = True, reason
+    interview.save(update_fields=["excluded", "excluded_reason", "updated_at"])
+    return interview
+
+
+@transaction.atomic
+def interview_include(*, interview: Interview, by: User | None) -> Interview:
+    """Count an excluded interview again."""
+    ensure_can_decide(
+        by,
+        interview.evaluation,
+        _("Only the lead evaluator and evaluators can exclude interviews from the tables."),
+    )
+    interview.excluded, interview.excluded_reason = False, ""
+    interview.save(update_fields=["excluded", "excluded_reason", "updated_at"])
+    return interview
+
+
+@transaction.atomic
+def follow_up_create(
+    *,
+    of: Interview,
+    by: User | None,
+    date: dt.date,
+    participants: Sequence[ParticipantInput] | None = None,
+    interviewers: Sequence[str | Membership] | None = None,
+    mode: str | None = None,
+    **fields: Any,
+) -> Interview:
+    """Log a follow-up of an interview: by default the same participants (as recorded then),
+    interviewers, mode, place and guide."""
+    if participants is None:
+        participants = [
+            ParticipantInput(
+                person=p.person,
+                group_label=p.group_label,
+                headcount=p.headcount,
+                stakeholder_group=p.stakeholder_group,
+                organisation=p.organisation,
+                organisation_name=p.organisation_name,
+                unit=p.unit,
+                job_title=p.job_title,
+                office=p.office,
+                country=p.country,
+                copy_affiliation=False,
+            )
+            for p in of.participations.select_related(
+                "person", "stakeholder_group", "organisation", "office", "country"
+            )
+        ]
+    if interviewers is None:
+        interviewers = [
+            i.membership or i.initials for i in of.interviewers.select_related("membership")
+        ]
+    for field in ("grouping", "venue", "country", "region", "guide_version"):
+        fields.setdefault(field, getattr(of, field))
+    return interview_create(
+        evaluation=of.evaluation,
+        by=by,
+        date=date,
+        participants=participants,
+        interviewers=interviewers,
+        mode=mode or of.mode,
+        follow_up_of=of,
+        **fields,
+    )

@@ -1,0 +1,58 @@
+"""Notes on an interview: per question of its guide, or free; for the team or the lead."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from interviews.models import Interview, InterviewNote
+from interviews.services.checks import check_choice, check_length, ensure_can_log, refuse
+from questionnaires.models import Question
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+@transaction.atomic
+def note_add(
+    *,
+    interview: Interview,
+    by: User | None,
+    text: str,
+    question: Question | None = None,
+    attribution: str = "",
+    visibility: str = InterviewNote.Visibility.TEAM,
+) -> InterviewNote:
+    """A note on one question of the interview's guide, or a free note; `lead` notes are read
+    by the lead evaluator only (and by whoever wrote them)."""
+    ensure_can_log(by, interview.evaluation)
+    text = (text or "").strip()
+    if not text:
+        raise refuse("text", _("The note is empty."))
+    attribution = check_length(InterviewNote, "attribution", attribution)
+    check_choice("visibility", visibility, InterviewNote.Visibility, _("visibility"))
+    if question is not None:
+        if interview.guide_version_id is None:
+            raise refuse(
+                "question",
+                _(
+                    "This interview has no interview guide: choose its guide first, or write a "
+                    "free note."
+                ),
+            )
+        if question.version_id != interview.guide_version_id:
+            raise refuse(
+                "question",
+                _("Question %(question)s is not in this interview's guide (%(guide)s).")
+                % {"question": question.label or question.key, "guide": interview.guide_version},
+            )
+    return InterviewNote.objects.create(
+        interview=interview,
+        question=question,
+        text=text,
+        attribution=attribution,
+        visibility=visibility,
+        created_by=by,
+    )
