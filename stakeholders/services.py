@@ -643,18 +643,15 @@ MERGE_FILLS = ("given_name", "family_name", "honorific", "sex", "language", "not
 
 def _refuse_shared(kept: Person, merged: Person, user: User | None) -> None:
     for link, shared in merge_conflicts(kept=kept, merged=merged):
+        what = shared_label(shared, user)  # names it only to members of its evaluation
         raise ValidationProblem(
             _(
                 "%(kept)s and %(merged)s are both in %(what)s: a person can be there only once. "
                 "Remove one of the two first (e.g. revoke or delete one invitation), or keep "
                 "them apart."
             )
-            % {
-                "kept": kept.display_name,
-                "merged": merged.display_name,
-                "what": shared_label(shared, user),
-            },
-            errors={link.key: [str(shared)]},
+            % {"kept": kept.display_name, "merged": merged.display_name, "what": what},
+            errors={link.key: [what]},
         )
 
 

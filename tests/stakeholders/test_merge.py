@@ -169,7 +169,8 @@ def test_merge_refuses_two_people_invited_to_one_distribution_and_names_it(
         services.person_merge(by=team["lead"].user, kept=anna, merged=biespiel)
     assert "both in “Staff questionnaire (team)”" in refusal.value.message
     assert distribution.evaluation.title in refusal.value.message
-    assert refusal.value.errors == {"invitations": ["Staff questionnaire (team)"]}
+    label = f"“Staff questionnaire (team)” ({distribution.evaluation.title})"
+    assert refusal.value.errors == {"invitations": [label]}
     assert state(anna, biespiel) == before
     assert not PersonMerge.objects.exists()
 
@@ -185,8 +186,9 @@ def test_shared_distribution_of_another_evaluation_is_not_named(anna, biespiel, 
         invitation_create(distribution=distribution, by=None, person=person, email=email)
     with pytest.raises(ValidationProblem) as refusal:
         services.person_merge(by=team["evaluator"].user, kept=anna, merged=biespiel)
-    assert "Secret survey" not in refusal.value.message
-    assert "Confidential evaluation" not in refusal.value.message
+    shown = refusal.value.message + str(refusal.value.errors)
+    assert "Secret survey" not in shown
+    assert "Confidential evaluation" not in shown
     assert f"questionnaire no. {distribution.pk} of an evaluation you are not a member of" in (
         refusal.value.message
     )
