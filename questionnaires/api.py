@@ -22,7 +22,6 @@ from evaluations.models import Evaluation
 from evaluations.permissions import Action, can_see_links, ensure
 from evaluations.selectors import evaluation_get
 from questionnaires.audience import audience_clean, audience_people
-from questionnaires.distribution_views import INVITATION_ACTIONS, action_arguments
 from questionnaires.instrument_format import instrument_dump
 from questionnaires.models import (
     Answer,
@@ -70,6 +69,7 @@ from questionnaires.services import (
     invitations_for_people,
     response_submit,
 )
+from questionnaires.services.actions import invitation_act
 
 SLUG = OpenApiParameter("evaluation_slug", OpenApiTypes.STR, OpenApiParameter.PATH)
 DISTRIBUTION = OpenApiParameter("distribution_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -337,9 +337,12 @@ class InvitationViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
         invitation = get_object_or_404(self.get_queryset(), pk=pk)
         data = InvitationActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        name = data.validated_data["action"]
-        extra = action_arguments(name, data.validated_data)
-        INVITATION_ACTIONS[name](invitation=invitation, by=request.user, **extra)
+        invitation_act(
+            invitation=invitation,
+            by=request.user,
+            action=data.validated_data["action"],
+            data=data.validated_data,
+        )
         invitation = self.get_queryset().get(pk=pk)
         return ApiResponse(
             InvitationSerializer(invitation, context=self.get_serializer_context()).data

@@ -3,8 +3,6 @@ what each invitation went through, and the outbox of every e-mail."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -34,14 +32,11 @@ from questionnaires.services import (
     distribution_send,
     distribution_update,
     invitation_create,
-    invitation_exclude,
-    invitation_resend,
-    invitation_restore,
-    invitation_revoke,
     invitations_for_people,
     message_retry,
 )
-from questionnaires.services.invitations import invitation_change, invitations_from_file
+from questionnaires.services.actions import invitation_act
+from questionnaires.services.invitations import invitations_from_file
 from questionnaires.services.messaging import (
     DEFAULT_INVITATION_BODY,
     DEFAULT_INVITATION_SUBJECT,
@@ -51,8 +46,9 @@ from questionnaires.services.messaging import (
     message_texts,
     reminder_plan,
 )
+from questionnaires.tracking import attribute_keys
 from stakeholders.models import Person
-from stakeholders.selectors import people_exact, person_candidates
+from stakeholders.selectors import people_search
 
 
 def _distribution(evaluation: Evaluation, pk: int) -> Distribution:
@@ -131,10 +127,8 @@ def _zone(distribution: Distribution) -> ZoneInfo:
 
 
 def _attribute_keys(distribution: Distribution) -> list[str]:
-    keys = list(STANDARD_ATTRIBUTES)
-    for attributes in distribution.invitations.values_list("attributes", flat=True)[:500]:
-        keys += [k for k in attributes if k not in keys]
-    return keys
+    """The standard snapshot keys, and any other the recipients carry."""
+    return list(dict.fromkeys([*STANDARD_ATTRIBUTES, *attribute_keys(distribution)]))
 
 
 @require_POST
@@ -239,7 +233,7 @@ def audience_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> Http
             "form": form,
             "people": people,
             "invited": invited,
-            "found": _found(request.GET.get("q", "")),
+            "found": _found(request, request.GET.get("q", "")),
             "q": request.GET.get("q", ""),
             "list_form": AudienceFileForm(),
         },
@@ -285,15 +279,11 @@ def audience_file(request: HttpRequest, evaluation: Evaluation, pk: int) -> Http
     )
 
 
-def _found(q: str) -> list[Person]:
-    """People for the name search: exact (aliases included) first, then similar names."""
+def _found(request: HttpRequest, q: str) -> list[Person]:
+    """People for the name search, found as the registry's own search finds them."""
     if len(q.strip()) < 2:
         return []
-    exact = list(people_exact(q)[:20])
-    seen = {p.pk for p in exact}
-    similar = [c.person_id for c in person_candidates(q, exclude=seen, threshold=70, limit=10)]
-    by_pk = Person.objects.in_bulk(similar)
-    return exact + [by_pk[pk] for pk in similar if pk in by_pk]
+    return list(people_search(user=request.user, q=q)[:20])
 
 
 def _report_audience(request: HttpRequest, result: object) -> None:
@@ -339,23 +329,6 @@ def person_invite(request: HttpRequest, evaluation: Evaluation, pk: int) -> Http
 STOPPED = Invitation.RESPONDED | {Invitation.Status.EXCLUDED, Invitation.Status.REVOKED}
 RESTORABLE = {Invitation.Status.EXCLUDED, Invitation.Status.REVOKED, Invitation.Status.DECLINED}
 
-INVITATION_ACTIONS = {
-    "change": invitation_change,
-    "exclude": invitation_exclude,
-    "revoke": invitation_revoke,
-    "restore": invitation_restore,
-    "resend": invitation_resend,
-}
-
-
-def action_arguments(action: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """What each invitation action takes from a form or an API body."""
-    if action in ("exclude", "revoke"):
-        return {"reason": data.get("reason") or ""}
-    if action == "change":
-        return {"email": data.get("email"), "channel": data.get("channel") or None}
-    return {}
-
 
 @evaluation_view(Action.MANAGE_RESPONDENTS)
 def invitation_page(
@@ -366,20 +339,20 @@ def invitation_page(
     item = get_object_or_404(distribution.invitations.select_related("person"), pk=invitation)
     form = ReasonForm(request.POST or None)
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in INVITATION_ACTIONS:
-            messages.error(request, _("Unknown action."))
+        try:
+            invitation_act(
+                invitation=item,
+                by=request.user,
+                action=request.POST.get("action", ""),
+                data=request.POST,
+            )
+        except ValidationProblem as problem:
+            messages.error(request, problem.message)
         else:
-            kwargs = action_arguments(action, request.POST)
-            try:
-                INVITATION_ACTIONS[action](invitation=item, by=request.user, **kwargs)
-            except ValidationProblem as problem:
-                messages.error(request, problem.message)
-            else:
-                messages.success(request, _("Done: %(name)s.") % {"name": item.name})
-                return redirect(
-                    "questionnaires:invitation", slug=evaluation.slug, pk=pk, invitation=item.pk
-                )
+            messages.success(request, _("Done: %(name)s.") % {"name": item.name})
+            return redirect(
+                "questionnaires:invitation", slug=evaluation.slug, pk=pk, invitation=item.pk
+            )
     return render(
         request,
         "questionnaires/invitation.html",

@@ -70,6 +70,24 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (live server, real worker) empty every table after them, the
+    reference data the migrations loaded (regions, countries, groups) included: put it back,
+    as the migration would, for the tests that come after."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not transactional:
+        return
+    from stakeholders.models import Country, Region, StakeholderGroup
+    from stakeholders.reference import reference_load
+
+    request.getfixturevalue("transactional_db")
+    reference_load(Region, Country, StakeholderGroup)
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
     """Tasks run in the test's own transaction, except in tests that start a real worker
     (`celery_worker`), which go through the configured broker."""

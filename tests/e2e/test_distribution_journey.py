@@ -81,7 +81,8 @@ def test_team_sends_tracks_and_reminds(
     assert link and re.search(r"/r/[\w-]+/$", link)
 
     first_visit(page, link)
-    second_visit(page, link, half_saved=False)
+    expect(page.get_by_text("Saved at")).to_be_visible()  # the autosave is in before leaving
+    second_visit(page, link, half_saved=True)
 
     page.goto(f"{live_server.url}/evaluations/{evaluation.slug}/distributions/{distribution.pk}/")
     page.get_by_role("link", name="Tracking and response rates").click()

@@ -1,0 +1,43 @@
+"""The team's actions on one invitation by name, as the invitation page and the API take them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from common.errors import ValidationProblem
+from questionnaires.models import Invitation
+from questionnaires.services.invitations import (
+    invitation_change,
+    invitation_exclude,
+    invitation_restore,
+    invitation_revoke,
+)
+from questionnaires.services.messaging import invitation_resend
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+INVITATION_ACTIONS = {
+    "change": invitation_change,
+    "exclude": invitation_exclude,
+    "revoke": invitation_revoke,
+    "restore": invitation_restore,
+    "resend": invitation_resend,
+}
+
+
+def invitation_act(
+    *, invitation: Invitation, by: User, action: str, data: Mapping[str, Any]
+) -> None:
+    """Run one named action with what it takes from a form or an API body."""
+    if action not in INVITATION_ACTIONS:
+        raise ValidationProblem(_("Unknown action."), errors={"action": [_("Unknown action.")]})
+    arguments: dict[str, Any] = {}
+    if action in ("exclude", "revoke"):
+        arguments = {"reason": data.get("reason") or ""}
+    elif action == "change":
+        arguments = {"email": data.get("email"), "channel": data.get("channel") or None}
+    INVITATION_ACTIONS[action](invitation=invitation, by=by, **arguments)
