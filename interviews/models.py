@@ -117,6 +117,9 @@ class Interview(models.Model):
         related_name="interviews",
         verbose_name=_("interview guide"),
     )
+    # The guide's declared attributes for this interview (e.g. {"interviewee_type": "M_GMG"}):
+    # only the guide questions that apply to them are offered for notes.
+    guide_attributes = models.JSONField(_("interviewee type"), default=dict, blank=True)
     excluded = models.BooleanField(_("excluded from tables"), default=False)
     excluded_reason = models.TextField(_("why excluded"), blank=True)
     source = models.CharField(

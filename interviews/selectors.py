@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from evaluations.models import Evaluation, Membership
 from evaluations.permissions import ROLE_ACTIONS, Action, Role, can, role_of
+from interviews.guide import asked
 from interviews.models import (
     CoverageTarget,
     Interview,
@@ -245,15 +246,20 @@ def notes_for(*, user: User | AnonymousUser, interview: Interview) -> list[Inter
     )
 
 
-def guide_questions(*, interview: Interview) -> QuerySet[Question]:
-    """The questions of the interview's guide, in order (none without a guide)."""
+def guide_questions(*, interview: Interview) -> list[Question]:
+    """The questions of the interview's guide that apply to its interviewee (the guide's
+    conditions on its declared attributes, e.g. "only to MIGRANT colleagues working with the
+    GMG"), in order; none without a guide. When the interviewee's type is not recorded, all
+    the guide's questions are offered."""
     if interview.guide_version_id is None:
-        return Question.objects.none()
-    return (
+        return []
+    questions = (
         Question.objects.filter(version=interview.guide_version_id)
         .select_related("section")
         .order_by("section__order", "order")
     )
+    attributes = interview.guide_attributes or {}
+    return [q for q in questions if asked(q, attributes)]
 
 
 # --- coverage ---------------------------------------------------------------------------------

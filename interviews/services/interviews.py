@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from evaluations.models import Evaluation, Membership
+from interviews.guide import guide_attributes
 from interviews.models import Interview, Interviewer, ReportingCategory
 from interviews.parsing import initials_key
 from interviews.services.checks import (
@@ -105,6 +106,41 @@ def _check_guide(evaluation: Evaluation, version: InstrumentVersion | None) -> N
         )
 
 
+def _check_guide_attributes(
+    version: InstrumentVersion | None, given: dict[str, Any] | None
+) -> dict[str, str]:
+    """The guide's declared attributes for this interview (e.g. the interviewee type), each a
+    value the guide lists; empty ones dropped. Nothing without a guide."""
+    given = {str(k): str(v) for k, v in (given or {}).items() if v not in (None, "")}
+    if not given:
+        return {}
+    declared = {attribute.name: attribute for attribute in guide_attributes(version)}
+    if not declared:
+        raise refuse(
+            "guide_attributes",
+            _("Choose an interview guide that asks who the interviewee is first."),
+        )
+    for name, value in given.items():
+        attribute = declared.get(name)
+        if attribute is None:
+            raise refuse(
+                "guide_attributes",
+                _("The guide does not ask about “%(name)s”. It asks about: %(known)s.")
+                % {"name": name, "known": ", ".join(declared)},
+            )
+        if attribute.choices and value not in dict(attribute.choices):
+            raise refuse(
+                "guide_attributes",
+                _("“%(value)s” is not a value of %(name)s. Use one of: %(known)s.")
+                % {
+                    "value": value,
+                    "name": attribute.label,
+                    "known": ", ".join(v for v, _label in attribute.choices),
+                },
+            )
+    return given
+
+
 # --- interviewers -----------------------------------------------------------------------------
 
 
@@ -189,6 +225,9 @@ def _interview_fields(interview: Interview, values: dict[str, Any]) -> None:
     values["referred_by"] = person_current(values["referred_by"])
     _check_follow_up(evaluation, values["follow_up_of"], values["date"], interview)
     _check_guide(evaluation, values["guide_version"])
+    values["guide_attributes"] = _check_guide_attributes(
+        values["guide_version"], values["guide_attributes"]
+    )
     for field, value in values.items():
         setattr(interview, field, value)
 
@@ -212,6 +251,7 @@ def interview_create(
     follow_up_of: Interview | None = None,
     referred_by: Person | None = None,
     guide_version: InstrumentVersion | None = None,
+    guide_attributes: dict[str, str] | None = None,
     category: ReportingCategory | str | None = None,
     source: str = "",
     import_key: str | None = None,
@@ -245,6 +285,7 @@ def interview_create(
             "follow_up_of": follow_up_of,
             "referred_by": referred_by,
             "guide_version": guide_version,
+            "guide_attributes": guide_attributes,
             "source": source,
         },
     )
@@ -272,6 +313,7 @@ INTERVIEW_UPDATABLE = (
     "follow_up_of",
     "referred_by",
     "guide_version",
+    "guide_attributes",
     "source",
 )
 
@@ -410,7 +452,7 @@ def follow_up_create(
         interviewers = [
             i.membership or i.initials for i in of.interviewers.select_related("membership")
         ]
-    for field in ("grouping", "venue", "country", "region", "guide_version"):
+    for field in ("grouping", "venue", "country", "region", "guide_version", "guide_attributes"):
         fields.setdefault(field, getattr(of, field))
     return interview_create(
         evaluation=of.evaluation,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from interviews.guide import asked, condition_text
 from interviews.models import Interview, InterviewNote
 from interviews.services.checks import check_choice, check_length, ensure_can_log, refuse
 from questionnaires.models import Question
@@ -47,6 +48,15 @@ def note_add(
                 "question",
                 _("Question %(question)s is not in this interview's guide (%(guide)s).")
                 % {"question": question.label or question.key, "guide": interview.guide_version},
+            )
+        if not asked(question, interview.guide_attributes or {}):
+            raise refuse(
+                "question",
+                _("Question %(question)s is not asked of this interviewee (%(rule)s).")
+                % {
+                    "question": question.label or question.key,
+                    "rule": condition_text(question, interview.guide_version),
+                },
             )
     return InterviewNote.objects.create(
         interview=interview,
