@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import codecs
-import csv
-import re
-from collections.abc import Iterator
-
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from common.downloads import csv_download
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action
@@ -68,13 +64,6 @@ def tracking_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> Http
     )
 
 
-class _Echo:
-    """A file-like sink for csv.writer that hands each line back instead of storing it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @evaluation_view(Action.VIEW_INSTRUMENTS)
 def tracking_csv(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
     """The rates table and, for those who may see names, each recipient; streamed."""
@@ -84,17 +73,7 @@ def tracking_csv(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpR
         breakdown_check(distribution, by)
     except ValidationProblem as problem:
         return HttpResponse(problem.message, status=400, content_type="text/plain; charset=utf-8")
-    writer = csv.writer(_Echo())
-    rows = csv_rows(distribution, by=by, user=request.user)
-
-    def lines() -> Iterator[str]:
-        yield codecs.BOM_UTF8.decode("utf-8")  # Excel reads the accents right with it
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    name = re.sub(r"[^A-Za-z0-9_-]", "_", by)
-    response["Content-Disposition"] = (
-        f'attachment; filename="distribution-{distribution.pk}-tracking-{name}.csv"'
+    return csv_download(
+        csv_rows(distribution, by=by, user=request.user),
+        f"distribution-{distribution.pk}-tracking-{by}.csv",
     )
-    return response
