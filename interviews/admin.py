@@ -11,6 +11,7 @@ from interviews.models import (
     CoverageTarget,
     Interview,
     Interviewer,
+    InterviewImportJob,
     InterviewNote,
     Participation,
     ReportingCategory,
@@ -98,4 +99,15 @@ class InterviewNoteAdmin(ReadOnlyAdmin):
     list_display = ["interview", "question", "visibility", "created_by", "created_at"]
     list_filter = ["visibility", "interview__evaluation"]
     fields = ["interview", "question", "visibility", "created_by", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(InterviewImportJob)
+class InterviewImportJobAdmin(ReadOnlyAdmin):
+    """Uploaded lists and their state; the review happens on the import pages."""
+
+    list_display = ["filename", "evaluation", "state", "created_by", "created_at", "committed_at"]
+    list_filter = ["state", "evaluation"]
+    list_select_related = ["evaluation", "created_by"]
+    fields = ["evaluation", "filename", "sheet", "month_first", "state", "error", "decisions"]
     readonly_fields = fields

@@ -358,3 +358,40 @@ class CoverageTarget(models.Model):
     def __str__(self) -> str:
         place = self.country or self.region
         return f"{self.stakeholder_group} × {place} × {self.get_method_display()}: {self.planned}"
+
+
+class InterviewImportJob(models.Model):
+    """One uploaded "List of persons interviewed": dry-run, reviewed (near matches, group or
+    person), then imported all or nothing into the evaluation's log."""
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        CHECKED = "checked", _("Checked (dry run)")
+        COMMITTED = "committed", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="interview_imports"
+    )
+    file = models.FileField(upload_to="imports/interviews/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    sheet = models.CharField(max_length=100, blank=True)
+    month_first = models.BooleanField(_("dates are month first"), default=False)
+    # The review: row number -> "person:<id>" | "new" | "group" | "person".
+    decisions = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UPLOADED)
+    # The last dry run (or the import): {"lines", "errors", "near_matches", "counts",
+    # "already_imported", "sheets"} as plain JSON.
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -388,3 +388,165 @@ def coverage(
 
 def reporting_categories(*, evaluation: Evaluation) -> QuerySet[ReportingCategory]:
     return ReportingCategory.objects.filter(evaluation=evaluation).order_by("order", "name")
+
+
+# --- the coverage plan as a matrix ------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from stakeholders.models import Region, StakeholderGroup
+
+# Where a country without a region goes: after every region.
+_NO_REGION_ORDER = 1_000_000
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """Planned, reached and still to reach; in totals the gap adds the cells' gaps (reaching
+    more in one cell does not fill another)."""
+
+    planned: int
+    reached: int
+    gap: int
+
+
+@dataclass(frozen=True)
+class CoveragePlace:
+    """A row of the matrix: a country or a region. `key` names it in forms ("c-VN", "r-3")."""
+
+    key: str
+    label: str
+    country: Country | None
+    region: Region | None
+    sort: tuple[int, str, int, str]
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    place: CoveragePlace
+    cells: list[MatrixCell | None]  # one per column; None where nothing is planned
+    total: MatrixCell
+
+
+@dataclass(frozen=True)
+class MethodMatrix:
+    method: str
+    label: str
+    groups: list[StakeholderGroup]  # the columns: StakeholderGroup, in the list's order
+    rows: list[MatrixRow]
+    totals: list[MatrixCell]  # one per column
+    total: MatrixCell
+
+
+@dataclass(frozen=True)
+class CoverageMatrix:
+    tables: list[MethodMatrix]
+    places: list[CoveragePlace]  # every row of the plan (and the extra places asked for)
+    groups: list[StakeholderGroup]
+
+
+def coverage_place(place: Country | Region) -> CoveragePlace:
+    """The matrix row of a Country (with its region loaded) or a Region: regions in their
+    order, each region's own row before its countries, then by name."""
+    if isinstance(place, Country):
+        region = place.region
+        sort = (
+            (region.order, region.name.lower(), 1, place.name.lower())
+            if region
+            else (_NO_REGION_ORDER, "", 1, place.name.lower())
+        )
+        return CoveragePlace(f"c-{place.code}", place.name, place, None, sort)
+    return CoveragePlace(
+        f"r-{place.pk}", place.name, None, place, (place.order, place.name.lower(), 0, "")
+    )
+
+
+def _matrix_sum(cells: list[MatrixCell | None]) -> MatrixCell:
+    present = [cell for cell in cells if cell is not None]
+    return MatrixCell(
+        sum(c.planned for c in present),
+        sum(c.reached for c in present),
+        sum(c.gap for c in present),
+    )
+
+
+def _method_matrix(
+    method: str,
+    cells: dict[tuple[str, int], MatrixCell],
+    places: list[CoveragePlace],
+    groups: list[StakeholderGroup],
+) -> MethodMatrix:
+    rows = []
+    for place in places:
+        row = [cells.get((place.key, group.pk)) for group in groups]
+        rows.append(MatrixRow(place, row, _matrix_sum(row)))
+    totals = [_matrix_sum([row.cells[i] for row in rows]) for i in range(len(groups))]
+    return MethodMatrix(
+        method,
+        str(CoverageTarget.Method(method).label),
+        groups,
+        rows,
+        totals,
+        _matrix_sum([row.total for row in rows]),
+    )
+
+
+def _ordered_places(*sources: dict[str, CoveragePlace]) -> list[CoveragePlace]:
+    merged = {key: place for source in sources for key, place in source.items()}
+    return sorted(merged.values(), key=lambda place: place.sort)
+
+
+def _ordered_groups(*sources: dict[int, StakeholderGroup]) -> list[StakeholderGroup]:
+    merged = {pk: group for source in sources for pk, group in source.items()}
+    return sorted(merged.values(), key=lambda group: (group.order, group.name.lower()))
+
+
+def coverage_matrix(
+    *,
+    evaluation: Evaluation,
+    user: User | AnonymousUser | None,
+    method: str | None = None,
+    edit: bool = False,
+    places: Iterable[Country | Region] = (),
+) -> CoverageMatrix:
+    """The plan as one table per method: rows are places, columns stakeholder groups, cells
+    planned vs reached (from coverage(), no query per cell).
+
+    Shown, a table has the places and groups of its own targets. For editing (`edit`), every
+    method has a table and every table the same rows (the plan's places and `places`) and
+    columns (the groups in use and those of the plan)."""
+    from stakeholders.models import StakeholderGroup
+
+    found = coverage(evaluation=evaluation, user=user)
+    countries = Country.objects.select_related("region").in_bulk(
+        {cell.target.country_id for cell in found if cell.target.country_id}
+    )
+    cells: dict[str, dict[tuple[str, int], MatrixCell]] = {}
+    plan_places: dict[str, dict[str, CoveragePlace]] = {}
+    plan_groups: dict[str, dict[int, StakeholderGroup]] = {}
+    for cell in found:
+        target = cell.target
+        place = coverage_place(countries[target.country_id] if target.country_id else target.region)
+        group = target.stakeholder_group
+        cells.setdefault(target.method, {})[(place.key, group.pk)] = MatrixCell(
+            cell.planned, cell.reached, cell.gap
+        )
+        plan_places.setdefault(target.method, {})[place.key] = place
+        plan_groups.setdefault(target.method, {})[group.pk] = group
+
+    every_place = _ordered_places(
+        *plan_places.values(), {p.key: p for p in map(coverage_place, places)}
+    )
+    in_use = StakeholderGroup.objects.filter(active=True) if edit else []
+    every_group = _ordered_groups(*plan_groups.values(), {g.pk: g for g in in_use})
+    tables = []
+    for m in CoverageTarget.Method.values:
+        if method not in (None, m) or not (edit or m in cells):
+            continue
+        if edit:
+            tables.append(_method_matrix(m, cells.get(m, {}), every_place, every_group))
+        else:
+            rows, columns = _ordered_places(plan_places[m]), _ordered_groups(plan_groups[m])
+            tables.append(_method_matrix(m, cells[m], rows, columns))
+    return CoverageMatrix(tables, every_place, every_group)

@@ -20,6 +20,8 @@ from common.names import LIKELY, SCORER, normalise, normalise_text
 from evaluations.models import Evaluation
 from evaluations.permissions import ensure_registry
 from evaluations.selectors import evaluation_list
+from interviews.models import Participation
+from interviews.selectors import person_interviews
 from questionnaires.models import Invitation
 from stakeholders.models import (
     Affiliation,
@@ -321,18 +323,28 @@ def person_get(*, user: User | AnonymousUser, pk: int) -> Person:
 class PersonEvaluation:
     evaluation: Evaluation
     invitations: list[Invitation] = field(default_factory=list)
+    participations: list[Participation] = field(default_factory=list)  # interviews, newest first
 
 
 def person_evaluations(
     *, user: User | AnonymousUser, person: Person
 ) -> tuple[list[PersonEvaluation], int]:
     """The evaluations the person took part in: those the user is a member of, with what the
-    person was invited to; and how many others (not named)."""
+    person was invited to and the interviews they took part in (where the user may read the
+    interview log); and how many others (not named)."""
     ensure_registry(user)
     visible = set(evaluation_list(user=user).values_list("pk", flat=True))
     shown: dict[int, PersonEvaluation] = {}
     hidden: set[int] = set()
-    # Interviews (participations) join here when the interviews app has its models.
+    for participation in person_interviews(user=user, person=person):
+        evaluation = participation.interview.evaluation
+        shown.setdefault(evaluation.pk, PersonEvaluation(evaluation)).participations.append(
+            participation
+        )
+    interviewed_in = set(
+        Participation.objects.filter(person=person).values_list("interview__evaluation", flat=True)
+    )
+    hidden.update(interviewed_in - visible)
     invitations = (
         Invitation.objects.filter(person=person)
         .select_related("distribution__evaluation")

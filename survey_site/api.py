@@ -8,6 +8,9 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenObtainView
 from evaluations.api import EvaluationViewSet, MembershipViewSet
+from interviews.api import InterviewViewSet, ReportingCategoryViewSet
+from interviews.coverage_api import CoverageView
+from interviews.import_api import InterviewExportView, InterviewImportViewSet
 from questionnaires.api import (
     DistributionViewSet,
     InstrumentViewSet,
@@ -50,6 +53,13 @@ router.register(
     ResponseViewSet,
     basename="response",
 )
+router.register(f"{EVALUATION}/interviews", InterviewViewSet, basename="interview")
+router.register(
+    f"{EVALUATION}/interview-imports", InterviewImportViewSet, basename="interview-import"
+)
+router.register(
+    f"{EVALUATION}/interview-categories", ReportingCategoryViewSet, basename="interview-category"
+)
 router.register("registry/people", PersonViewSet, basename="registry-person")
 router.register("registry/organisations", OrganisationViewSet, basename="registry-organisation")
 router.register("registry/offices", OfficeViewSet, basename="registry-office")
@@ -67,6 +77,16 @@ urlpatterns = [
         "evaluations/<slug:evaluation_slug>/distributions/<int:distribution_id>/rates/",
         DistributionRatesView.as_view(),
         name="distribution-rates",
+    ),
+    path(
+        "evaluations/<slug:evaluation_slug>/coverage/",
+        CoverageView.as_view(),
+        name="evaluation-coverage",
+    ),
+    path(
+        "evaluations/<slug:evaluation_slug>/interviews-export/",
+        InterviewExportView.as_view(),
+        name="interviews-export",
     ),
     *router.urls,
 ]

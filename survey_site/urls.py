@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("evaluations/", include("questionnaires.urls")),
+    path("evaluations/", include("interviews.urls")),
     path("r/", include("questionnaires.respondent_urls")),
     path("registry/import/", include("stakeholders.import_urls")),
     path("registry/", include("stakeholders.urls")),

@@ -2,7 +2,7 @@
 through here, so the same input gives the same rows whichever door it came in by."""
 
 from interviews.services.checks import UNSET
-from interviews.services.coverage import coverage_target_set
+from interviews.services.coverage import coverage_plan_set, coverage_target_set
 from interviews.services.interviews import (
     INTERVIEW_UPDATABLE,
     follow_up_create,
@@ -14,12 +14,13 @@ from interviews.services.interviews import (
     reporting_category_get_or_create,
 )
 from interviews.services.notes import note_add
-from interviews.services.participants import ParticipantInput
+from interviews.services.participants import ParticipantInput, participant_person_create
 
 __all__ = [
     "INTERVIEW_UPDATABLE",
     "UNSET",
     "ParticipantInput",
+    "coverage_plan_set",
     "coverage_target_set",
     "follow_up_create",
     "interview_create",
@@ -28,5 +29,6 @@ __all__ = [
     "interview_include",
     "interview_update",
     "note_add",
+    "participant_person_create",
     "reporting_category_get_or_create",
 ]

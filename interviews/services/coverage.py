@@ -3,11 +3,13 @@ the team plans to reach (what was reached is computed by selectors.coverage)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from interviews.models import CoverageTarget
 from interviews.services.checks import check_choice, ensure_can_decide, refuse
@@ -51,3 +53,33 @@ def coverage_target_set(
         **cell, defaults={"planned": planned}
     )
     return target
+
+
+@transaction.atomic
+def coverage_plan_set(
+    *,
+    evaluation: Evaluation,
+    by: User | None,
+    cells: Sequence[tuple[str, dict[str, Any]]],
+) -> None:
+    """Set several cells of the plan, all or none. `cells`: (label, the arguments of
+    coverage_target_set) pairs; a refusal names the cell by its label ("3", "Viet Nam,
+    Workers (Interview)") in the message and in the field errors ("<label>.<field>")."""
+    seen: dict[tuple[object, ...], str] = {}
+    for label, cell in cells:
+        key = (cell["stakeholder_group"], cell.get("country"), cell.get("region"), cell["method"])
+        if key in seen:
+            message = _("Cell %(label)s repeats cell %(first)s (same group, place and method).") % {
+                "label": label,
+                "first": seen[key],
+            }
+            raise ValidationProblem(message, errors={label: [message]})
+        seen[key] = label
+    for label, cell in cells:
+        try:
+            coverage_target_set(evaluation=evaluation, by=by, **cell)
+        except ValidationProblem as problem:
+            raise ValidationProblem(
+                _("Cell %(label)s: %(problem)s") % {"label": label, "problem": problem.message},
+                errors={f"{label}.{k}" if k else label: v for k, v in problem.errors.items()},
+            ) from problem

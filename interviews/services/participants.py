@@ -6,14 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from interviews.models import Interview, Participation
-from interviews.services.checks import check_choice, check_length, refuse
+from interviews.services.checks import check_choice, check_length, ensure_can_log, refuse
+from stakeholders import services as registry
 from stakeholders.models import Country, Office, Organisation, Person, StakeholderGroup
-from stakeholders.selectors import person_final
+from stakeholders.selectors import organisation_find, person_final
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from evaluations.models import Evaluation
 
 
 @dataclass
@@ -179,3 +184,34 @@ def interview_kind(kind: str | None, items: Sequence[ParticipantInput]) -> str:
             _("An interview with several participants or a group is a group interview."),
         )
     return kind
+
+
+def participant_person_create(
+    *,
+    evaluation: Evaluation,
+    by: User | None,
+    name: str,
+    job_title: str = "",
+    organisation_name: str = "",
+    stakeholder_group: StakeholderGroup | None = None,
+    email: str = "",
+) -> Person:
+    """Add someone to the registry while logging their interview: whoever may log interviews
+    may add the people they interviewed (the registry's editors tidy up later). The
+    organisation is found by name, acronym or alias, or added."""
+    ensure_can_log(by, evaluation)
+    person = registry.person_create(by=None, name=name, emails=[email] if email else [])
+    organisation = None
+    organisation_name = (organisation_name or "").strip()
+    if organisation_name:
+        organisation = organisation_find(organisation_name) or registry.organisation_create(
+            by=None, name=organisation_name, stakeholder_group=stakeholder_group
+        )
+    if organisation or job_title or stakeholder_group:
+        registry.affiliation_add(
+            person=person,
+            organisation=organisation,
+            job_title=(job_title or "").strip(),
+            stakeholder_group=stakeholder_group,
+        )
+    return person

@@ -1,0 +1,120 @@
+"""Forms of the interview list import: the file, how to read it, and the review of the rows the
+dry run asks about (near matches in the registry, names read as a group or as a person)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from common.spreadsheets import MAX_BYTES
+
+NEW = "new"
+GROUP = "group"
+PERSON = "person"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        allow_empty_file=True,  # the reader says "The file is empty.", as the command does
+        help_text=gettext_lazy(
+            "A .csv or .xlsx file of up to 5 MB laid out as a list of persons interviewed: "
+            "Name, Department, Date, Interviewers, and optionally Location, Country, Mode, "
+            "Category, Notes."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.xlsm,.tsv,.txt"}),
+    )
+    sheet = forms.CharField(
+        label=gettext_lazy("Sheet"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("For a workbook: the sheet to read. The first one by default."),
+    )
+    month_first = forms.BooleanField(
+        label=gettext_lazy("Dates are month first (3/15/2013)"),
+        required=False,
+        help_text=gettext_lazy("Leave unticked for day first (15.3.2013, 15/03/2013)."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB. Split it into smaller files.")
+                % {"limit": MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+class ReadingForm(forms.Form):
+    """Read the stored file again: another sheet of the workbook, or dates month first."""
+
+    sheet = forms.ChoiceField(label=gettext_lazy("Sheet"), required=False)
+    month_first = forms.BooleanField(
+        label=gettext_lazy("Dates are month first (3/15/2013)"), required=False
+    )
+
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, sheets: Sequence[str], **kwargs: Any
+    ) -> None:
+        super().__init__(data, **kwargs)
+        self.fields["sheet"].choices = [(s, s) for s in sheets]
+        if len(sheets) < 2:
+            del self.fields["sheet"]
+
+
+class ReviewForm(forms.Form):
+    """One radio per row the dry run asks about: near matches ("same person as …" or "a new
+    person") and names read as a group or as a person."""
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        near_matches: Sequence[Mapping[str, Any]],
+        readings: Mapping[int, str],
+        decisions: Mapping[str, str],
+    ) -> None:
+        super().__init__(data)
+        self.rows: list[int] = []
+        self.readings: set[int] = set()
+        # A name corrected to a person keeps that choice (one choice a row): its reading first.
+        for row, reading in sorted(readings.items()):
+            choices = [(GROUP, _("A group")), (PERSON, _("A person"))]
+            self._add(row, choices, decisions.get(str(row)) or reading)
+            self.readings.add(row)
+        for near in near_matches:
+            row = int(near["row"])
+            if row in self.readings:
+                continue
+            choices = [
+                (
+                    f"person:{c['person_id']}",
+                    _("Same person as %(label)s (score %(score)s)")
+                    % {"label": c["label"], "score": c["score"]},
+                )
+                for c in near["candidates"]
+            ]
+            choices.append((NEW, _("A new person")))
+            self._add(row, choices, decisions.get(str(row)) or NEW)
+
+    def _add(self, row: int, choices: list[tuple[str, str]], initial: str) -> None:
+        self.rows.append(row)
+        self.fields[f"row{row}"] = forms.ChoiceField(
+            label=_("Row %(row)s") % {"row": row},
+            choices=choices,
+            initial=initial,
+            widget=forms.RadioSelect,
+        )
+
+    def decisions(self) -> dict[str, str]:
+        """The choices as the importer takes them; "" drops one (a group stays as read)."""
+        chosen = {str(row): self.cleaned_data[f"row{row}"] for row in self.rows}
+        return {
+            row: "" if int(row) in self.readings and choice == GROUP else choice
+            for row, choice in chosen.items()
+        }
