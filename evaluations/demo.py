@@ -70,9 +70,12 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
         users[user.email] = user
         passwords[user.email] = _demo_password(user, remembered)
     roles: dict[str, list[str]] = {email: [] for email in users}
+    logs: list[tuple[Evaluation, str, list[dict]]] = []
     for spec in data["evaluations"]:
         members = spec.pop("members")
         instrument_files = spec.pop("instruments", [])
+        interview_file = spec.pop("interviews", "")
+        coverage = spec.pop("coverage", [])
         evaluation, _created = Evaluation.objects.get_or_create(slug=spec["slug"], defaults=spec)
         for member in members:
             Membership.objects.get_or_create(
@@ -84,13 +87,44 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
         for name in instrument_files:
             text = (INSTRUMENTS_DIR / name).read_text(encoding="utf-8")
             instrument_load(evaluation=evaluation, text=text)
+        logs.append((evaluation, interview_file, coverage))
     _registry_load()
+    for evaluation, interview_file, coverage in logs:
+        if interview_file:
+            _interviews_load(evaluation, path.parent / interview_file)
+        _coverage_load(evaluation, coverage)
     _passwords_file().parent.mkdir(parents=True, exist_ok=True)
     _passwords_file().write_text(json.dumps(passwords, indent=2), encoding="utf-8")
     return [
         DemoLogin(email=email, password=passwords[email], roles=", ".join(map(str, roles[email])))
         for email in users
     ]
+
+
+def _interviews_load(evaluation: Evaluation, path: Path) -> None:
+    """The demo's list of persons interviewed, through the interview importer (people matched
+    to the demo registry); a second load finds every interview already there."""
+    from common.spreadsheets import read_table
+    from interviews.importing import interviews_import
+
+    table = read_table(path.read_bytes(), path.name)
+    interviews_import(table, evaluation=evaluation, by=None, filename=path.name)
+
+
+def _coverage_load(evaluation: Evaluation, cells: list[dict]) -> None:
+    from interviews.services import coverage_target_set
+    from stakeholders.models import Country, Region, StakeholderGroup
+
+    for cell in cells:
+        coverage_target_set(
+            evaluation=evaluation,
+            by=None,
+            stakeholder_group=StakeholderGroup.objects.get(code=cell["group"]),
+            country=Country.objects.get(code=cell["country"]) if "country" in cell else None,
+            region=Region.objects.get(code=cell["region"]) if "region" in cell else None,
+            method=cell["method"],
+            planned=cell["planned"],
+        )
 
 
 def _registry_load(path: Path = REGISTRY_FILE) -> None:

@@ -42,3 +42,32 @@ def test_demo_password_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests")
     call_command("load_demo")
     assert Client().login(email="victor.viewer@example.org", password="demo-pass-for-tests")
+
+
+def test_demo_loads_its_interview_log_and_coverage_plan_once() -> None:
+    from interviews.models import CoverageTarget, Interview
+    from interviews.selectors import coverage, log_counts
+
+    call_command("load_demo")
+    call_command("load_demo")
+    evaluation = Evaluation.objects.get()
+    interviews = Interview.objects.filter(evaluation=evaluation)
+    counts = log_counts(interviews)
+    # 12 interviews; Ana twice is one person; Bruno joins the first; two groups, one unknown.
+    assert (counts.interviews, counts.persons, counts.group_people) == (12, 9, 8)
+    assert counts.groups_unknown_size == 1
+    follow_up = interviews.get(follow_up_of__isnull=False)
+    assert follow_up.follow_up_of.participations.filter(
+        person__display_name="Ana Example"
+    ).exists()
+    first = follow_up.follow_up_of
+    assert sorted(first.participations.values_list("person__display_name", flat=True)) == [
+        "Ana Example",
+        "Bruno Sample",
+    ]
+    assert CoverageTarget.objects.filter(evaluation=evaluation).count() == 6
+    reached = {
+        (c.target.stakeholder_group.code, c.target.country_id and c.target.country.code): c.reached
+        for c in coverage(evaluation=evaluation)
+    }
+    assert reached[("government", "KE")] == 1
