@@ -10,44 +10,25 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.spreadsheets import MAX_BYTES
+from common.forms import SpreadsheetUploadForm
 
 NEW = "new"
 GROUP = "group"
 PERSON = "person"
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        allow_empty_file=True,  # the reader says "The file is empty.", as the command does
-        help_text=gettext_lazy(
-            "A .csv or .xlsx file of up to 5 MB laid out as a list of persons interviewed: "
-            "Name, Department, Date, Interviewers, and optionally Location, Country, Mode, "
-            "Category, Notes."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.xlsm,.tsv,.txt"}),
+class UploadForm(SpreadsheetUploadForm):
+    file_help = gettext_lazy(
+        "A .csv or .xlsx file of up to 5 MB laid out as a list of persons interviewed: "
+        "Name, Department, Date, Interviewers, and optionally Location, Country, Mode, "
+        "Category, Notes."
     )
-    sheet = forms.CharField(
-        label=gettext_lazy("Sheet"),
-        required=False,
-        max_length=100,
-        help_text=gettext_lazy("For a workbook: the sheet to read. The first one by default."),
-    )
+
     month_first = forms.BooleanField(
         label=gettext_lazy("Dates are month first (3/15/2013)"),
         required=False,
         help_text=gettext_lazy("Leave unticked for day first (15.3.2013, 15/03/2013)."),
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s MB. Split it into smaller files.")
-                % {"limit": MAX_BYTES // (1024 * 1024)}
-            )
-        return upload
 
 
 class ReadingForm(forms.Form):

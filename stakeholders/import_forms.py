@@ -9,35 +9,16 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.spreadsheets import MAX_BYTES
+from common.forms import SpreadsheetUploadForm
 from stakeholders.import_columns import FIELDS
 from stakeholders.importing import KEEP_SEPARATE, MERGE, SKIP
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy(
-            "A .csv or .xlsx file of up to 5 MB and 20,000 rows; the first row holds the "
-            "headers (Name, Organisation, Country, E-mail …)."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.xlsm,.tsv,.txt"}),
+class UploadForm(SpreadsheetUploadForm):
+    file_help = gettext_lazy(
+        "A .csv or .xlsx file of up to 5 MB and 20,000 rows; the first row holds the "
+        "headers (Name, Organisation, Country, E-mail …)."
     )
-    sheet = forms.CharField(
-        label=gettext_lazy("Sheet"),
-        required=False,
-        max_length=100,
-        help_text=gettext_lazy("For a workbook: the sheet to read. The first one by default."),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s MB. Split it into smaller files.")
-                % {"limit": MAX_BYTES // (1024 * 1024)}
-            )
-        return upload
 
 
 class MappingForm(forms.Form):

@@ -130,7 +130,7 @@ def test_report_with_errors_names_the_rows_and_disables_import(manager) -> None:
 def test_upload_refusals_show_next_to_the_form(manager) -> None:
     response = send(manager, b"", "people.csv")
     assert response.status_code == 400
-    assert "The submitted file is empty." in text(response)
+    assert "The file is empty." in text(response)
     response = send(manager, b"%PDF\x00\x01", "people.pdf")
     assert response.status_code == 400
     assert "Only CSV and XLSX files can be read." in text(response)
