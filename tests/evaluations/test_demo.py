@@ -57,9 +57,7 @@ def test_demo_loads_its_interview_log_and_coverage_plan_once() -> None:
     assert (counts.interviews, counts.persons, counts.group_people) == (12, 9, 8)
     assert counts.groups_unknown_size == 1
     follow_up = interviews.get(follow_up_of__isnull=False)
-    assert follow_up.follow_up_of.participations.filter(
-        person__display_name="Ana Example"
-    ).exists()
+    assert follow_up.follow_up_of.participations.filter(person__display_name="Ana Example").exists()
     first = follow_up.follow_up_of
     assert sorted(first.participations.values_list("person__display_name", flat=True)) == [
         "Ana Example",

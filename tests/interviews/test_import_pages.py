@@ -385,6 +385,7 @@ def test_data_entry_imports_a_list_that_adds_the_people_interviewed(
     job.refresh_from_db()
     assert job.state == "committed"
     assert Person.objects.count() == before + new_people
-    assert Interview.objects.filter(created_by=team["data_entry"].user).count() == (
-        job.report["counts"]["interviews"]
+    assert (
+        Interview.objects.filter(created_by=team["data_entry"].user).count()
+        == (job.report["counts"]["interviews"])
     )
