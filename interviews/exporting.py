@@ -103,6 +103,8 @@ def _rows(
     known = _known_organisations()
     yield list(EXPORT_HEADERS)
     for interview in interviews:
+        if interview.excluded:
+            continue  # the annex lists what the tables count; excluded ones stay in the log
         participations = list(interview.participations.all())
         marked = _marked(interview, participations, by_pk)
         for index, participation in enumerate(participations):

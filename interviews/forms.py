@@ -4,6 +4,7 @@ picked on the page, notes, exclusions, and the log's filters."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django import forms
@@ -21,6 +22,19 @@ from questionnaires.models import Instrument, InstrumentVersion, localized
 from stakeholders.models import Country, Person, Region, StakeholderGroup
 
 ATTRIBUTE_PREFIX = "guide_attr_"
+HEADCOUNT_MAX = 100_000
+
+
+def as_id(value: object) -> int | None:
+    """A database id from a query string, a form or JSON: a whole positive number that fits,
+    else None ("²", "abc", [1], true and 10**30 are not ids)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value < 2**63 else None
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value.strip()):
+        return int(value) or None
+    return None
 
 
 def guide_versions(evaluation: Evaluation) -> Any:
@@ -102,6 +116,8 @@ class InterviewForm(forms.Form):
         label=gettext_lazy("Interview guide"), required=False, queryset=InstrumentVersion.objects
     )
     follow_up_of = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    # One per entry form: a second submission of the same form finds the interview logged.
+    entry_token = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput())
 
     def __init__(self, *args: Any, evaluation: Evaluation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -145,9 +161,8 @@ class InterviewForm(forms.Form):
         raw = self.data.get("guide_version") if self.is_bound else self.initial.get("guide_version")
         if isinstance(raw, InstrumentVersion):
             return raw
-        if raw in (None, "") or not str(raw).isdigit():
-            return None
-        return self.fields["guide_version"].queryset.filter(pk=int(raw)).first()
+        pk = as_id(raw)
+        return None if pk is None else self.fields["guide_version"].queryset.filter(pk=pk).first()
 
     def attribute_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith(ATTRIBUTE_PREFIX)]
@@ -226,12 +241,12 @@ class ParticipantProblem(ValueError):
 def _whole_number(value: object, index: int) -> int | None:
     if value in (None, ""):
         return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
+    number = as_id(value)
+    if number is None or number > HEADCOUNT_MAX:
         raise ParticipantProblem(
-            _("Participant %(n)d: the number of people must be a whole number.") % {"n": index}
-        ) from None
+            _("Participant %(n)d: the number of people must be a whole number from 1 to %(max)d.")
+            % {"n": index, "max": HEADCOUNT_MAX}
+        )
     return number
 
 
@@ -245,20 +260,28 @@ def participants_from_post(values: list[str]) -> list[ParticipantInput]:
             item = None
         if not isinstance(item, dict):
             raise ParticipantProblem(_("Participant %(n)d could not be read.") % {"n": index})
-        if item.get("person"):
-            person = Person.objects.filter(pk=item["person"]).first()
+        if item.get("person") is not None:
+            pk = as_id(item["person"])
+            person = Person.objects.filter(pk=pk).first() if pk else None
             if person is None:
                 raise ParticipantProblem(
                     _("Participant %(n)d is no longer in the registry.") % {"n": index}
                 )
             rows.append(ParticipantInput(person=person))
             continue
-        group = None
-        if item.get("stakeholder_group"):
-            group = StakeholderGroup.objects.filter(pk=item["stakeholder_group"]).first()
+        group, label = None, item.get("group_label") or ""
+        if item.get("stakeholder_group") is not None:
+            pk = as_id(item["stakeholder_group"])
+            group = StakeholderGroup.objects.filter(pk=pk).first() if pk else None
+            if group is None:
+                raise ParticipantProblem(
+                    _("Participant %(n)d: unknown stakeholder group.") % {"n": index}
+                )
+        if not isinstance(label, str):
+            raise ParticipantProblem(_("Participant %(n)d could not be read.") % {"n": index})
         rows.append(
             ParticipantInput(
-                group_label=str(item.get("group_label") or ""),
+                group_label=label,
                 headcount=_whole_number(item.get("headcount"), index),
                 stakeholder_group=group,
             )
@@ -293,6 +316,7 @@ class GroupForm(forms.Form):
         label=gettext_lazy("Number of people"),
         required=False,
         min_value=1,
+        max_value=HEADCOUNT_MAX,
         help_text=gettext_lazy("Leave empty when not known."),
     )
     stakeholder_group = forms.ModelChoiceField(
@@ -317,7 +341,9 @@ class NewPersonForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    question = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    question = forms.IntegerField(
+        required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput()
+    )
     text = forms.CharField(label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 3}))
     attribution = forms.CharField(
         label=gettext_lazy("Attribution"),

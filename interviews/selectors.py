@@ -143,12 +143,23 @@ def log_counts(queryset: QuerySet[Interview]) -> LogCounts:
     interviews = queryset.aggregate(
         counted=Count("pk", filter=Q(excluded=False)), excluded=Count("pk", filter=Q(excluded=True))
     )
-    people = Participation.objects.filter(
-        interview__in=queryset.filter(excluded=False).values("pk")
-    ).aggregate(
-        persons=Count("person", distinct=True),
-        group_people=Sum("headcount", filter=Q(person__isnull=True), default=0),
-        unknown=Count("pk", filter=Q(person__isnull=True, headcount__isnull=True)),
+    # A group met again in a follow-up (same label as in the interview it follows) is the same
+    # people: counted once, like a person interviewed twice.
+    met_before = Participation.objects.filter(
+        interview=OuterRef("interview__follow_up_of"),
+        interview__excluded=False,
+        person__isnull=True,
+        group_label__iexact=OuterRef("group_label"),
+    )
+    new_group = Q(person__isnull=True, again=False)
+    people = (
+        Participation.objects.filter(interview__in=queryset.filter(excluded=False).values("pk"))
+        .alias(again=Exists(met_before))
+        .aggregate(
+            persons=Count("person", distinct=True),
+            group_people=Sum("headcount", filter=new_group, default=0),
+            unknown=Count("pk", filter=new_group & Q(headcount__isnull=True)),
+        )
     )
     return LogCounts(
         interviews=interviews["counted"],

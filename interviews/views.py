@@ -5,6 +5,7 @@ by guide question, follow-ups, exclusions."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from interviews.forms import (
     NewPersonForm,
     NoteForm,
     ParticipantProblem,
+    as_id,
     interview_initial,
     participant_rows,
     participants_from_post,
@@ -101,6 +103,7 @@ def _entry(
         if follow_up_of is not None:
             initial |= {"date": max(dt.date.today(), follow_up_of.date), "date_end": None}
             initial["follow_up_of"] = follow_up_of.pk
+        initial["entry_token"] = uuid.uuid4().hex
         form = InterviewForm(initial=initial, evaluation=evaluation)
         participants = [
             ParticipantInput(
@@ -111,8 +114,19 @@ def _entry(
             )
             for p in (source.participations.all() if source else [])
         ]
+    if source is not None:
+        participants = _as_recorded(participants, source)
+    if request.method == "POST" and interview is None:
+        logged = _logged_before(request, form.data.get("entry_token", ""))
+        if logged is not None:
+            messages.info(
+                request, _("This interview was already logged (the form was sent twice).")
+            )
+            return redirect("interviews:interview", evaluation.slug, logged)
     if request.method == "POST" and form.is_valid():
         saved = _save(request, evaluation, form, participants, interview, follow_up_of)
+        if saved is not None and interview is None:
+            _remember_entry(request, form.cleaned_data.get("entry_token", ""), saved)
         if saved is not None:
             return redirect("interviews:interview", evaluation.slug, saved.pk)
     return render(
@@ -180,6 +194,64 @@ def _save(
     return saved
 
 
+ENTRIES_REMEMBERED = 50
+
+
+def _logged_before(request: HttpRequest, token: str) -> int | None:
+    """The interview a form with this token already logged in this session, if any."""
+    return request.session.get("interview_entries", {}).get(token) if token else None
+
+
+def _remember_entry(request: HttpRequest, token: str, interview: Interview) -> None:
+    if not token:
+        return
+    entries = request.session.get("interview_entries", {})
+    entries[token] = interview.pk
+    request.session["interview_entries"] = dict(list(entries.items())[-ENTRIES_REMEMBERED:])
+
+
+def _as_recorded(items: list[ParticipantInput], source: Interview) -> list[ParticipantInput]:
+    """Participants already on the interview (or on the one followed up) keep what was
+    recorded for them — the affiliation of that day, a group's organisation — rather than
+    today's registry; new ones get the affiliation of the interview's day."""
+    recorded = {
+        (p.person_id, "" if p.person_id else p.group_label.casefold()): p
+        for p in source.participations.select_related(
+            "person", "stakeholder_group", "organisation", "office", "country"
+        )
+    }
+    kept = []
+    for item in items:
+        p = recorded.get(
+            (
+                item.person.pk if item.person else None,
+                "" if item.person else item.group_label.casefold(),
+            )
+        )
+        if p is None:
+            kept.append(item)
+            continue
+        kept.append(
+            ParticipantInput(
+                person=p.person,
+                group_label=item.group_label if p.person is None else "",
+                headcount=item.headcount if p.person is None else None,
+                stakeholder_group=item.stakeholder_group
+                if p.person is None
+                else p.stakeholder_group,
+                organisation=p.organisation,
+                organisation_name=p.organisation_name,
+                unit=p.unit,
+                job_title=p.job_title,
+                office=p.office,
+                country=p.country,
+                copy_affiliation=False,
+                original_text=p.original_text,
+            )
+        )
+    return kept
+
+
 def _participants_key(participations: Any) -> list[tuple[int | None, str, int | None, Any]]:
     """Who took part, as the entry form can change it (a group's stakeholder group too)."""
     return [
@@ -191,7 +263,10 @@ def _participants_key(participations: Any) -> list[tuple[int | None, str, int | 
 @evaluation_view(Action.ENTER_RESPONSES)
 def interview_new_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     raw = request.POST.get("follow_up_of") or request.GET.get("follow_up_of") or ""
-    follow_up_of = _interview(evaluation, int(raw), request.user) if raw.isdigit() else None
+    pk = as_id(raw)
+    if raw and pk is None:
+        raise Http404(_("There is no such interview in this evaluation."))
+    follow_up_of = _interview(evaluation, pk, request.user) if pk else None
     return _entry(request, evaluation, follow_up_of=follow_up_of)
 
 
@@ -226,7 +301,7 @@ def participant_row(request: HttpRequest, evaluation: Evaluation) -> HttpRespons
     """One participant row for the entry form: a registry person, or a group as described."""
     raw = request.GET.get("person", "")
     if raw:
-        person = get_object_or_404(Person, pk=int(raw) if raw.isdigit() else 0)
+        person = get_object_or_404(Person, pk=as_id(raw) or 0)
         items = [ParticipantInput(person=person)]
         return _row(request, evaluation, items)
     form = GroupForm(request.GET, prefix="group", use_required_attribute=False)
@@ -342,6 +417,9 @@ def interview_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> Htt
             question = None
             if form.cleaned_data["question"]:
                 question = Question.objects.filter(pk=form.cleaned_data["question"]).first()
+                if question is None:
+                    form.add_error(None, _("That question is not in this interview's guide."))
+        if form.is_valid():
             try:
                 services.note_add(
                     interview=interview,

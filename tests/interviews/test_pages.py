@@ -284,6 +284,11 @@ def test_edit_keeps_participants_as_recorded_unless_changed(
     )
     assert interview.participations.count() == 2
     assert Interview.objects.get(pk=interview.pk).kind == "group"
+    # Anna keeps what was recorded for that day; Ben, new, gets his affiliation of the day.
+    assert list(interview.participations.values_list("person", "job_title")) == [
+        (people["anna"].pk, "Acting Director"),
+        (people["ben"].pk, "Secretary"),
+    ]
 
 
 # --- one interview: notes, exclusion, deletion ------------------------------------------------
@@ -374,3 +379,55 @@ def test_person_page_lists_their_interviews(client, evaluation, team, people) ->
     assert page.count('class="interview"') == 2
     assert "Follow-up interview 20 Mar 2013" in page and "Interview 15 Mar 2013" in page
     assert "as Director, Ministry of Labour" in " ".join(page.split())
+
+
+def test_a_form_sent_twice_logs_one_interview(client, evaluation, team, people) -> None:
+    as_member(client, team)
+    token = client.get(url("new", evaluation)).context["form"].initial["entry_token"]
+    data = {**entry(), "entry_token": token, "participant": [participant(people["anna"])]}
+    first = client.post(url("new", evaluation), data)
+    second = client.post(url("new", evaluation), data)
+    interview = Interview.objects.get()
+    assert first["Location"] == second["Location"] == url("interview", evaluation, interview.pk)
+    assert "already logged" in client.get(second["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '{"person": "abc"}',
+        '{"person": [1]}',
+        '{"person": {}}',
+        '{"person": true}',
+        '{"group_label": "G", "stakeholder_group": "abc"}',
+        '{"group_label": ["x"]}',
+        '{"group_label": "G", "headcount": 99999999999999999999999}',
+        '{"group_label": "G", "headcount": "²"}',
+    ],
+)
+def test_malformed_participants_are_refused_not_crashed(client, evaluation, team, value) -> None:
+    response = as_member(client, team).post(
+        url("new", evaluation), {**entry(), "participant": value}
+    )
+    assert response.status_code == 400
+    assert "Participant 1" in response.content.decode()
+    assert Interview.objects.count() == 0
+
+
+def test_odd_ids_in_urls_are_not_found_not_crashed(client, evaluation, team, people) -> None:
+    interview = log(evaluation, people["anna"], guide_version=guide(evaluation))
+    as_member(client, team)
+    assert client.get(url("new", evaluation), {"follow_up_of": "²"}).status_code == 404
+    assert client.get(url("participant_row", evaluation), {"person": "²"}).status_code == 404
+    fields = client.get(url("guide_fields", evaluation), {"guide_version": "²"})
+    assert fields.status_code == 200 and "guide_attr_" not in fields.content.decode()
+    huge = client.get(
+        url("participant_row", evaluation), {"group-group_label": "G", "group-headcount": "10" * 12}
+    )
+    assert 'name="participant"' not in huge.content.decode()
+    unknown = client.post(
+        url("interview", evaluation, interview.pk), {"question": 987654, "text": "x"}
+    )
+    assert unknown.status_code == 400
+    assert "not in this interview" in unknown.content.decode()
+    assert not InterviewNote.objects.exists()

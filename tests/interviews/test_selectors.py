@@ -296,3 +296,16 @@ def test_coverage_is_for_members(evaluation, outsider, plan) -> None:
     with pytest.raises(PermissionDenied):
         selectors.coverage(evaluation=evaluation, user=outsider)
     assert [c.reached for c in selectors.coverage(evaluation=evaluation)] == [0] * 5
+
+
+def test_a_group_met_again_in_a_follow_up_counts_once(evaluation) -> None:
+    from interviews.selectors import log_counts
+    from interviews.services import follow_up_create
+
+    first = log(evaluation, unnamed("Ministry staff", 6), unnamed("Village committee"))
+    follow_up_create(of=first, by=None, date=first.date)
+    counts = log_counts(Interview.objects.filter(evaluation=evaluation))
+    assert (counts.interviews, counts.group_people, counts.groups_unknown_size) == (2, 6, 1)
+    log(evaluation, unnamed("ministry STAFF", 4))  # not a follow-up: other people
+    counts = log_counts(Interview.objects.filter(evaluation=evaluation))
+    assert counts.group_people == 10
