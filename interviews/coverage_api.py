@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
@@ -19,10 +18,10 @@ from rest_framework.views import APIView
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can
-from evaluations.selectors import evaluation_get
 from interviews import selectors, services
 from interviews.coverage_views import PLANNED_MAX
 from interviews.models import CoverageTarget
+from questionnaires.api import SLUG, EvaluationScoped
 from stakeholders.models import Country, Region, StakeholderGroup
 from stakeholders.selectors import country_find, group_find
 
@@ -32,8 +31,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 T = TypeVar("T")
-
-SLUG = OpenApiParameter("evaluation_slug", OpenApiTypes.STR, OpenApiParameter.PATH)
 
 
 class GroupRefSerializer(serializers.Serializer):
@@ -195,18 +192,13 @@ WRITE_SCHEMA = {
 }
 
 
-class CoverageView(APIView):
+class CoverageView(EvaluationScoped, APIView):
     """The coverage plan of an evaluation: per stakeholder group, country or region and method,
     how many the team planned to reach and how many it reached. Members read it; the lead
     evaluator and evaluators set cells (PUT and POST do the same: the cells sent are set, the
     others stay; planned 0 removes a cell)."""
 
     parser_classes = [JSONParser]
-
-    def _evaluation(self, request: Request, evaluation_slug: str) -> Evaluation:
-        return evaluation_get(
-            user=request.user, slug=evaluation_slug, action=Action.VIEW_EVALUATION
-        )
 
     def _plan(self, request: Request, evaluation: Evaluation) -> ApiResponse:
         cells = selectors.coverage(evaluation=evaluation, user=request.user)
@@ -220,10 +212,10 @@ class CoverageView(APIView):
         },
     )
     def get(self, request: Request, evaluation_slug: str) -> ApiResponse:
-        return self._plan(request, self._evaluation(request, evaluation_slug))
+        return self._plan(request, self.evaluation(Action.VIEW_EVALUATION))
 
     def _write(self, request: Request, evaluation_slug: str) -> ApiResponse:
-        evaluation = self._evaluation(request, evaluation_slug)
+        evaluation = self.evaluation(Action.VIEW_EVALUATION)
         if not can(request.user, Action.MANAGE_RESPONDENTS, evaluation):
             raise PermissionDenied(
                 _("Only the lead evaluator and evaluators can change the coverage plan.")

@@ -169,19 +169,10 @@ def _save(
             )
             messages.success(request, _("Interview logged."))
         else:
-            unchanged = _participants_key(interview.participations.all()) == [
-                (
-                    p.person.pk if p.person else None,
-                    p.group_label,
-                    p.headcount,
-                    None if p.person else getattr(p.stakeholder_group, "pk", None),
-                )
-                for p in participants
-            ]
             saved = services.interview_update(
                 interview=interview,
                 by=request.user,
-                participants=None if unchanged else participants,
+                participants=participants,  # as recorded for those already there
                 interviewers=data["interviewer_list"],
                 kind=data.get("kind") or None,
                 category=data.get("category") or None,
@@ -252,14 +243,6 @@ def _as_recorded(items: list[ParticipantInput], source: Interview) -> list[Parti
     return kept
 
 
-def _participants_key(participations: Any) -> list[tuple[int | None, str, int | None, Any]]:
-    """Who took part, as the entry form can change it (a group's stakeholder group too)."""
-    return [
-        (p.person_id, p.group_label, p.headcount, None if p.person_id else p.stakeholder_group_id)
-        for p in participations
-    ]
-
-
 @evaluation_view(Action.ENTER_RESPONSES)
 def interview_new_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     raw = request.POST.get("follow_up_of") or request.GET.get("follow_up_of") or ""
@@ -284,11 +267,7 @@ def people_found(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()
     found: list[Person] = []
     if len(q) >= 2:
-        found = list(
-            people_search(user=request.user, q=q).prefetch_related("affiliations__organisation")[
-                :FOUND
-            ]
-        )
+        found = list(people_search(user=request.user, q=q)[:FOUND])
     return render(
         request,
         "interviews/_people_found.html",
@@ -498,9 +477,8 @@ def interview_exclude(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
         services.interview_include(interview=interview, by=request.user)
         messages.success(request, _("The interview counts in the tables again."))
         return redirect("interviews:interview", evaluation.slug, pk)
-    form = ExcludeForm(request.POST)
     try:
-        reason = form.data.get("reason", "")
+        reason = request.POST.get("reason", "")
         services.interview_exclude(interview=interview, by=request.user, reason=reason)
     except ValidationProblem as problem:
         messages.error(request, problem.message)
