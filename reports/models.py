@@ -1,0 +1,200 @@
+"""The report side of an evaluation: how the overview of interviews is laid out (its category
+rules, the numbers a report already printed, overrides with their reasons) and the export jobs
+that build workbooks and CSV files.
+
+Numbers are never stored here: they are computed from the log and the responses every time
+(reports.selectors); a layout keeps only what people decided (rules, printed values, overrides).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import Evaluation
+
+
+class TableLayout(models.Model):
+    """One way of printing the overview of interviews: which columns it shows and, when a
+    report already printed the table, the printed numbers and the overrides.
+
+    Its rows are the evaluation's reporting categories (interviews.ReportingCategory), in
+    their order; the rules that put interviews in them are the evaluation's CategoryRules."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="table_layouts"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        blank=True,
+        help_text=_("As printed above the table, e.g. Table 1. Overview of interviews"),
+    )
+    show_group_interviews = models.BooleanField(_("column: group interviews"), default=False)
+    show_follow_ups = models.BooleanField(_("column: follow-ups"), default=False)
+    show_modes = models.BooleanField(_("columns: interviews by mode"), default=False)
+    show_sex = models.BooleanField(_("columns: participants by sex"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["evaluation", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "evaluation", name="table_layout_name_unique_ci")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CategoryRule(models.Model):
+    """ "An interview with a participant whose stakeholder group is Government goes in
+    Governments": tried in order, the first that matches decides; an interview whose category
+    was set by hand is left alone."""
+
+    class Field(models.TextChoices):
+        PARTICIPANT_GROUP = "participant_group", _("a participant's stakeholder group is")
+        GROUPING = "grouping", _("the interview's grouping (heading) is")
+        OFFICE_REGION = "office_region", _("a participant's office is in the region")
+        REGION = "region", _("the interview's region is")
+        COUNTRY = "country", _("the interview's country is")
+        MODE = "mode", _("the interview's mode is")
+        ANY = "any", _("any interview (the fallback)")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="category_rules"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    field = models.CharField(_("when"), max_length=20, choices=Field.choices)
+    value = models.CharField(
+        _("value"),
+        max_length=200,
+        blank=True,
+        help_text=_("A group's code or name, a grouping, a region or country name, a mode."),
+    )
+    category = models.ForeignKey(
+        "interviews.ReportingCategory",
+        on_delete=models.CASCADE,
+        related_name="rules",
+        verbose_name=_("then the category is"),
+    )
+
+    class Meta:
+        ordering = ["evaluation", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()} {self.value} → {self.category}"
+
+
+class LayoutCell(models.Model):
+    """One cell of a layout's table (a category's row, or the Total row when `category` is
+    empty): the number a report printed there, and/or an override with its written reason."""
+
+    class Column(models.TextChoices):
+        INTERVIEWS = "interviews", _("Interviews")
+        PARTICIPANTS = "participants", _("Participants")
+
+    layout = models.ForeignKey(TableLayout, on_delete=models.CASCADE, related_name="cells")
+    category = models.ForeignKey(
+        "interviews.ReportingCategory",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="layout_cells",
+        help_text=_("Empty for the Total row."),
+    )
+    column = models.CharField(_("column"), max_length=12, choices=Column.choices)
+    printed = models.PositiveIntegerField(_("printed"), null=True, blank=True)
+    override = models.PositiveIntegerField(_("override"), null=True, blank=True)
+    override_reason = models.TextField(_("why overridden"), blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["layout", "category__order", "column"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["layout", "category", "column"],
+                condition=Q(category__isnull=False),
+                name="layout_cell_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["layout", "column"],
+                condition=Q(category__isnull=True),
+                name="layout_cell_total_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(override__isnull=True) | ~Q(override_reason=""),
+                name="layout_cell_override_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category or 'Total'} / {self.column}"
+
+
+def export_file_name(job: ExportJob, filename: str) -> str:
+    # A random folder: the address of one user's file says nothing and cannot be guessed.
+    return f"exports/{job.evaluation_id}/{secrets.token_hex(8)}/{filename}"
+
+
+class ExportJob(models.Model):
+    """One requested export (the evaluation workbook, or one table as CSV), built by a Celery
+    task: queued → running (progress) → done (file) | failed (error) | cancelled."""
+
+    class Kind(models.TextChoices):
+        WORKBOOK = "workbook", _("Evaluation workbook (Excel)")
+        CSV = "csv", _("One table (CSV)")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    FINISHED = frozenset({State.DONE, State.FAILED, State.CANCELLED})
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="export_jobs",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="queued")
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows to write"), default=0)
+    step = models.CharField(_("step"), max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to=export_file_name, blank=True, max_length=300)
+    filename = models.CharField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["evaluation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in self.FINISHED
