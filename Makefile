@@ -69,9 +69,10 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## run the benchmarks in bench/ (prints ratios against a baseline)
+bench: install ## run the benchmarks in bench/ (prints ratios against a baseline; BIG=1 adds the 132,229 × 510 raw export)
 	$(PY) -m bench
 	$(PY) bench/submissions.py
+	$(PY) bench/exports.py $(if $(BIG),--big)
 
 worker: $(STAMP) ## a Celery worker against REDIS_URL
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it tasks run in-process."; exit 2; }

@@ -1,5 +1,5 @@
 """File downloads the pages and the API share: CSV streamed row by row (UTF-8 with a BOM, so
-Excel reads accents right)."""
+Excel reads accents right), every cell that a spreadsheet would run as a formula kept as text."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import StreamingHttpResponse
+
+from common.spreadsheets import safe_cell
 
 
 class _Echo:
@@ -33,7 +35,7 @@ def csv_download(
         if bom:
             yield codecs.BOM_UTF8.decode("utf-8")
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([safe_cell(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'

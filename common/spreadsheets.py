@@ -1,5 +1,7 @@
 """Reading tables that people keep in spreadsheets: CSV (any usual encoding and delimiter) or
 XLSX, as a header row and data rows numbered as the spreadsheet shows them (header = row 1).
+Writing them safely: text that a spreadsheet would run as a formula, control characters, text
+past Excel's cell limit and impossible sheet names (`safe_text`, `safe_sheet_name`).
 
 Every importer reads through `read_table`; an unreadable file raises a ValidationProblem that
 says what is wrong, never a stack trace."""
@@ -10,6 +12,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +29,14 @@ MAX_COLUMNS = 200
 CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 DELIMITERS = ",;\t"
+# Text starting with one of these is a formula (or becomes one) when a spreadsheet opens it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CELL_MAX_CHARS = 32_767  # Excel's limit for the text of one cell
+SHEET_NAME_MAX = 31
+# C0 controls but tab and newline, DEL and C1 controls, lone surrogates (no UTF-8 for them),
+# and the two non-characters XML refuses.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SHEET_NAME_RE = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -253,3 +264,43 @@ def letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         name = chr(65 + rest) + name
     return name
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def safe_cell(value: object) -> object:
+    """For CSV: text that a spreadsheet would take for a formula is kept as text (a leading
+    quote); other values as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_text(value: str) -> str:
+    """Text a cell can hold as it is: line breaks as "\\n", other control characters replaced by
+    U+FFFD, and text past Excel's 32,767 characters cut, with a visible marker saying so."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_RE.sub("\ufffd", text)
+    if len(text) <= CELL_MAX_CHARS:
+        return text
+    marker = " " + _("… [cut: %(count)s characters]") % {"count": f"{len(text):,}"}
+    return text[: CELL_MAX_CHARS - len(marker)] + marker
+
+
+def safe_sheet_name(name: str, taken: set[str] | None = None) -> str:
+    """A sheet name Excel accepts: no []:*?/\\ nor control characters, no quote at either end,
+    at most 31 characters, never empty, and (case-insensitively) not one of `taken`, by a
+    suffix " (2)", " (3)" …. The name returned is added to `taken`."""
+    base = " ".join(_SHEET_NAME_RE.sub(" ", name).split()).strip("'").strip()
+    base = base[:SHEET_NAME_MAX].strip() or _("Sheet")
+    used = {t.casefold() for t in taken} if taken else set()
+    candidate, number = base, 1
+    # "History" is reserved by Excel for its own use.
+    while candidate.casefold() in used or candidate.casefold() == "history":
+        number += 1
+        suffix = f" ({number})"
+        candidate = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+    if taken is not None:
+        taken.add(candidate)
+    return candidate

@@ -76,6 +76,9 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
         instrument_files = spec.pop("instruments", [])
         interview_file = spec.pop("interviews", "")
         coverage = spec.pop("coverage", [])
+        reports = {
+            key: spec.pop(key, []) for key in ("distributions", "layouts", "rules", "categories")
+        }
         evaluation, _created = Evaluation.objects.get_or_create(slug=spec["slug"], defaults=spec)
         for member in members:
             Membership.objects.get_or_create(
@@ -87,12 +90,17 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
         for name in instrument_files:
             text = (INSTRUMENTS_DIR / name).read_text(encoding="utf-8")
             instrument_load(evaluation=evaluation, text=text)
-        logs.append((evaluation, interview_file, coverage))
+        logs.append((evaluation, interview_file, coverage, reports))
     _registry_load()
-    for evaluation, interview_file, coverage in logs:
+    for evaluation, interview_file, coverage, reports in logs:
+        _categories_load(evaluation, reports["categories"])
         if interview_file:
             _interviews_load(evaluation, path.parent / interview_file)
         _coverage_load(evaluation, coverage)
+        lead = _lead(evaluation)
+        for distribution in reports["distributions"]:
+            _distribution_load(evaluation, lead, distribution, path.parent)
+        _reports_load(evaluation, lead, reports["layouts"], reports["rules"])
     _passwords_file().parent.mkdir(parents=True, exist_ok=True)
     _passwords_file().write_text(json.dumps(passwords, indent=2), encoding="utf-8")
     return [
@@ -136,3 +144,136 @@ def _registry_load(path: Path = REGISTRY_FILE) -> None:
 
     table = read_table(path.read_bytes(), path.name)
     people_import(table=table, mapping=recognise(table.headers), by=None)
+
+
+def _lead(evaluation: Evaluation) -> User:
+    return (
+        Membership.objects.filter(evaluation=evaluation, role=Membership.Role.LEAD)
+        .select_related("user")
+        .first()
+        .user
+    )
+
+
+def _distribution_load(evaluation: Evaluation, lead: User, spec: dict, folder: Path) -> None:
+    """A distribution with its recipients and their replies, through the services (once: a
+    second load finds it by title and leaves it alone). Its deadline is set afterwards, as if
+    the collection had happened then."""
+    import datetime as dt
+
+    from questionnaires.models import Distribution, Instrument
+
+    if Distribution.objects.filter(evaluation=evaluation, title=spec["title"]).exists():
+        return
+    from questionnaires.services import distribution_create
+
+    instrument = Instrument.objects.get(evaluation=evaluation, key=spec["instrument"])
+    distribution = distribution_create(
+        evaluation=evaluation,
+        by=lead,
+        version=instrument.versions.order_by("-number").first(),
+        title=spec["title"],
+        confidentiality=spec.get("confidentiality", "team"),
+    )
+    if spec.get("responses"):
+        _staff_responses_load(distribution, lead, folder / spec["responses"])
+    for recipient in spec.get("recipients", []):
+        _recipient_load(distribution, lead, dict(recipient))
+    deadline = dt.datetime.combine(spec["deadline"], dt.time(23, 59), tzinfo=dt.UTC)
+    Distribution.objects.filter(pk=distribution.pk).update(deadline=deadline, closes_at=deadline)
+
+
+def _staff_responses_load(distribution, lead: User, path: Path) -> None:
+    """One invitation per line of the file, and the replies it records (submitted online with
+    the respondent's reply route, declined, or none)."""
+    import csv
+
+    from questionnaires.services import invitation_create, response_submit
+    from questionnaires.services.invitations import invitation_decline
+
+    attributes = ("region", "office_type", "years_of_service_band")
+    with path.open(encoding="utf-8") as file:
+        for line in csv.DictReader(file):
+            invitation = invitation_create(
+                distribution=distribution,
+                by=lead,
+                name=line["name"],
+                email=line["email"],
+                attributes={key: line[key] for key in attributes} | {"stakeholder_group": "Staff"},
+            )
+            if line["status"] == "declined":
+                invitation_decline(invitation=invitation, reason="On mission until June.")
+            elif line["status"] == "submitted":
+                answers = {
+                    key: value
+                    for key, value in line.items()
+                    if key[:1] in "BC" and key[1:].isdigit() and value
+                }
+                response_submit(invitation=invitation, answers=answers, route=line["route"])
+
+
+def _recipient_load(distribution, lead: User, spec: dict) -> None:
+    """A stakeholder invited by e-mail; a reply returned to the team is keyed in on their
+    behalf with its channel."""
+    from questionnaires.services import invitation_create, response_enter
+
+    status, channel = spec.pop("status"), spec.pop("channel", "")
+    name = spec.pop("name")
+    invitation = invitation_create(
+        distribution=distribution,
+        by=lead,
+        name=name,
+        email=name.lower().replace(" ", ".") + "@example.org",
+        attributes=spec,
+        channel="file",
+    )
+    if status == "returned":
+        response_enter(
+            distribution=distribution,
+            by=lead,
+            invitation=invitation,
+            answers={
+                "Q1": f"Returned by {channel}: the project helped the ministry draft a policy."
+            },
+            channel=channel,
+        )
+
+
+def _categories_load(evaluation: Evaluation, names: list[str]) -> None:
+    """The overview's rows in the order given (before the interviews name any)."""
+    from interviews.services import reporting_category_get_or_create
+
+    for name in names:
+        reporting_category_get_or_create(evaluation=evaluation, name=name)
+
+
+def _reports_load(evaluation: Evaluation, lead: User, layouts: list, rules: list) -> None:
+    """The category rules and the layouts with the numbers a report printed (once)."""
+    from interviews.models import ReportingCategory
+    from reports.models import CategoryRule, TableLayout
+    from reports.services import layouts as layout_services
+
+    categories = {
+        c.name.casefold(): c for c in ReportingCategory.objects.filter(evaluation=evaluation)
+    }
+    if rules and not CategoryRule.objects.filter(evaluation=evaluation).exists():
+        layout_services.category_rules_set(
+            evaluation=evaluation,
+            by=lead,
+            rules=rules,
+        )
+    for spec in layouts:
+        if TableLayout.objects.filter(evaluation=evaluation, name__iexact=spec["name"]).exists():
+            continue
+        layout = layout_services.layout_create(
+            evaluation=evaluation, by=lead, name=spec["name"], title=spec.get("title", "")
+        )
+        for category_name, columns in spec.get("printed", {}).items():
+            for column, value in columns.items():
+                layout_services.printed_set(
+                    layout=layout,
+                    by=lead,
+                    category=categories[category_name.casefold()],
+                    column=column,
+                    value=value,
+                )

@@ -16,12 +16,12 @@ from django.utils.translation import ngettext
 
 from common.downloads import csv_download
 from common.errors import ValidationProblem
+from common.spreadsheets import safe_cell
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can
 from evaluations.views import evaluation_view
 from interviews import selectors, services
 from interviews.models import CoverageTarget, Interview
-from questionnaires.tracking import safe_cell
 from stakeholders.models import Country, Region, StakeholderGroup
 from stakeholders.selectors import country_list
 

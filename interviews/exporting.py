@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from common.spreadsheets import safe_cell
 from interviews.models import Interview, Participation
 from interviews.parsing import read_name_cell, reads_as_person
 from interviews.selectors import interview_list
-from questionnaires.tracking import safe_cell
 from stakeholders.selectors import organisation_find
 
 if TYPE_CHECKING:

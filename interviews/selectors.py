@@ -138,19 +138,25 @@ def _log_filter(
     return queryset.filter(Exists(Interviewer.objects.filter(by, interview=OuterRef("pk"))))
 
 
-def log_counts(queryset: QuerySet[Interview]) -> LogCounts:
-    """Interviews, distinct people and group sizes of a set of interviews (two queries)."""
-    interviews = queryset.aggregate(
-        counted=Count("pk", filter=Q(excluded=False)), excluded=Count("pk", filter=Q(excluded=True))
-    )
-    # A group met again in a follow-up (same label as in the interview it follows) is the same
-    # people: counted once, like a person interviewed twice.
-    met_before = Participation.objects.filter(
+def group_met_before() -> QuerySet[Participation]:
+    """For a group participation (OuterRef), the same group in the interview it follows up.
+
+    A group met again in a follow-up (same label as in the interview it follows) is the same
+    people: counted once, like a person interviewed twice."""
+    return Participation.objects.filter(
         interview=OuterRef("interview__follow_up_of"),
         interview__excluded=False,
         person__isnull=True,
         group_label__iexact=OuterRef("group_label"),
     )
+
+
+def log_counts(queryset: QuerySet[Interview]) -> LogCounts:
+    """Interviews, distinct people and group sizes of a set of interviews (two queries)."""
+    interviews = queryset.aggregate(
+        counted=Count("pk", filter=Q(excluded=False)), excluded=Count("pk", filter=Q(excluded=True))
+    )
+    met_before = group_met_before()
     new_group = Q(person__isnull=True, again=False)
     people = (
         Participation.objects.filter(interview__in=queryset.filter(excluded=False).values("pk"))

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import ValidationProblem
+from common.spreadsheets import safe_cell
 from evaluations.permissions import Action, actions_for
 from questionnaires.instrument_format import STANDARD_ATTRIBUTES
 from questionnaires.models import Distribution, Invitation, Response
@@ -381,15 +382,6 @@ def local_time(value: dt.datetime | None, distribution: Distribution) -> str:
 
 
 # --- CSV ---------------------------------------------------------------------------------------
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would take for a formula is kept as text (a leading quote)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def rate_cells(row: RateRow) -> list[object]:

@@ -164,6 +164,9 @@ class LikertRow:
     mean: float | None
     sd: float | None  # sample standard deviation (n − 1); None under 2 answers
     suppressed: bool = False  # some number in this row is suppressed
+    # The item's overall row. `group` alone does not tell: the blank value of a breakdown
+    # ("(not recorded)") has group "" too.
+    is_overall: bool = False
 
 
 @dataclass(frozen=True)

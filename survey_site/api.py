@@ -20,6 +20,16 @@ from questionnaires.api import (
     VersionViewSet,
 )
 from questionnaires.tracking_api import DistributionRatesView
+from reports.api import (
+    AnnexView,
+    ExportViewSet,
+    LayoutViewSet,
+    LikertView,
+    OpenAnswersView,
+    OverviewView,
+    RatesView,
+    RulesView,
+)
 from stakeholders.api import (
     CountryViewSet,
     GroupViewSet,
@@ -60,6 +70,8 @@ router.register(
 router.register(
     f"{EVALUATION}/interview-categories", ReportingCategoryViewSet, basename="interview-category"
 )
+router.register(f"{EVALUATION}/reports/layouts", LayoutViewSet, basename="report-layout")
+router.register(f"{EVALUATION}/reports/exports", ExportViewSet, basename="report-export")
 router.register("registry/people", PersonViewSet, basename="registry-person")
 router.register("registry/organisations", OrganisationViewSet, basename="registry-organisation")
 router.register("registry/offices", OfficeViewSet, basename="registry-office")
@@ -87,6 +99,17 @@ urlpatterns = [
         "evaluations/<slug:evaluation_slug>/interviews-export/",
         InterviewExportView.as_view(),
         name="interviews-export",
+    ),
+    *(
+        path(f"evaluations/<slug:evaluation_slug>/reports/{name}/", view.as_view(), name=url_name)
+        for name, view, url_name in (
+            ("overview", OverviewView, "report-overview"),
+            ("rules", RulesView, "report-rules"),
+            ("annex", AnnexView, "report-annex"),
+            ("likert", LikertView, "report-likert"),
+            ("open-answers", OpenAnswersView, "report-open-answers"),
+            ("rates", RatesView, "report-rates"),
+        )
     ),
     *router.urls,
 ]

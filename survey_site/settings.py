@@ -163,7 +163,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "questionnaires.reminders_send",
         "schedule": env.int("REMINDERS_SECONDS", default=15 * 60),
     },
+    "exports-expire": {
+        "task": "reports.exports_expire",
+        "schedule": 60 * 60,
+    },
 }
+# Finished export files are deleted this many days after they were built.
+EXPORT_EXPIRY_DAYS = env.int("EXPORT_EXPIRY_DAYS", default=7)
 
 # --- Authentication ----------------------------------------------------------------------
 

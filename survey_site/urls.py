@@ -14,6 +14,7 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("evaluations/", include("questionnaires.urls")),
     path("evaluations/", include("interviews.urls")),
+    path("evaluations/", include("reports.urls")),
     path("r/", include("questionnaires.respondent_urls")),
     path("registry/import/", include("stakeholders.import_urls")),
     path("registry/", include("stakeholders.urls")),

@@ -210,6 +210,13 @@ def _category(
     return category
 
 
+def _categorise(interview: Interview) -> None:
+    """The evaluation's category rules decide, unless a member set the category by hand."""
+    from reports.services.layouts import interview_categorise  # reports builds on interviews
+
+    interview_categorise(interview=interview)
+
+
 # --- interviews -------------------------------------------------------------------------------
 
 
@@ -296,6 +303,7 @@ def interview_create(
     interview.save()
     participations_save(interview, items)
     _interviewers_save(interview, resolved)
+    _categorise(interview)
     if guide_version is not None:
         version_freeze(version=guide_version)
     return interview
@@ -365,6 +373,7 @@ def interview_update(
     interview.save()
     if participants is not None:
         participations_save(interview, items)
+    _categorise(interview)
     if interviewers is not None:
         _interviewers_save(interview, _interviewers_resolve(interview.evaluation, interviewers))
     if interview.guide_version is not None:

@@ -1,0 +1,358 @@
+"""Writes on how the overview of interviews is laid out: layouts, the category rules (and
+applying them to the log), printed numbers and overrides, and categories set by hand.
+
+`by` None is the system (commands, the importer): full team rights. Otherwise only the lead
+evaluator and evaluators decide how the tables are made (the roles that exclude interviews)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import ValidationProblem
+from evaluations.permissions import Action, can
+from interviews.models import Interview, Participation, ReportingCategory
+from reports.models import CategoryRule, LayoutCell, TableLayout
+from stakeholders.models import Country, Region, StakeholderGroup
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from evaluations.models import Evaluation
+
+Field = CategoryRule.Field
+LAYOUT_OPTIONS = ("title", "show_group_interviews", "show_follow_ups", "show_modes", "show_sex")
+
+
+def _refuse(field: str, message: str) -> ValidationProblem:
+    return ValidationProblem(message, errors={field: [message]})
+
+
+def ensure_can_lay_out(by: User | None, evaluation: Evaluation) -> None:
+    """Lead evaluators and evaluators: layouts, rules, printed numbers, overrides."""
+    if by is not None and not can(by, Action.MANAGE_RESPONDENTS, evaluation):
+        raise PermissionDenied(
+            _("Only the lead evaluator and evaluators can change how the tables are made.")
+        )
+
+
+# --- layouts ------------------------------------------------------------------------------------
+
+
+def _layout_values(evaluation: Evaluation, values: Mapping[str, Any], pk: int | None) -> None:
+    unknown = sorted(set(values) - {"name", *LAYOUT_OPTIONS})
+    if unknown:
+        raise TypeError(f"unexpected layout fields: {', '.join(unknown)}")
+    if "name" in values:
+        name = (values["name"] or "").strip()
+        if not name:
+            raise _refuse("name", _("A layout needs a name."))
+        taken = TableLayout.objects.filter(evaluation=evaluation, name__iexact=name).exclude(pk=pk)
+        if taken.exists():
+            raise _refuse("name", _("There is already a layout named “%(name)s”.") % {"name": name})
+    limits = {"name": 120, "title": 300}
+    for field, limit in limits.items():
+        if len((values.get(field) or "").strip()) > limit:
+            raise _refuse(field, _("At most %(limit)d characters.") % {"limit": limit})
+
+
+def _layout_set(layout: TableLayout, values: Mapping[str, Any]) -> None:
+    for field, value in values.items():
+        text = field in ("name", "title")
+        setattr(layout, field, (value or "").strip() if text else bool(value))
+
+
+@transaction.atomic
+def layout_create(
+    *, evaluation: Evaluation, by: User | None, name: str, **options: Any
+) -> TableLayout:
+    """A new layout of the overview (columns shown, title); its rows are the categories."""
+    ensure_can_lay_out(by, evaluation)
+    _layout_values(evaluation, {"name": name, **options}, None)
+    layout = TableLayout(evaluation=evaluation)
+    _layout_set(layout, {"name": name, **options})
+    layout.save()
+    return layout
+
+
+@transaction.atomic
+def layout_update(*, layout: TableLayout, by: User | None, **changes: Any) -> TableLayout:
+    """Rename a layout, change its title or the optional columns it shows."""
+    ensure_can_lay_out(by, layout.evaluation)
+    _layout_values(layout.evaluation, changes, layout.pk)
+    _layout_set(layout, changes)
+    layout.save(update_fields=[*changes, "updated_at"])
+    return layout
+
+
+# --- category rules -----------------------------------------------------------------------------
+
+
+def rule_condition(field: str, value: str) -> Q:
+    """The interviews a rule matches, as a condition on Interview (usable in UPDATE and When)."""
+    if field == Field.PARTICIPANT_GROUP:
+        return Q(
+            Exists(
+                Participation.objects.filter(interview=OuterRef("pk")).filter(
+                    Q(stakeholder_group__code__iexact=value)
+                    | Q(stakeholder_group__name__iexact=value)
+                )
+            )
+        )
+    if field == Field.OFFICE_REGION:
+        return Q(
+            Exists(
+                Participation.objects.filter(interview=OuterRef("pk")).filter(
+                    Q(office__region__name__iexact=value) | Q(office__region__code__iexact=value)
+                )
+            )
+        )
+    if field == Field.GROUPING:
+        return Q(grouping__iexact=value)
+    if field == Field.REGION:
+        return Q(region__name__iexact=value) | Q(region__code__iexact=value)
+    if field == Field.COUNTRY:
+        return Q(country__name__iexact=value) | Q(country__code__iexact=value)
+    if field == Field.MODE:
+        return Q(mode=value)
+    return Q(pk__isnull=False)  # ANY; an empty Q() cannot be a When() condition
+
+
+def rule_decision(rules: Sequence[CategoryRule]) -> Case:
+    """The index (in `rules`) of the first rule an interview matches; None when none does."""
+    return Case(
+        *(
+            When(rule_condition(rule.field, rule.value), then=Value(index))
+            for index, rule in enumerate(rules)
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def _known(field: str, value: str) -> str:
+    """The value as the rule stores it; refused when it names nothing the registry knows."""
+    if field == Field.ANY:
+        return ""
+    if not value:
+        raise _refuse("value", _("Say which value the rule looks for."))
+    if field == Field.MODE:
+        by_label = {str(label).casefold(): code for code, label in Interview.Mode.choices}
+        code = value if value in Interview.Mode.values else by_label.get(value.casefold())
+        if code is None:
+            raise _refuse(
+                "value",
+                _("“%(value)s” is not a mode of interview. Use one of: %(known)s.")
+                % {"value": value, "known": ", ".join(Interview.Mode.values)},
+            )
+        return code
+    model = {
+        Field.PARTICIPANT_GROUP: StakeholderGroup,
+        Field.OFFICE_REGION: Region,
+        Field.REGION: Region,
+        Field.COUNTRY: Country,
+    }.get(field)
+    if (
+        model is not None
+        and not model.objects.filter(Q(name__iexact=value) | Q(code__iexact=value)).exists()
+    ):
+        raise _refuse(
+            "value",
+            _("No %(what)s is called “%(value)s”.")
+            % {"what": model._meta.verbose_name, "value": value},
+        )
+    return value
+
+
+def _rule_category(evaluation: Evaluation, category: object) -> ReportingCategory:
+    from interviews.services import reporting_category_get_or_create
+
+    if isinstance(category, ReportingCategory):
+        if category.evaluation_id != evaluation.pk:
+            raise _refuse("category", _("This reporting category belongs to another evaluation."))
+        return category
+    if isinstance(category, str) and category.strip():
+        return reporting_category_get_or_create(evaluation=evaluation, name=category)
+    raise _refuse("category", _("Say which category the rule puts interviews in."))
+
+
+@transaction.atomic
+def category_rules_set(
+    *, evaluation: Evaluation, by: User | None, rules: Sequence[Mapping[str, Any]]
+) -> list[CategoryRule]:
+    """Replace the evaluation's rules (all or nothing), in the order given, and apply them.
+
+    Each rule: {"field": a CategoryRule.Field, "value": …, "category": a ReportingCategory or
+    a category name (added when new)}. Errors name the rule: "rule 2"."""
+    ensure_can_lay_out(by, evaluation)
+    made = []
+    for number, given in enumerate(rules, start=1):
+        try:
+            field = given.get("field", "")
+            if field not in Field.values:
+                raise _refuse(
+                    "field",
+                    _("“%(field)s” is not a kind of rule. Use one of: %(known)s.")
+                    % {"field": field, "known": ", ".join(Field.values)},
+                )
+            value = _known(field, str(given.get("value") or "").strip())
+            category = _rule_category(evaluation, given.get("category"))
+        except ValidationProblem as problem:
+            message = _("Rule %(n)d: %(message)s") % {"n": number, "message": problem.message}
+            raise ValidationProblem(message, errors={f"rule {number}": [problem.message]}) from None
+        made.append(
+            CategoryRule(
+                evaluation=evaluation, order=number, field=field, value=value, category=category
+            )
+        )
+    CategoryRule.objects.filter(evaluation=evaluation).delete()
+    CategoryRule.objects.bulk_create(made)
+    categories_apply(evaluation=evaluation)
+    return list(CategoryRule.objects.filter(evaluation=evaluation).select_related("category"))
+
+
+@transaction.atomic
+def categories_apply(*, evaluation: Evaluation) -> int:
+    """Put every interview not categorised by hand in the category of the first rule it
+    matches (none when none does); returns how many interviews got a category."""
+    loose = Interview.objects.filter(evaluation=evaluation, category_by_hand=False)
+    loose.exclude(category=None).update(category=None)
+    categorised = 0
+    for rule in CategoryRule.objects.filter(evaluation=evaluation).order_by("order", "pk"):
+        categorised += (
+            loose.filter(category=None)
+            .filter(rule_condition(rule.field, rule.value))
+            .update(category=rule.category_id)
+        )
+    return categorised
+
+
+def interview_categorise(*, interview: Interview) -> Interview:
+    """Apply the evaluation's rules to one interview (after it was logged or changed), unless
+    its category was set by hand."""
+    if interview.category_by_hand:
+        return interview
+    rules = list(
+        CategoryRule.objects.filter(evaluation=interview.evaluation_id).order_by("order", "pk")
+    )
+    category_id = None
+    if rules:
+        index = (
+            Interview.objects.filter(pk=interview.pk)
+            .annotate(decided=rule_decision(rules))
+            .values_list("decided", flat=True)
+            .get()
+        )
+        category_id = None if index is None else rules[index].category_id
+    if interview.category_id != category_id:
+        interview.category_id = category_id
+        Interview.objects.filter(pk=interview.pk).update(category=category_id)
+    return interview
+
+
+@transaction.atomic
+def interview_category_set(
+    *, interview: Interview, by: User | None, category: ReportingCategory | str | None
+) -> Interview:
+    """Set an interview's category by hand (the rules leave it alone then); None gives it
+    back to the rules."""
+    evaluation = interview.evaluation
+    ensure_can_lay_out(by, evaluation)
+    if category is None or category == "":
+        interview.category, interview.category_by_hand = None, False
+        interview.save(update_fields=["category", "category_by_hand", "updated_at"])
+        return interview_categorise(interview=interview)
+    interview.category = _rule_category(evaluation, category)
+    interview.category_by_hand = True
+    interview.save(update_fields=["category", "category_by_hand", "updated_at"])
+    return interview
+
+
+# --- printed numbers and overrides --------------------------------------------------------------
+
+
+def _cell(layout: TableLayout, category: ReportingCategory | None, column: str) -> LayoutCell:
+    if column not in LayoutCell.Column.values:
+        raise _refuse(
+            "column",
+            _("“%(column)s” is not a column of the overview. Use one of: %(known)s.")
+            % {"column": column, "known": ", ".join(LayoutCell.Column.values)},
+        )
+    if category is not None and category.evaluation_id != layout.evaluation_id:
+        raise _refuse("category", _("This reporting category belongs to another evaluation."))
+    cell, _created = LayoutCell.objects.select_for_update().get_or_create(
+        layout=layout, category=category, column=column
+    )
+    return cell
+
+
+def _number(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _refuse(field, _("Give a whole number, 0 or more."))
+    return value
+
+
+def _save_or_drop(cell: LayoutCell) -> LayoutCell:
+    """A cell that holds nothing any more is not kept."""
+    if cell.printed is None and cell.override is None:
+        cell.delete()
+    else:
+        cell.save()
+    return cell
+
+
+@transaction.atomic
+def printed_set(
+    *,
+    layout: TableLayout,
+    by: User | None,
+    category: ReportingCategory | None,
+    column: str,
+    value: int | None,
+) -> LayoutCell:
+    """The number a report printed in a cell (category None: the Total row); None clears it."""
+    ensure_can_lay_out(by, layout.evaluation)
+    if value is not None:
+        _number(value, "printed")
+    cell = _cell(layout, category, column)
+    cell.printed = value
+    return _save_or_drop(cell)
+
+
+@transaction.atomic
+def override_set(
+    *,
+    layout: TableLayout,
+    by: User | None,
+    category: ReportingCategory | None,
+    column: str,
+    value: int,
+    reason: str,
+) -> LayoutCell:
+    """Show `value` in a cell instead of the computed number; a written reason is required
+    and kept with its author and time."""
+    ensure_can_lay_out(by, layout.evaluation)
+    reason = (reason or "").strip()
+    if not reason:
+        raise _refuse("reason", _("Say why the computed number is overridden."))
+    _number(value, "override")
+    cell = _cell(layout, category, column)
+    cell.override, cell.override_reason = value, reason
+    cell.override_by, cell.override_at = by, timezone.now()
+    return _save_or_drop(cell)
+
+
+@transaction.atomic
+def override_clear(
+    *, layout: TableLayout, by: User | None, category: ReportingCategory | None, column: str
+) -> None:
+    """Show the computed number again in a cell (a printed number stays)."""
+    ensure_can_lay_out(by, layout.evaluation)
+    cell = _cell(layout, category, column)
+    cell.override, cell.override_reason, cell.override_by, cell.override_at = None, "", None, None
+    _save_or_drop(cell)

@@ -1,0 +1,19 @@
+"""Small filters for the report tables."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping: dict, key: str) -> object:
+    """mapping[key] in a template; "" when missing."""
+    return mapping.get(key, "") if isinstance(mapping, dict) else ""
+
+
+@register.filter
+def suppressed(value: object, threshold: int) -> object:
+    """A number, or "<threshold" where it was suppressed (None)."""
+    return f"<{threshold}" if value is None else value

@@ -1,0 +1,421 @@
+"""Pages of the reports, under /evaluations/<slug>/reports/: the overview of interviews (with
+its rules, printed numbers and overrides), the annex, questionnaire results, open answers,
+response rates, and the exports with their live progress.
+
+Every page reads through reports.selectors (which apply who may see what) and writes through
+reports.services; the CSV downloads take the same rows as the workbook."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.downloads import csv_download
+from common.errors import ValidationProblem
+from evaluations.models import Evaluation
+from evaluations.permissions import Action, can
+from evaluations.views import evaluation_view
+from interviews.models import ReportingCategory
+from questionnaires.models import Distribution
+from questionnaires.tracking import breakdown_choices
+from reports import charts
+from reports.forms import CategoriesForm, ExportForm, LayoutCellForm, LayoutForm, RulesForm
+from reports.models import ExportJob, TableLayout
+from reports.selectors import annex as annex_selectors
+from reports.selectors import likert, open_answers, overview, rates
+from reports.selectors.access import report_access
+from reports.selectors.exports import export_list
+from reports.services import categories as category_services
+from reports.services import exports, layouts
+
+if TYPE_CHECKING:
+    from reports.tables import ReportAccess
+
+
+def _context(request: HttpRequest, evaluation: Evaluation, tab: str, **extra: object) -> dict:
+    access: ReportAccess = extra.get("access") or report_access(request.user, evaluation)
+    return {
+        "evaluation": evaluation,
+        "section": "reports",
+        "tab": tab,
+        "access": access,
+        "can_edit": can(request.user, Action.MANAGE_RESPONDENTS, evaluation),
+        **extra,
+    }
+
+
+def _flag(request: HttpRequest, name: str) -> bool:
+    return request.GET.get(name, "") in ("1", "true", "on", "yes")
+
+
+def _layout(evaluation: Evaluation, request: HttpRequest) -> TableLayout | None:
+    name = request.GET.get("layout") or request.POST.get("layout") or ""
+    found = TableLayout.objects.filter(evaluation=evaluation)
+    if name:
+        layout = found.filter(name__iexact=name).first()
+        if layout is None:
+            raise Http404(_("There is no table layout called “%(name)s”.") % {"name": name})
+        return layout
+    return found.order_by("name").first()
+
+
+# --- the overview of interviews ----------------------------------------------------------------
+
+
+@evaluation_view(Action.VIEW_EVALUATION)
+def overview_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    layout = _layout(evaluation, request)
+    table = overview.interview_overview(evaluation=evaluation, user=request.user, layout=layout)
+    categories = list(ReportingCategory.objects.filter(evaluation=evaluation).order_by("order"))
+    context = _context(
+        request,
+        evaluation,
+        "overview",
+        table=table,
+        layout=layout,
+        layouts=TableLayout.objects.filter(evaluation=evaluation).order_by("name"),
+        categories=categories,
+    )
+    if context["can_edit"]:
+        context |= {
+            "cell_form": LayoutCellForm(categories=categories),
+            "rules_form": RulesForm(evaluation=evaluation),
+            "layout_form": LayoutForm(instance=layout),
+            "categories_form": CategoriesForm(categories=categories),
+        }
+    return render(request, "reports/overview.html", context)
+
+
+def _back_to_overview(evaluation: Evaluation, layout: TableLayout | None) -> HttpResponse:
+    response = redirect("reports:overview", evaluation.slug)
+    if layout is not None:
+        response["Location"] += f"?layout={layout.name}"
+    return response
+
+
+def _refused(request: HttpRequest, problem: ValidationProblem) -> None:
+    for field_errors in problem.errors.values():
+        for error in field_errors:
+            messages.error(request, error)
+    if not problem.errors:
+        messages.error(request, problem.message)
+
+
+@require_POST
+@evaluation_view(Action.MANAGE_RESPONDENTS)
+def overview_edit(request: HttpRequest, evaluation: Evaluation, what: str) -> HttpResponse:
+    """One change to the overview's layout: its options, a printed number or an override, the
+    rules, the categories. Refused changes keep nothing and say why."""
+    layout = _layout(evaluation, request)
+    categories = list(ReportingCategory.objects.filter(evaluation=evaluation).order_by("order"))
+    try:
+        layout = _apply_edit(request, evaluation, layout, categories, what)
+    except ValidationProblem as problem:
+        _refused(request, problem)
+    return _back_to_overview(evaluation, layout)
+
+
+def _apply_edit(
+    request: HttpRequest,
+    evaluation: Evaluation,
+    layout: TableLayout | None,
+    categories: list[ReportingCategory],
+    what: str,
+) -> TableLayout | None:
+    user = request.user
+    if what == "layout":
+        form = LayoutForm(request.POST, instance=layout)
+        options = form.cleaned_options()
+        if layout is None or request.POST.get("as_new"):
+            layout = layouts.layout_create(evaluation=evaluation, by=user, **options)
+            messages.success(request, _("Layout “%(name)s” created.") % {"name": layout.name})
+        else:
+            layout = layouts.layout_update(layout=layout, by=user, **options)
+            messages.success(request, _("Layout saved."))
+    elif what == "cell":
+        if layout is None:
+            layout = layouts.layout_create(evaluation=evaluation, by=user, name=_("As printed"))
+        form = LayoutCellForm(request.POST, categories=categories)
+        cell = form.cleaned_cell()
+        if cell["action"] == "override":
+            layouts.override_set(layout=layout, by=user, **cell["fields"])
+            messages.success(request, _("Override saved, with its reason."))
+        elif cell["action"] == "clear_override":
+            layouts.override_clear(layout=layout, by=user, **cell["target"])
+            messages.success(request, _("Override removed: the computed number is shown."))
+        else:
+            layouts.printed_set(layout=layout, by=user, **cell["fields"])
+            messages.success(request, _("Printed number saved."))
+    elif what == "rules":
+        rules = RulesForm(request.POST, evaluation=evaluation).cleaned_rules()
+        layouts.category_rules_set(evaluation=evaluation, by=user, rules=rules)
+        messages.success(request, _("Rules saved and applied to the log."))
+    elif what == "categories":
+        form = CategoriesForm(request.POST, categories=categories)
+        category_services.categories_save(evaluation=evaluation, by=user, **form.cleaned_changes())
+        messages.success(request, _("Categories saved."))
+    else:
+        raise Http404
+    return layout
+
+
+@evaluation_view(Action.VIEW_EVALUATION)
+def overview_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    table = overview.interview_overview(
+        evaluation=evaluation, user=request.user, layout=_layout(evaluation, request)
+    )
+    return csv_download(overview.overview_rows(table), f"{evaluation.slug}-interview-overview.csv")
+
+
+# --- the annex ---------------------------------------------------------------------------------
+
+
+def _annex(request: HttpRequest, evaluation: Evaluation):
+    by = request.GET.get("by", "grouping")
+    if by not in ("grouping", "category"):
+        by = "grouping"
+    return annex_selectors.annex(
+        evaluation=evaluation,
+        user=request.user,
+        by=by,
+        withhold_names=_flag(request, "withhold_names"),
+    )
+
+
+@evaluation_view(Action.VIEW_EVALUATION)
+def annex_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    annex = _annex(request, evaluation)
+    return render(
+        request, "reports/annex.html", _context(request, evaluation, "annex", annex=annex)
+    )
+
+
+@evaluation_view(Action.VIEW_EVALUATION)
+def annex_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    rows = annex_selectors.annex_rows(_annex(request, evaluation))
+    return csv_download(rows, f"{evaluation.slug}-persons-interviewed.csv")
+
+
+# --- questionnaire results ---------------------------------------------------------------------
+
+
+def _distributions(evaluation: Evaluation):
+    return Distribution.objects.filter(evaluation=evaluation).order_by("created_at", "pk")
+
+
+def _distribution(request: HttpRequest, evaluation: Evaluation) -> Distribution | None:
+    found = _distributions(evaluation)
+    wanted = request.GET.get("distribution", "")
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404(_("There is no such distribution."))
+        return get_object_or_404(found, pk=int(wanted))
+    return found.first()
+
+
+def _likert(request: HttpRequest, evaluation: Evaluation):
+    """The distribution asked for, its breakdowns, and its Likert tables for this user."""
+    distribution = _distribution(request, evaluation)
+    unsuppressed = _flag(request, "unsuppressed")
+    access = report_access(request.user, evaluation, unsuppressed=unsuppressed)
+    if distribution is None:
+        return access, None, [], "", []
+    breakdowns = likert.likert_breakdowns(distribution)
+    by = request.GET.get("by", "")
+    if by and by not in dict(breakdowns):
+        raise ValidationProblem(
+            _("“%(by)s” is not recorded on this distribution's responses.") % {"by": by},
+            errors={"by": [_("Choose one of the listed attributes.")]},
+        )
+    tables = likert.likert_summary(
+        user=request.user, distribution=distribution, by=by, unsuppressed=unsuppressed
+    )
+    return access, distribution, breakdowns, by, tables
+
+
+@evaluation_view(Action.VIEW_EVALUATION)
+def likert_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    try:
+        access, distribution, breakdowns, by, tables = _likert(request, evaluation)
+    except ValidationProblem as problem:
+        _refused(request, problem)
+        return redirect(request.path + f"?distribution={request.GET.get('distribution', '')}")
+    shown = [
+        (table, mark_safe(charts.diverging_svg(charts.diverging_chart(table))))  # noqa: S308 - escaped
+        for table in tables
+    ]
+    context = _context(
+        request,
+        evaluation,
+        "likert",
+        access=access,
+        distribution=distribution,
+        distributions=_distributions(evaluation),
+        breakdowns=breakdowns,
+        by=by,
+        tables=shown,
+    )
+    return render(request, "reports/likert.html", context)
+
+
+@evaluation_view(Action.VIEW_EVALUATION)
+def likert_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    try:
+        _access, distribution, _breakdowns, by, _tables = _likert(request, evaluation)
+    except ValidationProblem as problem:
+        raise Http404(problem.message) from None
+    if distribution is None:
+        raise Http404(_("This evaluation has no distribution yet."))
+    parameters = {
+        "distribution": distribution.pk,
+        "by": by,
+        "unsuppressed": _flag(request, "unsuppressed"),
+    }
+    rows = exports.TABLES["likert"](evaluation, request.user, parameters)
+    return csv_download(rows, f"{evaluation.slug}-likert-{distribution.pk}.csv")
+
+
+# --- open answers ------------------------------------------------------------------------------
+
+
+@evaluation_view(Action.VIEW_RESPONSES)
+def open_answers_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    distribution = _distribution(request, evaluation)
+    by = request.GET.get("by", "")
+    questions = []
+    breakdowns = []
+    if distribution is not None:
+        breakdowns = likert.likert_breakdowns(distribution)
+        if by and by not in dict(breakdowns):
+            messages.error(request, _("“%(by)s” is not recorded on these responses.") % {"by": by})
+            by = ""
+        questions = open_answers.open_answers(user=request.user, distribution=distribution, by=by)
+    context = _context(
+        request,
+        evaluation,
+        "open",
+        distribution=distribution,
+        distributions=_distributions(evaluation),
+        breakdowns=breakdowns,
+        by=by,
+        questions=questions,
+    )
+    return render(request, "reports/open_answers.html", context)
+
+
+# --- response rates ----------------------------------------------------------------------------
+
+
+def _rates(request: HttpRequest, evaluation: Evaluation):
+    by = request.GET.get("by", "region") or "region"
+    return by, rates.evaluation_rates(user=request.user, evaluation=evaluation, by=by)
+
+
+@evaluation_view(Action.VIEW_EVALUATION)
+def rates_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    try:
+        by, found = _rates(request, evaluation)
+    except ValidationProblem as problem:
+        _refused(request, problem)
+        return redirect("reports:rates", evaluation.slug)
+    choices: dict[str, str] = {}
+    for distribution in _distributions(evaluation):
+        choices.update(breakdown_choices(distribution))
+    context = _context(
+        request,
+        evaluation,
+        "rates",
+        by=by,
+        distributions=found,
+        breakdown_choices=list(choices.items()) or [("region", _("Region"))],
+    )
+    return render(request, "reports/rates.html", context)
+
+
+@evaluation_view(Action.VIEW_EVALUATION)
+def rates_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    try:
+        by, _found = _rates(request, evaluation)
+    except ValidationProblem as problem:
+        raise Http404(problem.message) from None
+    rows = exports.TABLES["rates"](evaluation, request.user, {"by": by})
+    return csv_download(rows, f"{evaluation.slug}-response-rates.csv")
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+
+def _job(request: HttpRequest, evaluation: Evaluation, pk: int) -> ExportJob:
+    job = get_object_or_404(ExportJob, pk=pk, evaluation=evaluation)
+    # A member handles the jobs their list shows: their own (a lead, every job).
+    if not export_list(evaluation=evaluation, user=request.user).filter(pk=job.pk).exists():
+        raise PermissionDenied(_("This export belongs to another member."))
+    return job
+
+
+@evaluation_view(Action.VIEW_EVALUATION)
+def exports_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    access = report_access(request.user, evaluation)
+    form = ExportForm(access=access)
+    if request.method == "POST":
+        form = ExportForm(request.POST, access=access)
+        if form.is_valid():
+            try:
+                job = exports.export_request(
+                    evaluation=evaluation,
+                    by=request.user,
+                    kind=ExportJob.Kind.WORKBOOK,
+                    parameters=form.parameters(),
+                )
+            except ValidationProblem as problem:
+                _refused(request, problem)
+            else:
+                messages.success(request, _("The workbook is being prepared."))
+                return redirect(f"{request.path}#job-{job.pk}")
+    jobs = export_list(evaluation=evaluation, user=request.user)
+    context = _context(request, evaluation, "exports", access=access, form=form, jobs=jobs)
+    return render(request, "reports/exports.html", context)
+
+
+@evaluation_view(Action.VIEW_EVALUATION)
+def export_status(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
+    """One job's row; polled by HTMX every second while the job is queued or running."""
+    job = _job(request, evaluation, pk)
+    return render(request, "reports/_export_row.html", {"evaluation": evaluation, "job": job})
+
+
+@require_POST
+@evaluation_view(Action.VIEW_EVALUATION)
+def export_action(
+    request: HttpRequest, evaluation: Evaluation, pk: int, action: str
+) -> HttpResponse:
+    job = _job(request, evaluation, pk)
+    try:
+        if action == "cancel":
+            exports.export_cancel(job=job, by=request.user)
+            messages.success(request, _("The export was cancelled."))
+        elif action == "retry":
+            exports.export_retry(job=job, by=request.user)
+            messages.success(request, _("The export was started again."))
+        else:
+            raise Http404
+    except ValidationProblem as problem:
+        _refused(request, problem)
+    response = redirect("reports:exports", evaluation.slug)
+    response["Location"] += f"#job-{job.pk}"
+    return response
+
+
+@evaluation_view(Action.VIEW_EVALUATION)
+def export_download(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
+    job = _job(request, evaluation, pk)
+    if job.state != ExportJob.State.DONE or not job.file:
+        raise Http404(_("This export has no file: it is not finished, or it has expired."))
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
