@@ -16,7 +16,6 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import ValidationProblem
+from common.json_fields import json_object_keys
 from common.spreadsheets import safe_cell
 from evaluations.permissions import Action, actions_for
 from questionnaires.instrument_format import STANDARD_ATTRIBUTES
@@ -177,26 +177,7 @@ def _merged(
 
 def attribute_keys(distribution: Distribution) -> list[str]:
     """Keys present in the recipients' snapshots: the standard ones first, then the others."""
-    # Only the model's own table name is formatted in; the distribution id is a parameter.
-    table = connection.ops.quote_name(Invitation._meta.db_table)
-    if connection.vendor == "postgresql":
-        sql = (
-            f"SELECT DISTINCT jsonb_object_keys(attributes) FROM {table} "  # noqa: S608
-            "WHERE distribution_id = %s AND jsonb_typeof(attributes) = 'object'"
-        )
-    elif connection.vendor == "sqlite":
-        sql = (
-            f"SELECT DISTINCT j.key FROM {table}, json_each({table}.attributes) AS j "  # noqa: S608
-            f"WHERE {table}.distribution_id = %s AND json_type({table}.attributes) = 'object'"
-        )
-    else:  # pragma: no cover - the project runs on PostgreSQL and SQLite
-        keys = set()
-        for attributes in distribution.invitations.values_list("attributes", flat=True):
-            keys |= set(attributes or {})
-        return _standard_first(keys)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [distribution.pk])
-        return _standard_first({key for (key,) in cursor.fetchall()})
+    return _standard_first(json_object_keys(Invitation, "attributes", distribution=distribution.pk))
 
 
 def _standard_first(keys: set[str]) -> list[str]:

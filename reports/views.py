@@ -101,11 +101,12 @@ def _back_to_overview(evaluation: Evaluation, layout: TableLayout | None) -> Htt
 
 
 def _refused(request: HttpRequest, problem: ValidationProblem) -> None:
+    """The refusal as messages: what was refused, then each field's problem."""
+    shown = [problem.message]
     for field_errors in problem.errors.values():
-        for error in field_errors:
-            messages.error(request, error)
-    if not problem.errors:
-        messages.error(request, problem.message)
+        shown += [str(error) for error in field_errors if str(error) not in shown]
+    for text in shown:
+        messages.error(request, text)
 
 
 @require_POST
@@ -220,13 +221,12 @@ def _distribution(request: HttpRequest, evaluation: Evaluation) -> Distribution 
     return found.first()
 
 
-def _likert(request: HttpRequest, evaluation: Evaluation):
-    """The distribution asked for, its breakdowns, and its Likert tables for this user."""
+def _likert_choice(request: HttpRequest, evaluation: Evaluation):
+    """The distribution asked for, its breakdowns, the one chosen, and the user's access."""
     distribution = _distribution(request, evaluation)
-    unsuppressed = _flag(request, "unsuppressed")
-    access = report_access(request.user, evaluation, unsuppressed=unsuppressed)
+    access = report_access(request.user, evaluation, unsuppressed=_flag(request, "unsuppressed"))
     if distribution is None:
-        return access, None, [], "", []
+        return access, None, [], ""
     breakdowns = likert.likert_breakdowns(distribution)
     by = request.GET.get("by", "")
     if by and by not in dict(breakdowns):
@@ -234,19 +234,21 @@ def _likert(request: HttpRequest, evaluation: Evaluation):
             _("“%(by)s” is not recorded on this distribution's responses.") % {"by": by},
             errors={"by": [_("Choose one of the listed attributes.")]},
         )
-    tables = likert.likert_summary(
-        user=request.user, distribution=distribution, by=by, unsuppressed=unsuppressed
-    )
-    return access, distribution, breakdowns, by, tables
+    return access, distribution, breakdowns, by
 
 
 @evaluation_view(Action.VIEW_EVALUATION)
 def likert_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     try:
-        access, distribution, breakdowns, by, tables = _likert(request, evaluation)
+        access, distribution, breakdowns, by = _likert_choice(request, evaluation)
     except ValidationProblem as problem:
         _refused(request, problem)
         return redirect(request.path + f"?distribution={request.GET.get('distribution', '')}")
+    tables = []
+    if distribution is not None:
+        tables = likert.likert_summary(
+            user=request.user, distribution=distribution, by=by, unsuppressed=not access.suppressed
+        )
     shown = [
         (table, mark_safe(charts.diverging_svg(charts.diverging_chart(table))))  # noqa: S308 - escaped
         for table in tables
@@ -268,7 +270,7 @@ def likert_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
 @evaluation_view(Action.VIEW_EVALUATION)
 def likert_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     try:
-        _access, distribution, _breakdowns, by, _tables = _likert(request, evaluation)
+        access, distribution, _breakdowns, by = _likert_choice(request, evaluation)
     except ValidationProblem as problem:
         raise Http404(problem.message) from None
     if distribution is None:
@@ -276,7 +278,7 @@ def likert_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     parameters = {
         "distribution": distribution.pk,
         "by": by,
-        "unsuppressed": _flag(request, "unsuppressed"),
+        "unsuppressed": not access.suppressed,
     }
     rows = exports.TABLES["likert"](evaluation, request.user, parameters)
     return csv_download(rows, f"{evaluation.slug}-likert-{distribution.pk}.csv")

@@ -27,7 +27,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import connection
 from django.db.models import CharField, Count, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
@@ -35,6 +34,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
+from common.json_fields import json_object_keys
 from questionnaires.instrument_format import STANDARD_ATTRIBUTES
 from questionnaires.models import (
     Answer,
@@ -91,21 +91,7 @@ def group_order(value: str) -> tuple[bool, str]:
 
 def response_attribute_keys(distribution: Distribution) -> list[str]:
     """Keys present in the submitted responses' snapshots: the standard ones first."""
-    table = connection.ops.quote_name(Response._meta.db_table)
-    if connection.vendor == "postgresql":
-        sql = (
-            f"SELECT DISTINCT jsonb_object_keys(attributes) FROM {table} "  # noqa: S608
-            "WHERE distribution_id = %s AND status = %s AND jsonb_typeof(attributes) = 'object'"
-        )
-    else:
-        sql = (
-            f"SELECT DISTINCT j.key FROM {table}, json_each({table}.attributes) AS j "  # noqa: S608
-            f"WHERE {table}.distribution_id = %s AND {table}.status = %s "
-            f"AND json_type({table}.attributes) = 'object'"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [distribution.pk, SUBMITTED])
-        keys = {key for (key,) in cursor.fetchall()}
+    keys = json_object_keys(Response, "attributes", distribution=distribution.pk, status=SUBMITTED)
     standard = [key for key in STANDARD_ATTRIBUTES if key in keys]
     return standard + sorted(keys - set(STANDARD_ATTRIBUTES), key=str.casefold)
 

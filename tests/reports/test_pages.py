@@ -13,6 +13,7 @@ from interviews.models import ReportingCategory
 from reports.models import CategoryRule, LayoutCell, TableLayout
 from reports.selectors.overview import interview_overview
 from tests.factories import PASSWORD
+from tests.reports.builders import staff_survey
 from tests.reports.test_overview import invented_example
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +208,148 @@ def test_annex_page_withholds_names_for_a_viewer(evaluation, team):
     assert 'id="names-withheld"' in viewer.content.decode()
     rows = csv_rows(client_for(team["viewer"]).get(url(evaluation, "annex.csv")))
     assert not any("Anna Example" in cell for row in rows for cell in row)
+
+
+# --- questionnaire results, open answers, rates, downloads ------------------------------------
+
+
+def surveyed(evaluation):
+    """Seven staff in Africa, two in Europe (a small cell), one answering to the lead only."""
+    responses = [
+        {
+            "attributes": {"region": "Africa"},
+            "answers": {"C1": code, "B1": f"Africa view {n}"},
+            "route": "team",
+        }
+        for n, code in enumerate("4433221")
+    ]
+    responses += [
+        {"attributes": {"region": "Europe"}, "answers": {"C1": "4"}, "route": "team"},
+        {
+            "attributes": {"region": "Europe"},
+            "answers": {"C1": "1", "B1": "For the lead's eyes only"},
+            "route": "lead",
+        },
+    ]
+    return staff_survey(evaluation, responses, confidentiality="respondent")
+
+
+def test_likert_page_suppresses_small_cells_for_a_viewer(evaluation, team):
+    distribution = surveyed(evaluation)
+    response = client_for(team["viewer"]).get(
+        url(evaluation, "questionnaires/") + f"?distribution={distribution.pk}&by=region"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="suppression-note"' in html and "<svg" in html
+    (table, _chart), *_ = response.context["tables"]
+    rows = {row.group_label: row for row in table.rows if row.question_key == "C1"}
+    assert rows["All respondents"].n == 9
+    assert rows["Europe"].n is None  # two respondents: suppressed
+    assert rows["Africa"].n is None  # complementary: else Europe = 9 − 7
+    assert "Unsuppressed (lead only)" not in html
+
+
+def test_likert_unsuppressed_is_the_leads_only(evaluation, team):
+    distribution = surveyed(evaluation)
+    query = f"?distribution={distribution.pk}&by=region&unsuppressed=1"
+    assert (
+        client_for(team["viewer"]).get(url(evaluation, "questionnaires/") + query).status_code
+        == 403
+    )
+    response = client_for(team["lead"]).get(url(evaluation, "questionnaires/") + query)
+    assert 'id="unsuppressed-note"' in response.content.decode()
+    (table, _chart), *_ = response.context["tables"]
+    rows = {row.group_label: row for row in table.rows if row.question_key == "C1"}
+    assert (rows["Europe"].n, rows["Africa"].n) == (2, 7)
+
+
+def test_likert_csv_matches_the_page(evaluation, team):
+    distribution = surveyed(evaluation)
+    rows = csv_rows(
+        client_for(team["viewer"]).get(
+            url(evaluation, "likert.csv") + f"?distribution={distribution.pk}"
+        )
+    )
+    c1 = next(row for row in rows if row and row[0] == "1)")
+    assert "9" in c1
+
+
+def test_unknown_breakdown_is_refused_with_a_message(evaluation, team):
+    distribution = surveyed(evaluation)
+    response = client_for(team["viewer"]).get(
+        url(evaluation, "questionnaires/") + f"?distribution={distribution.pk}&by=shoe_size",
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "“shoe_size” is not recorded" in response.content.decode()
+
+
+def test_open_answers_are_for_the_team_and_lead_only_ones_for_the_lead(evaluation, team):
+    distribution = surveyed(evaluation)
+    path = url(evaluation, "open-answers/") + f"?distribution={distribution.pk}"
+    assert client_for(team["viewer"]).get(path).status_code == 403
+    evaluator = client_for(team["evaluator"]).get(path).content.decode()
+    lead = client_for(team["lead"]).get(path).content.decode()
+    assert "Africa view 0" in evaluator and "Africa view 0" in lead
+    assert "For the lead&#x27;s eyes only" not in evaluator
+    assert "1 answer was sent to the lead evaluator only" in evaluator
+    assert "For the lead&#x27;s eyes only" in lead
+
+
+def test_rates_page_and_csv(evaluation, team):
+    surveyed(evaluation)
+    response = client_for(team["viewer"]).get(url(evaluation, "rates/"))
+    assert response.status_code == 200
+    (rates,) = response.context["distributions"]
+    total = rates.rows[-1]
+    assert (total.invited, total.responded) == (9, 9)
+    assert rates.rollup.names_shown is False
+    rows = csv_rows(client_for(team["viewer"]).get(url(evaluation, "rates.csv")))
+    assert rows[-2][:2] == ["Total", "9"] or any(row[:2] == ["Total", "9"] for row in rows)
+
+
+def test_viewer_prepares_and_downloads_the_workbook(
+    evaluation, team, django_capture_on_commit_callbacks
+):
+    surveyed(evaluation)
+    client = client_for(team["viewer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url(evaluation, "downloads/"), {})
+    assert started.status_code == 302
+    response = client.get(url(evaluation, "downloads/"))
+    job = response.context["jobs"][0]
+    assert job.state == "done"
+    assert f'id="job-{job.pk}"' in response.content.decode()
+    row = client.get(url(evaluation, f"downloads/{job.pk}/"))
+    assert 'data-state="done"' in row.content.decode() and "hx-get" not in row.content.decode()
+    download = client.get(url(evaluation, f"downloads/{job.pk}/file/"))
+    assert download.status_code == 200
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert "Likert" in book.sheetnames and not any(n.startswith("Raw") for n in book.sheetnames)
+    # Another member may not fetch it.
+    assert (
+        client_for(team["evaluator"]).get(url(evaluation, f"downloads/{job.pk}/file/")).status_code
+        == 403
+    )
+
+
+def test_a_job_in_progress_polls_and_can_be_cancelled(evaluation, team):
+    from reports.models import ExportJob
+
+    job = ExportJob.objects.create(
+        evaluation=evaluation,
+        kind="workbook",
+        requested_by=team["viewer"].user,
+        state="running",
+        progress=40,
+    )
+    client = client_for(team["viewer"])
+    row = client.get(url(evaluation, f"downloads/{job.pk}/")).content.decode()
+    assert "hx-get" in row and 'value="40"' in row
+    client.post(url(evaluation, f"downloads/{job.pk}/cancel/"))
+    job.refresh_from_db()
+    assert job.state == "cancelled"
+    assert client.get(url(evaluation, f"downloads/{job.pk}/file/")).status_code == 404
