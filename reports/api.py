@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -211,9 +210,10 @@ class LayoutViewSet(ReportScoped, viewsets.GenericViewSet):
 
     @extend_schema(parameters=[ID], responses={204: None})
     def destroy(self, request: Request, evaluation_slug: str, pk: str) -> Response:
+        from reports.services.layouts import layout_delete
+
         self.editable_evaluation()
-        # Nothing computed hangs on a layout: deleting it drops its printed numbers only.
-        self._layout().delete()
+        layout_delete(layout=self._layout(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(parameters=[ID], request=CellWriteSerializer, responses=LayoutSerializer)
@@ -224,39 +224,33 @@ class LayoutViewSet(ReportScoped, viewsets.GenericViewSet):
         layout = self._layout()
         data = CellWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        from reports.services.layouts import layout_cell_set
+
+        changes = data.validated_data
         try:
-            cell_set(
-                layout=layout, by=request.user, data=data.validated_data, evaluation=evaluation
+            layout_cell_set(
+                layout=layout,
+                by=request.user,
+                category=_category(evaluation, changes["category"]),
+                column=changes["column"],
+                changes=changes,
             )
         except ValidationProblem as problem:
             raise _cell_errors(problem) from None
         return self._body(layout)
 
 
-@transaction.atomic
-def cell_set(*, layout: TableLayout, by: Any, data: dict[str, Any], evaluation: Evaluation) -> None:
-    """The printed number and the override of one cell, both or neither saved."""
-    from reports.services import layouts
-
-    category = None
-    if data["category"] is not None:
-        category = ReportingCategory.objects.filter(
-            evaluation=evaluation, pk=data["category"]
-        ).first()
-        if category is None:
-            raise _problem(
-                "category",
-                _("There is no reporting category %(id)d in this evaluation.")
-                % {"id": data["category"]},
-            )
-    target = {"layout": layout, "by": by, "category": category, "column": data["column"]}
-    if "printed" in data:
-        layouts.printed_set(**target, value=data["printed"])
-    if "override" in data:
-        if data["override"] is None:
-            layouts.override_clear(**target)
-        else:
-            layouts.override_set(**target, value=data["override"], reason=data["reason"])
+def _category(evaluation: Evaluation, wanted: int | None) -> ReportingCategory | None:
+    """The evaluation's category of that id; None for the Total row."""
+    if wanted is None:
+        return None
+    category = ReportingCategory.objects.filter(evaluation=evaluation, pk=wanted).first()
+    if category is None:
+        raise _problem(
+            "category",
+            _("There is no reporting category %(id)d in this evaluation.") % {"id": wanted},
+        )
+    return category
 
 
 # --- the category rules ---------------------------------------------------------------------------

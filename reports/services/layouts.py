@@ -356,3 +356,31 @@ def override_clear(
     cell = _cell(layout, category, column)
     cell.override, cell.override_reason, cell.override_by, cell.override_at = None, "", None, None
     _save_or_drop(cell)
+
+
+@transaction.atomic
+def layout_cell_set(
+    *,
+    layout: TableLayout,
+    by: User | None,
+    category: ReportingCategory | None,
+    column: str,
+    changes: Mapping[str, Any],
+) -> None:
+    """A cell's printed number and override in one change, both or neither saved: `changes`
+    may hold "printed" (None clears), "override" (None clears) with "reason"."""
+    target = {"layout": layout, "by": by, "category": category, "column": column}
+    if "printed" in changes:
+        printed_set(**target, value=changes["printed"])
+    if "override" in changes:
+        if changes["override"] is None:
+            override_clear(**target)
+        else:
+            override_set(**target, value=changes["override"], reason=changes.get("reason", ""))
+
+
+@transaction.atomic
+def layout_delete(*, layout: TableLayout, by: User | None) -> None:
+    """Drop a layout with its printed numbers and overrides (nothing computed hangs on it)."""
+    ensure_can_lay_out(by, layout.evaluation)
+    layout.delete()

@@ -30,15 +30,14 @@ from reports.tables import (
     OverviewTable,
     ScaleColumn,
 )
-from reports.workbook import (
-    Book,
+from reports.workbook.book import Book, write_cell
+from reports.workbook.sheets import (
     annex_sheet,
     likert_sheet,
     open_answers_sheet,
     overview_sheet,
     rates_sheet,
     raw_sheet,
-    write_cell,
 )
 
 

@@ -1,0 +1,205 @@
+"""The evaluation workbook: every report table of an evaluation in one Excel file, as one user
+may see it.
+
+Written with XlsxWriter in constant-memory mode: each row goes to disk once the next starts, so
+sheets are written top to bottom and the raw responses stream from the database without
+growing memory. Every cell goes through `write_cell`: text is never a formula, control
+characters are replaced and over-long text is cut with a marker (common.spreadsheets).
+
+The package: book.py (the writer and the one safe-cell function), sheets.py (one writer per
+sheet), and here the whole workbook as one user may see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evaluations.permissions import Role
+from reports.workbook.book import Book, Progress, WorkbookStats, write_cell
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+    from evaluations.models import Evaluation
+    from interviews.selectors import CoverageMatrix
+    from questionnaires.models import Distribution
+    from reports.tables import (
+        Annex,
+        DistributionRates,
+        DivergingChart,
+        LikertTable,
+        OpenQuestion,
+        OverviewTable,
+        ReportAccess,
+    )
+
+from reports.workbook.sheets import (
+    about_sheet,
+    annex_sheet,
+    coverage_sheet,
+    likert_sheet,
+    open_answers_sheet,
+    overview_sheet,
+    rates_sheet,
+    raw_sheet,
+)
+
+# --- the whole workbook -----------------------------------------------------------------------
+
+__all__ = ["Book", "WorkbookStats", "raw_sheet", "viewer_stand_in", "workbook_write", "write_cell"]
+
+
+def viewer_stand_in(evaluation: Evaluation) -> User:
+    """An unsaved user who is a viewer of the evaluation: the view `export_workbook` builds
+    without --user (suppressed, aggregates only). evaluations.permissions reads the role from
+    its per-user memo, so every selector treats this user as a viewer."""
+    from accounts.models import User
+
+    user = User(email="", is_active=True)
+    user.__dict__["_evaluation_roles"] = {evaluation.pk: Role.VIEWER}
+    user.__dict__["_registry_roles"] = frozenset({Role.VIEWER})
+    return user
+
+
+@dataclass
+class _Content:
+    """The small tables, computed before writing (the raw responses stream later)."""
+
+    rates: list[DistributionRates]
+    likert: list[LikertTable]
+    charts: dict[int, DivergingChart]
+    breakdowns: list[LikertTable]
+    open_answers: list[OpenQuestion]
+    overview: OverviewTable
+    annex: Annex
+    coverage: CoverageMatrix
+    raw: list[tuple[Distribution, int]]
+
+    @property
+    def rows(self) -> int:
+        likert = sum(len(t.rows) + 3 for t in [*self.likert, *self.breakdowns])
+        rates = sum(len(r.rows) + 4 for r in self.rates)
+        answers = sum(len(g.answers) for q in self.open_answers for g in q.groups)
+        annex = sum(len(g.lines) + 1 for g in self.annex.groups)
+        coverage = sum(len(t.rows) + 4 for t in self.coverage.tables)
+        return 25 + likert + rates + answers + annex + coverage + len(self.overview.rows) + 10
+
+
+def _gather(
+    evaluation: Evaluation, user: User | AnonymousUser, access: ReportAccess, by: str
+) -> _Content:
+    from interviews.selectors import coverage_matrix
+    from questionnaires.models import Distribution
+    from reports.charts import diverging_chart
+    from reports.selectors.annex import annex
+    from reports.selectors.likert import likert_breakdowns, likert_summary
+    from reports.selectors.open_answers import open_answers
+    from reports.selectors.overview import interview_overview
+    from reports.selectors.rates import evaluation_rates
+    from reports.selectors.raw import raw_response_count
+
+    unsuppressed = not access.suppressed
+    distributions = list(
+        Distribution.objects.filter(evaluation=evaluation)
+        .select_related("evaluation")
+        .order_by("created_at", "pk")
+    )
+    likert, breakdowns, answers, raw = [], [], [], []
+    for distribution in distributions:
+        likert += likert_summary(user=user, distribution=distribution, unsuppressed=unsuppressed)
+        if by and by in dict(likert_breakdowns(distribution)):
+            breakdowns += likert_summary(
+                user=user, distribution=distribution, by=by, unsuppressed=unsuppressed
+            )
+        if access.raw_answers:
+            answers += open_answers(user=user, distribution=distribution)
+            raw.append((distribution, raw_response_count(user=user, distribution=distribution)))
+    likert = [table for table in likert if table.rows]
+    return _Content(
+        rates=evaluation_rates(user=user, evaluation=evaluation),
+        likert=likert,
+        charts={i: diverging_chart(table) for i, table in enumerate(likert)},
+        breakdowns=[table for table in breakdowns if table.rows],
+        open_answers=answers,
+        overview=interview_overview(evaluation=evaluation, user=user),
+        annex=annex(evaluation=evaluation, user=user),
+        coverage=coverage_matrix(evaluation=evaluation, user=user),
+        raw=raw,
+    )
+
+
+def workbook_write(
+    target: str | Path | IO[bytes],
+    *,
+    evaluation: Evaluation,
+    user: User | AnonymousUser | None,
+    unsuppressed: bool = False,
+    labels: bool = False,
+    progress: Progress | None = None,
+    by: str = "region",
+) -> WorkbookStats:
+    """Write the evaluation workbook as `user` may see it (None: a viewer's view) to a path
+    or a binary file. `progress(rows_done, rows_total, step)` is called as rows are written;
+    an exception it raises stops the writing (nothing is written to `target`)."""
+    from reports.selectors.access import report_access
+    from reports.selectors.raw import raw_columns, raw_response_rows
+
+    reader = user if user is not None else viewer_stand_in(evaluation)
+    access = report_access(reader, evaluation, unsuppressed=unsuppressed)
+    if progress is not None:
+        progress(0, 0, _("Computing the tables"))
+    content = _gather(evaluation, reader, access, by)
+    total = content.rows + sum(count for _d, count in content.raw)
+    book = Book(target, progress=progress, total=total)
+    try:
+        book.step(_("About"))
+        about_sheet(
+            book,
+            evaluation=evaluation,
+            access=access,
+            prepared_for=_prepared_for(user, access),
+            generated_at=timezone.localtime().replace(microsecond=0),
+            labels=labels,
+            by_label=content.breakdowns[0].by_label if content.breakdowns else "",
+        )
+        book.step(_("Response rates"))
+        rates_sheet(book, content.rates)
+        book.step(_("Likert"))
+        likert_sheet(book, content.likert, content.charts, content.breakdowns)
+        if access.raw_answers:
+            book.step(_("Open answers"))
+            titles = {d.pk: d.title for d, _count in content.raw}
+            open_answers_sheet(book, content.open_answers, titles)
+            for distribution, _count in content.raw:
+                book.step(_("Raw responses: %(title)s") % {"title": distribution.title})
+                book.stats.raw_responses += raw_sheet(
+                    book,
+                    title=distribution.title,
+                    columns=raw_columns(distribution),
+                    rows=raw_response_rows(user=reader, distribution=distribution, labels=labels),
+                    labels=labels,
+                )
+        book.step(_("Interview overview"))
+        overview_sheet(book, content.overview)
+        book.step(_("Annex"))
+        annex_sheet(book, content.annex)
+        book.step(_("Coverage"))
+        coverage_sheet(book, content.coverage)
+        book.step(_("Saving the file"))
+    except BaseException:
+        book.abandon()
+        raise
+    return book.close()
+
+
+def _prepared_for(user: User | AnonymousUser | None, access: ReportAccess) -> str:
+    role = dict(Role.choices).get(access.role or "", access.role or "")
+    if user is None:
+        return _("A viewer's view (no particular user)")
+    return f"{getattr(user, 'email', '')} ({role})"
