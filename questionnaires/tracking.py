@@ -134,7 +134,9 @@ class RateRow:
     @property
     def rate(self) -> float | None:
         """Responded / invited, None when nobody is invited."""
-        return self.responded / self.invited if self.invited else None
+        if not self.invited or self.responded is None:  # nobody invited, or suppressed
+            return None
+        return self.responded / self.invited
 
     @property
     def percent(self) -> float | None:

@@ -44,7 +44,6 @@ from reports.serializers import (
     OverviewTableSerializer,
     RuleSerializer,
     RuleWriteSerializer,
-    export_ready,
 )
 
 if TYPE_CHECKING:
@@ -429,6 +428,9 @@ class RatesQuery(serializers.Serializer):
     by = serializers.CharField(
         required=False, default="region", help_text="A recipient attribute; default: region."
     )
+    unsuppressed = serializers.BooleanField(
+        required=False, default=False, help_text="Lead evaluator only: small groups shown."
+    )
 
 
 class RatesView(ReportScoped, APIView):
@@ -445,8 +447,13 @@ class RatesView(ReportScoped, APIView):
     def get(self, request: Request, evaluation_slug: str) -> Response:
         from reports.selectors.rates import evaluation_rates
 
-        by = _query(RatesQuery, request)["by"]
-        found = evaluation_rates(user=request.user, evaluation=self.members_evaluation(), by=by)
+        query = _query(RatesQuery, request)
+        found = evaluation_rates(
+            user=request.user,
+            evaluation=self.members_evaluation(),
+            by=query["by"],
+            unsuppressed=query["unsuppressed"],
+        )
         return Response(EvaluationRatesSerializer(found, many=True).data)
 
 
@@ -480,23 +487,11 @@ class ExportViewSet(ReportScoped, viewsets.GenericViewSet):
 
     def _job(self) -> ExportJob:
         """The job of the address, for its requester or a lead; others are refused."""
-        from reports.selectors.exports import export_list
+        from reports.selectors.exports import export_get
 
-        evaluation = self.members_evaluation()
-        job = ExportJob.objects.filter(evaluation=evaluation, pk=self.kwargs["pk"]).first()
-        if job is None:
-            raise Http404(_("There is no export with this id in this evaluation."))
-        # The jobs the list shows are the ones a user may handle: one rule for both.
-        if (
-            not export_list(evaluation=evaluation, user=self.request.user)
-            .filter(pk=job.pk)
-            .exists()
-        ):
-            raise PermissionDenied(
-                _("This export belongs to another member: only they and the lead evaluator "
-                  "can see it.")
-            )  # fmt: skip
-        return job
+        return export_get(
+            evaluation=self.members_evaluation(), user=self.request.user, pk=self.kwargs["pk"]
+        )
 
     def _body(self, job: ExportJob, code: int = status.HTTP_200_OK) -> Response:
         job.refresh_from_db()
@@ -568,12 +563,13 @@ class ExportViewSet(ReportScoped, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request: Request, evaluation_slug: str, pk: str) -> FileResponse:
         """The file of a finished export (its requester or the lead evaluator)."""
+        from reports.selectors.exports import export_file
+
         job = self._job()
-        if not export_ready(job):
-            raise Http404(_("This export has no file: it is not finished, or it has expired."))
+        opened = export_file(job=job, user=request.user)
         kind = XLSX_TYPE if job.kind == ExportJob.Kind.WORKBOOK else "text/csv; charset=utf-8"
         return FileResponse(
-            job.file.open("rb"),
+            opened,
             as_attachment=True,
             filename=safe_filename(job.filename or job.file.name.rsplit("/", 1)[-1]),
             content_type=kind,

@@ -31,7 +31,7 @@ def _number(text: str, field: str, label: str) -> int | None:
     text = (text or "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 9:
+    if not text.isdigit() or len(text) > 9:  # under layouts.CELL_MAX
         raise ValidationProblem(
             _("%(label)s must be a whole number of 0 or more, not “%(text)s”.")
             % {"label": label, "text": text[:20]},

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from questionnaires.tracking_api import RateRowSerializer, TrackingCountrySerializer
 from reports.models import CategoryRule, ExportJob, LayoutCell, TableLayout
+from reports.selectors.exports import export_ready
+from reports.services.layouts import CELL_MAX
 
 # Plain strings with the choices in the help text where a model's choices would give an enum
 # name another app already uses (spectacular warns on the collision).
@@ -146,12 +147,14 @@ class CellWriteSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         min_value=0,
+        max_value=CELL_MAX,
         help_text="What a report printed; null clears.",
     )
     override = serializers.IntegerField(
         required=False,
         allow_null=True,
         min_value=0,
+        max_value=CELL_MAX,
         help_text="The number to show instead of the computed one; null clears the override.",
     )
     reason = serializers.CharField(
@@ -307,14 +310,36 @@ class CountryRollupSerializer(serializers.Serializer):
     names_shown = serializers.BooleanField()
 
 
+def _suppressible(help_text: str = "") -> serializers.IntegerField:
+    return serializers.IntegerField(
+        allow_null=True, help_text=(help_text + " Null where suppressed.").strip()
+    )
+
+
+class ReportRateRowSerializer(RateRowSerializer):
+    """A rate row as a report shows it: a group's respondent counts null where suppressed."""
+
+    declined = _suppressible()
+    opened = _suppressible("Link opened, not started.")
+    started = _suppressible("Started, not submitted.")
+    submitted_online = _suppressible()
+    returned = _suppressible("Keyed in by the team (e-mail, phone, paper).")
+    responded = _suppressible("Submitted online + returned.")
+
+
 class EvaluationRatesSerializer(serializers.Serializer):
     distribution_id = serializers.IntegerField()
     title = serializers.CharField()
     by = serializers.CharField()
     by_label = serializers.CharField(allow_blank=True)
-    rows = RateRowSerializer(many=True, help_text="Per value of the attribute, the Total last.")
+    rows = ReportRateRowSerializer(
+        many=True, help_text="Per value of the attribute, the Total last."
+    )
     channels = serializers.DictField(child=serializers.IntegerField())
     rollup = CountryRollupSerializer()
+    threshold = serializers.IntegerField(
+        allow_null=True, help_text="The small-cell threshold applied; null when unsuppressed."
+    )
 
 
 # --- exports --------------------------------------------------------------------------------------
@@ -390,9 +415,3 @@ class ExportJobSerializer(serializers.ModelSerializer):
     def get_download(self, job: ExportJob) -> str | None:
         url = self.context.get("download_url")
         return url(job) if url is not None and export_ready(job) else None
-
-
-def export_ready(job: ExportJob) -> bool:
-    """Done, with its file, and not expired."""
-    expired = job.expires_at is not None and job.expires_at <= timezone.now()
-    return job.state == ExportJob.State.DONE and bool(job.file) and not expired

@@ -246,3 +246,15 @@ class DistributionRates:
     rows: list[RateRow]  # questionnaires.tracking.RateRow, the Total row last
     channels: dict[str, int]  # submitted responses by channel (web, email, phone, paper)
     rollup: CountryRollup  # per country, with non-responders' names when allowed
+    threshold: int | None = None  # set when small cells are suppressed (None in the counts)
+
+    def cells(self, row: RateRow) -> list[object]:
+        """A row's label, counts and rate (%), a suppressed count as "<threshold"."""
+        from questionnaires.tracking import COUNTED
+
+        values = [getattr(row, name) for name in COUNTED] + [row.percent]
+        hidden = f"<{self.threshold}"
+        return [
+            row.label,
+            *(hidden if value is None and row.responded is None else value for value in values),
+        ]

@@ -8,10 +8,11 @@ reports.services; the CSV downloads take the same rows as the workbook."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from reports.models import ExportJob, TableLayout
 from reports.selectors import annex as annex_selectors
 from reports.selectors import likert, open_answers, overview, rates
 from reports.selectors.access import report_access
-from reports.selectors.exports import export_list
+from reports.selectors.exports import export_file, export_get, export_list
 from reports.services import categories as category_services
 from reports.services import exports, layouts
 
@@ -96,7 +97,7 @@ def overview_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
 def _back_to_overview(evaluation: Evaluation, layout: TableLayout | None) -> HttpResponse:
     response = redirect("reports:overview", evaluation.slug)
     if layout is not None:
-        response["Location"] += f"?layout={layout.name}"
+        response["Location"] += "?" + urlencode({"layout": layout.name})
     return response
 
 
@@ -117,7 +118,8 @@ def overview_edit(request: HttpRequest, evaluation: Evaluation, what: str) -> Ht
     layout = _layout(evaluation, request)
     categories = list(ReportingCategory.objects.filter(evaluation=evaluation).order_by("order"))
     try:
-        layout = _apply_edit(request, evaluation, layout, categories, what)
+        with transaction.atomic():  # a refused change keeps nothing, a new layout neither
+            layout = _apply_edit(request, evaluation, layout, categories, what)
     except ValidationProblem as problem:
         _refused(request, problem)
     return _back_to_overview(evaluation, layout)
@@ -227,7 +229,7 @@ def _likert_choice(request: HttpRequest, evaluation: Evaluation):
     access = report_access(request.user, evaluation, unsuppressed=_flag(request, "unsuppressed"))
     if distribution is None:
         return access, None, [], ""
-    breakdowns = likert.likert_breakdowns(distribution)
+    breakdowns = likert.likert_breakdowns(distribution, access)
     by = request.GET.get("by", "")
     if by and by not in dict(breakdowns):
         raise ValidationProblem(
@@ -272,7 +274,7 @@ def likert_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     try:
         access, distribution, _breakdowns, by = _likert_choice(request, evaluation)
     except ValidationProblem as problem:
-        raise Http404(problem.message) from None
+        return HttpResponseBadRequest(problem.message, content_type="text/plain; charset=utf-8")
     if distribution is None:
         raise Http404(_("This evaluation has no distribution yet."))
     parameters = {
@@ -317,7 +319,10 @@ def open_answers_page(request: HttpRequest, evaluation: Evaluation) -> HttpRespo
 
 def _rates(request: HttpRequest, evaluation: Evaluation):
     by = request.GET.get("by", "region") or "region"
-    return by, rates.evaluation_rates(user=request.user, evaluation=evaluation, by=by)
+    found = rates.evaluation_rates(
+        user=request.user, evaluation=evaluation, by=by, unsuppressed=_flag(request, "unsuppressed")
+    )
+    return by, found
 
 
 @evaluation_view(Action.VIEW_EVALUATION)
@@ -334,6 +339,7 @@ def rates_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         request,
         evaluation,
         "rates",
+        access=report_access(request.user, evaluation, unsuppressed=_flag(request, "unsuppressed")),
         by=by,
         distributions=found,
         breakdown_choices=list(choices.items()) or [("region", _("Region"))],
@@ -346,8 +352,9 @@ def rates_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     try:
         by, _found = _rates(request, evaluation)
     except ValidationProblem as problem:
-        raise Http404(problem.message) from None
-    rows = exports.TABLES["rates"](evaluation, request.user, {"by": by})
+        return HttpResponseBadRequest(problem.message, content_type="text/plain; charset=utf-8")
+    parameters = {"by": by, "unsuppressed": _flag(request, "unsuppressed")}
+    rows = exports.TABLES["rates"](evaluation, request.user, parameters)
     return csv_download(rows, f"{evaluation.slug}-response-rates.csv")
 
 
@@ -355,16 +362,14 @@ def rates_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
 
 
 def _job(request: HttpRequest, evaluation: Evaluation, pk: int) -> ExportJob:
-    job = get_object_or_404(ExportJob, pk=pk, evaluation=evaluation)
-    # A member handles the jobs their list shows: their own (a lead, every job).
-    if not export_list(evaluation=evaluation, user=request.user).filter(pk=job.pk).exists():
-        raise PermissionDenied(_("This export belongs to another member."))
-    return job
+    return export_get(evaluation=evaluation, user=request.user, pk=pk)
 
 
 @evaluation_view(Action.VIEW_EVALUATION)
 def exports_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     access = report_access(request.user, evaluation)
+    # Without beat (the embedded default) nothing else deletes files past their expiry.
+    exports.exports_expire()
     form = ExportForm(access=access)
     if request.method == "POST":
         form = ExportForm(request.POST, access=access)
@@ -418,6 +423,5 @@ def export_action(
 @evaluation_view(Action.VIEW_EVALUATION)
 def export_download(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
     job = _job(request, evaluation, pk)
-    if job.state != ExportJob.State.DONE or not job.file:
-        raise Http404(_("This export has no file: it is not finished, or it has expired."))
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    opened = export_file(job=job, user=request.user)
+    return FileResponse(opened, as_attachment=True, filename=job.filename)

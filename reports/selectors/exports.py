@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from evaluations.permissions import Role, role_of
 from reports.models import ExportJob
@@ -30,3 +34,40 @@ def export_list(*, evaluation: Evaluation, user: User | AnonymousUser) -> QueryS
 def export_expired(job: ExportJob) -> bool:
     """A finished export whose file was deleted at its expiry."""
     return job.state == ExportJob.State.DONE and not job.file
+
+
+def export_ready(job: ExportJob) -> bool:
+    """Done, with its file, and not expired."""
+    expired = job.expires_at is not None and job.expires_at <= timezone.now()
+    return job.state == ExportJob.State.DONE and bool(job.file) and not expired
+
+
+def export_get(*, evaluation: Evaluation, user: User | AnonymousUser, pk: int) -> ExportJob:
+    """One job of the evaluation, for its requester or a lead (the jobs export_list shows);
+    Http404 when there is none, PermissionDenied for another member's."""
+    job = ExportJob.objects.filter(evaluation=evaluation, pk=pk).first()
+    if job is None:
+        raise Http404(_("There is no export with this id in this evaluation."))
+    if not export_list(evaluation=evaluation, user=user).filter(pk=job.pk).exists():
+        raise PermissionDenied(
+            _("This export belongs to another member: only they and the lead evaluator can see it.")
+        )
+    return job
+
+
+def export_file(*, job: ExportJob, user: User | AnonymousUser):
+    """The job's file, opened, if the user may still read what it holds: a file built for the
+    lead's unsuppressed view, or with answers, is refused to someone whose role no longer
+    allows it. Http404 when the file is not there (not finished, expired, deleted)."""
+    if not export_ready(job):
+        raise Http404(_("This export has no file: it is not finished, or it has expired."))
+    parameters = job.parameters or {}
+    access = report_access(user, job.evaluation, unsuppressed=bool(parameters.get("unsuppressed")))
+    if parameters.get("answers") and not access.raw_answers:
+        raise PermissionDenied(
+            _("This file holds answers your role no longer lets you read. Prepare a new one.")
+        )
+    try:
+        return job.file.open("rb")
+    except OSError:
+        raise Http404(_("This export's file is gone: it has expired. Prepare a new one.")) from None

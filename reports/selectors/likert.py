@@ -96,18 +96,24 @@ def response_attribute_keys(distribution: Distribution) -> list[str]:
     return standard + sorted(keys - set(STANDARD_ATTRIBUTES), key=str.casefold)
 
 
-def likert_breakdowns(distribution: Distribution) -> list[tuple[str, str]]:
-    """What the summaries can be broken down by: the attributes on the responses, (key, label)."""
-    return [
-        (key, str(ATTRIBUTE_LABELS.get(key, key))) for key in response_attribute_keys(distribution)
-    ]
+def likert_breakdowns(
+    distribution: Distribution, access: ReportAccess | None = None
+) -> list[tuple[str, str]]:
+    """What the summaries can be broken down by: the attributes on the responses, (key, label).
+    Those who may not see names (viewers) get the standard attributes only: a team's own
+    column (a unit, an office) could tell them who answered."""
+    keys = response_attribute_keys(distribution)
+    if access is not None and not access.names:
+        keys = [key for key in keys if key in STANDARD_ATTRIBUTES]
+    return [(key, str(ATTRIBUTE_LABELS.get(key, key))) for key in keys]
 
 
-def breakdown_label(distribution: Distribution, by: str) -> str:
-    """The label of `by`; a ValidationProblem when no response records it."""
+def breakdown_label(distribution: Distribution, by: str, access: ReportAccess | None = None) -> str:
+    """The label of `by`; a ValidationProblem when no response records it (or the user may
+    not break down by it)."""
     if not by:
         return ""
-    choices = dict(likert_breakdowns(distribution))
+    choices = dict(likert_breakdowns(distribution, access))
     if by in choices:
         return choices[by]
     if by in STANDARD_ATTRIBUTES:  # standard but not recorded yet: every group "(not recorded)"
@@ -307,7 +313,7 @@ def likert_summary(
     if block is not None and block.version_id != distribution.version_id:
         message = _("This Likert block is not part of the questionnaire that was sent.")
         raise ValidationProblem(message, errors={"block": [message]})
-    by_label = breakdown_label(distribution, by)
+    by_label = breakdown_label(distribution, by, access)
     blocks = likert_blocks(distribution) if block is None else [block]
     items = list(
         Question.objects.filter(block__in=blocks, kind=Question.Kind.LIKERT).order_by(

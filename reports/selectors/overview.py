@@ -204,7 +204,9 @@ def _rule_lines(evaluation: Evaluation, counted: QuerySet[Interview]) -> list[Ru
     ]
 
 
-def _excluded(evaluation: Evaluation) -> list[ExcludedInterview]:
+def _excluded(evaluation: Evaluation, *, names: bool) -> list[ExcludedInterview]:
+    """The interviews left out, with the reason; named by their heading, or (for those who may
+    see names) their first participant, else by date and place only."""
     excluded = (
         Interview.objects.filter(evaluation=evaluation, excluded=True)
         .order_by("date", "pk")
@@ -217,7 +219,8 @@ def _excluded(evaluation: Evaluation) -> list[ExcludedInterview]:
             interview_id=interview.pk,
             date=interview.date,
             label=interview.grouping
-            or next((str(p) for p in interview.participations.all()), str(interview)),
+            or (names and next((str(p) for p in interview.participations.all()), ""))
+            or str(interview),
             reason=interview.excluded_reason,
         )
         for interview in excluded
@@ -330,8 +333,7 @@ def interview_overview(
     """The overview of interviews per reporting category, with the layout's printed numbers
     and overrides. `user` None: the system (commands), no permission check; otherwise
     PermissionDenied for non-members. An unknown layout name is a ValidationProblem."""
-    if user is not None:
-        report_access(user, evaluation)
+    names = user is None or report_access(user, evaluation).names
     chosen = layout_find(evaluation, layout)
     counted = Interview.objects.filter(evaluation=evaluation, excluded=False)
     counts = _interview_counts(counted)
@@ -364,7 +366,7 @@ def interview_overview(
         footnotes=_footnotes(rows, total, total_counts),
         rules=_rule_lines(evaluation, counted),
         by_hand=total_counts.by_hand,
-        excluded=_excluded(evaluation),
+        excluded=_excluded(evaluation, names=names),
         has_printed=any(cell.printed is not None for cell in saved.values()),
     )
 

@@ -4,6 +4,7 @@ roll-up per country (non-responders' names only for those who may see them)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef
@@ -18,6 +19,7 @@ from questionnaires.tracking import (
     response_rates,
 )
 from reports.selectors.access import report_access
+from reports.selectors.suppression import suppress
 from reports.tables import DistributionRates
 
 if TYPE_CHECKING:
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 
     from accounts.models import User
     from evaluations.models import Evaluation
+    from questionnaires.tracking import RateRow
+    from reports.tables import ReportAccess
 
 
 def rate_breakdown(choices: dict[str, str], by: str) -> tuple[str, str]:
@@ -34,12 +38,16 @@ def rate_breakdown(choices: dict[str, str], by: str) -> tuple[str, str]:
 
 
 def evaluation_rates(
-    *, user: User | AnonymousUser, evaluation: Evaluation, by: str = DEFAULT_BREAKDOWN
+    *,
+    user: User | AnonymousUser,
+    evaluation: Evaluation,
+    by: str = DEFAULT_BREAKDOWN,
+    unsuppressed: bool = False,
 ) -> list[DistributionRates]:
     """Every distribution of the evaluation that has invitations, oldest first. A `by` that
     no distribution records is refused (tracking's message); one that some do falls back to
     the region in the others."""
-    report_access(user, evaluation)
+    access = report_access(user, evaluation, unsuppressed=unsuppressed)
     distributions = list(
         Distribution.objects.filter(evaluation=evaluation)
         .filter(Exists(Invitation.objects.filter(distribution=OuterRef("pk"))))
@@ -58,9 +66,32 @@ def evaluation_rates(
                 title=distribution.title,
                 by=key,
                 by_label=label,
-                rows=response_rates(distribution, key),  # checks `key` again: tracking's rule
+                rows=_shown(response_rates(distribution, key), access),  # tracking's rule
                 channels=channel_counts(distribution),
                 rollup=country_rollup(distribution, user=user),
+                threshold=access.threshold if access.suppressed else None,
             )
         )
     return rates
+
+
+# What a row shows of its respondents: hidden together when the row is suppressed.
+RESPONDENT_COUNTS = ("declined", "opened", "started", "submitted_online", "returned", "responded")
+
+
+def _shown(rows: list[RateRow], access: ReportAccess) -> list[RateRow]:
+    """The rate rows as the user may see them: in a suppressed view, a group with fewer
+    respondents than the threshold shows none of its respondents' counts, nor does one more
+    group where that one could be worked out from the Total (suppression.suppress)."""
+    if not access.suppressed:
+        return rows
+    groups = [row for row in rows if not row.is_total]
+    column, _hidden = suppress(
+        [[row.responded] for row in groups], access.threshold, row_totals=False
+    )
+    hidden = dict.fromkeys(RESPONDENT_COUNTS)
+    shown = [
+        replace(row, **hidden) if counts[0] is None else row
+        for row, counts in zip(groups, column, strict=True)
+    ]
+    return shown + [row for row in rows if row.is_total]

@@ -67,7 +67,7 @@ def categories_save(
     ReportingCategory.objects.filter(evaluation=evaluation, pk__in=removed).delete()
     # Two passes: a rename to a name another row is about to give up must not collide.
     for category in kept:
-        ReportingCategory.objects.filter(pk=category.pk).update(name=f"\x00{category.pk}")
+        ReportingCategory.objects.filter(pk=category.pk).update(name=f"(renaming #{category.pk})")
     for category in kept:
         category.save(update_fields=["name", "order"])
     last = max((c.order for c in kept), default=0)

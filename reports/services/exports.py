@@ -28,12 +28,15 @@ from django.utils.translation import gettext as _
 from common.errors import ValidationProblem
 from common.spreadsheets import safe_cell
 from evaluations.permissions import Role, role_of
+from questionnaires.instrument_format import STANDARD_ATTRIBUTES
+from questionnaires.tracking import PLANNED_CHANNEL, attribute_keys
 from reports.models import ExportJob, export_file_name
 from reports.selectors.access import report_access
 
 if TYPE_CHECKING:
     from accounts.models import User
     from evaluations.models import Evaluation
+    from reports.tables import ReportAccess
 
 logger = logging.getLogger(__name__)
 
@@ -88,15 +91,18 @@ def _likert_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterat
 
 
 def _rates_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterator[list]:
-    from questionnaires.tracking import RATE_HEADER, rate_cells
+    from questionnaires.tracking import RATE_HEADER
     from reports.selectors.rates import evaluation_rates
 
     for rates in evaluation_rates(
-        user=user, evaluation=evaluation, by=parameters.get("by") or "region"
+        user=user,
+        evaluation=evaluation,
+        by=parameters.get("by") or "region",
+        unsuppressed=bool(parameters.get("unsuppressed")),
     ):
         yield [rates.title]
         yield [rates.by_label, *RATE_HEADER[1:]]
-        yield from (rate_cells(row) for row in rates.rows)
+        yield from (rates.cells(row) for row in rates.rows)
         yield []
 
 
@@ -173,12 +179,44 @@ def _clean_parameters(kind: str, parameters: dict) -> dict[str, Any]:
     return cleaned
 
 
+def _check_choices(evaluation: Evaluation, access: ReportAccess, cleaned: dict) -> None:
+    """Refuse now, with the field, what the build would refuse later: a breakdown nobody can
+    make, a layout that does not exist."""
+    from questionnaires.models import Distribution
+    from reports.selectors.likert import likert_breakdowns
+    from reports.selectors.overview import layout_find
+
+    if cleaned.get("layout"):
+        layout_find(evaluation, str(cleaned["layout"]))
+    by = cleaned.get("by")
+    if not by or cleaned.get("table") in ("annex", "overview", "coverage"):
+        return
+    known = set(STANDARD_ATTRIBUTES)
+    if cleaned.get("table") == "rates":
+        for distribution in Distribution.objects.filter(evaluation=evaluation):
+            known |= set(attribute_keys(distribution)) | {PLANNED_CHANNEL}
+    else:
+        for distribution in Distribution.objects.filter(evaluation=evaluation):
+            known |= {key for key, _label in likert_breakdowns(distribution, access)}
+    if by not in known:
+        message = _(
+            "“%(by)s” is not recorded on this evaluation's responses. Use one of: %(known)s."
+        ) % {
+            "by": by,
+            "known": ", ".join(sorted(known)),
+        }
+        raise ValidationProblem(message, errors={"by": [message]})
+
+
 def export_request(
     *, evaluation: Evaluation, by: User, kind: str, parameters: dict | None = None
 ) -> ExportJob:
     """Queue an export of what `by` may see; the same request still waiting is returned."""
     cleaned = _clean_parameters(kind, parameters or {})
-    report_access(by, evaluation, unsuppressed=cleaned["unsuppressed"])
+    access = report_access(by, evaluation, unsuppressed=cleaned["unsuppressed"])
+    _check_choices(evaluation, access, cleaned)
+    # What the file will hold beyond aggregates: downloading it later asks for the same right.
+    cleaned["answers"] = kind == ExportJob.Kind.WORKBOOK and access.raw_answers
     waiting = ExportJob.objects.filter(
         evaluation=evaluation,
         requested_by=by,
@@ -315,6 +353,7 @@ def _write(job: ExportJob, path: str, progress: Callable[[int, int, str], None])
             user=user,
             unsuppressed=bool(parameters.get("unsuppressed")),
             labels=bool(parameters.get("labels")),
+            by=parameters.get("by") or "region",
             progress=progress,
         )
         return

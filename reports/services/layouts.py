@@ -291,9 +291,13 @@ def _cell(layout: TableLayout, category: ReportingCategory | None, column: str) 
     return cell
 
 
+# Far above any table's cell, well inside every database's integer column.
+CELL_MAX = 1_000_000_000
+
+
 def _number(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _refuse(field, _("Give a whole number, 0 or more."))
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= CELL_MAX:
+        raise _refuse(field, _("Give a whole number from 0 to %(max)s.") % {"max": f"{CELL_MAX:,}"})
     return value
 
 

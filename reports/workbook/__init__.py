@@ -113,7 +113,7 @@ def _gather(
     likert, breakdowns, answers, raw = [], [], [], []
     for distribution in distributions:
         likert += likert_summary(user=user, distribution=distribution, unsuppressed=unsuppressed)
-        if by and by in dict(likert_breakdowns(distribution)):
+        if by and by in dict(likert_breakdowns(distribution, access)):
             breakdowns += likert_summary(
                 user=user, distribution=distribution, by=by, unsuppressed=unsuppressed
             )
@@ -122,7 +122,7 @@ def _gather(
             raw.append((distribution, raw_response_count(user=user, distribution=distribution)))
     likert = [table for table in likert if table.rows]
     return _Content(
-        rates=evaluation_rates(user=user, evaluation=evaluation),
+        rates=evaluation_rates(user=user, evaluation=evaluation, unsuppressed=unsuppressed),
         likert=likert,
         charts={i: diverging_chart(table) for i, table in enumerate(likert)},
         breakdowns=[table for table in breakdowns if table.rows],

@@ -47,7 +47,8 @@ def about_sheet(
     sheet.line([_("Prepared for"), prepared_for], ["bold"])
     if access.suppressed:
         view = _(
-            "Suppressed: numbers from fewer than %(n)s respondents are hidden (shown as “<%(n)s”)."
+            "Suppressed: in breakdowns, groups and cells built from fewer than %(n)s respondents "
+            "are hidden (shown as “<%(n)s”)."
         ) % {"n": access.threshold}
         sheet.line([_("View"), view], ["bold"])
     else:
@@ -96,8 +97,10 @@ def definitions(threshold: int) -> list[tuple[str, str]]:
         (
             _("Suppression"),
             _(
-                "A number built from fewer than %(n)s respondents is shown as “<%(n)s”; further "
-                "cells are hidden where a hidden one could be worked out from the totals."
+                "In a breakdown (by region, group …), a group or cell built from fewer than %(n)s "
+                "respondents is shown as “<%(n)s”, and further cells are hidden where a hidden "
+                "one could be worked out from the totals. A row of all respondents is hidden "
+                "only when fewer than %(n)s answered; its counts per point are shown."
             )
             % {"n": threshold},
         ),
@@ -137,8 +140,7 @@ def rates_sheet(book: Book, rates: Sequence[DistributionRates]) -> None:
         sheet.line(header, style="header")
         formats = [None] * (len(COUNTED) + 1) + ["percent"]
         for row in each.rows:
-            cells = [row.label, *(getattr(row, name) for name in COUNTED), row.percent]
-            sheet.line(cells, formats, style="total" if row.is_total else None)
+            sheet.line(each.cells(row), formats, style="total" if row.is_total else None)
         if each.channels:
             channels = ", ".join(f"{key}: {count}" for key, count in each.channels.items())
             sheet.line([_("Responses by channel"), channels], ["bold"])
@@ -198,7 +200,10 @@ def _likert_heading(sheet: Sheet, table: LikertTable) -> None:
         title += " — " + _("by %(attribute)s") % {"attribute": table.by_label}
     sheet.line([title], style="title")
     if table.suppressed_view:
-        note = _("Respondents: %(n)s. Numbers from fewer than %(t)s respondents: “<%(t)s”.") % {
+        note = _(
+            "Respondents: %(n)s. In the breakdowns, numbers from fewer than %(t)s respondents: "
+            "“<%(t)s”."
+        ) % {
             "n": table.respondents,
             "t": table.threshold,
         }

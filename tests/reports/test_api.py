@@ -351,9 +351,17 @@ def test_rates_by_region_and_unknown_attribute(api_client, evaluation, team, dis
     rates = response.json()[0]
     assert rates["distribution_id"] == distribution.pk
     rows = {row["label"]: (row["invited"], row["responded"]) for row in rates["rows"]}
-    assert rows["Africa"] == (6, 6) and rows["Europe"] == (2, 2)
-    assert rates["rows"][-1]["responded"] == 8
+    # Europe (2) is under the threshold, and Africa goes with it: else Europe = 8 − 6.
+    assert rows["Africa"] == (6, None) and rows["Europe"] == (2, None)
+    assert rates["rows"][-1]["responded"] == 8 and rates["threshold"] == 5
     assert bad.status_code == 400 and "by" in bad.json()["errors"]
+
+    refused = api_client.get(url(evaluation, "rates/"), {"unsuppressed": "true"})
+    assert refused.status_code == 403
+    api_client.force_authenticate(team["lead"].user)
+    lead = api_client.get(url(evaluation, "rates/"), {"unsuppressed": "true"}).json()[0]
+    rows = {row["label"]: (row["invited"], row["responded"]) for row in lead["rows"]}
+    assert rows["Africa"] == (6, 6) and rows["Europe"] == (2, 2) and lead["threshold"] is None
 
 
 # --- exports --------------------------------------------------------------------------------------
@@ -483,3 +491,40 @@ def test_schema_lists_the_reports_and_validates(tmp_path) -> None:
         "exports/{id}/retry/",
     ):  # fmt: skip
         assert f"/api/v1/evaluations/{{evaluation_slug}}/reports/{path}:" in schema
+
+
+def test_a_huge_printed_number_is_refused_not_a_server_error(api_client, evaluation, team) -> None:
+    api_client.force_authenticate(team["lead"].user)
+    layout = api_client.post(url(evaluation, "layouts/"), {"name": "Printed"}, format="json")
+    cells = url(evaluation, f"layouts/{layout.json()['id']}/cells/")
+
+    for number in (10**20, 3_000_000_000):
+        response = api_client.post(
+            cells, {"category": None, "column": "interviews", "printed": number}, format="json"
+        )
+        assert response.status_code == 400, response.content
+        assert "printed" in response.json()["errors"]
+
+
+def test_an_export_with_a_breakdown_nobody_records_is_refused_at_once(
+    api_client, evaluation, team, distribution, django_capture_on_commit_callbacks
+) -> None:
+    api_client.force_authenticate(team["viewer"].user)
+
+    bad = _start(api_client, evaluation, django_capture_on_commit_callbacks, by="shoe_size")
+    csv_bad = _start(
+        api_client,
+        evaluation,
+        django_capture_on_commit_callbacks,
+        kind="csv",
+        table="overview",
+        layout="nope",
+    )
+    good = _start(api_client, evaluation, django_capture_on_commit_callbacks, by="region")
+
+    assert bad.status_code == 400 and "by" in bad.json()["errors"]
+    assert csv_bad.status_code == 400 and "layout" in csv_bad.json()["errors"]
+    assert good.status_code == 202
+    from reports.models import ExportJob
+
+    assert list(ExportJob.objects.values_list("parameters__by", flat=True)) == ["region"]

@@ -95,7 +95,7 @@ def test_only_a_lead_may_ask_for_the_unsuppressed_file(evaluation, team, outside
     with pytest.raises(PermissionDenied):
         request(evaluation, outsider)
     job = request(evaluation, team["lead"].user, unsuppressed=True)
-    assert job.parameters == {"unsuppressed": True, "labels": False}
+    assert job.parameters == {"unsuppressed": True, "labels": False, "answers": True}
 
 
 def test_unknown_kind_or_table_is_refused_with_a_message(evaluation, team) -> None:

@@ -168,6 +168,18 @@ def test_uncategorised_interviews_come_last_and_excluded_ones_are_listed(evaluat
     ]
 
 
+def test_an_excluded_interview_is_never_named_after_its_participant_for_a_viewer(evaluation, team):
+    dropped = log(evaluation, person("Carl Test"))
+    log_services.interview_exclude(interview=dropped, by=None, reason="Asked not to be quoted")
+
+    viewer = interview_overview(evaluation=evaluation, user=team["viewer"].user)
+    lead = interview_overview(evaluation=evaluation, user=team["lead"].user)
+
+    assert [(e.label, e.reason) for e in lead.excluded] == [("Carl Test", "Asked not to be quoted")]
+    (seen,) = viewer.excluded
+    assert "Carl" not in seen.label and seen.label == str(dropped)
+
+
 def test_printed_numbers_show_beside_computed_with_the_difference(evaluation, team):
     found = invented_example(evaluation)["categories"]
     layout = layouts.layout_create(evaluation=evaluation, by=team["lead"].user, name="Report")

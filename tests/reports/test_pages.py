@@ -353,3 +353,100 @@ def test_a_job_in_progress_polls_and_can_be_cancelled(evaluation, team):
     job.refresh_from_db()
     assert job.state == "cancelled"
     assert client.get(url(evaluation, f"downloads/{job.pk}/file/")).status_code == 404
+
+
+# --- what the review found ---------------------------------------------------------------------
+
+
+def test_a_lead_demoted_to_viewer_cannot_fetch_the_file_built_with_answers(
+    evaluation, team, django_capture_on_commit_callbacks
+):
+    from evaluations.permissions import forget_roles
+
+    surveyed(evaluation)
+    lead = team["lead"]
+    client = client_for(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(evaluation, "downloads/"), {"unsuppressed": "on"})
+    from reports.models import ExportJob
+
+    job = ExportJob.objects.get()
+    assert job.state == "done" and job.parameters["answers"] is True
+    assert client.get(url(evaluation, f"downloads/{job.pk}/file/")).status_code == 200
+    # Another lead takes over; the first becomes a viewer.
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(evaluation=evaluation, role="lead")
+    lead.role = "viewer"
+    lead.save(update_fields=["role"])
+    forget_roles(lead.user)
+    assert client.get(url(evaluation, f"downloads/{job.pk}/file/")).status_code == 403
+
+
+def test_an_expired_or_missing_file_is_not_served(
+    evaluation, team, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reports.models import ExportJob
+
+    client = client_for(team["viewer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(evaluation, "downloads/"), {})
+    job = ExportJob.objects.get()
+    job.file.storage.delete(job.file.name)  # gone from the disk
+    assert client.get(url(evaluation, f"downloads/{job.pk}/file/")).status_code == 404
+    ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
+    assert client.get(url(evaluation, f"downloads/{job.pk}/file/")).status_code == 404
+    # Opening the downloads page clears what expired (no beat in the embedded default).
+    page = client.get(url(evaluation, "downloads/")).content.decode()
+    job.refresh_from_db()
+    assert not job.file and "Expired: prepare a new one." in page
+
+
+def test_a_layout_name_with_signs_survives_the_redirect_after_an_edit(evaluation, team):
+    found = invented_example(evaluation)["categories"]
+    client = client_for(team["lead"])
+    client.post(url(evaluation, "overview/layout/"), {"name": "A&B #1 ü"})
+    response = client.post(
+        url(evaluation, "overview/cell/"),
+        {"layout": "A&B #1 ü", "row": found["Region A"].pk, "column": "interviews", "value": "2"},
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and page.context["layout"].name == "A&B #1 ü"
+
+
+def test_a_refused_printed_number_leaves_no_new_layout(evaluation, team):
+    found = invented_example(evaluation)["categories"]
+    client_for(team["lead"]).post(
+        url(evaluation, "overview/cell/"),
+        {"row": found["Region A"].pk, "column": "interviews", "value": "many"},
+    )
+    assert not TableLayout.objects.exists()
+
+
+def test_a_viewer_breaks_down_by_the_standard_attributes_only(evaluation, team):
+    responses = [
+        {"attributes": {"region": "Africa", "unit": f"Unit {n % 2}"}, "answers": {"C1": "4"}}
+        for n in range(6)
+    ]
+    distribution = staff_survey(evaluation, responses)
+    path = url(evaluation, "questionnaires/") + f"?distribution={distribution.pk}"
+    viewer = client_for(team["viewer"]).get(path)
+    lead = client_for(team["lead"]).get(path)
+    assert [key for key, _label in viewer.context["breakdowns"]] == ["region"]
+    assert "unit" in dict(lead.context["breakdowns"])
+    refused = client_for(team["viewer"]).get(path + "&by=unit", follow=True)
+    assert "“unit” is not recorded" in refused.content.decode()
+
+
+def test_a_csv_with_an_unknown_breakdown_is_a_bad_request(evaluation, team):
+    distribution = surveyed(evaluation)
+    client = client_for(team["viewer"])
+    likert = client.get(url(evaluation, "likert.csv") + f"?distribution={distribution.pk}&by=zzz")
+    rates = client.get(url(evaluation, "rates.csv") + "?by=zzz")
+    assert (likert.status_code, rates.status_code) == (400, 400)
+    assert "zzz" in likert.content.decode() and "zzz" in rates.content.decode()

@@ -55,7 +55,7 @@ def surveys(evaluation, team):
 def test_rates_match_tracking_for_every_distribution_with_invitations(surveys, team) -> None:
     lead = team["lead"].user
 
-    rates = evaluation_rates(user=lead, evaluation=surveys[0].evaluation)
+    rates = evaluation_rates(user=lead, evaluation=surveys[0].evaluation, unsuppressed=True)
 
     assert [r.title for r in rates] == ["Staff", "Partners"]
     for rate, distribution in zip(rates, surveys, strict=True):
@@ -76,7 +76,9 @@ def test_rates_match_tracking_for_every_distribution_with_invitations(surveys, t
 def test_a_breakdown_one_distribution_lacks_falls_back_to_the_region(surveys, team) -> None:
     staff, partners = surveys
 
-    rates = evaluation_rates(user=team["lead"].user, evaluation=staff.evaluation, by="unit")
+    rates = evaluation_rates(
+        user=team["lead"].user, evaluation=staff.evaluation, by="unit", unsuppressed=True
+    )
 
     assert [(r.title, r.by) for r in rates] == [("Staff", "region"), ("Partners", "unit")]
     assert rates[1].rows == response_rates(partners, "unit")
@@ -109,3 +111,32 @@ def test_non_responders_are_named_only_for_those_who_may_see_names(surveys, team
 def test_outsiders_are_refused(surveys, outsider) -> None:
     with pytest.raises(PermissionDenied):
         evaluation_rates(user=outsider, evaluation=surveys[0].evaluation)
+
+
+def test_a_viewer_sees_no_group_with_fewer_respondents_than_the_threshold(surveys, team):
+    """Africa (2 responded) is under 5; Asia (1) too: both hidden, the Total shown."""
+    evaluation = surveys[0].evaluation
+
+    (staff, _partners) = evaluation_rates(user=team["viewer"].user, evaluation=evaluation)
+
+    shown = {row.label: (row.invited, row.responded, row.percent) for row in staff.rows}
+    assert shown == {"Africa": (2, None, None), "Asia": (3, None, None), "Total": (5, 3, 60.0)}
+    assert staff.threshold == 5
+    assert staff.cells(staff.rows[0])[:3] == ["Africa", 2, 0]
+    assert "<5" in staff.cells(staff.rows[0])
+
+
+def test_one_hidden_group_takes_another_with_it(evaluation, team):
+    """Seven answered in Africa, two in Europe: Europe is hidden, and so is Africa, or Europe
+    would be the Total minus Africa."""
+    responses = [{"attributes": {"region": "Africa"}, "answers": {"C1": "4"}}] * 7
+    responses += [{"attributes": {"region": "Europe"}, "answers": {"C1": "4"}}] * 2
+    staff_survey(evaluation, responses)
+
+    (rates,) = evaluation_rates(user=team["viewer"].user, evaluation=evaluation)
+
+    assert [(row.label, row.responded) for row in rates.rows] == [
+        ("Africa", None),
+        ("Europe", None),
+        ("Total", 9),
+    ]

@@ -394,7 +394,10 @@ def test_a_viewers_workbook_holds_aggregates_only_suppressed(demo) -> None:
     texts = every_text(workbook)
     assert not any(SECRET in t or t == "=1+1" for t in texts)
     assert "UNSUPPRESSED (lead view)" not in texts
-    assert any(t.startswith("Suppressed: numbers from fewer than 5") for t in texts)
+    assert any(
+        t.startswith("Suppressed: in breakdowns, groups and cells built from fewer than 5")
+        for t in texts
+    )
     assert "<5" in texts  # the Likert breakdown by region hides small groups
     assert stats.raw_responses == 0
     assert b"<c:barChart>" in zipfile.ZipFile(io.BytesIO(data)).read("xl/charts/chart1.xml")
