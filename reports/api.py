@@ -459,7 +459,7 @@ class RatesView(ReportScoped, APIView):
 
 # --- exports --------------------------------------------------------------------------------------
 
-EXPORT_PARAMETERS = ("table", "unsuppressed", "labels", "layout", "distribution", "by")
+EXPORT_PARAMETERS = ("table", "unsuppressed", "labels", "layout", "distribution", "by", "bom")
 
 
 @extend_schema(parameters=[SLUG])

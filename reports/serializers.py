@@ -367,6 +367,9 @@ class ExportRequestSerializer(serializers.Serializer):
     by = serializers.CharField(
         required=False, allow_blank=True, help_text="The breakdown (likert, rates, annex)."
     )
+    bom = serializers.BooleanField(
+        required=False, default=True, help_text="csv: start with a BOM so Excel reads UTF-8."
+    )
 
     def validate_kind(self, value: str) -> str:
         if value not in EXPORT_KINDS:

@@ -56,6 +56,11 @@ def _flag(request: HttpRequest, name: str) -> bool:
     return request.GET.get(name, "") in ("1", "true", "on", "yes")
 
 
+def _csv(request: HttpRequest, rows, filename: str) -> HttpResponse:
+    """A table as CSV (UTF-8; with a BOM for Excel unless `?bom=0`)."""
+    return csv_download(rows, filename, bom=request.GET.get("bom", "1") != "0")
+
+
 def _layout(evaluation: Evaluation, request: HttpRequest) -> TableLayout | None:
     name = request.GET.get("layout") or request.POST.get("layout") or ""
     found = TableLayout.objects.filter(evaluation=evaluation)
@@ -174,7 +179,7 @@ def overview_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     table = overview.interview_overview(
         evaluation=evaluation, user=request.user, layout=_layout(evaluation, request)
     )
-    return csv_download(overview.overview_rows(table), f"{evaluation.slug}-interview-overview.csv")
+    return _csv(request, overview.overview_rows(table), f"{evaluation.slug}-interview-overview.csv")
 
 
 # --- the annex ---------------------------------------------------------------------------------
@@ -203,7 +208,7 @@ def annex_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
 @evaluation_view(Action.VIEW_EVALUATION)
 def annex_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     rows = annex_selectors.annex_rows(_annex(request, evaluation))
-    return csv_download(rows, f"{evaluation.slug}-persons-interviewed.csv")
+    return _csv(request, rows, f"{evaluation.slug}-persons-interviewed.csv")
 
 
 # --- questionnaire results ---------------------------------------------------------------------
@@ -283,7 +288,7 @@ def likert_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         "unsuppressed": not access.suppressed,
     }
     rows = exports.TABLES["likert"](evaluation, request.user, parameters)
-    return csv_download(rows, f"{evaluation.slug}-likert-{distribution.pk}.csv")
+    return _csv(request, rows, f"{evaluation.slug}-likert-{distribution.pk}.csv")
 
 
 # --- open answers ------------------------------------------------------------------------------
@@ -355,7 +360,7 @@ def rates_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         return HttpResponseBadRequest(problem.message, content_type="text/plain; charset=utf-8")
     parameters = {"by": by, "unsuppressed": _flag(request, "unsuppressed")}
     rows = exports.TABLES["rates"](evaluation, request.user, parameters)
-    return csv_download(rows, f"{evaluation.slug}-response-rates.csv")
+    return _csv(request, rows, f"{evaluation.slug}-response-rates.csv")
 
 
 # --- exports -----------------------------------------------------------------------------------

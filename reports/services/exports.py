@@ -170,6 +170,7 @@ def _clean_parameters(kind: str, parameters: dict) -> dict[str, Any]:
             message = _("Choose one of the tables: %(tables)s.") % {"tables": ", ".join(TABLES)}
             raise ValidationProblem(message, errors={"table": [message]})
         cleaned["table"] = table
+        cleaned["bom"] = bool(parameters.get("bom", True))
         if table == "annex" and cleaned.get("by", "grouping") not in ANNEX_BY:
             message = _("Group the annex by grouping or by category.")
             raise ValidationProblem(message, errors={"by": [message]})
@@ -361,7 +362,7 @@ def _write(job: ExportJob, path: str, progress: Callable[[int, int, str], None])
     progress(0, 0, _("Writing the table"))
     rows = TABLES[parameters["table"]](job.evaluation, user, parameters)
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        count = csv_write(rows, handle)
+        count = csv_write(rows, handle, bom=parameters.get("bom", True))
     progress(count, count, _("Saving the file"))
 
 

@@ -408,8 +408,23 @@ def test_csv_export_of_one_table(
     assert job["state"] == "done", job
     download = api_client.get(url(evaluation, f"exports/{job['id']}/download/"))
     assert download["Content-Type"].startswith("text/csv")
-    text = b"".join(download.streaming_content).decode("utf-8-sig")
+    body = b"".join(download.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads UTF-8
+    text = body.decode("utf-8-sig")
     assert "Governments" in text and "Total" in text
+
+    plain = _start(
+        api_client,
+        evaluation,
+        django_capture_on_commit_callbacks,
+        kind="csv",
+        table="overview",
+        bom=False,
+    ).json()
+    plain_body = b"".join(
+        api_client.get(url(evaluation, f"exports/{plain['id']}/download/")).streaming_content
+    )
+    assert plain_body.decode("utf-8") == text
 
 
 def test_export_cancel_and_retry(api_client, evaluation, team) -> None:

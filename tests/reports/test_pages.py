@@ -450,3 +450,11 @@ def test_a_csv_with_an_unknown_breakdown_is_a_bad_request(evaluation, team):
     rates = client.get(url(evaluation, "rates.csv") + "?by=zzz")
     assert (likert.status_code, rates.status_code) == (400, 400)
     assert "zzz" in likert.content.decode() and "zzz" in rates.content.decode()
+
+
+def test_csv_has_a_bom_for_excel_unless_asked_without(evaluation, team):
+    invented_example(evaluation)
+    client = client_for(team["viewer"])
+    with_bom = b"".join(client.get(url(evaluation, "overview.csv")).streaming_content)
+    without = b"".join(client.get(url(evaluation, "overview.csv") + "?bom=0").streaming_content)
+    assert with_bom.startswith(b"\xef\xbb\xbfCategory,") and without.startswith(b"Category,")

@@ -447,3 +447,49 @@ def test_workbook_numbers_match_the_selectors(demo) -> None:
     assert [row[: len(expected[0])] for row in shown] == [
         [None if v == "" else v for v in row] for row in expected
     ]
+
+
+def _office() -> str | None:
+    import shutil
+
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(
+    _office() is None,
+    reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui)",
+)
+def test_libreoffice_opens_the_lead_workbook_and_reads_the_same_numbers(demo, tmp_path) -> None:
+    """LibreOffice converts the workbook's first sheets to CSV: the file opens, and the
+    Response rates it reads are the ones openpyxl reads."""
+    import subprocess
+
+    data, workbook, _stats = build(demo, member(demo, "lead"), unsuppressed=True)
+    source = tmp_path / "book.xlsx"
+    source.write_bytes(data)
+    profile = tmp_path / "profile"
+    done = subprocess.run(
+        [
+            _office(),
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    rates = next(tmp_path.glob("book-Response*rates*.csv"), None)
+    assert rates is not None, sorted(p.name for p in tmp_path.iterdir())
+    office_rows = [line.split(",")[0:2] for line in rates.read_text("utf-8").splitlines()]
+    openpyxl_rows = [
+        [str(value) if value is not None else "" for value in row[:2]]
+        for row in workbook["Response rates"].iter_rows(values_only=True)
+    ]
+    assert office_rows[: len(openpyxl_rows)][2:6] == openpyxl_rows[2:6]
