@@ -17,3 +17,11 @@ def get_item(mapping: dict, key: str) -> object:
 def suppressed(value: object, threshold: int) -> object:
     """A number, or "<threshold" where it was suppressed (None)."""
     return f"<{threshold}" if value is None else value
+
+
+@register.filter
+def cells_of(row: object) -> list[tuple[str, object]]:
+    """The overview row's two main cells with their column names."""
+    from django.utils.translation import gettext as _
+
+    return [(_("interviews"), row.interviews), (_("participants"), row.participants)]

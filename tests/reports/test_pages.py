@@ -458,3 +458,22 @@ def test_csv_has_a_bom_for_excel_unless_asked_without(evaluation, team):
     with_bom = b"".join(client.get(url(evaluation, "overview.csv")).streaming_content)
     without = b"".join(client.get(url(evaluation, "overview.csv") + "?bom=0").streaming_content)
     assert with_bom.startswith(b"\xef\xbb\xbfCategory,") and without.startswith(b"Category,")
+
+
+def test_an_override_shows_its_author_and_reason_under_the_table(evaluation, team):
+    found = invented_example(evaluation)["categories"]
+    client = client_for(team["lead"])
+    client.post(
+        url(evaluation, "overview/cell/"),
+        {
+            "row": found["Region B"].pk,
+            "column": "participants",
+            "value": "7",
+            "reason": "One more official joined late.",
+            "action": "override",
+        },
+    )
+    html = client_for(team["viewer"]).get(url(evaluation) + "?layout=As printed").content.decode()
+    name = team["lead"].user.display_name
+    assert f"Region B, participants: 7 shown instead of 6 computed — overridden by {name}" in html
+    assert "One more official joined late." in html
