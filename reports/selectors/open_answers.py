@@ -8,17 +8,15 @@ into a filter once, so the answers a user may not read are never fetched: only c
 
 from __future__ import annotations
 
-import operator
 from collections import defaultdict
-from functools import reduce
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Value
 from django.utils.translation import gettext as _
 
-from evaluations.permissions import can_read_answers
 from questionnaires.models import Answer, Distribution, Question, Response, localized
+from questionnaires.selectors import readable_responses_filter
 from questionnaires.tracking import not_recorded
 from reports.selectors.access import report_access
 from reports.selectors.likert import attribute, breakdown_label, bucket_text, group_order, language
@@ -29,34 +27,8 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-Mode = Distribution.Confidentiality
 OPEN_KINDS = (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT)
 NOBODY = Q(pk__in=[])
-
-
-def readable(user: User | AnonymousUser, distribution: Distribution, prefix: str = "") -> Q:
-    """A filter on Response (on Answer with prefix "response__"): the responses of
-    `distribution` the user may read."""
-    mine = Q(**{f"{prefix}distribution_id": distribution.pk})
-    team = Q(**{f"{prefix}route": Mode.TEAM})
-    if distribution.confidentiality == Mode.RESPONDENT:
-        # The respondent's choice decides; no choice recorded is read as the lead only.
-        cases = [(Mode.TEAM, mine & team), (Mode.LEAD, mine & ~team)]
-    else:
-        cases = [(distribution.confidentiality, mine)]
-    allowed = []
-    for mode, where in cases:
-
-        def reads(entered_by_id: int | None, mode: str = mode) -> bool:
-            return can_read_answers(
-                user, distribution.evaluation, confidentiality=mode, entered_by_id=entered_by_id
-            )
-
-        if reads(None) and reads(-1):  # whoever entered it
-            allowed.append(where)
-        elif user.pk is not None and reads(user.pk):  # only what this user keyed in
-            allowed.append(where & Q(**{f"{prefix}entered_by_id": user.pk}))
-    return reduce(operator.or_, allowed) if allowed else NOBODY
 
 
 def open_answers(
@@ -73,7 +45,7 @@ def open_answers(
             "section__order", "order"
         )
     )
-    allowed = readable(user, distribution, prefix="response__")
+    allowed = readable_responses_filter(user, distribution, prefix="response__") or NOBODY
     answers = Answer.objects.filter(
         question__in=questions,
         response__distribution=distribution,

@@ -15,12 +15,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, JSONField, Q, Value, When
+from django.db.models import Case, F, JSONField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluations.permissions import Action, Role, can, role_of
+from evaluations.permissions import Action, can
 from questionnaires.models import Answer, Distribution, Question, Response, localized
+from questionnaires.selectors import readable_responses_filter
 from questionnaires.tracking import ATTRIBUTE_LABELS
 from reports.selectors.likert import response_attribute_keys
 
@@ -42,36 +43,9 @@ class RawQuestion:
     labels: dict[str, str]  # code -> label of its choices or scale points
 
 
-def readable_filter(
-    user: User | AnonymousUser, distribution: Distribution, *, prefix: str = ""
-) -> Q | None:
-    """The responses of the distribution whose answers the user may read, as a filter (on
-    Response, or through `prefix`, e.g. "response__"); None when they may read none.
-
-    The same rule as evaluations.permissions.can_read_answers, for every row at once."""
-    evaluation = distribution.evaluation
-    if not can(user, Action.VIEW_RESPONSES, evaluation):
-        return None
-    role = role_of(user, evaluation)
-    base = Q(**{f"{prefix}distribution": distribution, f"{prefix}status": SUBMITTED})
-    if role == Role.LEAD:
-        return base
-    mode = distribution.confidentiality
-    if mode == Distribution.Confidentiality.LEAD:
-        return None
-    if mode == Distribution.Confidentiality.RESPONDENT:
-        # Where respondents chose, no choice means the lead only (Response.confidentiality).
-        base &= Q(**{f"{prefix}route": "team"})
-    if role == Role.EVALUATOR:
-        return base
-    if role == Role.DATA_ENTRY and user.pk is not None:
-        return base & Q(**{f"{prefix}entered_by": user.pk})
-    return None
-
-
 def readable_responses(*, user: User | AnonymousUser, distribution: Distribution):
     """The submitted responses whose answers the user may read (a queryset, maybe empty)."""
-    condition = readable_filter(user, distribution)
+    condition = readable_responses_filter(user, distribution)
     if condition is None:
         return Response.objects.none()
     return Response.objects.filter(condition)
@@ -127,7 +101,7 @@ def raw_response_rows(
     PermissionDenied for users who may not read individual answers."""
     if not can(user, Action.VIEW_RESPONSES, distribution.evaluation):
         raise PermissionDenied(_("Your role does not include individual responses."))
-    condition = readable_filter(user, distribution)
+    condition = readable_responses_filter(user, distribution)
     if condition is None:
         return
     zone = _zone(distribution)
@@ -172,7 +146,7 @@ def _answer_stream(
     cutoff: dt.datetime,
     chunk_size: int,
 ) -> Iterator[tuple]:
-    condition = readable_filter(user, distribution, prefix="response__")
+    condition = readable_responses_filter(user, distribution, prefix="response__")
     multiple = [q.id for q in questions if q.kind == Question.Kind.MULTIPLE_CHOICE]
     # The list of choices is decoded only where a question has several; elsewhere it is NULL.
     picked = (
