@@ -159,9 +159,9 @@ def _row_counts() -> dict[str, Count]:
     }
 
 
-def _attribute(key: str) -> Coalesce:
-    """The snapshot value under `key` as text, "" when missing or null."""
-    return Coalesce(KeyTextTransform(key, "attributes"), Value(""), output_field=CharField())
+def attribute_text(key: str, field: str = "attributes") -> Coalesce:
+    """The snapshot value under `key` (of the JSON `field`) as text, "" when missing or null."""
+    return Coalesce(KeyTextTransform(key, field), Value(""), output_field=CharField())
 
 
 def _merged(
@@ -171,18 +171,29 @@ def _merged(
     sorted by it, the blank value last."""
     merged: dict[str, dict[str, int]] = {}
     for group in groups:
-        totals = merged.setdefault(str(group[key] or "").strip(), dict.fromkeys(names, 0))
+        totals = merged.setdefault(bucket_text(group[key]), dict.fromkeys(names, 0))
         for name in names:
             totals[name] += group[name]
-    return sorted(merged.items(), key=lambda item: (item[0] == "", item[0].casefold()))
+    return sorted(merged.items(), key=lambda item: group_order(item[0]))
+
+
+def bucket_text(value: object) -> str:
+    """A snapshot value as the trimmed text it is grouped by ("5" and 5 in JSON are one)."""
+    return "" if value is None else str(value).strip()
+
+
+def group_order(value: str) -> tuple[bool, str]:
+    """Values sorted by text, the blank one ("(not recorded)") last."""
+    return value == "", value.casefold()
 
 
 def attribute_keys(distribution: Distribution) -> list[str]:
     """Keys present in the recipients' snapshots: the standard ones first, then the others."""
-    return _standard_first(json_object_keys(Invitation, "attributes", distribution=distribution.pk))
+    return standard_first(json_object_keys(Invitation, "attributes", distribution=distribution.pk))
 
 
-def _standard_first(keys: set[str]) -> list[str]:
+def standard_first(keys: set[str]) -> list[str]:
+    """Attribute keys, the standard ones first in their order, then the others by name."""
     standard = [key for key in STANDARD_ATTRIBUTES if key in keys]
     return standard + sorted(keys - set(STANDARD_ATTRIBUTES), key=str.casefold)
 
@@ -212,7 +223,7 @@ def response_rates(distribution: Distribution, by: str) -> list[RateRow]:
     """The response-rate table by a snapshot attribute (or "channel", the planned channel),
     a row per value ("(not recorded)" last), then the Total row."""
     breakdown_check(distribution, by)
-    group = F("channel") if by == PLANNED_CHANNEL else _attribute(by)
+    group = F("channel") if by == PLANNED_CHANNEL else attribute_text(by)
     grouped = (
         Invitation.objects.filter(distribution=distribution)
         .annotate(bucket=group)
@@ -257,7 +268,7 @@ def country_rollup(distribution: Distribution, *, user: User | AnonymousUser) ->
     """Per country: recipients, how many responded, who did not (names only for those who may
     see them), and the sentence for the report."""
     invited = Invitation.objects.filter(INVITED, distribution=distribution).annotate(
-        country_value=_attribute("country")
+        country_value=attribute_text("country")
     )
     counts = (
         invited.order_by()
@@ -338,9 +349,9 @@ def invitation_rows(
     return (
         Invitation.objects.filter(distribution=distribution)
         .annotate(
-            country=_attribute("country"),
-            region=_attribute("region"),
-            stakeholder_group=_attribute("stakeholder_group"),
+            country=attribute_text("country"),
+            region=attribute_text("region"),
+            stakeholder_group=attribute_text("stakeholder_group"),
             tracking_status=TRACKING_STATUS,
             replied_by=Case(
                 When(RESPONDED, then=F("response__channel")),

@@ -27,9 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import CharField, Count, Value
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -45,7 +43,14 @@ from questionnaires.models import (
     ScalePoint,
     localized,
 )
-from questionnaires.tracking import ATTRIBUTE_LABELS, not_recorded
+from questionnaires.tracking import (
+    ATTRIBUTE_LABELS,
+    attribute_text,
+    bucket_text,
+    group_order,
+    not_recorded,
+    standard_first,
+)
 from reports.selectors.access import report_access
 from reports.selectors.suppression import suppress
 from reports.tables import LikertCount, LikertRow, LikertTable, ReportAccess, ScaleColumn
@@ -74,26 +79,11 @@ def likert_blocks(distribution: Distribution) -> list[LikertBlock]:
 # --- breakdowns --------------------------------------------------------------------------------
 
 
-def attribute(key: str, field: str = "attributes") -> Coalesce:
-    """The snapshot value under `key` as text, "" when missing or null."""
-    return Coalesce(KeyTextTransform(key, field), Value(""), output_field=CharField())
-
-
-def bucket_text(value: object) -> str:
-    """A snapshot value as the trimmed text it is grouped by ("5" and 5 in JSON are one)."""
-    return "" if value is None else str(value).strip()
-
-
-def group_order(value: str) -> tuple[bool, str]:
-    """Values sorted by text, the blank one ("(not recorded)") last."""
-    return value == "", value.casefold()
-
-
 def response_attribute_keys(distribution: Distribution) -> list[str]:
     """Keys present in the submitted responses' snapshots: the standard ones first."""
-    keys = json_object_keys(Response, "attributes", distribution=distribution.pk, status=SUBMITTED)
-    standard = [key for key in STANDARD_ATTRIBUTES if key in keys]
-    return standard + sorted(keys - set(STANDARD_ATTRIBUTES), key=str.casefold)
+    return standard_first(
+        json_object_keys(Response, "attributes", distribution=distribution.pk, status=SUBMITTED)
+    )
 
 
 def likert_breakdowns(
@@ -149,7 +139,7 @@ def counts_query(distribution: Distribution, questions: list[Question], by: str)
             question__in=questions, response__distribution=distribution, response__status=SUBMITTED
         )
         .exclude(choice="")
-        .annotate(bucket=attribute(by, "response__attributes") if by else Value(""))
+        .annotate(bucket=attribute_text(by, "response__attributes") if by else Value(""))
         .order_by()
         .values_list("question_id", "bucket", "choice")
         .annotate(n=Count("pk"))
@@ -159,7 +149,7 @@ def counts_query(distribution: Distribution, questions: list[Question], by: str)
         cells[question_id, bucket_text(bucket), choice] += n
     responses = (
         Response.objects.filter(distribution=distribution, status=SUBMITTED)
-        .annotate(bucket=attribute(by) if by else Value(""))
+        .annotate(bucket=attribute_text(by) if by else Value(""))
         .order_by()
         .values_list("bucket")
         .annotate(n=Count("pk"))

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from questionnaires.models import Answer, Distribution, Question, Response, localized
 from questionnaires.selectors import readable_responses_filter
-from questionnaires.tracking import not_recorded
+from questionnaires.tracking import attribute_text, bucket_text, group_order, not_recorded
 from reports.selectors.access import report_access
-from reports.selectors.likert import attribute, breakdown_label, bucket_text, group_order, language
+from reports.selectors.likert import breakdown_label, language
 from reports.tables import OpenAnswerGroup, OpenQuestion
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def open_answers(
     grouped: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     shown = (
         answers.filter(allowed)
-        .annotate(bucket=attribute(by, "response__attributes") if by else Value(""))
+        .annotate(bucket=attribute_text(by, "response__attributes") if by else Value(""))
         .order_by("response__submitted_at", "response_id")
         .values_list("question_id", "bucket", "text")
     )

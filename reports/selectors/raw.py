@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-SUBMITTED = Response.Status.SUBMITTED
 ANSWER_FIELDS = ("response_id", "question_id", "text", "number", "date", "choice", "picked")
 
 
