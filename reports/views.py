@@ -229,33 +229,27 @@ def _distribution(request: HttpRequest, evaluation: Evaluation) -> Distribution 
 
 
 def _likert_choice(request: HttpRequest, evaluation: Evaluation):
-    """The distribution asked for, its breakdowns, the one chosen, and the user's access."""
-    distribution = _distribution(request, evaluation)
+    """The user's access, the distribution asked for and the breakdown asked for."""
     access = report_access(request.user, evaluation, unsuppressed=_flag(request, "unsuppressed"))
-    if distribution is None:
-        return access, None, [], ""
-    breakdowns = likert.likert_breakdowns(distribution, access)
-    by = request.GET.get("by", "")
-    if by and by not in dict(breakdowns):
-        raise ValidationProblem(
-            _("“%(by)s” is not recorded on this distribution's responses.") % {"by": by},
-            errors={"by": [_("Choose one of the listed attributes.")]},
-        )
-    return access, distribution, breakdowns, by
+    return access, _distribution(request, evaluation), request.GET.get("by", "")
 
 
 @evaluation_view(Action.VIEW_EVALUATION)
 def likert_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
-    try:
-        access, distribution, breakdowns, by = _likert_choice(request, evaluation)
-    except ValidationProblem as problem:
-        _refused(request, problem)
-        return redirect(request.path + f"?distribution={request.GET.get('distribution', '')}")
-    tables = []
+    access, distribution, by = _likert_choice(request, evaluation)
+    tables, breakdowns = [], []
     if distribution is not None:
-        tables = likert.likert_summary(
-            user=request.user, distribution=distribution, by=by, unsuppressed=not access.suppressed
-        )
+        breakdowns = likert.likert_breakdowns(distribution, access)
+        try:
+            tables = likert.likert_summary(
+                user=request.user,
+                distribution=distribution,
+                by=by,
+                unsuppressed=not access.suppressed,
+            )
+        except ValidationProblem as problem:  # a breakdown the user may not make
+            _refused(request, problem)
+            return redirect(request.path + f"?distribution={distribution.pk}")
     shown = [
         (table, mark_safe(charts.diverging_svg(charts.diverging_chart(table))))  # noqa: S308 - escaped
         for table in tables
@@ -276,12 +270,13 @@ def likert_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
 
 @evaluation_view(Action.VIEW_EVALUATION)
 def likert_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
-    try:
-        access, distribution, _breakdowns, by = _likert_choice(request, evaluation)
-    except ValidationProblem as problem:
-        return HttpResponseBadRequest(problem.message, content_type="text/plain; charset=utf-8")
+    access, distribution, by = _likert_choice(request, evaluation)
     if distribution is None:
         raise Http404(_("This evaluation has no distribution yet."))
+    try:  # refused before the download starts, not in the middle of it
+        likert.breakdown_label(distribution, by, access)
+    except ValidationProblem as problem:
+        return HttpResponseBadRequest(problem.message, content_type="text/plain; charset=utf-8")
     parameters = {
         "distribution": distribution.pk,
         "by": by,
@@ -302,10 +297,13 @@ def open_answers_page(request: HttpRequest, evaluation: Evaluation) -> HttpRespo
     breakdowns = []
     if distribution is not None:
         breakdowns = likert.likert_breakdowns(distribution)
-        if by and by not in dict(breakdowns):
-            messages.error(request, _("“%(by)s” is not recorded on these responses.") % {"by": by})
-            by = ""
-        questions = open_answers.open_answers(user=request.user, distribution=distribution, by=by)
+        try:
+            questions = open_answers.open_answers(
+                user=request.user, distribution=distribution, by=by
+            )
+        except ValidationProblem as problem:  # an attribute the responses do not record
+            _refused(request, problem)
+            return redirect(request.path + f"?distribution={distribution.pk}")
     context = _context(
         request,
         evaluation,

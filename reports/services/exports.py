@@ -414,7 +414,6 @@ def _store(job: ExportJob, path: str) -> None:
     with open(path, "rb") as handle:
         name = default_storage.save(export_file_name(job, filename), File(handle))
     now = timezone.now()
-    days = getattr(settings, "EXPORT_EXPIRY_DAYS", 7)
     done = ExportJob.objects.filter(pk=job.pk, state=State.RUNNING).update(
         state=State.DONE,
         file=name,
@@ -424,7 +423,7 @@ def _store(job: ExportJob, path: str) -> None:
         rows_done=F("rows_total"),
         step="",
         finished_at=now,
-        expires_at=now + dt.timedelta(days=days),
+        expires_at=now + dt.timedelta(days=settings.EXPORT_EXPIRY_DAYS),
     )
     if not done:
         default_storage.delete(name)

@@ -477,3 +477,12 @@ def test_an_override_shows_its_author_and_reason_under_the_table(evaluation, tea
     name = team["lead"].user.display_name
     assert f"Region B, participants: 7 shown instead of 6 computed — overridden by {name}" in html
     assert "One more official joined late." in html
+
+
+def test_open_answers_with_an_unknown_grouping_say_so(evaluation, team):
+    distribution = surveyed(evaluation)
+    path = url(evaluation, "open-answers/") + f"?distribution={distribution.pk}&by=shoe_size"
+    response = client_for(team["lead"]).get(path, follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "“shoe_size” is not recorded" in html and "Africa view 0" in html
