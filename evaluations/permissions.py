@@ -98,6 +98,8 @@ def role_of(user: User | AnonymousUser, evaluation: Evaluation) -> str | None:
     if not user.is_authenticated or not user.is_active:
         return None
     cache: dict[int, str | None] = user.__dict__.setdefault("_evaluation_roles", {})
+    if evaluation.pk not in cache and user.pk is None:
+        return None  # an unsaved user (a role_stand_in) holds only the roles of its memo
     if evaluation.pk not in cache:
         cache[evaluation.pk] = (
             Membership.objects.filter(user=user, evaluation=evaluation)
@@ -105,6 +107,18 @@ def role_of(user: User | AnonymousUser, evaluation: Evaluation) -> str | None:
             .first()
         )
     return cache[evaluation.pk]
+
+
+def role_stand_in(evaluation: Evaluation, role: str) -> User:
+    """An unsaved, active user holding `role` in the evaluation and nothing else: what a
+    command acts as when it builds a role's view without a person (e.g. a viewer's workbook).
+    It works through the same memo role_of keeps, so every check treats it as that role."""
+    from accounts.models import User
+
+    user = User(email="", is_active=True)
+    user.__dict__["_evaluation_roles"] = {evaluation.pk: role}
+    user.__dict__["_registry_roles"] = frozenset({role})
+    return user
 
 
 def forget_roles(user: User) -> None:

@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluations.permissions import Role
+from evaluations.permissions import Role, role_stand_in
 from reports.workbook.book import Book, Progress, WorkbookStats, write_cell
 
 if TYPE_CHECKING:
@@ -52,19 +52,7 @@ from reports.workbook.sheets import (
 
 # --- the whole workbook -----------------------------------------------------------------------
 
-__all__ = ["Book", "WorkbookStats", "raw_sheet", "viewer_stand_in", "workbook_write", "write_cell"]
-
-
-def viewer_stand_in(evaluation: Evaluation) -> User:
-    """An unsaved user who is a viewer of the evaluation: the view `export_workbook` builds
-    without --user (suppressed, aggregates only). evaluations.permissions reads the role from
-    its per-user memo, so every selector treats this user as a viewer."""
-    from accounts.models import User
-
-    user = User(email="", is_active=True)
-    user.__dict__["_evaluation_roles"] = {evaluation.pk: Role.VIEWER}
-    user.__dict__["_registry_roles"] = frozenset({Role.VIEWER})
-    return user
+__all__ = ["Book", "WorkbookStats", "raw_sheet", "workbook_write", "write_cell"]
 
 
 @dataclass
@@ -150,7 +138,7 @@ def workbook_write(
     from reports.selectors.access import report_access
     from reports.selectors.raw import raw_columns, raw_response_rows
 
-    reader = user if user is not None else viewer_stand_in(evaluation)
+    reader = user if user is not None else role_stand_in(evaluation, Role.VIEWER)
     access = report_access(reader, evaluation, unsuppressed=unsuppressed)
     if progress is not None:
         progress(0, 0, _("Computing the tables"))

@@ -90,3 +90,16 @@ def test_only_granted_users_and_superusers_create_evaluations() -> None:
     assert not can_create_evaluation(UserFactory())
     assert not can_create_evaluation(AnonymousUser())
     assert not can_create_evaluation(UserFactory(can_create_evaluations=True, is_active=False))
+
+
+def test_a_role_stand_in_is_treated_as_that_role_and_nothing_more(evaluation) -> None:
+    from evaluations.models import Membership
+    from evaluations.permissions import ROLE_ACTIONS, actions_for, role_stand_in
+    from tests.factories import EvaluationFactory
+
+    viewer = role_stand_in(evaluation, Membership.Role.VIEWER)
+    other = EvaluationFactory()
+
+    assert actions_for(viewer, evaluation) == ROLE_ACTIONS[Membership.Role.VIEWER]
+    assert not can(viewer, Action.VIEW_RESPONSES, evaluation)
+    assert actions_for(viewer, other) == frozenset()
