@@ -28,7 +28,16 @@ if TYPE_CHECKING:
     from accounts.models import User
     from evaluations.models import Evaluation
 
-__all__ = ["EXPORT_HEADERS", "log_rows", "log_xlsx"]
+__all__ = [
+    "EXPORT_HEADERS",
+    "day_text",
+    "department_text",
+    "interview_dates",
+    "interviewer_initials",
+    "log_rows",
+    "log_xlsx",
+    "withheld_name",
+]
 
 EXPORT_HEADERS = [
     "Name",
@@ -114,12 +123,12 @@ def _rows(
             if index == 0 and interview.about:
                 remarks.append(_remark(interview.about))
             if withhold_names and participation.person_id:
-                name = _withheld(participation)
+                name = withheld_name(participation)
             else:
                 name = _name(
                     participation, remarks, known, alone=index > 0 and not interview.grouping
                 )
-            department = _department(participation)
+            department = department_text(participation)
             if index == 0:
                 yield [name, department, *_interview_cells(interview)]
             else:
@@ -128,18 +137,11 @@ def _rows(
 
 def _interview_cells(interview: Interview) -> list[str]:
     """Date, Interviewers, Location, Country, Mode, Category, Notes."""
-    when = _day(interview.date)
-    if interview.date_end and interview.date_end != interview.date:
-        when = f"{when}-{_day(interview.date_end)}"
-    initials = [
-        (i.membership.initials if i.membership_id and i.membership.initials else i.initials)
-        for i in interview.interviewers.all()
-    ]
     with translation.override("en"):  # the words the importer reads in any language
         mode = str(Interview.Mode(interview.mode).label)
     return [
-        when,
-        " & ".join(i for i in initials if i),
+        interview_dates(interview),  # a hyphen: what the importer reads as a range
+        interviewer_initials(interview),
         interview.grouping,
         interview.country.name if interview.country_id else "",
         mode,
@@ -148,8 +150,26 @@ def _interview_cells(interview: Interview) -> list[str]:
     ]
 
 
-def _day(day: object) -> str:
+def day_text(day: object) -> str:
+    """12.3.2026, as the annexes print dates."""
     return f"{day.day}.{day.month}.{day.year}"  # type: ignore[attr-defined]
+
+
+def interview_dates(interview: Interview, dash: str = "-") -> str:
+    """12.3.2026, or 8.4.2026-10.4.2026 over several days (`dash` between them)."""
+    when = day_text(interview.date)
+    if interview.date_end and interview.date_end != interview.date:
+        when = f"{when}{dash}{day_text(interview.date_end)}"
+    return when
+
+
+def interviewer_initials(interview: Interview) -> str:
+    """ "LE & ES": the members' initials, or the initials as written."""
+    initials = [
+        (i.membership.initials if i.membership_id and i.membership.initials else i.initials)
+        for i in interview.interviewers.all()
+    ]
+    return " & ".join(i for i in initials if i)
 
 
 def _known_organisations() -> Callable[[str], bool]:
@@ -193,12 +213,13 @@ def _name(
     return text
 
 
-def _withheld(participation: Participation) -> str:
+def withheld_name(participation: Participation) -> str:
+    """A person as an annex without names shows them: job title and organisation."""
     said = [participation.job_title, participation.organisation_name]
     return ", ".join(part for part in said if part) or participation.unit or _("(name withheld)")
 
 
-def _department(participation: Participation) -> str:
+def department_text(participation: Participation) -> str:
     """The unit, job title and organisation copied on the day, as an annex prints them."""
     parts: list[str] = []
     for part in (participation.job_title, participation.unit, participation.organisation_name):

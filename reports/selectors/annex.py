@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
-from interviews.exporting import _day, _department, _withheld
+from interviews.exporting import (
+    department_text,
+    interview_dates,
+    interviewer_initials,
+    withheld_name,
+)
 from interviews.models import Interview, Participation
 from interviews.selectors import interviews_with_details
 from reports.selectors.access import report_access
@@ -26,26 +31,9 @@ if TYPE_CHECKING:
 BY = ("grouping", "category")
 
 
-def _date(interview: Interview) -> str:
-    """12.3.2026, or 8.4.2026–10.4.2026 (an en dash) over several days."""
-    when = _day(interview.date)
-    if interview.date_end and interview.date_end != interview.date:
-        when = f"{when}–{_day(interview.date_end)}"
-    return when
-
-
-def _interviewers(interview: Interview) -> str:
-    """ "LE & ES": the members' initials, or the initials as written."""
-    initials = [
-        (i.membership.initials if i.membership_id and i.membership.initials else i.initials)
-        for i in interview.interviewers.all()
-    ]
-    return " & ".join(i for i in initials if i)
-
-
 def _name(participation: Participation, withhold: bool) -> str:
     if participation.person_id:
-        return _withheld(participation) if withhold else participation.person.display_name
+        return withheld_name(participation) if withhold else participation.person.display_name
     if participation.headcount:
         return _("%(group)s (%(n)d people)") % {
             "group": participation.group_label,
@@ -92,11 +80,12 @@ def annex(
             if by == "grouping" and ident:
                 key = (0, len(groups), "")
             groups[ident] = (key, heading, [])
-        when, interviewers = _date(interview), _interviewers(interview)
+        when = interview_dates(interview, dash="–")  # an en dash, as reports print ranges
+        interviewers = interviewer_initials(interview)
         groups[ident][2].extend(
             AnnexLine(
                 name=_name(participation, withhold_names),
-                department=_department(participation),
+                department=department_text(participation),
                 date=when,
                 interviewers=interviewers,
             )
@@ -108,9 +97,6 @@ def annex(
         names_withheld=withhold_names,
         groups=[AnnexGroup(heading=heading, lines=lines) for _key, heading, lines in ordered],
     )
-
-
-ANNEX_HEADER = ("Name", "Department/Organisation", "Date", "Interviewers")
 
 
 def annex_rows(annex: Annex) -> list[list[str]]:
