@@ -16,7 +16,6 @@ from django.utils.translation import ngettext
 
 from common.downloads import csv_download
 from common.errors import ValidationProblem
-from common.spreadsheets import safe_cell
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can
 from evaluations.views import evaluation_view
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
 # A bound on what a person would plan, well inside every database's integer column.
 PLANNED_MAX = 100_000
 
-CSV_HEADER = ("stakeholder_group", "country", "region", "method", "planned", "reached", "gap")
 
 Place = Country | Region
 
@@ -94,23 +92,8 @@ def coverage_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
 @evaluation_view(Action.VIEW_EVALUATION)
 def coverage_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     """One line per target: what was planned, what was reached, what is still to reach."""
-    cells = selectors.coverage(evaluation=evaluation, user=request.user)
-
-    def rows() -> Iterator[list[object]]:
-        yield list(CSV_HEADER)
-        for cell in cells:
-            target = cell.target
-            yield [
-                safe_cell(target.stakeholder_group.name),
-                safe_cell(target.country.name if target.country else ""),
-                safe_cell(target.region.name if target.region else ""),
-                str(target.get_method_display()),
-                cell.planned,
-                cell.reached,
-                cell.gap,
-            ]
-
-    return csv_download(rows(), f"{evaluation.slug}-coverage.csv")
+    rows = selectors.coverage_rows(evaluation=evaluation, user=request.user)
+    return csv_download(rows, f"{evaluation.slug}-coverage.csv")
 
 
 # --- editing the plan as a grid ---------------------------------------------------------------

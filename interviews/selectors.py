@@ -7,6 +7,7 @@ headcount, and groups of unknown size are counted apart (shown as "at least").""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -401,6 +402,28 @@ def coverage(
     )
     reached = _interview_counts(evaluation, targets) | _questionnaire_counts(evaluation, targets)
     return [CoverageCell(t, t.planned, reached.get(t.pk, 0)) for t in targets]
+
+
+COVERAGE_HEADER = ("stakeholder_group", "country", "region", "method", "planned", "reached", "gap")
+
+
+def coverage_rows(
+    *, evaluation: Evaluation, user: User | AnonymousUser | None = None
+) -> Iterator[list[object]]:
+    """The header, then one line per target: what was planned, reached and is still to reach
+    (the coverage CSV of the page, the API's export and the report's)."""
+    yield list(COVERAGE_HEADER)
+    for cell in coverage(evaluation=evaluation, user=user):
+        target = cell.target
+        yield [
+            target.stakeholder_group.name,
+            target.country.name if target.country else "",
+            target.region.name if target.region else "",
+            str(target.get_method_display()),
+            cell.planned,
+            cell.reached,
+            cell.gap,
+        ]
 
 
 def reporting_categories(*, evaluation: Evaluation) -> QuerySet[ReportingCategory]:

@@ -107,18 +107,9 @@ def _rates_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterato
 
 
 def _coverage_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterator[list]:
-    from interviews.selectors import coverage_matrix
+    from interviews.selectors import coverage_rows
 
-    yield [_("Method"), _("Place"), _("Stakeholder group"), _("Planned"), _("Reached"), _("Gap")]
-    for table in coverage_matrix(evaluation=evaluation, user=user).tables:
-        for row in table.rows:
-            for group, cell in zip(table.groups, row.cells, strict=True):
-                if cell is not None:
-                    yield [table.label, row.place.label, group.name, *_three(cell)]
-
-
-def _three(cell: Any) -> list[int]:
-    return [cell.planned, cell.reached, cell.gap]
+    return coverage_rows(evaluation=evaluation, user=user)
 
 
 def _distributions(evaluation: Evaluation, parameters: dict):

@@ -12,18 +12,15 @@ from common.errors import ValidationProblem
 from common.spreadsheets import safe_cell
 from evaluations.models import Evaluation
 from reports.selectors.overview import interview_overview
-from reports.tables import OverviewCell, OverviewTable
+from reports.tables import OverviewTable
 
 HEADER = ["category", "interviews", "participants"]
 
 
-def _number(cell: OverviewCell) -> str:
-    return cell.text  # "≥ 12" when a group of unknown size is in it
-
-
 def _rows(table: OverviewTable) -> list[list[str]]:
+    """Category, interviews, participants as shown ("≥ 12" with a group of unknown size)."""
     return [
-        [str(safe_cell(row.label)), _number(row.interviews), _number(row.participants)]
+        [str(safe_cell(row.label)), row.interviews.text, row.participants.text]
         for row in [*table.rows, table.total]
     ]
 
