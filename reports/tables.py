@@ -253,8 +253,6 @@ class DistributionRates:
         from questionnaires.tracking import COUNTED
 
         values = [getattr(row, name) for name in COUNTED] + [row.percent]
-        hidden = f"<{self.threshold}"
-        return [
-            row.label,
-            *(hidden if value is None and row.responded is None else value for value in values),
-        ]
+        if row.responded is not None:  # a row shown whole
+            return [row.label, *values]
+        return [row.label, *(f"<{self.threshold}" if v is None else v for v in values)]
