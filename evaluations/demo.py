@@ -165,13 +165,14 @@ def _distribution_load(evaluation: Evaluation, lead: User, spec: dict, folder: P
 
     if Distribution.objects.filter(evaluation=evaluation, title=spec["title"]).exists():
         return
+    from questionnaires.selectors import version_get
     from questionnaires.services import distribution_create
 
     instrument = Instrument.objects.get(evaluation=evaluation, key=spec["instrument"])
     distribution = distribution_create(
         evaluation=evaluation,
         by=lead,
-        version=instrument.versions.order_by("-number").first(),
+        version=version_get(instrument=instrument),
         title=spec["title"],
         confidentiality=spec.get("confidentiality", "team"),
     )

@@ -87,7 +87,6 @@ def overview_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         table=table,
         layout=layout,
         layouts=TableLayout.objects.filter(evaluation=evaluation).order_by("name"),
-        categories=categories,
     )
     if context["can_edit"]:
         context |= {

@@ -31,11 +31,6 @@ def export_list(*, evaluation: Evaluation, user: User | AnonymousUser) -> QueryS
     return jobs.order_by("-created_at", "-pk")
 
 
-def export_expired(job: ExportJob) -> bool:
-    """A finished export whose file was deleted at its expiry."""
-    return job.state == ExportJob.State.DONE and not job.file
-
-
 def export_ready(job: ExportJob) -> bool:
     """Done, with its file, and not expired."""
     expired = job.expires_at is not None and job.expires_at <= timezone.now()

@@ -32,6 +32,7 @@ from questionnaires.instrument_format import STANDARD_ATTRIBUTES
 from questionnaires.tracking import PLANNED_CHANNEL, attribute_keys
 from reports.models import ExportJob, export_file_name
 from reports.selectors.access import report_access
+from reports.selectors.annex import BY as ANNEX_BY
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 State = ExportJob.State
-ANNEX_BY = ("grouping", "category")
 PROGRESS_ROWS = 5000  # rows between progress updates (and cancellation checks)
 # A job still "running" this long after it started lost its worker: it may be claimed again.
 STALE_AFTER = dt.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 660) * 2)

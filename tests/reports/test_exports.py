@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from common.errors import ValidationProblem
 from reports.models import ExportJob
-from reports.selectors.exports import export_expired, export_list
+from reports.selectors.exports import export_list, export_ready
 from reports.services import exports
 from reports.services.exports import (
     export_build,
@@ -220,7 +220,7 @@ def test_expiry_deletes_the_file_and_keeps_the_job(evaluation, team, answered, s
     assert exports_expire() == 0
     job.refresh_from_db()
     assert (job.state, job.file.name, job.size) == (State.DONE, "", 0)
-    assert export_expired(job)
+    assert not export_ready(job)
     assert len(stored_files(settings)) == 1
 
 
