@@ -1,5 +1,6 @@
 """Writes on how the overview of interviews is laid out: layouts, the category rules (and
-applying them to the log), printed numbers and overrides, and categories set by hand.
+applying them to the log), printed numbers and overrides. A category set by hand is set on
+the interview (interviews.services.interview_update, the log's own door).
 
 `by` None is the system (commands, the importer): full team rights. Otherwise only the lead
 evaluator and evaluators decide how the tables are made (the roles that exclude interviews)."""
@@ -252,24 +253,6 @@ def interview_categorise(*, interview: Interview) -> Interview:
     if interview.category_id != category_id:
         interview.category_id = category_id
         Interview.objects.filter(pk=interview.pk).update(category=category_id)
-    return interview
-
-
-@transaction.atomic
-def interview_category_set(
-    *, interview: Interview, by: User | None, category: ReportingCategory | str | None
-) -> Interview:
-    """Set an interview's category by hand (the rules leave it alone then); None gives it
-    back to the rules."""
-    evaluation = interview.evaluation
-    ensure_can_lay_out(by, evaluation)
-    if category is None or category == "":
-        interview.category, interview.category_by_hand = None, False
-        interview.save(update_fields=["category", "category_by_hand", "updated_at"])
-        return interview_categorise(interview=interview)
-    interview.category = _rule_category(evaluation, category)
-    interview.category_by_hand = True
-    interview.save(update_fields=["category", "category_by_hand", "updated_at"])
     return interview
 
 
