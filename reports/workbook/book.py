@@ -106,7 +106,7 @@ class Book:
         self.workbook.use_zip64()  # sheets past 4 GiB of XML (the biggest raw exports)
         self.formats = {name: self.workbook.add_format(spec) for name, spec in FORMATS.items()}
         self.taken: set[str] = set()
-        self.progress, self.total, self.done, self.step_name = progress, total, 0, ""
+        self.progress, self.total, self.step_name = progress, total, ""
         self._reported = 0
         self.stats = WorkbookStats()
 
@@ -123,8 +123,12 @@ class Book:
         self.step_name = name
         self._report()
 
+    @property
+    def done(self) -> int:
+        """Rows written so far, every sheet."""
+        return self.stats.rows
+
     def tick(self, rows: int = 1) -> None:
-        self.done += rows
         self.stats.rows += rows
         if self.done - self._reported >= PROGRESS_EVERY:
             self._report()
