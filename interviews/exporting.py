@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from common.spreadsheets import safe_cell
+from common.spreadsheets import safe_cell, safe_text
 from interviews.models import Interview, Participation
 from interviews.parsing import read_name_cell, reads_as_person
 from interviews.selectors import interview_list
@@ -51,7 +51,6 @@ EXPORT_HEADERS = [
     "Notes",
 ]
 _WIDTHS = [40, 36, 22, 16, 22, 16, 14, 20, 30]
-_CELL_LIMIT = 32_767  # Excel's limit on the text of one cell
 
 
 def log_rows(
@@ -76,7 +75,6 @@ def log_xlsx(
     """The same rows as an Excel workbook: one sheet, the header frozen, columns sized.
     `withhold_names` as in `log_rows` (not importable then)."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
@@ -86,7 +84,7 @@ def log_xlsx(
         _rows(evaluation=evaluation, user=user, withhold_names=withhold_names), start=1
     ):
         for column, value in enumerate(row, start=1):
-            text = ILLEGAL_CHARACTERS_RE.sub(" ", value)[:_CELL_LIMIT]
+            text = safe_text(value)
             cell = sheet.cell(row=number, column=column, value=text)
             cell.data_type = "s"  # text, never a formula
             if "\n" in text:
