@@ -8,9 +8,18 @@ import csv
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from django.http import StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from common.spreadsheets import safe_cell
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
+def query_flag(request: HttpRequest, name: str) -> bool:
+    """`?name=1` (or true, yes, on, in any case) on a page's query string."""
+    return request.GET.get(name, "").strip().lower() in TRUE_WORDS
 
 
 class _Echo:
@@ -37,6 +46,14 @@ def csv_download(
         for row in rows:
             yield writer.writerow([safe_cell(cell) for cell in row])
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    return _attachment(StreamingHttpResponse(lines(), content_type=CSV_TYPE), filename)
+
+
+def xlsx_download(content: bytes, filename: str) -> HttpResponse:
+    """An Excel workbook already built in memory as an attachment named `filename`."""
+    return _attachment(HttpResponse(content, content_type=XLSX_TYPE), filename)
+
+
+def _attachment(response: HttpResponse | StreamingHttpResponse, filename: str):
     response["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'
     return response

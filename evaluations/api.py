@@ -21,6 +21,21 @@ from evaluations.serializers import (
     MembershipSerializer,
 )
 
+SLUG = OpenApiParameter("evaluation_slug", OpenApiTypes.STR, OpenApiParameter.PATH)
+
+
+class EvaluationScoped:
+    """Views under /evaluations/{evaluation_slug}/ (every app's API): the evaluation, checked
+    for an action."""
+
+    kwargs: dict
+    request: Request
+
+    def evaluation(self, action: Action) -> Evaluation:
+        return evaluation_get(
+            user=self.request.user, slug=self.kwargs["evaluation_slug"], action=action
+        )
+
 
 class EvaluationViewSet(viewsets.ModelViewSet):
     """Evaluations you are a member of. Creating one makes you its lead evaluator."""

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from interviews.models import (
+    CategoryRule,
     CoverageTarget,
     Interview,
     Interviewer,
@@ -111,3 +112,10 @@ class InterviewImportJobAdmin(ReadOnlyAdmin):
     list_select_related = ["evaluation", "created_by"]
     fields = ["evaluation", "filename", "sheet", "month_first", "state", "error", "decisions"]
     readonly_fields = fields
+
+
+@admin.register(CategoryRule)
+class CategoryRuleAdmin(admin.ModelAdmin):
+    list_display = ["evaluation", "order", "field", "value", "category"]
+    list_filter = ["evaluation", "field"]
+    ordering = ["evaluation", "order", "pk"]

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.errors import ValidationProblem
+from evaluations.api import SLUG, EvaluationScoped
 from evaluations.models import Evaluation
 from evaluations.permissions import Action
 from interviews import selectors, services
@@ -35,7 +36,6 @@ from interviews.serializers import (
     NoteWriteSerializer,
 )
 from interviews.services.checks import ensure_can_log
-from questionnaires.api import SLUG, EvaluationScoped
 from questionnaires.models import Question, localized
 
 INTERVIEW_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)

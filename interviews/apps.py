@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class InterviewsConfig(AppConfig):
     name = "interviews"
     verbose_name = _("Interviews")
+
+    def ready(self) -> None:
+        # The registry's person page shows the evaluations a person took part in: this app
+        # reads them (interviews and invitations) and registers the reader on import.
+        from interviews import selectors  # noqa: F401

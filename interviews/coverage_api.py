@@ -16,12 +16,12 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from common.errors import ValidationProblem
+from evaluations.api import SLUG, EvaluationScoped
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can
 from interviews import selectors, services
 from interviews.coverage_views import PLANNED_MAX
 from interviews.models import CoverageTarget
-from questionnaires.api import SLUG, EvaluationScoped
 from stakeholders.models import Country, Region, StakeholderGroup
 from stakeholders.selectors import country_find, group_find
 

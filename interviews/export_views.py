@@ -5,34 +5,20 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from common.downloads import csv_download, safe_filename
+from common.downloads import csv_download, query_flag, xlsx_download
 from evaluations.models import Evaluation
 from evaluations.permissions import Action
 from evaluations.views import evaluation_view
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TRUE_WORDS = ("1", "true", "yes", "on")
+from interviews.exporting import export_filename, log_rows, log_xlsx
 
 
 def withhold_names(request: HttpRequest) -> bool:
     """`?withhold_names=1`: groups and people shown without their names."""
-    return request.GET.get("withhold_names", "").strip().lower() in TRUE_WORDS
-
-
-def export_filename(evaluation: Evaluation, extension: str) -> str:
-    return safe_filename(f"{evaluation.slug}-persons-interviewed.{extension}")
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'
-    return response
+    return query_flag(request, "withhold_names")
 
 
 @evaluation_view(Action.VIEW_RESPONSES)
 def export_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
-    from interviews.exporting import log_rows
-
     rows = log_rows(
         evaluation=evaluation, user=request.user, withhold_names=withhold_names(request)
     )
@@ -41,9 +27,7 @@ def export_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
 
 @evaluation_view(Action.VIEW_RESPONSES)
 def export_xlsx(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
-    from interviews.exporting import log_xlsx
-
     content = log_xlsx(
         evaluation=evaluation, user=request.user, withhold_names=withhold_names(request)
     )
-    return xlsx_response(content, export_filename(evaluation, "xlsx"))
+    return xlsx_download(content, export_filename(evaluation, "xlsx"))

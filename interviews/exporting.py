@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from common.downloads import safe_filename
 from common.spreadsheets import safe_cell, safe_text
 from interviews.models import Interview, Participation
 from interviews.parsing import read_name_cell, reads_as_person
@@ -51,6 +52,11 @@ EXPORT_HEADERS = [
     "Notes",
 ]
 _WIDTHS = [40, 36, 22, 16, 22, 16, 14, 20, 30]
+
+
+def export_filename(evaluation: Evaluation, extension: str) -> str:
+    """The download name of the log in the layout of a list of persons interviewed."""
+    return safe_filename(f"{evaluation.slug}-persons-interviewed.{extension}")
 
 
 def log_rows(

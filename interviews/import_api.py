@@ -25,11 +25,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import problem_body
-from common.downloads import csv_download
+from common.downloads import XLSX_TYPE, csv_download, query_flag, xlsx_download
 from common.errors import ValidationProblem
 from common.spreadsheets import MAX_BYTES
+from evaluations.api import SLUG, EvaluationScoped
 from evaluations.permissions import Action
-from interviews.export_views import XLSX_TYPE, export_filename, withhold_names, xlsx_response
+from interviews.exporting import export_filename, log_rows, log_xlsx
 from interviews.import_jobs import (
     AlreadyCommitted,
     import_job_check,
@@ -37,7 +38,6 @@ from interviews.import_jobs import (
     import_job_create,
 )
 from interviews.models import InterviewImportJob
-from questionnaires.api import SLUG, EvaluationScoped
 
 # --- serializers ----------------------------------------------------------------------------
 
@@ -306,12 +306,10 @@ class InterviewExportView(EvaluationScoped, APIView):
         },
     )
     def get(self, request: Request, evaluation_slug: str) -> HttpResponse:
-        from interviews.exporting import log_rows, log_xlsx
-
         evaluation = self.evaluation(Action.VIEW_RESPONSES)
-        withhold = withhold_names(request)
+        withhold = query_flag(request, "withhold_names")
         if request.query_params.get("format", "csv") == "xlsx":
             content = log_xlsx(evaluation=evaluation, user=request.user, withhold_names=withhold)
-            return xlsx_response(content, export_filename(evaluation, "xlsx"))
+            return xlsx_download(content, export_filename(evaluation, "xlsx"))
         rows = log_rows(evaluation=evaluation, user=request.user, withhold_names=withhold)
         return csv_download(rows, export_filename(evaluation, "csv"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.models import Evaluation, Membership
-from evaluations.permissions import ROLE_ACTIONS, Action, Role, can, role_of
+from evaluations.permissions import ROLE_ACTIONS, Action, Role, can, ensure_registry, role_of
+from evaluations.selectors import evaluation_list
 from interviews.guide import asked
 from interviews.models import (
     CoverageTarget,
@@ -31,6 +32,7 @@ from interviews.models import (
 )
 from questionnaires.models import Invitation, Question
 from stakeholders.models import Country, Person
+from stakeholders.selectors import person_history_register
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -245,6 +247,49 @@ def person_interviews(*, user: User | AnonymousUser, person: Person) -> QuerySet
 
 
 # --- notes ------------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonEvaluation:
+    evaluation: Evaluation
+    invitations: list[Invitation] = field(default_factory=list)
+    participations: list[Participation] = field(default_factory=list)  # interviews, newest first
+
+
+@person_history_register
+def person_evaluations(
+    *, user: User | AnonymousUser, person: Person
+) -> tuple[list[PersonEvaluation], int]:
+    """The evaluations the person took part in: those the user is a member of, with what the
+    person was invited to and the interviews they took part in (where the user may read the
+    interview log); and how many others (not named)."""
+    ensure_registry(user)
+    visible = set(evaluation_list(user=user).values_list("pk", flat=True))
+    shown: dict[int, PersonEvaluation] = {}
+    hidden: set[int] = set()
+    for participation in person_interviews(user=user, person=person):
+        evaluation = participation.interview.evaluation
+        shown.setdefault(evaluation.pk, PersonEvaluation(evaluation)).participations.append(
+            participation
+        )
+    interviewed_in = set(
+        Participation.objects.filter(person=person).values_list("interview__evaluation", flat=True)
+    )
+    hidden.update(interviewed_in - visible)
+    invitations = (
+        Invitation.objects.filter(person=person)
+        .select_related("distribution__evaluation")
+        .order_by("-distribution__evaluation__created_at", "distribution__title", "pk")
+    )
+    for invitation in invitations:
+        evaluation = invitation.distribution.evaluation
+        if evaluation.pk in visible:
+            shown.setdefault(evaluation.pk, PersonEvaluation(evaluation)).invitations.append(
+                invitation
+            )
+        else:
+            hidden.add(evaluation.pk)
+    return list(shown.values()), len(hidden)
 
 
 def notes_for(*, user: User | AnonymousUser, interview: Interview) -> list[InterviewNote]:

@@ -18,9 +18,8 @@ from rest_framework.views import APIView
 
 from common.api import problem_body
 from common.errors import ValidationProblem
-from evaluations.models import Evaluation
+from evaluations.api import SLUG, EvaluationScoped
 from evaluations.permissions import Action, can_see_links, ensure
-from evaluations.selectors import evaluation_get
 from questionnaires.audience import audience_clean, audience_people
 from questionnaires.instrument_format import instrument_dump
 from questionnaires.models import (
@@ -71,20 +70,7 @@ from questionnaires.services import (
 )
 from questionnaires.services.actions import invitation_act
 
-SLUG = OpenApiParameter("evaluation_slug", OpenApiTypes.STR, OpenApiParameter.PATH)
 DISTRIBUTION = OpenApiParameter("distribution_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-class EvaluationScoped:
-    """Views under /evaluations/{evaluation_slug}/: the evaluation, checked for an action."""
-
-    kwargs: dict
-    request: Request
-
-    def evaluation(self, action: Action) -> Evaluation:
-        return evaluation_get(
-            user=self.request.user, slug=self.kwargs["evaluation_slug"], action=action
-        )
 
 
 @extend_schema(parameters=[SLUG])

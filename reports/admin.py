@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import ValidationProblem
-from reports.models import CategoryRule, ExportJob, LayoutCell, TableLayout
+from reports.models import ExportJob, LayoutCell, TableLayout
 from reports.services import exports
 
 
@@ -27,13 +27,6 @@ class TableLayoutAdmin(admin.ModelAdmin):
     list_filter = ["evaluation"]
     search_fields = ["name", "title", "evaluation__title"]
     inlines = [LayoutCellInline]
-
-
-@admin.register(CategoryRule)
-class CategoryRuleAdmin(admin.ModelAdmin):
-    list_display = ["evaluation", "order", "field", "value", "category"]
-    list_filter = ["evaluation", "field"]
-    ordering = ["evaluation", "order", "pk"]
 
 
 @admin.register(ExportJob)

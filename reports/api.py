@@ -22,14 +22,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.downloads import safe_filename
+from common.downloads import CSV_TYPE, XLSX_TYPE, safe_filename
 from common.errors import ValidationProblem
+from evaluations.api import SLUG, EvaluationScoped
 from evaluations.permissions import Action, can
-from interviews.export_views import XLSX_TYPE
-from interviews.models import ReportingCategory
-from questionnaires.api import SLUG, EvaluationScoped
+from interviews.models import CategoryRule, ReportingCategory
+from interviews.services.categories import category_rules_set
 from questionnaires.models import Distribution
-from reports.models import CategoryRule, ExportJob, TableLayout
+from reports.models import ExportJob, TableLayout
 from reports.selectors.access import report_access
 from reports.serializers import (
     AnnexSerializer,
@@ -282,8 +282,6 @@ class RulesView(ReportScoped, APIView):
 
     @extend_schema(**RULES_SCHEMA)
     def put(self, request: Request, evaluation_slug: str) -> Response:
-        from reports.services.layouts import category_rules_set
-
         evaluation = self.editable_evaluation()
         data = RuleWriteSerializer(data=request.data, many=True)
         data.is_valid(raise_exception=True)
@@ -567,7 +565,7 @@ class ExportViewSet(ReportScoped, viewsets.GenericViewSet):
 
         job = self._job()
         opened = export_file(job=job, user=request.user)
-        kind = XLSX_TYPE if job.kind == ExportJob.Kind.WORKBOOK else "text/csv; charset=utf-8"
+        kind = XLSX_TYPE if job.kind == ExportJob.Kind.WORKBOOK else CSV_TYPE
         return FileResponse(
             opened,
             as_attachment=True,

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import ValidationProblem
-from reports.models import CategoryRule, LayoutCell, TableLayout
+from interviews.models import CategoryRule
+from reports.models import LayoutCell, TableLayout
 
 if TYPE_CHECKING:
     from evaluations.models import Evaluation

@@ -1,5 +1,5 @@
-"""The report side of an evaluation: how the overview of interviews is laid out (its category
-rules, the numbers a report already printed, overrides with their reasons) and the export jobs
+"""The report side of an evaluation: how the overview of interviews is laid out (the numbers a
+report already printed, overrides with their reasons) and the export jobs
 that build workbooks and CSV files.
 
 Numbers are never stored here: they are computed from the log and the responses every time
@@ -24,7 +24,8 @@ class TableLayout(models.Model):
     report already printed the table, the printed numbers and the overrides.
 
     Its rows are the evaluation's reporting categories (interviews.ReportingCategory), in
-    their order; the rules that put interviews in them are the evaluation's CategoryRules."""
+    their order; the rules that put interviews in them are the evaluation's CategoryRules
+    (interviews.CategoryRule)."""
 
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, related_name="table_layouts"
@@ -51,45 +52,6 @@ class TableLayout(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class CategoryRule(models.Model):
-    """ "An interview with a participant whose stakeholder group is Government goes in
-    Governments": tried in order, the first that matches decides; an interview whose category
-    was set by hand is left alone."""
-
-    class Field(models.TextChoices):
-        PARTICIPANT_GROUP = "participant_group", _("a participant's stakeholder group is")
-        GROUPING = "grouping", _("the interview's grouping (heading) is")
-        OFFICE_REGION = "office_region", _("a participant's office is in the region")
-        REGION = "region", _("the interview's region is")
-        COUNTRY = "country", _("the interview's country is")
-        MODE = "mode", _("the interview's mode is")
-        ANY = "any", _("any interview (the fallback)")
-
-    evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.CASCADE, related_name="category_rules"
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    field = models.CharField(_("when"), max_length=20, choices=Field.choices)
-    value = models.CharField(
-        _("value"),
-        max_length=200,
-        blank=True,
-        help_text=_("A group's code or name, a grouping, a region or country name, a mode."),
-    )
-    category = models.ForeignKey(
-        "interviews.ReportingCategory",
-        on_delete=models.CASCADE,
-        related_name="rules",
-        verbose_name=_("then the category is"),
-    )
-
-    class Meta:
-        ordering = ["evaluation", "order", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_field_display()} {self.value} → {self.category}"
 
 
 class LayoutCell(models.Model):

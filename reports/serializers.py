@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from interviews.models import CategoryRule
 from questionnaires.tracking_api import RateRowSerializer, TrackingCountrySerializer
-from reports.models import CategoryRule, ExportJob, LayoutCell, TableLayout
+from reports.models import ExportJob, LayoutCell, TableLayout
 from reports.selectors.exports import export_ready
 from reports.services.layouts import CELL_MAX
 

@@ -18,12 +18,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.downloads import csv_download
+from common.downloads import csv_download, query_flag
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can
 from evaluations.views import evaluation_view
 from interviews.models import ReportingCategory
+from interviews.services import categories as category_services
 from questionnaires.models import Distribution
 from questionnaires.tracking import breakdown_choices
 from reports import charts
@@ -33,7 +34,6 @@ from reports.selectors import annex as annex_selectors
 from reports.selectors import likert, open_answers, overview, rates
 from reports.selectors.access import report_access
 from reports.selectors.exports import export_file, export_get, export_list
-from reports.services import categories as category_services
 from reports.services import exports, layouts
 
 if TYPE_CHECKING:
@@ -50,10 +50,6 @@ def _context(request: HttpRequest, evaluation: Evaluation, tab: str, **extra: ob
         "can_edit": can(request.user, Action.MANAGE_RESPONDENTS, evaluation),
         **extra,
     }
-
-
-def _flag(request: HttpRequest, name: str) -> bool:
-    return request.GET.get(name, "") in ("1", "true", "on", "yes")
 
 
 def _csv(request: HttpRequest, rows, filename: str) -> HttpResponse:
@@ -162,7 +158,7 @@ def _apply_edit(
             messages.success(request, _("Printed number saved."))
     elif what == "rules":
         rules = RulesForm(request.POST, evaluation=evaluation).cleaned_rules()
-        layouts.category_rules_set(evaluation=evaluation, by=user, rules=rules)
+        category_services.category_rules_set(evaluation=evaluation, by=user, rules=rules)
         messages.success(request, _("Rules saved and applied to the log."))
     elif what == "categories":
         form = CategoriesForm(request.POST, categories=categories)
@@ -192,7 +188,7 @@ def _annex(request: HttpRequest, evaluation: Evaluation):
         evaluation=evaluation,
         user=request.user,
         by=by,
-        withhold_names=_flag(request, "withhold_names"),
+        withhold_names=query_flag(request, "withhold_names"),
     )
 
 
@@ -229,7 +225,9 @@ def _distribution(request: HttpRequest, evaluation: Evaluation) -> Distribution 
 
 def _likert_choice(request: HttpRequest, evaluation: Evaluation):
     """The user's access, the distribution asked for and the breakdown asked for."""
-    access = report_access(request.user, evaluation, unsuppressed=_flag(request, "unsuppressed"))
+    access = report_access(
+        request.user, evaluation, unsuppressed=query_flag(request, "unsuppressed")
+    )
     return access, _distribution(request, evaluation), request.GET.get("by", "")
 
 
@@ -322,7 +320,10 @@ def open_answers_page(request: HttpRequest, evaluation: Evaluation) -> HttpRespo
 def _rates(request: HttpRequest, evaluation: Evaluation):
     by = request.GET.get("by", "region") or "region"
     found = rates.evaluation_rates(
-        user=request.user, evaluation=evaluation, by=by, unsuppressed=_flag(request, "unsuppressed")
+        user=request.user,
+        evaluation=evaluation,
+        by=by,
+        unsuppressed=query_flag(request, "unsuppressed"),
     )
     return by, found
 
@@ -341,7 +342,9 @@ def rates_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         request,
         evaluation,
         "rates",
-        access=report_access(request.user, evaluation, unsuppressed=_flag(request, "unsuppressed")),
+        access=report_access(
+            request.user, evaluation, unsuppressed=query_flag(request, "unsuppressed")
+        ),
         by=by,
         distributions=found,
         breakdown_choices=list(choices.items()) or [("region", _("Region"))],
@@ -355,7 +358,7 @@ def rates_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         by, _found = _rates(request, evaluation)
     except ValidationProblem as problem:
         return HttpResponseBadRequest(problem.message, content_type="text/plain; charset=utf-8")
-    parameters = {"by": by, "unsuppressed": _flag(request, "unsuppressed")}
+    parameters = {"by": by, "unsuppressed": query_flag(request, "unsuppressed")}
     rows = exports.TABLES["rates"](evaluation, request.user, parameters)
     return _csv(request, rows, f"{evaluation.slug}-response-rates.csv")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -17,12 +17,8 @@ from django.utils.translation import gettext as _
 from rapidfuzz import process
 
 from common.names import LIKELY, SCORER, normalise, normalise_text
-from evaluations.models import Evaluation
 from evaluations.permissions import ensure_registry
 from evaluations.selectors import evaluation_list
-from interviews.models import Participation
-from interviews.selectors import person_interviews
-from questionnaires.models import Invitation
 from stakeholders.models import (
     Affiliation,
     Country,
@@ -319,46 +315,24 @@ def person_get(*, user: User | AnonymousUser, pk: int) -> Person:
     )
 
 
-@dataclass
-class PersonEvaluation:
-    evaluation: Evaluation
-    invitations: list[Invitation] = field(default_factory=list)
-    participations: list[Participation] = field(default_factory=list)  # interviews, newest first
+# What a person took part in (invitations, interviews) is held by the apps above the registry;
+# the one that reads it registers its reader when Django starts (InterviewsConfig.ready), so the
+# registry imports none of them.
+PersonHistory = Callable[..., tuple[list[Any], int]]
+_person_history: list[PersonHistory] = []
 
 
-def person_evaluations(
-    *, user: User | AnonymousUser, person: Person
-) -> tuple[list[PersonEvaluation], int]:
-    """The evaluations the person took part in: those the user is a member of, with what the
-    person was invited to and the interviews they took part in (where the user may read the
-    interview log); and how many others (not named)."""
-    ensure_registry(user)
-    visible = set(evaluation_list(user=user).values_list("pk", flat=True))
-    shown: dict[int, PersonEvaluation] = {}
-    hidden: set[int] = set()
-    for participation in person_interviews(user=user, person=person):
-        evaluation = participation.interview.evaluation
-        shown.setdefault(evaluation.pk, PersonEvaluation(evaluation)).participations.append(
-            participation
-        )
-    interviewed_in = set(
-        Participation.objects.filter(person=person).values_list("interview__evaluation", flat=True)
-    )
-    hidden.update(interviewed_in - visible)
-    invitations = (
-        Invitation.objects.filter(person=person)
-        .select_related("distribution__evaluation")
-        .order_by("-distribution__evaluation__created_at", "distribution__title", "pk")
-    )
-    for invitation in invitations:
-        evaluation = invitation.distribution.evaluation
-        if evaluation.pk in visible:
-            shown.setdefault(evaluation.pk, PersonEvaluation(evaluation)).invitations.append(
-                invitation
-            )
-        else:
-            hidden.add(evaluation.pk)
-    return list(shown.values()), len(hidden)
+def person_history_register(reader: PersonHistory) -> PersonHistory:
+    """Make `reader(user=, person=) -> (evaluations shown, how many hidden)` the person page's."""
+    _person_history[:] = [reader]
+    return reader
+
+
+def person_evaluations(*, user: User | AnonymousUser, person: Person) -> tuple[list[Any], int]:
+    """The evaluations the person took part in that the user may see, and how many others."""
+    if not _person_history:
+        return [], 0
+    return _person_history[0](user=user, person=person)
 
 
 def person_merges(*, person: Person) -> list[PersonMerge]:

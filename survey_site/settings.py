@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "questionnaires",
     "interviews",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 """Writes on the interview log; one module per topic. Pages, the API and the importer all come
 through here, so the same input gives the same rows whichever door it came in by."""
 
+from interviews.services.categories import reporting_category_get_or_create
 from interviews.services.checks import UNSET
 from interviews.services.coverage import coverage_plan_set, coverage_target_set
 from interviews.services.interviews import (
@@ -11,7 +12,6 @@ from interviews.services.interviews import (
     interview_exclude,
     interview_include,
     interview_update,
-    reporting_category_get_or_create,
 )
 from interviews.services.notes import note_add
 from interviews.services.participants import ParticipantInput, participant_person_create

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from evaluations.models import Evaluation, Membership
 from interviews.guide import guide_attributes
 from interviews.models import Interview, Interviewer, ReportingCategory
 from interviews.parsing import initials_key
+from interviews.services.categories import category_of, interview_categorise
 from interviews.services.checks import (
     UNSET,
     check_choice,
@@ -180,43 +180,6 @@ def _interviewers_save(interview: Interview, resolved: list[tuple[Membership | N
     )
 
 
-# --- categories -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def reporting_category_get_or_create(*, evaluation: Evaluation, name: str) -> ReportingCategory:
-    """The evaluation's reporting category of that name (case ignored), added last when new."""
-    name = check_length(ReportingCategory, "name", name, key="category")
-    if not name:
-        raise refuse("category", _("A reporting category needs a name."))
-    found = ReportingCategory.objects.filter(evaluation=evaluation, name__iexact=name).first()
-    if found is not None:
-        return found
-    last = ReportingCategory.objects.filter(evaluation=evaluation).aggregate(n=Max("order"))["n"]
-    return ReportingCategory.objects.create(
-        evaluation=evaluation, name=name, order=0 if last is None else last + 1
-    )
-
-
-def _category(
-    evaluation: Evaluation, category: ReportingCategory | str | None
-) -> ReportingCategory | None:
-    if category is None or category == "":
-        return None
-    if isinstance(category, str):
-        return reporting_category_get_or_create(evaluation=evaluation, name=category)
-    if category.evaluation_id != evaluation.pk:
-        raise refuse("category", _("This reporting category belongs to another evaluation."))
-    return category
-
-
-def _categorise(interview: Interview) -> None:
-    """The evaluation's category rules decide, unless a member set the category by hand."""
-    from reports.services.layouts import interview_categorise  # reports builds on interviews
-
-    interview_categorise(interview=interview)
-
-
 # --- interviews -------------------------------------------------------------------------------
 
 
@@ -297,13 +260,13 @@ def interview_create(
         },
     )
     interview.kind = interview_kind(kind, items)
-    interview.category = _category(evaluation, category)
+    interview.category = category_of(evaluation, category)
     interview.category_by_hand = interview.category is not None
     resolved = _interviewers_resolve(evaluation, interviewers)
     interview.save()
     participations_save(interview, items)
     _interviewers_save(interview, resolved)
-    _categorise(interview)
+    interview_categorise(interview=interview)
     if guide_version is not None:
         version_freeze(version=guide_version)
     return interview
@@ -368,12 +331,12 @@ def interview_update(
     if kind is not UNSET or participants is not None:
         interview.kind = interview_kind(None if kind is UNSET else kind, items)
     if category is not UNSET:
-        interview.category = _category(interview.evaluation, category)
+        interview.category = category_of(interview.evaluation, category)
         interview.category_by_hand = interview.category is not None
     interview.save()
     if participants is not None:
         participations_save(interview, items)
-    _categorise(interview)
+    interview_categorise(interview=interview)
     if interviewers is not None:
         _interviewers_save(interview, _interviewers_resolve(interview.evaluation, interviewers))
     if interview.guide_version is not None:

@@ -21,11 +21,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
-from interviews.models import Interview, Participation, ReportingCategory
+from interviews.models import CategoryRule, Interview, Participation, ReportingCategory
 from interviews.selectors import group_met_before, log_counts
-from reports.models import CategoryRule, LayoutCell, TableLayout
+from interviews.services.categories import rule_decision
+from reports.models import LayoutCell, TableLayout
 from reports.selectors.access import report_access
-from reports.services.layouts import rule_decision
 from reports.tables import (
     ExcludedInterview,
     OverviewCell,

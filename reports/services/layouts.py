@@ -1,26 +1,24 @@
-"""Writes on how the overview of interviews is laid out: layouts, the category rules (and
-applying them to the log), printed numbers and overrides. A category set by hand is set on
-the interview (interviews.services.interview_update, the log's own door).
+"""Writes on how the overview of interviews is laid out: layouts, printed numbers and
+overrides. Its rows, the reporting categories, and the rules that put interviews in them belong
+to the log (interviews.services.categories).
 
 `by` None is the system (commands, the importer): full team rights. Otherwise only the lead
 evaluator and evaluators decide how the tables are made (the roles that exclude interviews)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from evaluations.permissions import Action, can
-from interviews.models import Interview, Participation, ReportingCategory
-from reports.models import CategoryRule, LayoutCell, TableLayout
-from stakeholders.models import Country, Region, StakeholderGroup
+from interviews.models import CategoryRule, ReportingCategory
+from reports.models import LayoutCell, TableLayout
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -89,171 +87,6 @@ def layout_update(*, layout: TableLayout, by: User | None, **changes: Any) -> Ta
     _layout_set(layout, changes)
     layout.save(update_fields=[*changes, "updated_at"])
     return layout
-
-
-# --- category rules -----------------------------------------------------------------------------
-
-
-def rule_condition(field: str, value: str) -> Q:
-    """The interviews a rule matches, as a condition on Interview (usable in UPDATE and When)."""
-    if field == Field.PARTICIPANT_GROUP:
-        return Q(
-            Exists(
-                Participation.objects.filter(interview=OuterRef("pk")).filter(
-                    Q(stakeholder_group__code__iexact=value)
-                    | Q(stakeholder_group__name__iexact=value)
-                )
-            )
-        )
-    if field == Field.OFFICE_REGION:
-        return Q(
-            Exists(
-                Participation.objects.filter(interview=OuterRef("pk")).filter(
-                    Q(office__region__name__iexact=value) | Q(office__region__code__iexact=value)
-                )
-            )
-        )
-    if field == Field.GROUPING:
-        return Q(grouping__iexact=value)
-    if field == Field.REGION:
-        return Q(region__name__iexact=value) | Q(region__code__iexact=value)
-    if field == Field.COUNTRY:
-        return Q(country__name__iexact=value) | Q(country__code__iexact=value)
-    if field == Field.MODE:
-        return Q(mode=value)
-    return Q(pk__isnull=False)  # ANY; an empty Q() cannot be a When() condition
-
-
-def rule_decision(rules: Sequence[CategoryRule]) -> Case:
-    """The index (in `rules`) of the first rule an interview matches; None when none does."""
-    return Case(
-        *(
-            When(rule_condition(rule.field, rule.value), then=Value(index))
-            for index, rule in enumerate(rules)
-        ),
-        default=None,
-        output_field=IntegerField(),
-    )
-
-
-def _known(field: str, value: str) -> str:
-    """The value as the rule stores it; refused when it names nothing the registry knows."""
-    if field == Field.ANY:
-        return ""
-    if not value:
-        raise _refuse("value", _("Say which value the rule looks for."))
-    if field == Field.MODE:
-        by_label = {str(label).casefold(): code for code, label in Interview.Mode.choices}
-        code = value if value in Interview.Mode.values else by_label.get(value.casefold())
-        if code is None:
-            raise _refuse(
-                "value",
-                _("“%(value)s” is not a mode of interview. Use one of: %(known)s.")
-                % {"value": value, "known": ", ".join(Interview.Mode.values)},
-            )
-        return code
-    model = {
-        Field.PARTICIPANT_GROUP: StakeholderGroup,
-        Field.OFFICE_REGION: Region,
-        Field.REGION: Region,
-        Field.COUNTRY: Country,
-    }.get(field)
-    if (
-        model is not None
-        and not model.objects.filter(Q(name__iexact=value) | Q(code__iexact=value)).exists()
-    ):
-        raise _refuse(
-            "value",
-            _("No %(what)s is called “%(value)s”.")
-            % {"what": model._meta.verbose_name, "value": value},
-        )
-    return value
-
-
-def _rule_category(evaluation: Evaluation, category: object) -> ReportingCategory:
-    from interviews.services import reporting_category_get_or_create
-
-    if isinstance(category, ReportingCategory):
-        if category.evaluation_id != evaluation.pk:
-            raise _refuse("category", _("This reporting category belongs to another evaluation."))
-        return category
-    if isinstance(category, str) and category.strip():
-        return reporting_category_get_or_create(evaluation=evaluation, name=category)
-    raise _refuse("category", _("Say which category the rule puts interviews in."))
-
-
-@transaction.atomic
-def category_rules_set(
-    *, evaluation: Evaluation, by: User | None, rules: Sequence[Mapping[str, Any]]
-) -> list[CategoryRule]:
-    """Replace the evaluation's rules (all or nothing), in the order given, and apply them.
-
-    Each rule: {"field": a CategoryRule.Field, "value": …, "category": a ReportingCategory or
-    a category name (added when new)}. Errors name the rule: "rule 2"."""
-    ensure_can_lay_out(by, evaluation)
-    made = []
-    for number, given in enumerate(rules, start=1):
-        try:
-            field = given.get("field", "")
-            if field not in Field.values:
-                raise _refuse(
-                    "field",
-                    _("“%(field)s” is not a kind of rule. Use one of: %(known)s.")
-                    % {"field": field, "known": ", ".join(Field.values)},
-                )
-            value = _known(field, str(given.get("value") or "").strip())
-            category = _rule_category(evaluation, given.get("category"))
-        except ValidationProblem as problem:
-            message = _("Rule %(n)d: %(message)s") % {"n": number, "message": problem.message}
-            raise ValidationProblem(message, errors={f"rule {number}": [problem.message]}) from None
-        made.append(
-            CategoryRule(
-                evaluation=evaluation, order=number, field=field, value=value, category=category
-            )
-        )
-    CategoryRule.objects.filter(evaluation=evaluation).delete()
-    CategoryRule.objects.bulk_create(made)
-    categories_apply(evaluation=evaluation)
-    return list(CategoryRule.objects.filter(evaluation=evaluation).select_related("category"))
-
-
-@transaction.atomic
-def categories_apply(*, evaluation: Evaluation) -> int:
-    """Put every interview not categorised by hand in the category of the first rule it
-    matches (none when none does); returns how many interviews got a category."""
-    loose = Interview.objects.filter(evaluation=evaluation, category_by_hand=False)
-    loose.exclude(category=None).update(category=None)
-    categorised = 0
-    for rule in CategoryRule.objects.filter(evaluation=evaluation).order_by("order", "pk"):
-        categorised += (
-            loose.filter(category=None)
-            .filter(rule_condition(rule.field, rule.value))
-            .update(category=rule.category_id)
-        )
-    return categorised
-
-
-def interview_categorise(*, interview: Interview) -> Interview:
-    """Apply the evaluation's rules to one interview (after it was logged or changed), unless
-    its category was set by hand."""
-    if interview.category_by_hand:
-        return interview
-    rules = list(
-        CategoryRule.objects.filter(evaluation=interview.evaluation_id).order_by("order", "pk")
-    )
-    category_id = None
-    if rules:
-        index = (
-            Interview.objects.filter(pk=interview.pk)
-            .annotate(decided=rule_decision(rules))
-            .values_list("decided", flat=True)
-            .get()
-        )
-        category_id = None if index is None else rules[index].category_id
-    if interview.category_id != category_id:
-        interview.category_id = category_id
-        Interview.objects.filter(pk=interview.pk).update(category=category_id)
-    return interview
 
 
 # --- printed numbers and overrides --------------------------------------------------------------

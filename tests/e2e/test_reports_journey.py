@@ -11,7 +11,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from evaluations.demo import demo_load
+from demo.loader import demo_load
 from evaluations.models import Evaluation
 from questionnaires.models import Answer, Response
 

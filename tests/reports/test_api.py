@@ -11,8 +11,9 @@ import pytest
 from django.core.management import call_command
 
 from interviews import services as interview_services
+from interviews.models import CategoryRule
 from questionnaires.services import response_submit
-from reports.models import CategoryRule, ExportJob, TableLayout
+from reports.models import ExportJob, TableLayout
 from tests.conftest import COMPLETE
 from tests.interviews.builders import log, person, unnamed
 

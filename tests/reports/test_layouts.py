@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 
 from common.errors import ValidationProblem
 from interviews import services as log_services
-from interviews.models import Interview
-from reports.models import CategoryRule, LayoutCell
+from interviews.models import CategoryRule, Interview
+from interviews.services import categories as category_services
+from reports.models import LayoutCell
 from reports.services import layouts
 from stakeholders import services as registry
 from stakeholders.models import Region
@@ -25,7 +26,7 @@ def category_of(interview: Interview) -> str:
 
 
 def governments_then_places(evaluation) -> list[CategoryRule]:
-    return layouts.category_rules_set(
+    return category_services.category_rules_set(
         evaluation=evaluation,
         by=None,
         rules=[
@@ -78,7 +79,7 @@ def test_categories_apply_leaves_categories_set_by_hand_alone(evaluation):
     by_hand = log(evaluation, person("Bert Sample"), grouping="Budapest", category="Workers")
     by_rule = log(evaluation, person("Carl Test"), grouping="Budapest")
 
-    assert layouts.categories_apply(evaluation=evaluation) == 1
+    assert category_services.categories_apply(evaluation=evaluation) == 1
 
     assert (category_of(by_hand), category_of(by_rule)) == ("Workers", "Europe")
     assert by_hand.category_by_hand
@@ -87,13 +88,13 @@ def test_categories_apply_leaves_categories_set_by_hand_alone(evaluation):
 def test_categories_apply_counts_interviews_categorised(evaluation):
     log(evaluation, person("Anna Example"), grouping="Budapest")
     log(evaluation, person("Bert Sample"), grouping="Paris")
-    layouts.category_rules_set(
+    category_services.category_rules_set(
         evaluation=evaluation,
         by=None,
         rules=[{"field": "grouping", "value": "Budapest", "category": "Europe"}],
     )
 
-    assert layouts.categories_apply(evaluation=evaluation) == 1
+    assert category_services.categories_apply(evaluation=evaluation) == 1
     assert Interview.objects.filter(category__name="Europe").count() == 1
     assert Interview.objects.filter(category=None).count() == 1
 
@@ -103,7 +104,7 @@ def test_a_new_rule_set_takes_back_what_the_old_rules_decided(evaluation):
     governments_then_places(evaluation)
     assert category_of(interview) == "Europe"
 
-    layouts.category_rules_set(evaluation=evaluation, by=None, rules=[])
+    category_services.category_rules_set(evaluation=evaluation, by=None, rules=[])
 
     assert category_of(interview) == ""
 
@@ -112,7 +113,7 @@ def test_rules_set_is_all_or_nothing_and_names_the_bad_rule(evaluation):
     governments_then_places(evaluation)
 
     with pytest.raises(ValidationProblem) as refused:
-        layouts.category_rules_set(
+        category_services.category_rules_set(
             evaluation=evaluation,
             by=None,
             rules=[
@@ -137,7 +138,7 @@ def test_rules_set_is_all_or_nothing_and_names_the_bad_rule(evaluation):
 )
 def test_bad_rules_are_refused(evaluation, rule, field):
     with pytest.raises(ValidationProblem) as refused:
-        layouts.category_rules_set(evaluation=evaluation, by=None, rules=[rule])
+        category_services.category_rules_set(evaluation=evaluation, by=None, rules=[rule])
 
     assert list(refused.value.errors) == ["rule 1"]
 
@@ -171,7 +172,7 @@ def test_category_set_by_hand_and_given_back_to_the_rules(evaluation, team):
     log_services.interview_update(
         interview=interview, by=team["evaluator"].user, category="Workers"
     )
-    layouts.categories_apply(evaluation=evaluation)
+    category_services.categories_apply(evaluation=evaluation)
     assert category_of(interview) == "Workers"
 
     log_services.interview_update(interview=interview, by=team["lead"].user, category=None)
@@ -188,7 +189,7 @@ def test_only_lead_and_evaluators_decide_layouts_rules_and_overrides(evaluation,
     for attempt in (
         lambda: layouts.layout_create(evaluation=evaluation, by=user, name="Mine"),
         lambda: layouts.layout_update(layout=layout, by=user, title="Mine"),
-        lambda: layouts.category_rules_set(evaluation=evaluation, by=user, rules=[]),
+        lambda: category_services.category_rules_set(evaluation=evaluation, by=user, rules=[]),
         lambda: layouts.printed_set(
             layout=layout, by=user, category=None, column="interviews", value=1
         ),

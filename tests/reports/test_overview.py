@@ -12,6 +12,7 @@ from common.errors import ValidationProblem
 from interviews import services as log_services
 from interviews.models import Interview, ReportingCategory
 from interviews.selectors import log_counts
+from interviews.services import categories as category_services
 from reports.selectors.overview import interview_overview, overview_rows
 from reports.services import layouts
 from stakeholders.models import Person
@@ -35,7 +36,7 @@ def invented_example(evaluation) -> dict[str, object]:
     """The invented example of evaluation_context.md §2, logged through the services: rules
     first, interviews after (each categorised as it is logged)."""
     found = categories(evaluation)
-    layouts.category_rules_set(
+    category_services.category_rules_set(
         evaluation=evaluation,
         by=None,
         rules=[

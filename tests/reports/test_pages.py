@@ -9,8 +9,8 @@ import io
 import pytest
 from django.test import Client
 
-from interviews.models import ReportingCategory
-from reports.models import CategoryRule, LayoutCell, TableLayout
+from interviews.models import CategoryRule, ReportingCategory
+from reports.models import LayoutCell, TableLayout
 from reports.selectors.overview import interview_overview
 from tests.factories import PASSWORD
 from tests.reports.builders import staff_survey

@@ -19,8 +19,27 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from accounts.models import User
+from common.spreadsheets import read_table
 from evaluations.models import Evaluation, Membership
-from questionnaires.services import instrument_load
+from interviews.importing import interviews_import
+from interviews.models import CategoryRule, ReportingCategory
+from interviews.services import coverage_target_set, reporting_category_get_or_create
+from interviews.services.categories import category_rules_set
+from questionnaires.models import Distribution, Instrument
+from questionnaires.selectors import version_get
+from questionnaires.services import (
+    distribution_create,
+    instrument_load,
+    invitation_create,
+    response_enter,
+    response_submit,
+)
+from questionnaires.services.invitations import invitation_decline
+from reports.models import TableLayout
+from reports.services import layouts as layout_services
+from stakeholders.import_columns import recognise
+from stakeholders.importing import people_import
+from stakeholders.models import Country, Region, StakeholderGroup
 
 DEMO_FILE = settings.BASE_DIR / "seeds" / "demo" / "demo.yaml"
 INSTRUMENTS_DIR = settings.BASE_DIR / "seeds" / "instruments"
@@ -112,17 +131,12 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
 def _interviews_load(evaluation: Evaluation, path: Path) -> None:
     """The demo's list of persons interviewed, through the interview importer (people matched
     to the demo registry); a second load finds every interview already there."""
-    from common.spreadsheets import read_table
-    from interviews.importing import interviews_import
 
     table = read_table(path.read_bytes(), path.name)
     interviews_import(table, evaluation=evaluation, by=None, filename=path.name)
 
 
 def _coverage_load(evaluation: Evaluation, cells: list[dict]) -> None:
-    from interviews.services import coverage_target_set
-    from stakeholders.models import Country, Region, StakeholderGroup
-
     for cell in cells:
         coverage_target_set(
             evaluation=evaluation,
@@ -138,9 +152,6 @@ def _coverage_load(evaluation: Evaluation, cells: list[dict]) -> None:
 def _registry_load(path: Path = REGISTRY_FILE) -> None:
     """The demo's registry people, through the importer: a second load matches them all and
     creates nothing."""
-    from common.spreadsheets import read_table
-    from stakeholders.import_columns import recognise
-    from stakeholders.importing import people_import
 
     table = read_table(path.read_bytes(), path.name)
     people_import(table=table, mapping=recognise(table.headers), by=None)
@@ -161,12 +172,8 @@ def _distribution_load(evaluation: Evaluation, lead: User, spec: dict, folder: P
     the collection had happened then."""
     import datetime as dt
 
-    from questionnaires.models import Distribution, Instrument
-
     if Distribution.objects.filter(evaluation=evaluation, title=spec["title"]).exists():
         return
-    from questionnaires.selectors import version_get
-    from questionnaires.services import distribution_create
 
     instrument = Instrument.objects.get(evaluation=evaluation, key=spec["instrument"])
     distribution = distribution_create(
@@ -188,9 +195,6 @@ def _staff_responses_load(distribution, lead: User, path: Path) -> None:
     """One invitation per line of the file, and the replies it records (submitted online with
     the respondent's reply route, declined, or none)."""
     import csv
-
-    from questionnaires.services import invitation_create, response_submit
-    from questionnaires.services.invitations import invitation_decline
 
     attributes = ("region", "office_type", "years_of_service_band")
     with path.open(encoding="utf-8") as file:
@@ -216,7 +220,6 @@ def _staff_responses_load(distribution, lead: User, path: Path) -> None:
 def _recipient_load(distribution, lead: User, spec: dict) -> None:
     """A stakeholder invited by e-mail; a reply returned to the team is keyed in on their
     behalf with its channel."""
-    from questionnaires.services import invitation_create, response_enter
 
     status, channel = spec.pop("status"), spec.pop("channel", "")
     name = spec.pop("name")
@@ -242,7 +245,6 @@ def _recipient_load(distribution, lead: User, spec: dict) -> None:
 
 def _categories_load(evaluation: Evaluation, names: list[str]) -> None:
     """The overview's rows in the order given (before the interviews name any)."""
-    from interviews.services import reporting_category_get_or_create
 
     for name in names:
         reporting_category_get_or_create(evaluation=evaluation, name=name)
@@ -250,15 +252,12 @@ def _categories_load(evaluation: Evaluation, names: list[str]) -> None:
 
 def _reports_load(evaluation: Evaluation, lead: User, layouts: list, rules: list) -> None:
     """The category rules and the layouts with the numbers a report printed (once)."""
-    from interviews.models import ReportingCategory
-    from reports.models import CategoryRule, TableLayout
-    from reports.services import layouts as layout_services
 
     categories = {
         c.name.casefold(): c for c in ReportingCategory.objects.filter(evaluation=evaluation)
     }
     if rules and not CategoryRule.objects.filter(evaluation=evaluation).exists():
-        layout_services.category_rules_set(
+        category_rules_set(
             evaluation=evaluation,
             by=lead,
             rules=rules,
