@@ -61,9 +61,11 @@ browser: ## install Debian's chromium for the browser tests when it is missing a
 test: install messages browser lint ## install what tests need, lint, and run the whole suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(STAMP) ## ruff (lint and format), import-linter (apps import downward only) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

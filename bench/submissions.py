@@ -95,7 +95,7 @@ from accounts.models import User
 from evaluations.models import Evaluation, Membership
 from questionnaires.models import Invitation
 from questionnaires.services import distribution_create, instrument_load
-from questionnaires.services.responses import _new_token
+from questionnaires.services.invitations import _new_token
 lead = User.objects.create_user(email="bench@example.org", password=None)
 evaluation = Evaluation.objects.create(title="Bench", slug="bench")
 Membership.objects.create(evaluation=evaluation, user=lead, role="lead")

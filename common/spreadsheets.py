@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from common.errors import ValidationProblem
 from common.names import normalise_text
@@ -166,8 +167,6 @@ def _csv_table(data: bytes) -> Table:
 
 
 def _xlsx_table(data: bytes, sheet: str | None) -> Table:
-    from openpyxl import load_workbook
-
     try:
         # data_only: a formula cell gives the value Excel last computed, never the formula.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -21,7 +21,7 @@ from django.db import transaction
 from accounts.models import User
 from common.spreadsheets import read_table
 from evaluations.models import Evaluation, Membership
-from interviews.importing import interviews_import
+from interviews.importing.run import interviews_import
 from interviews.models import CategoryRule, ReportingCategory
 from interviews.services import coverage_target_set, reporting_category_get_or_create
 from interviews.services.categories import category_rules_set
@@ -37,8 +37,8 @@ from questionnaires.services import (
 from questionnaires.services.invitations import invitation_decline
 from reports.models import TableLayout
 from reports.services import layouts as layout_services
-from stakeholders.import_columns import recognise
-from stakeholders.importing import people_import
+from stakeholders.importing.columns import recognise
+from stakeholders.importing.writer import people_import
 from stakeholders.models import Country, Region, StakeholderGroup
 
 DEMO_FILE = settings.BASE_DIR / "seeds" / "demo" / "demo.yaml"

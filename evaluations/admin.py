@@ -7,24 +7,20 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from common.admin import ReadOnlyInline
 from common.errors import ValidationProblem
 from evaluations import services
 from evaluations.models import Evaluation, Membership
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     """Read-only here: the team is changed on the team page, or in Memberships below."""
 
     model = Membership
     fk_name = "evaluation"
-    extra = 0
     fields = ["user", "role", "initials", "created_at"]
     readonly_fields = fields
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Evaluation)

@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.models import User
 from evaluations.models import Evaluation, Membership
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from accounts.models import User
 
 Role = Membership.Role
 
@@ -113,8 +113,6 @@ def role_stand_in(evaluation: Evaluation, role: str) -> User:
     """An unsaved, active user holding `role` in the evaluation and nothing else: what a
     command acts as when it builds a role's view without a person (e.g. a viewer's workbook).
     It works through the same memo role_of keeps, so every check treats it as that role."""
-    from accounts.models import User
-
     user = User(email="", is_active=True)
     user.__dict__["_evaluation_roles"] = {evaluation.pk: role}
     user.__dict__["_registry_roles"] = frozenset({role})

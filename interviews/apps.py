@@ -9,4 +9,4 @@ class InterviewsConfig(AppConfig):
     def ready(self) -> None:
         # The registry's person page shows the evaluations a person took part in: this app
         # reads them (interviews and invitations) and registers the reader on import.
-        from interviews import selectors  # noqa: F401
+        from interviews.selectors import people  # noqa: F401

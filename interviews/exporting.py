@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from common.downloads import safe_filename
 from common.spreadsheets import safe_cell, safe_text
+from interviews.cells import read_name_cell, reads_as_person
 from interviews.models import Interview, Participation
-from interviews.parsing import read_name_cell, reads_as_person
-from interviews.selectors import interview_list
+from interviews.selectors.log import interview_list
 from stakeholders.selectors import organisation_find
 
 if TYPE_CHECKING:

@@ -2,35 +2,35 @@
 
 from django.urls import path
 
-from interviews import coverage_views, export_views, import_views, views
+from interviews.views import coverage, exports, imports, log
 
 app_name = "interviews"
 
 urlpatterns = [
-    path("<slug:slug>/interviews/", views.log_page, name="log"),
-    path("<slug:slug>/interviews/new/", views.interview_new_page, name="new"),
-    path("<slug:slug>/interviews/<int:pk>/", views.interview_page, name="interview"),
-    path("<slug:slug>/interviews/<int:pk>/edit/", views.interview_edit_page, name="edit"),
-    path("<slug:slug>/interviews/<int:pk>/exclude/", views.interview_exclude, name="exclude"),
-    path("<slug:slug>/interviews/<int:pk>/delete/", views.interview_delete, name="delete"),
-    path("<slug:slug>/interviews/people/", views.people_found, name="people_found"),
-    path("<slug:slug>/interviews/people/new/", views.person_new, name="person_new"),
-    path("<slug:slug>/interviews/participant/", views.participant_row, name="participant_row"),
-    path("<slug:slug>/interviews/guide-fields/", views.guide_fields, name="guide_fields"),
-    path("<slug:slug>/coverage/", coverage_views.coverage_page, name="coverage"),
-    path("<slug:slug>/coverage/edit/", coverage_views.coverage_edit_page, name="coverage_edit"),
-    path("<slug:slug>/coverage.csv", coverage_views.coverage_csv, name="coverage_csv"),
-    path("<slug:slug>/interviews/import/", import_views.import_upload_page, name="import_upload"),
+    path("<slug:slug>/interviews/", log.log_page, name="log"),
+    path("<slug:slug>/interviews/new/", log.interview_new_page, name="new"),
+    path("<slug:slug>/interviews/<int:pk>/", log.interview_page, name="interview"),
+    path("<slug:slug>/interviews/<int:pk>/edit/", log.interview_edit_page, name="edit"),
+    path("<slug:slug>/interviews/<int:pk>/exclude/", log.interview_exclude, name="exclude"),
+    path("<slug:slug>/interviews/<int:pk>/delete/", log.interview_delete, name="delete"),
+    path("<slug:slug>/interviews/people/", log.people_found, name="people_found"),
+    path("<slug:slug>/interviews/people/new/", log.person_new, name="person_new"),
+    path("<slug:slug>/interviews/participant/", log.participant_row, name="participant_row"),
+    path("<slug:slug>/interviews/guide-fields/", log.guide_fields, name="guide_fields"),
+    path("<slug:slug>/coverage/", coverage.coverage_page, name="coverage"),
+    path("<slug:slug>/coverage/edit/", coverage.coverage_edit_page, name="coverage_edit"),
+    path("<slug:slug>/coverage.csv", coverage.coverage_csv, name="coverage_csv"),
+    path("<slug:slug>/interviews/import/", imports.import_upload_page, name="import_upload"),
     path(
         "<slug:slug>/interviews/import/<int:pk>/",
-        import_views.import_report_page,
+        imports.import_report_page,
         name="import_report",
     ),
     path(
         "<slug:slug>/interviews/import/<int:pk>/result/",
-        import_views.import_result_page,
+        imports.import_result_page,
         name="import_result",
     ),
-    path("<slug:slug>/interviews/export.csv", export_views.export_csv, name="export_csv"),
-    path("<slug:slug>/interviews/export.xlsx", export_views.export_xlsx, name="export_xlsx"),
+    path("<slug:slug>/interviews/export.csv", exports.export_csv, name="export_csv"),
+    path("<slug:slug>/interviews/export.xlsx", exports.export_xlsx, name="export_xlsx"),
 ]

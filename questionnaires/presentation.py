@@ -12,7 +12,7 @@ from typing import Any
 
 from questionnaires.answers import OTHER_SUFFIX, QuestionMeta, applies, version_meta
 from questionnaires.models import Answer, InstrumentVersion, localized
-from questionnaires.selectors import version_content
+from questionnaires.selectors.instruments import version_content
 
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 

@@ -1,6 +1,8 @@
+"""The respondent's form, mounted under /r/ (the team's pages have urls.py)."""
+
 from django.urls import path
 
-from questionnaires import respondent_views as views
+from questionnaires.views import respondent as views
 
 app_name = "respondent"
 

@@ -1,3 +1,6 @@
+"""API shapes of the questionnaires: instruments, distributions, invitations, messages,
+responses, submissions and response tracking."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -15,6 +18,7 @@ from questionnaires.models import (
     Message,
     Response,
 )
+from questionnaires.selectors.distributions import reminder_plan
 from stakeholders.models import Person
 
 
@@ -89,8 +93,6 @@ class DistributionSerializer(serializers.ModelSerializer):
             "sent": {"type": "integer"}}}}
     )  # fmt: skip
     def get_reminders(self, distribution: Distribution) -> list[dict]:
-        from questionnaires.services.messaging import reminder_plan
-
         return [{"planned_at": p["at"], "sent": p["sent"]} for p in reminder_plan(distribution)]
 
 
@@ -265,3 +267,51 @@ class SubmissionSerializer(serializers.Serializer):
 class SubmissionResultSerializer(serializers.Serializer):
     status = serializers.CharField()
     submitted_at = serializers.DateTimeField(allow_null=True)
+
+
+# --- response tracking ---------------------------------------------------------------------
+
+
+class RateRowSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text='The attribute value; "" where none was recorded.')
+    label = serializers.CharField(help_text="As shown: the value, or “(not recorded)”.")
+    invited = serializers.IntegerField(help_text="Everyone except excluded and revoked.")
+    excluded = serializers.IntegerField()
+    declined = serializers.IntegerField()
+    opened = serializers.IntegerField(help_text="Link opened, not started.")
+    started = serializers.IntegerField(help_text="Started, not submitted.")
+    submitted_online = serializers.IntegerField()
+    returned = serializers.IntegerField(help_text="Keyed in by the team (e-mail, phone, paper).")
+    responded = serializers.IntegerField(help_text="Submitted online + returned.")
+    rate = serializers.FloatField(
+        allow_null=True, help_text="Responded / invited (0 to 1); null when nobody is invited."
+    )
+    percent = serializers.FloatField(allow_null=True, help_text="The rate in %, one decimal.")
+
+
+class TrackingCountrySerializer(serializers.Serializer):
+    country = serializers.CharField(help_text='"" for recipients without a country.')
+    label = serializers.CharField()
+    recipients = serializers.IntegerField()
+    responded_recipients = serializers.IntegerField()
+    responded = serializers.BooleanField(help_text="At least one recipient responded.")
+    non_responders = serializers.ListField(
+        child=serializers.CharField(),
+        allow_null=True,
+        help_text="Names of those who have not responded; null where your role hides names.",
+    )
+
+
+class DistributionRatesSerializer(serializers.Serializer):
+    by = serializers.CharField()
+    status_counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Invitations per status; team entries count as returned.",
+    )
+    channels = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Submitted responses per channel."
+    )
+    rows = RateRowSerializer(many=True)
+    total = RateRowSerializer()
+    countries = TrackingCountrySerializer(many=True)
+    summary = serializers.CharField(help_text="E.g. “All responded except Country C (…).”")

@@ -1,5 +1,7 @@
-"""Celery tasks of the questionnaires: thin wrappers around services/messaging.py. Each can run
-twice: messages are claimed one by one, so nothing is sent twice."""
+"""Celery tasks of the questionnaires: thin wrappers around services/messaging.py and
+services/reminders.py. Each can run twice: messages are claimed one by one, so nothing is sent
+twice. The services are imported inside the task bodies: services/messaging.py imports this
+module to enqueue."""
 
 from __future__ import annotations
 
@@ -31,6 +33,6 @@ def messages_dispatch() -> int:
 @shared_task(name="questionnaires.reminders_send", ignore_result=True)
 def reminders_send() -> int:
     """Beat: queue the reminders that are due."""
-    from questionnaires.services.messaging import reminders_run
+    from questionnaires.services.reminders import reminders_run
 
     return reminders_run()

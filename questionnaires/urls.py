@@ -1,13 +1,16 @@
+"""The team's pages, mounted under /evaluations/ (the respondent's form has respondent_urls)."""
+
 from django.urls import path
 
-import questionnaires.tracking_views as tracking_views
-from questionnaires import builder_views, views
-from questionnaires import distribution_views as dviews
+from questionnaires.views import builder as builder_views
+from questionnaires.views import distribution as dviews
+from questionnaires.views import instruments, outbox, responses
+from questionnaires.views import tracking as tracking_views
 
 app_name = "questionnaires"
 
 urlpatterns = [
-    path("<slug:slug>/instruments/", views.instrument_list_page, name="instruments"),
+    path("<slug:slug>/instruments/", instruments.instrument_list_page, name="instruments"),
     path("<slug:slug>/instruments/new/", builder_views.instrument_new_page, name="instrument_new"),
     path("<slug:slug>/scales/", builder_views.scales_page, name="scales"),
     path("<slug:slug>/instruments/<slug:key>/edit/", builder_views.builder_page, name="builder"),
@@ -34,14 +37,18 @@ urlpatterns = [
     ),
     path("<slug:slug>/instruments/<slug:key>/edit/arrange/", builder_views.arrange, name="arrange"),
     path("<slug:slug>/instruments/<slug:key>/diff/", builder_views.diff_page, name="diff"),
-    path("<slug:slug>/instruments/<slug:key>/v<int:number>/", views.version_page, name="version"),
+    path(
+        "<slug:slug>/instruments/<slug:key>/v<int:number>/",
+        instruments.version_page,
+        name="version",
+    ),
     path(
         "<slug:slug>/instruments/<slug:key>/v<int:number>/yaml/",
-        views.version_yaml,
+        instruments.version_yaml,
         name="version_yaml",
     ),
-    path("<slug:slug>/distributions/<int:pk>/", views.distribution_page, name="distribution"),
-    path("<slug:slug>/distributions/<int:pk>/enter/", views.entry_page, name="entry"),
+    path("<slug:slug>/distributions/<int:pk>/", dviews.distribution_page, name="distribution"),
+    path("<slug:slug>/distributions/<int:pk>/enter/", responses.entry_page, name="entry"),
     path("<slug:slug>/distributions/<int:pk>/settings/", dviews.settings_page, name="settings"),
     path(
         "<slug:slug>/distributions/<int:pk>/attachments/",
@@ -66,8 +73,8 @@ urlpatterns = [
         dviews.invitation_page,
         name="invitation",
     ),
-    path("<slug:slug>/outbox/", dviews.outbox_page, name="outbox"),
-    path("<slug:slug>/outbox/<int:message>/", dviews.message_page, name="message"),
+    path("<slug:slug>/outbox/", outbox.outbox_page, name="outbox"),
+    path("<slug:slug>/outbox/<int:message>/", outbox.message_page, name="message"),
     path(
         "<slug:slug>/distributions/<int:pk>/tracking/",
         tracking_views.tracking_page,
@@ -80,12 +87,12 @@ urlpatterns = [
     ),
     path(
         "<slug:slug>/distributions/<int:pk>/responses/<str:response_id>/",
-        views.response_page,
+        responses.response_page,
         name="response",
     ),
     path(
         "<slug:slug>/distributions/<int:pk>/responses/<str:response_id>/file/",
-        views.response_file,
+        responses.response_file,
         name="response_file",
     ),
 ]

@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import ValidationProblem
-from interviews.models import CategoryRule
+from interviews.models import CategoryRule, ReportingCategory
 from reports.models import LayoutCell, TableLayout
 
 if TYPE_CHECKING:
     from evaluations.models import Evaluation
-    from interviews.models import ReportingCategory
     from reports.tables import ReportAccess
 
 TOTAL = "total"
@@ -114,8 +113,6 @@ class RulesForm(forms.Form):
 
     def __init__(self, *args: Any, evaluation: Evaluation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from interviews.models import ReportingCategory
-
         self.categories = list(
             ReportingCategory.objects.filter(evaluation=evaluation).order_by("order", "name")
         )

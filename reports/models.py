@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation
@@ -160,3 +161,8 @@ class ExportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in self.FINISHED
+
+    @property
+    def expired(self) -> bool:
+        """Past its expiry (its file may stay on disk until the beat task deletes it)."""
+        return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -10,9 +10,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from interviews.models import CategoryRule
-from questionnaires.tracking_api import RateRowSerializer, TrackingCountrySerializer
+from questionnaires.serializers import RateRowSerializer, TrackingCountrySerializer
+from reports.charts import diverging_chart
 from reports.models import ExportJob, LayoutCell, TableLayout
 from reports.selectors.exports import export_ready
+from reports.services.exports import TABLES
 from reports.services.layouts import CELL_MAX
 
 # Plain strings with the choices in the help text where a model's choices would give an enum
@@ -282,8 +284,6 @@ class LikertTableSerializer(serializers.Serializer):
 
     @extend_schema_field(DivergingChartSerializer)
     def get_chart(self, table: Any) -> dict[str, Any]:
-        from reports.charts import diverging_chart
-
         return DivergingChartSerializer(diverging_chart(table)).data
 
 
@@ -381,8 +381,6 @@ class ExportRequestSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        from reports.services.exports import TABLES
-
         table = attrs.get("table", "")
         if attrs["kind"] == ExportJob.Kind.CSV and table not in TABLES:
             raise serializers.ValidationError(

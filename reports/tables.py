@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from questionnaires.selectors.tracking import COUNTED
+
 if TYPE_CHECKING:
     import datetime as dt
 
-    from questionnaires.tracking import CountryRollup, RateRow
+    from questionnaires.selectors.tracking import CountryRollup, RateRow
 
 SUPPRESSED = None  # how a suppressed count or percent is carried
 
@@ -243,15 +245,13 @@ class DistributionRates:
     title: str
     by: str
     by_label: str
-    rows: list[RateRow]  # questionnaires.tracking.RateRow, the Total row last
+    rows: list[RateRow]  # questionnaires.selectors.tracking.RateRow, the Total row last
     channels: dict[str, int]  # submitted responses by channel (web, email, phone, paper)
     rollup: CountryRollup  # per country, with non-responders' names when allowed
     threshold: int | None = None  # set when small cells are suppressed (None in the counts)
 
     def cells(self, row: RateRow) -> list[object]:
         """A row's label, counts and rate (%), a suppressed count as "<threshold"."""
-        from questionnaires.tracking import COUNTED
-
         values = [getattr(row, name) for name in COUNTED] + [row.percent]
         if row.responded is not None:  # a row shown whole
             return [row.label, *values]

@@ -26,7 +26,7 @@ from evaluations.views import evaluation_view
 from interviews.models import ReportingCategory
 from interviews.services import categories as category_services
 from questionnaires.models import Distribution
-from questionnaires.tracking import breakdown_choices
+from questionnaires.selectors.tracking import breakdown_choices
 from reports import charts
 from reports.forms import CategoriesForm, ExportForm, LayoutCellForm, LayoutForm, RulesForm
 from reports.models import ExportJob, TableLayout
@@ -373,8 +373,6 @@ def _job(request: HttpRequest, evaluation: Evaluation, pk: int) -> ExportJob:
 @evaluation_view(Action.VIEW_EVALUATION)
 def exports_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     access = report_access(request.user, evaluation)
-    # Without beat (the embedded default) nothing else deletes files past their expiry.
-    exports.exports_expire()
     form = ExportForm(access=access)
     if request.method == "POST":
         form = ExportForm(request.POST, access=access)

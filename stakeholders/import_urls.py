@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from stakeholders import import_views
+from stakeholders.views import imports
 
 app_name = "registry_import"
 
 urlpatterns = [
-    path("", import_views.import_upload_page, name="upload"),
-    path("<int:pk>/columns/", import_views.import_mapping_page, name="mapping"),
-    path("<int:pk>/", import_views.import_report_page, name="report"),
-    path("<int:pk>/result/", import_views.import_result_page, name="result"),
+    path("", imports.import_upload_page, name="upload"),
+    path("<int:pk>/columns/", imports.import_mapping_page, name="mapping"),
+    path("<int:pk>/", imports.import_report_page, name="report"),
+    path("<int:pk>/result/", imports.import_result_page, name="result"),
 ]

@@ -8,29 +8,24 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenObtainView
 from evaluations.api import EvaluationViewSet, MembershipViewSet
-from interviews.api import InterviewViewSet, ReportingCategoryViewSet
-from interviews.coverage_api import CoverageView
-from interviews.import_api import InterviewExportView, InterviewImportViewSet
-from questionnaires.api import (
-    DistributionViewSet,
-    InstrumentViewSet,
-    InvitationViewSet,
-    RespondView,
-    ResponseViewSet,
-    VersionViewSet,
-)
-from questionnaires.tracking_api import DistributionRatesView
-from reports.api import (
-    AnnexView,
-    ExportViewSet,
-    LayoutViewSet,
-    LikertView,
-    OpenAnswersView,
-    OverviewView,
-    RatesView,
-    RulesView,
-)
-from stakeholders.api import (
+from interviews.api.coverage import CoverageView
+from interviews.api.exports import InterviewExportView
+from interviews.api.imports import InterviewImportViewSet
+from interviews.api.log import InterviewViewSet, ReportingCategoryViewSet
+from questionnaires.api.distributions import DistributionViewSet, InvitationViewSet, ResponseViewSet
+from questionnaires.api.instruments import InstrumentViewSet, VersionViewSet
+from questionnaires.api.respondent import RespondView
+from questionnaires.api.tracking import DistributionRatesView
+from reports.api.annex import AnnexView
+from reports.api.exports import ExportViewSet
+from reports.api.layouts import LayoutViewSet
+from reports.api.likert import LikertView
+from reports.api.open_answers import OpenAnswersView
+from reports.api.overview import OverviewView
+from reports.api.rates import RatesView
+from reports.api.rules import RulesView
+from stakeholders.api.imports import ImportJobViewSet
+from stakeholders.api.registry import (
     CountryViewSet,
     GroupViewSet,
     MergeViewSet,
@@ -38,7 +33,6 @@ from stakeholders.api import (
     OrganisationViewSet,
     PersonViewSet,
 )
-from stakeholders.import_api import ImportJobViewSet
 
 router = DefaultRouter()
 router.register("evaluations", EvaluationViewSet, basename="evaluation")

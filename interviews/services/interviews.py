@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluations.models import Evaluation, Membership
+from interviews.cells import initials_key
 from interviews.guide import guide_attributes
 from interviews.models import Interview, Interviewer, ReportingCategory
-from interviews.parsing import initials_key
 from interviews.services.categories import category_of, interview_categorise
 from interviews.services.checks import (
     UNSET,
@@ -26,6 +26,7 @@ from interviews.services.checks import (
 from interviews.services.participants import (
     ParticipantInput,
     interview_kind,
+    participants_as_recorded,
     participants_check,
     participations_save,
     person_current,
@@ -300,9 +301,10 @@ def interview_update(
     category: ReportingCategory | str | None = UNSET,
     **changes: Any,
 ) -> Interview:
-    """Change an interview. Fields not given stay; `participants` (the whole list) re-copies
-    the affiliations on the interview's date; `interviewers` replaces the list. A category
-    given is set by hand; None clears it and leaves it to the rules again."""
+    """Change an interview. Fields not given stay; `participants` (the whole list) keeps what
+    was recorded for those already there and copies the affiliation of the interview's date for
+    new ones (see participants_as_recorded); `interviewers` replaces the list. A category given
+    is set by hand; None clears it and leaves it to the rules again."""
     interview = Interview.objects.select_for_update().get(pk=interview.pk)
     ensure_can_log(by, interview.evaluation)
     unknown = sorted(set(changes) - set(INTERVIEW_UPDATABLE))
@@ -322,7 +324,7 @@ def interview_update(
             % {"date": earlier.date.isoformat()},
         )
     if participants is not None:
-        items = participants_check(participants)
+        items = participants_as_recorded(participants_check(participants), interview)
     else:
         items = [
             ParticipantInput(person=p.person, group_label=p.group_label)

@@ -153,6 +153,47 @@ def _participation_values(item: ParticipantInput, day: dt.date) -> dict[str, Any
     }
 
 
+def participants_as_recorded(
+    items: Sequence[ParticipantInput], source: Interview
+) -> list[ParticipantInput]:
+    """Participants already on `source` (the interview being changed, or the one followed up)
+    keep what was recorded for them — the affiliation of that day, a group's organisation —
+    rather than today's registry; a field given (not None) still replaces the recorded one.
+    New participants stay as given: they get the affiliation of the interview's day."""
+    recorded = {
+        (p.person_id, "" if p.person_id else p.group_label.casefold()): p
+        for p in source.participations.select_related(
+            "person", "stakeholder_group", "organisation", "office", "country"
+        )
+    }
+    kept = []
+    for item in items:
+        person_id = item.person.pk if item.person is not None else None
+        p = recorded.get((person_id, "" if person_id else (item.group_label or "").casefold()))
+        if p is None:
+            kept.append(item)
+            continue
+        kept.append(
+            ParticipantInput(
+                person=p.person,
+                group_label=item.group_label if p.person is None else "",
+                headcount=item.headcount if p.person is None else None,
+                stakeholder_group=item.stakeholder_group
+                if p.person is None
+                else _given(item.stakeholder_group, p.stakeholder_group),
+                organisation=_given(item.organisation, p.organisation),
+                organisation_name=_given(item.organisation_name, p.organisation_name),
+                unit=_given(item.unit, p.unit),
+                job_title=_given(item.job_title, p.job_title),
+                office=_given(item.office, p.office),
+                country=_given(item.country, p.country),
+                copy_affiliation=False,
+                original_text=item.original_text or p.original_text,
+            )
+        )
+    return kept
+
+
 def participations_save(interview: Interview, items: Sequence[ParticipantInput]) -> None:
     """Store the participants in order. A person already there keeps their row (and id, which
     merge records refer to); rows of people no longer listed, and all groups, are replaced."""

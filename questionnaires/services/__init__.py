@@ -1,5 +1,13 @@
-"""Writes on instruments, distributions and responses; one module per topic."""
+"""Writes on instruments, distributions, invitations, e-mails and responses; one module per
+topic. The functions below stay importable as questionnaires.services.<name> for the other
+apps and the tests; code inside the app imports from the submodules."""
 
+from questionnaires.services.distributions import (
+    attachment_create,
+    attachment_remove,
+    distribution_create,
+    distribution_update,
+)
 from questionnaires.services.instruments import (
     LoadResult,
     instrument_create,
@@ -19,18 +27,13 @@ from questionnaires.services.invitations import (
     invitation_revoke,
     invitations_for_people,
 )
-from questionnaires.services.messaging import (
-    distribution_send,
-    invitation_resend,
-    message_retry,
-    reminders_run,
-)
+from questionnaires.services.messaging import distribution_send, invitation_resend, message_retry
+from questionnaires.services.reminders import reminders_run
 from questionnaires.services.responses import (
     AlreadySubmitted,
     FormClosed,
     InvalidLink,
-    distribution_create,
-    distribution_update,
+    Submission,
     response_enter,
     response_save,
     response_submit,
@@ -41,6 +44,9 @@ __all__ = [
     "FormClosed",
     "InvalidLink",
     "LoadResult",
+    "Submission",
+    "attachment_create",
+    "attachment_remove",
     "distribution_create",
     "distribution_send",
     "distribution_update",

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, ensure
-from questionnaires.instrument_format import (
+from questionnaires.instrument_format.dumper import (
     instrument_document_scale,
     instrument_dump,
     instrument_dump_document,
-    instrument_parse,
 )
+from questionnaires.instrument_format.parser import instrument_parse
 from questionnaires.models import (
     Choice,
     Instrument,
@@ -30,7 +30,7 @@ from questionnaires.models import (
     ScalePoint,
     Section,
 )
-from questionnaires.selectors import SCALES_KEY, scale_spec, version_spec
+from questionnaires.selectors.instruments import SCALES_KEY, scale_spec, version_spec
 
 if TYPE_CHECKING:
     from accounts.models import User

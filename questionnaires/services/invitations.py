@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from common.errors import ValidationProblem
 from common.spreadsheets import Table
 from evaluations.permissions import Action, ensure
-from questionnaires.models import Distribution, Invitation, InvitationEvent
+from questionnaires.models import Distribution, Invitation
+from questionnaires.services.events import invitation_advance, invitation_event
+from questionnaires.services.messaging import invitation_queue
+from stakeholders.importing.columns import mapping_for
+from stakeholders.importing.plan import SKIP
+from stakeholders.importing.writer import people_import
 from stakeholders.models import Office, Person
 from stakeholders.services import clean_emails
 
@@ -33,12 +38,6 @@ Status = Invitation.Status
 def _new_token() -> tuple[str, str]:
     selector = secrets.token_urlsafe(8)[:SELECTOR_LENGTH]
     return selector, selector + secrets.token_urlsafe(SECRET_BYTES)
-
-
-def invitation_event(
-    invitation: Invitation, status: str, *, by: User | None = None, note: str = ""
-) -> None:
-    InvitationEvent.objects.create(invitation=invitation, status=status, by=by, note=note[:2000])
 
 
 def person_attributes(person: Person) -> dict[str, str]:
@@ -141,8 +140,6 @@ def invitation_create(
         raise _refuse("person", _("%(name)s is already invited.") % {"name": name}) from exc
     invitation_event(invitation, Status.CREATED, by=by)
     if sent and channel != Invitation.Channel.PHONE:
-        from questionnaires.services.messaging import invitation_queue
-
         invitation_queue(invitation=invitation)
     return invitation
 
@@ -207,20 +204,9 @@ def invitation_by_token(token: Any) -> Invitation | None:
     return invitation
 
 
-def _advance(invitation: Invitation, to: str, since: Iterable[str], **fields: Any) -> bool:
-    """Move the status forward only from the given ones; record the step when it moved."""
-    moved = Invitation.objects.filter(pk=invitation.pk, status__in=list(since)).update(
-        status=to, **fields
-    )
-    if moved:
-        invitation.status = to
-        invitation_event(invitation, to)
-    return bool(moved)
-
-
 def invitation_opened(invitation: Invitation) -> None:
     """Record the first visit of the link."""
-    _advance(
+    invitation_advance(
         invitation,
         Status.OPENED,
         (Status.CREATED, Status.SENT, Status.FAILED),
@@ -230,7 +216,7 @@ def invitation_opened(invitation: Invitation) -> None:
 
 def invitation_started(invitation: Invitation) -> None:
     """The first saved draft."""
-    _advance(
+    invitation_advance(
         invitation,
         Status.STARTED,
         (Status.CREATED, Status.SENT, Status.FAILED, Status.OPENED, Status.DECLINED),
@@ -318,9 +304,6 @@ def invitations_from_file(
     """An uploaded list of people (the registry import's format), matched into the registry —
     new people are added to it — then invited. All or nothing: a row error, or a name that
     may be someone already in the registry, refuses the whole file."""
-    from stakeholders.import_columns import mapping_for
-    from stakeholders.importing import SKIP, people_import
-
     ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
     mapping, _remembered = mapping_for(table.headers)
     try:

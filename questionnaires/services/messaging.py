@@ -1,4 +1,5 @@
-"""Invitations and reminders by e-mail.
+"""E-mails to recipients: invitations queued and sent (reminders are queued by
+services/reminders.py, then go the same way).
 
 Every message is a Message row first (unique key per invitation and purpose), then sent by a
 Celery task in batches over one connection. Sending claims the row with a conditional update,
@@ -10,26 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import smtplib
 from collections.abc import Iterable, Sequence
 from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
-from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from common.errors import ValidationProblem
 from evaluations.permissions import Action, ensure
+from questionnaires.message_texts import attachments_for, message_texts, sender_name
 from questionnaires.models import Distribution, Invitation, Message
-from questionnaires.services.invitations import _advance, invitation_event
+from questionnaires.services.events import invitation_advance, invitation_event
+from questionnaires.tasks import messages_send
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -41,124 +41,8 @@ MAX_ATTEMPTS = 6  # the first try and five retries, 1, 2, 4, 8 and 16 minutes ap
 STALE_SENDING = dt.timedelta(minutes=15)
 REDISPATCH_AFTER = dt.timedelta(minutes=10)
 
-PLACEHOLDERS = {
-    "name": gettext_noop("the recipient's name"),
-    "title": gettext_noop("the questionnaire's title"),
-    "evaluation": gettext_noop("the evaluation's title"),
-    "link": gettext_noop("the personal link"),
-    "decline_link": gettext_noop("the link to decline"),
-    "deadline": gettext_noop("the deadline, in the distribution's time zone"),
-    "sender": gettext_noop("the sender's name"),
-}
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
-LINK_PLACEHOLDERS = {"link", "decline_link"}
 
-DEFAULT_INVITATION_SUBJECT = gettext_noop("{evaluation}: {title}")
-DEFAULT_INVITATION_BODY = gettext_noop(
-    "Dear {name},\n\n"
-    "As part of the {evaluation}, we would be grateful for your answers to the questionnaire "
-    "“{title}”. Your personal link:\n\n{link}\n\n"
-    "You can answer over several visits; your answers are saved as you go. "
-    "Please reply by {deadline}.\n\n"
-    "If you prefer not to take part, tell us here: {decline_link}\n\n"
-    "With thanks,\n{sender}"
-)
-DEFAULT_REMINDER_SUBJECT = gettext_noop("Reminder: {title}")
-DEFAULT_REMINDER_BODY = gettext_noop(
-    "Dear {name},\n\n"
-    "A reminder that we would value your answers to “{title}” by {deadline}. "
-    "Your personal link (what you saved is kept):\n\n{link}\n\n"
-    "If you prefer not to take part: {decline_link}\n\n"
-    "With thanks,\n{sender}"
-)
-
-
-# --- templates --------------------------------------------------------------------------------
-
-
-def template_problems(text: str) -> list[str]:
-    """The placeholders in a template that do not exist, e.g. ['{nmae}']."""
-    return sorted({f"{{{m}}}" for m in PLACEHOLDER.findall(text) if m not in PLACEHOLDERS})
-
-
-def check_templates(fields: dict[str, str]) -> dict[str, list[str]]:
-    """Field errors for templates with unknown placeholders (naming the allowed ones)."""
-    allowed = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
-    errors = {}
-    for field_name, text in fields.items():
-        unknown = template_problems(text or "")
-        if unknown:
-            errors[field_name] = [
-                _("Unknown placeholder %(unknown)s. Use %(allowed)s.")
-                % {"unknown": ", ".join(unknown), "allowed": allowed}
-            ]
-        elif field_name.endswith("subject") and LINK_PLACEHOLDERS & set(
-            PLACEHOLDER.findall(text or "")
-        ):
-            # Subjects are listed to the whole team; personal links are not for everyone.
-            errors[field_name] = [_("A subject cannot hold {link} or {decline_link}.")]
-    return errors
-
-
-def deadline_text(distribution: Distribution) -> str:
-    if distribution.deadline is None:
-        return _("the end of the survey")
-    zone = ZoneInfo(distribution.time_zone or "UTC")
-    local = distribution.deadline.astimezone(zone)
-    return f"{formats.date_format(local, 'j F Y, H:i')} ({distribution.time_zone})"
-
-
-def _link(invitation: Invitation, name: str = "respondent:start") -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=[invitation.token])
-
-
-def _sender(distribution: Distribution) -> str:
-    if distribution.sender_name:
-        return distribution.sender_name
-    creator = distribution.created_by
-    return (creator.display_name if creator else "") or distribution.evaluation.title
-
-
-def render(template: str, values: dict[str, str]) -> str:
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
-
-
-def message_texts(
-    distribution: Distribution, invitation: Invitation | None, kind: str
-) -> tuple[str, str]:
-    """Subject and body for one recipient (or an example recipient for the preview)."""
-    if kind == Message.Kind.REMINDER:
-        subject = distribution.reminder_subject or _(DEFAULT_REMINDER_SUBJECT)
-        body = distribution.reminder_body or _(DEFAULT_REMINDER_BODY)
-    else:
-        subject = distribution.invitation_subject or _(DEFAULT_INVITATION_SUBJECT)
-        body = distribution.invitation_body or _(DEFAULT_INVITATION_BODY)
-    example = settings.SITE_URL.rstrip("/") + "/r/EXAMPLE-LINK/"
-    values = {
-        "name": invitation.name if invitation else _("Ana Example"),
-        "title": distribution.title,
-        "evaluation": distribution.evaluation.title,
-        "link": _link(invitation) if invitation else example,
-        "decline_link": _link(invitation, "respondent:decline") if invitation else example,
-        "deadline": deadline_text(distribution),
-        "sender": _sender(distribution),
-    }
-    return " ".join(render(subject, values).split())[:300], render(body, values)
-
-
-def attachments_for(invitation: Invitation) -> list[dict[str, str]]:
-    """The distribution's files meant for this recipient (everyone's, and their group's)."""
-    return [
-        {"name": a.filename, "path": a.file.name}
-        for a in invitation.distribution.attachments.all()
-        if not a.attribute or str(invitation.attributes.get(a.attribute, "")) == a.value
-    ]
-
-
-# --- queueing ---------------------------------------------------------------------------------
-
-
-def _message(invitation: Invitation, kind: str, key: str) -> Message | None:
+def message_create(invitation: Invitation, kind: str, key: str) -> Message | None:
     """The message with this key, made when new; None when it already existed."""
     subject, body = message_texts(invitation.distribution, invitation, kind)
     message, created = Message.objects.get_or_create(
@@ -184,8 +68,6 @@ def enqueue(message_ids: Sequence[int]) -> None:
         return
 
     def dispatch() -> None:
-        from questionnaires.tasks import messages_send
-
         for start in range(0, len(ids), BATCH_SIZE):
             batch = ids[start : start + BATCH_SIZE]
             Message.objects.filter(pk__in=batch, status=Message.Status.QUEUED).update(
@@ -207,7 +89,7 @@ def invitation_queue(*, invitation: Invitation) -> Message | None:
     """Queue the invitation e-mail of one recipient (once: a second call finds it)."""
     if not invitation.email or invitation.channel == Invitation.Channel.PHONE:
         return None
-    message = _message(invitation, Message.Kind.INVITATION, f"inv:{invitation.pk}:invitation")
+    message = message_create(invitation, Message.Kind.INVITATION, f"inv:{invitation.pk}:invitation")
     if message:
         enqueue([message.pk])
     return message
@@ -242,7 +124,7 @@ def distribution_send(*, distribution: Distribution, by: User) -> int:
         distribution.save(update_fields=["sent_at"])
     messages = [
         m for inv in waiting.select_related("distribution__evaluation")
-        if (m := _message(inv, Message.Kind.INVITATION, f"inv:{inv.pk}:invitation"))
+        if (m := message_create(inv, Message.Kind.INVITATION, f"inv:{inv.pk}:invitation"))
     ]  # fmt: skip
     enqueue([m.pk for m in messages])
     return len(messages)
@@ -266,7 +148,9 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Message:
             errors={"email": [_("Required to send.")]},
         )
     count = invitation.messages.filter(kind=Message.Kind.INVITATION).count()
-    message = _message(invitation, Message.Kind.INVITATION, f"inv:{invitation.pk}:resend:{count}")
+    message = message_create(
+        invitation, Message.Kind.INVITATION, f"inv:{invitation.pk}:resend:{count}"
+    )
     if message is None:  # pragma: no cover - the count makes each key new
         raise ValidationProblem(_("This message is already queued."))
     invitation_event(invitation, "resend", by=by)
@@ -312,8 +196,6 @@ def _still_wanted(message: Message, now: dt.datetime) -> str:
 
 
 def _email(message: Message, connection: object) -> EmailMessage:
-    from django.core.files.storage import default_storage
-
     distribution = message.distribution
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "consulta@localhost"
     domain = address.split("@")[-1]
@@ -323,7 +205,7 @@ def _email(message: Message, connection: object) -> EmailMessage:
     email = EmailMessage(
         subject=message.subject,
         body=message.body,
-        from_email=formataddr((_sender(distribution), address)),
+        from_email=formataddr((sender_name(distribution), address)),
         to=[message.recipient],
         reply_to=[reply_to] if reply_to else None,
         # One id per message: a mail server that sees it twice can tell.
@@ -373,7 +255,7 @@ def message_deliver(*, message_id: int, connection: object | None = None) -> str
     )
     invitation = message.invitation
     if message.kind == Message.Kind.INVITATION:
-        _advance(
+        invitation_advance(
             invitation,
             Invitation.Status.SENT,
             (Invitation.Status.CREATED, Invitation.Status.FAILED),
@@ -393,7 +275,9 @@ def _failed(message: Message, exc: Exception, now: dt.datetime) -> None:
     )
     logger.warning("Message %s failed (attempt %d): %s", message.pk, attempts, error)
     if message.kind == Message.Kind.INVITATION:
-        _advance(message.invitation, Invitation.Status.FAILED, (Invitation.Status.CREATED,))
+        invitation_advance(
+            message.invitation, Invitation.Status.FAILED, (Invitation.Status.CREATED,)
+        )
 
 
 def messages_deliver(message_ids: Iterable[int]) -> dict[str, list[int]]:
@@ -437,79 +321,3 @@ def messages_dispatch(*, now: dt.datetime | None = None) -> int:
     )
     enqueue(due)
     return len(due)
-
-
-# --- reminders --------------------------------------------------------------------------------
-
-
-def reminder_times(distribution: Distribution) -> list[dt.datetime]:
-    """When reminders are planned: so many days before the deadline, earliest first."""
-    if distribution.deadline is None:
-        return []
-    days = sorted({int(d) for d in distribution.reminder_days}, reverse=True)
-    return [distribution.deadline - dt.timedelta(days=d) for d in days]
-
-
-def reminder_plan(distribution: Distribution) -> list[dict]:
-    """Each planned reminder: when ("at"), and how many went out for it ("sent")."""
-    sent: dict[str, int] = {}
-    prefetched = getattr(distribution, "sent_reminders", None)  # by the list API
-    if prefetched is not None:
-        keys = [m.key for m in prefetched]
-    else:
-        keys = distribution.messages.filter(
-            kind=Message.Kind.REMINDER, status=Message.Status.SENT
-        ).values_list("key", flat=True)
-    for key in keys:
-        slot = key.rsplit(":", 1)[-1]
-        sent[slot] = sent.get(slot, 0) + 1
-    return [
-        {"at": at, "sent": sent.get(f"{at:%Y%m%dT%H%M}", 0)} for at in reminder_times(distribution)
-    ]
-
-
-def _reminder_slot(distribution: Distribution, now: dt.datetime) -> dt.datetime | None:
-    """The latest planned time that has come (after the invitations went out), or None."""
-    if distribution.sent_at is None or (distribution.closes_at and distribution.closes_at <= now):
-        return None
-    due = [t for t in reminder_times(distribution) if distribution.sent_at < t <= now]
-    return due[-1] if due else None
-
-
-def reminders_run(*, now: dt.datetime | None = None) -> int:
-    """Queue the reminders that are due: only to people still expected to answer, never after
-    the close, at most `max_reminders` each, each planned reminder once. Returns how many."""
-    now = now or timezone.now()
-    queued: list[int] = []
-    candidates = Distribution.objects.filter(sent_at__isnull=False, deadline__isnull=False)
-    for distribution in candidates.select_related("evaluation", "created_by"):
-        slot = _reminder_slot(distribution, now)
-        if slot is not None:
-            with transaction.atomic():  # one distribution's trouble never holds up the others
-                queued += _reminders_queue(distribution, slot, now)
-    return len(queued)
-
-
-def _reminders_queue(distribution: Distribution, slot: dt.datetime, now: dt.datetime) -> list[int]:
-    """Queue one planned reminder of one distribution to those still expected to answer."""
-    queued: list[int] = []
-    suffix = f"reminder:{slot:%Y%m%dT%H%M}"
-    waiting = (
-        distribution.invitations.filter(
-            status__in=Invitation.REMINDABLE,
-            reminders_sent__lt=distribution.max_reminders,
-        )
-        .exclude(email="")
-        .exclude(channel=Invitation.Channel.PHONE)
-        .select_related("distribution__evaluation", "distribution__created_by")
-    )
-    for invitation in waiting:
-        message = _message(invitation, Message.Kind.REMINDER, f"inv:{invitation.pk}:{suffix}")
-        if message is None:
-            continue
-        Invitation.objects.filter(pk=invitation.pk).update(
-            reminders_sent=F("reminders_sent") + 1, last_reminder_at=now
-        )
-        queued.append(message.pk)
-    enqueue(queued)
-    return queued

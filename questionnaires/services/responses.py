@@ -1,23 +1,20 @@
-"""Distributions, personal links, drafts and submissions. The form, the API and the team's
-data entry all go through these functions."""
+"""Drafts and submissions of personal links. The form, the API and the team's data entry all
+go through these functions."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hmac
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
-from evaluations.models import Evaluation
 from evaluations.permissions import Action, ensure
 from questionnaires.answers import (
     OTHER_SUFFIX,
@@ -27,20 +24,13 @@ from questionnaires.answers import (
     is_empty,
     version_meta,
 )
-from questionnaires.instrument_format import STANDARD_ATTRIBUTES
-from questionnaires.models import (
-    Answer,
-    Distribution,
-    InstrumentVersion,
-    Invitation,
-    Response,
-    response_id,
-)
-from questionnaires.services.instruments import version_freeze
+from questionnaires.instrument_format.vocabulary import STANDARD_ATTRIBUTES
+from questionnaires.models import Answer, Distribution, Invitation, Response, response_id
+from questionnaires.services.distributions import form_is_closed
+from questionnaires.services.events import invitation_event
 from questionnaires.services.invitations import (
     SELECTOR_LENGTH,
     invitation_create,
-    invitation_event,
     invitation_started,
 )
 
@@ -60,130 +50,13 @@ class InvalidLink(Exception):
     """No personal link has this token."""
 
 
-# --- distributions and links ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Submission:
+    """What response_submit did: the response, and whether this call submitted it (False
+    when it was submitted before and the stored one is returned)."""
 
-
-DEFAULT_REMINDER_DAYS = (5, 2)
-
-# Settings of a distribution that can change after it was made (distribution_update).
-SETTINGS = (
-    "title", "deadline", "closes_at", "time_zone", "sender_name", "reply_to",
-    "invitation_subject", "invitation_body", "reminder_subject", "reminder_body",
-    "reminder_days", "max_reminders",
-)  # fmt: skip
-
-
-def _settings_problems(values: dict[str, Any], *, changed: set[str]) -> dict[str, list[str]]:
-    """What is wrong with a distribution's settings; dates in the past only where changed."""
-    from questionnaires.services.messaging import check_templates
-
-    errors: dict[str, list[str]] = {}
-    now = timezone.now()
-    deadline, closes_at = values.get("deadline"), values.get("closes_at")
-    if "deadline" in changed and deadline and deadline <= now:
-        errors["deadline"] = [_("The deadline is in the past. Choose a later date.")]
-    if "closes_at" in changed and closes_at and closes_at <= now:
-        errors["closes_at"] = [_("The close is in the past. Choose a later date.")]
-    if deadline and closes_at and closes_at < deadline:
-        errors["closes_at"] = [_("The form cannot close before the deadline.")]
-    if not (values.get("title") or "").strip():
-        errors["title"] = [_("A title is required.")]
-    try:
-        ZoneInfo(values.get("time_zone") or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        errors["time_zone"] = [_("Unknown time zone; use a name such as Europe/Zurich.")]
-    days = values.get("reminder_days") or []
-    if not all(isinstance(d, int) and 0 < d <= 90 for d in days):
-        errors["reminder_days"] = [_("Reminders are whole days before the deadline, 1 to 90.")]
-    elif days and not deadline:
-        errors["reminder_days"] = [_("Reminders need a deadline to count back from.")]
-    if not 0 <= int(values.get("max_reminders") or 0) <= 10:
-        errors["max_reminders"] = [_("At most 10 reminders per person.")]
-    if values.get("reply_to"):
-        try:
-            validate_email(values["reply_to"])
-        except DjangoValidationError:
-            errors["reply_to"] = [_("Not a valid e-mail address.")]
-    texts = ("invitation_subject", "invitation_body", "reminder_subject", "reminder_body")
-    errors |= check_templates({k: values.get(k) or "" for k in texts})
-    return errors
-
-
-def _raise_problems(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationProblem(next(iter(errors.values()))[0], errors=errors)
-
-
-@transaction.atomic
-def distribution_create(
-    *,
-    evaluation: Evaluation,
-    by: User,
-    version: InstrumentVersion,
-    title: str,
-    confidentiality: str = Distribution.Confidentiality.TEAM,
-    languages: list[str] | None = None,
-    deadline: dt.datetime | None = None,
-    closes_at: dt.datetime | None = None,
-    **settings: Any,
-) -> Distribution:
-    """Send a version out: it freezes, so the questions people answer never change.
-    `settings` are the other SETTINGS (time zone, sender, messages, reminders)."""
-    ensure(by, Action.MANAGE_INSTRUMENTS, evaluation)
-    unknown = set(settings) - set(SETTINGS)
-    if unknown:
-        raise TypeError(f"unknown settings {sorted(unknown)}")
-    errors: dict[str, list[str]] = {}
-    if version.instrument.evaluation_id != evaluation.pk:
-        errors["version"] = [_("This version belongs to another evaluation.")]
-    if confidentiality not in Distribution.Confidentiality.values:
-        errors["confidentiality"] = [_("Choose team, lead, anonymous or the respondent's choice.")]
-    languages = list(languages or version.languages)
-    missing = [code for code in languages if code not in version.languages]
-    if missing:
-        errors["languages"] = [
-            _("The instrument has no %(codes)s text.") % {"codes": ", ".join(missing)}
-        ]
-    values = {**settings, "title": title, "deadline": deadline, "closes_at": closes_at}
-    values.setdefault("max_reminders", 2)
-    if deadline:  # a usual schedule to start from; reminders planned before sending never go
-        values.setdefault("reminder_days", list(DEFAULT_REMINDER_DAYS))
-    errors |= _settings_problems(values, changed=set(values))
-    _raise_problems(errors)
-    version_freeze(version=version)
-    return Distribution.objects.create(
-        evaluation=evaluation,
-        version=version,
-        confidentiality=confidentiality,
-        languages=languages,
-        created_by=by,
-        **{**values, "title": title.strip(), "closes_at": closes_at or deadline},
-    )
-
-
-@transaction.atomic
-def distribution_update(*, distribution: Distribution, by: User, **changes: Any) -> Distribution:
-    """Change the deadline, close, messages, reminders or sender of a distribution."""
-    ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
-    unknown = set(changes) - set(SETTINGS)
-    if unknown:
-        raise TypeError(f"unknown settings {sorted(unknown)}")
-    values = {name: getattr(distribution, name) for name in SETTINGS} | changes
-    changed = {k for k, v in changes.items() if getattr(distribution, k) != v}
-    _raise_problems(_settings_problems(values, changed=changed))
-    for name in changed:
-        setattr(distribution, name, values[name])
-    if changed:
-        distribution.title = distribution.title.strip()
-        distribution.save(update_fields=sorted(changed))
-    return distribution
-
-
-def form_is_closed(distribution: Distribution, now: dt.datetime | None = None) -> bool:
-    return bool(distribution.closes_at and (now or timezone.now()) > distribution.closes_at)
-
-
-# --- drafts and submissions ----------------------------------------------------------------
+    response: Response
+    created: bool
 
 
 def _clean(
@@ -404,8 +277,9 @@ def response_submit(
     entered_by: User | None = None,
     returned_file: UploadedFile | None = None,
     route: str = "",
-) -> Response:
-    """Submit a link's response, once. A repeated submit returns the stored one.
+) -> Submission:
+    """Submit a link's response, once. A repeated submit returns the stored one, with
+    `created` False.
 
     Give the invitation, or the link's token (InvalidLink when it matches none). With
     `answers`, they replace the draft (the API and data entry send everything at once), in a
@@ -416,7 +290,7 @@ def response_submit(
     distribution = invitation.distribution
     existing = _response_of(invitation)
     if existing is not None and existing.status == Response.Status.SUBMITTED:
-        return existing
+        return Submission(response=existing, created=False)
     if invitation.status in Invitation.RESPONDED:
         raise AlreadySubmitted
     if form_is_closed(distribution) and entered_by is None:
@@ -463,8 +337,7 @@ def response_submit(
     )
     invitation.status, invitation.submitted_at = done, response.submitted_at
     invitation_event(invitation, done, by=entered_by, note=channel if entered_by else "")
-    response.just_submitted = True  # a repeated submit returns the stored one without it
-    return response
+    return Submission(response=response, created=True)
 
 
 @transaction.atomic
@@ -516,4 +389,4 @@ def response_enter(
         entered_by=by,
         returned_file=returned_file,
         route=route,
-    )
+    ).response

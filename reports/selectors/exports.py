@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.permissions import Role, role_of
@@ -33,8 +32,7 @@ def export_list(*, evaluation: Evaluation, user: User | AnonymousUser) -> QueryS
 
 def export_ready(job: ExportJob) -> bool:
     """Done, with its file, and not expired."""
-    expired = job.expires_at is not None and job.expires_at <= timezone.now()
-    return job.state == ExportJob.State.DONE and bool(job.file) and not expired
+    return job.state == ExportJob.State.DONE and bool(job.file) and not job.expired
 
 
 def export_get(*, evaluation: Evaluation, user: User | AnonymousUser, pk: int) -> ExportJob:

@@ -43,7 +43,7 @@ from questionnaires.models import (
     ScalePoint,
     localized,
 )
-from questionnaires.tracking import (
+from questionnaires.selectors.tracking import (
     ATTRIBUTE_LABELS,
     attribute_text,
     bucket_text,

@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 
 from questionnaires.models import Answer, Distribution, Question, Response, localized
 from questionnaires.selectors import readable_responses_filter
-from questionnaires.tracking import attribute_text, bucket_text, group_order, not_recorded
+from questionnaires.selectors.tracking import (
+    attribute_text,
+    bucket_text,
+    group_order,
+    not_recorded,
+)
 from reports.selectors.access import report_access
 from reports.selectors.likert import breakdown_label, language
 from reports.tables import OpenAnswerGroup, OpenQuestion

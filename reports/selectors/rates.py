@@ -1,5 +1,5 @@
-"""Response rates across an evaluation's distributions, as questionnaires.tracking counts
-them: per distribution the rates by an attribute, submitted responses by channel, and the
+"""Response rates across an evaluation's distributions, as questionnaires.selectors.tracking
+counts them: per distribution the rates by an attribute, submitted responses by channel, and the
 roll-up per country (non-responders' names only for those who may see them)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef
 
 from questionnaires.models import Distribution, Invitation
-from questionnaires.tracking import (
+from questionnaires.selectors.tracking import (
     DEFAULT_BREAKDOWN,
     breakdown_check,
     breakdown_choices,
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from accounts.models import User
     from evaluations.models import Evaluation
-    from questionnaires.tracking import RateRow
+    from questionnaires.selectors.tracking import RateRow
     from reports.tables import ReportAccess
 
 

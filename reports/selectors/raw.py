@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from evaluations.permissions import Action, can
 from questionnaires.models import Answer, Distribution, Question, Response, localized
 from questionnaires.selectors import readable_responses_filter
-from questionnaires.tracking import ATTRIBUTE_LABELS
+from questionnaires.selectors.tracking import ATTRIBUTE_LABELS
 from reports.selectors.likert import response_attribute_keys
 
 if TYPE_CHECKING:

@@ -28,11 +28,19 @@ from django.utils.translation import gettext as _
 from common.errors import ValidationProblem
 from common.spreadsheets import safe_cell
 from evaluations.permissions import Role, role_of
+from interviews.selectors import coverage_rows
 from questionnaires.instrument_format import STANDARD_ATTRIBUTES
-from questionnaires.tracking import PLANNED_CHANNEL, attribute_keys
+from questionnaires.models import Distribution
+from questionnaires.selectors.tracking import PLANNED_CHANNEL, RATE_HEADER, attribute_keys
 from reports.models import ExportJob, export_file_name
 from reports.selectors.access import report_access
 from reports.selectors.annex import BY as ANNEX_BY
+from reports.selectors.annex import annex, annex_rows
+from reports.selectors.likert import likert_breakdowns, likert_rows, likert_summary
+from reports.selectors.overview import interview_overview, layout_find, overview_rows
+from reports.selectors.rates import evaluation_rates
+from reports.tasks import export_build_task
+from reports.workbook import workbook_write
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -62,22 +70,16 @@ class ExportCancelled(Exception):
 
 
 def _overview_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterable[list]:
-    from reports.selectors.overview import interview_overview, overview_rows
-
     table = interview_overview(evaluation=evaluation, user=user, layout=parameters.get("layout"))
     return overview_rows(table)
 
 
 def _annex_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterable[list]:
-    from reports.selectors.annex import annex, annex_rows
-
     by = parameters.get("by") or "grouping"
     return annex_rows(annex(evaluation=evaluation, user=user, by=by))
 
 
 def _likert_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterator[list]:
-    from reports.selectors.likert import likert_rows, likert_summary
-
     for distribution in _distributions(evaluation, parameters):
         for table in likert_summary(
             user=user,
@@ -91,9 +93,6 @@ def _likert_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterat
 
 
 def _rates_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterator[list]:
-    from questionnaires.tracking import RATE_HEADER
-    from reports.selectors.rates import evaluation_rates
-
     for rates in evaluation_rates(
         user=user,
         evaluation=evaluation,
@@ -107,14 +106,10 @@ def _rates_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterato
 
 
 def _coverage_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterator[list]:
-    from interviews.selectors import coverage_rows
-
     return coverage_rows(evaluation=evaluation, user=user)
 
 
 def _distributions(evaluation: Evaluation, parameters: dict):
-    from questionnaires.models import Distribution
-
     found = Distribution.objects.filter(evaluation=evaluation).order_by("created_at", "pk")
     if parameters.get("distribution"):
         found = found.filter(pk=parameters["distribution"])
@@ -174,10 +169,6 @@ def _clean_parameters(kind: str, parameters: dict) -> dict[str, Any]:
 def _check_choices(evaluation: Evaluation, access: ReportAccess, cleaned: dict) -> None:
     """Refuse now, with the field, what the build would refuse later: a breakdown nobody can
     make, a layout that does not exist."""
-    from questionnaires.models import Distribution
-    from reports.selectors.likert import likert_breakdowns
-    from reports.selectors.overview import layout_find
-
     if cleaned.get("layout"):
         layout_find(evaluation, str(cleaned["layout"]))
     by = cleaned.get("by")
@@ -226,8 +217,6 @@ def export_request(
 
 
 def _enqueue(job: ExportJob) -> None:
-    from reports.tasks import export_build_task
-
     transaction.on_commit(lambda: export_build_task.delay(job.pk))
 
 
@@ -337,8 +326,6 @@ def _filename(job: ExportJob) -> str:
 def _write(job: ExportJob, path: str, progress: Callable[[int, int, str], None]) -> None:
     parameters, user = job.parameters, job.requested_by
     if job.kind == ExportJob.Kind.WORKBOOK:
-        from reports.workbook import workbook_write
-
         workbook_write(
             path,
             evaluation=job.evaluation,

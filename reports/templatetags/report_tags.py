@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -22,6 +23,4 @@ def suppressed(value: object, threshold: int) -> object:
 @register.filter
 def cells_of(row: object) -> list[tuple[str, object]]:
     """The overview row's two main cells with their column names."""
-    from django.utils.translation import gettext as _
-
     return [(_("interviews"), row.interviews), (_("participants"), row.participants)]

@@ -18,6 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.permissions import Role, role_stand_in
+from interviews.selectors import coverage_matrix
+from questionnaires.models import Distribution
+from reports.charts import diverging_chart
+from reports.selectors.access import report_access
+from reports.selectors.annex import annex
+from reports.selectors.likert import likert_breakdowns, likert_summary
+from reports.selectors.open_answers import open_answers
+from reports.selectors.overview import interview_overview
+from reports.selectors.rates import evaluation_rates
+from reports.selectors.raw import raw_columns, raw_response_count, raw_response_rows
 from reports.workbook.book import Book, Progress, WorkbookStats, write_cell
 
 if TYPE_CHECKING:
@@ -28,7 +38,6 @@ if TYPE_CHECKING:
     from accounts.models import User
     from evaluations.models import Evaluation
     from interviews.selectors import CoverageMatrix
-    from questionnaires.models import Distribution
     from reports.tables import (
         Annex,
         DistributionRates,
@@ -82,16 +91,6 @@ class _Content:
 def _gather(
     evaluation: Evaluation, user: User | AnonymousUser, access: ReportAccess, by: str
 ) -> _Content:
-    from interviews.selectors import coverage_matrix
-    from questionnaires.models import Distribution
-    from reports.charts import diverging_chart
-    from reports.selectors.annex import annex
-    from reports.selectors.likert import likert_breakdowns, likert_summary
-    from reports.selectors.open_answers import open_answers
-    from reports.selectors.overview import interview_overview
-    from reports.selectors.rates import evaluation_rates
-    from reports.selectors.raw import raw_response_count
-
     unsuppressed = not access.suppressed
     distributions = list(
         Distribution.objects.filter(evaluation=evaluation)
@@ -135,9 +134,6 @@ def workbook_write(
     """Write the evaluation workbook as `user` may see it (None: a viewer's view) to a path
     or a binary file. `progress(rows_done, rows_total, step)` is called as rows are written;
     an exception it raises stops the writing (nothing is written to `target`)."""
-    from reports.selectors.access import report_access
-    from reports.selectors.raw import raw_columns, raw_response_rows
-
     reader = user if user is not None else role_stand_in(evaluation, Role.VIEWER)
     access = report_access(reader, evaluation, unsuppressed=unsuppressed)
     if progress is not None:

@@ -11,6 +11,11 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from common.spreadsheets import safe_text
+from questionnaires.selectors.tracking import COUNTED
+from reports.selectors.annex import annex_rows
+from reports.selectors.likert import likert_rows
+from reports.selectors.overview import overview_rows
+from reports.workbook.book import MAX_SHEET_ROWS, Book, Sheet
 
 if TYPE_CHECKING:
     from evaluations.models import Evaluation
@@ -24,8 +29,6 @@ if TYPE_CHECKING:
         OverviewTable,
         ReportAccess,
     )
-
-from reports.workbook.book import MAX_SHEET_ROWS, Book, Sheet
 
 # --- the sheets (pure: they take the computed tables) -----------------------------------------
 
@@ -119,8 +122,6 @@ def definitions(threshold: int) -> list[tuple[str, str]]:
 
 
 def rates_sheet(book: Book, rates: Sequence[DistributionRates]) -> None:
-    from questionnaires.tracking import COUNTED
-
     sheet = book.sheet(_("Response rates"), (28, *([12] * (len(COUNTED) + 1))))
     if not rates:
         sheet.line([_("No questionnaire has been sent yet.")], style="note")
@@ -166,8 +167,6 @@ def likert_sheet(
 ) -> None:
     """Each overall table with its diverging chart (its numbers next to the table), then the
     tables by the breakdown. `charts` are keyed by the index of their table."""
-    from reports.selectors.likert import likert_rows
-
     sheet = book.sheet(_("Likert"), (8, 50, 8, *([10] * 30)))
     if not tables:
         sheet.line([_("No Likert answers yet.")], style="note")
@@ -305,8 +304,6 @@ def raw_sheet(
 
 
 def overview_sheet(book: Book, table: OverviewTable) -> None:
-    from reports.selectors.overview import overview_rows
-
     rows = overview_rows(table)
     sheet = book.sheet(_("Interview overview"), (34, *([13] * (len(rows[0]) - 2)), 50), freeze=2)
     sheet.line([table.title], style="title")
@@ -333,8 +330,6 @@ def overview_sheet(book: Book, table: OverviewTable) -> None:
 
 
 def annex_sheet(book: Book, annex: Annex) -> None:
-    from reports.selectors.annex import annex_rows
-
     rows = annex_rows(annex)
     sheet = book.sheet(_("Annex"), (40, 50, 22, 16), freeze=1)
     sheet.line(rows[0], style="header")

@@ -44,3 +44,12 @@ def test_an_active_evaluation_cannot_be_deleted_in_the_admin(admin_client_, eval
     )
     assert "Only a draft evaluation can be deleted" in response.content.decode()
     assert Evaluation.objects.filter(pk=evaluation.pk).exists()
+
+
+def test_the_team_is_shown_read_only_on_the_evaluation_page(admin_client_, team) -> None:
+    evaluation = team["lead"].evaluation
+    page = admin_client_.get(f"/admin/evaluations/evaluation/{evaluation.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert str(team["lead"].user) in html
+    assert '-0-role"' not in html  # no input for a member's role here

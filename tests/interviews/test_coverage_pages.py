@@ -15,6 +15,7 @@ from django.urls import reverse
 from common.errors import ValidationProblem
 from interviews import services
 from interviews.models import CoverageTarget
+from interviews.services import coverage as coverage_services
 from stakeholders.models import Region
 from tests.interviews.builders import country, group, log, person
 
@@ -277,8 +278,6 @@ def test_csv_has_one_line_per_target(evaluation, team, plan) -> None:
 def test_a_refusal_midway_rolls_back_the_cells_before_it(
     evaluation, team, plan, monkeypatch
 ) -> None:
-    from interviews.services import coverage as coverage_services
-
     real = coverage_services.coverage_target_set
 
     def refuse_kenya(**kwargs):

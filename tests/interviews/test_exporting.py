@@ -14,7 +14,7 @@ from common.spreadsheets import read_table
 from evaluations.models import Evaluation
 from interviews import services
 from interviews.exporting import EXPORT_HEADERS, log_rows, log_xlsx
-from interviews.importing import interviews_import
+from interviews.importing.run import interviews_import
 from interviews.models import Interview
 from interviews.services import ParticipantInput
 from tests.factories import EvaluationFactory

@@ -17,9 +17,10 @@ from openpyxl import Workbook
 from common.errors import ValidationProblem
 from common.spreadsheets import Table, read_table
 from evaluations.models import Evaluation
-from interviews.importing import InterviewImport, interviews_check, interviews_import
+from interviews.cells import initials_key
+from interviews.importing.plan import InterviewImport
+from interviews.importing.run import interviews_check, interviews_import
 from interviews.models import Interview, InterviewNote, Participation, ReportingCategory
-from interviews.parsing import initials_key
 from stakeholders.models import Person
 from tests.factories import EvaluationFactory, MembershipFactory
 from tests.interviews import builders

@@ -13,7 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from evaluations.permissions import forget_roles
 from interviews import selectors, services
 from interviews.models import Interview
+from interviews.selectors import log_counts
+from interviews.services import follow_up_create
 from questionnaires.models import Invitation, Question
+from questionnaires.services import invitation_create
 from stakeholders.models import Region
 from tests.factories import EvaluationFactory, MembershipFactory
 from tests.interviews.builders import DAY, country, group, guide, log, person, unnamed
@@ -285,8 +288,6 @@ def test_coverage_planned_against_reached(evaluation, team, people, plan, make_d
 
 
 def services_invite(distribution, team, name: str, attributes: dict) -> Invitation:
-    from questionnaires.services import invitation_create
-
     return invitation_create(
         distribution=distribution, by=team["evaluator"].user, name=name, attributes=attributes
     )
@@ -299,9 +300,6 @@ def test_coverage_is_for_members(evaluation, outsider, plan) -> None:
 
 
 def test_a_group_met_again_in_a_follow_up_counts_once(evaluation) -> None:
-    from interviews.selectors import log_counts
-    from interviews.services import follow_up_create
-
     first = log(evaluation, unnamed("Ministry staff", 6), unnamed("Village committee"))
     follow_up_create(of=first, by=None, date=first.date)
     counts = log_counts(Interview.objects.filter(evaluation=evaluation))

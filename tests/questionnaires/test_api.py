@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from questionnaires.models import Instrument, Response
 from questionnaires.services import response_submit
@@ -204,3 +205,46 @@ def test_listing_responses_costs_the_same_for_one_or_many(
         rows = api_client.get(url).json()["results"]
     assert len(rows) == 5 and all(row["answers"]["B1"] == "Open answer 1" for row in rows)
     assert len(five) == len(one)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"A1": {"nested": 1}, "C1": [1, 2], "B1": None, "A2": 5},
+        {"A1__other__other": "x"},
+        {"C1": True},
+        {"C1": ["4"]},
+        {"A1": "with a NUL \x00 inside"},
+    ],
+)
+def test_odd_answer_values_through_the_api(make_distribution, invite, answers) -> None:
+    invitation = invite(make_distribution())
+    response = APIClient().post(
+        f"/api/v1/respond/{invitation.token}/", {"answers": answers}, format="json"
+    )
+    assert response.status_code in (201, 400), response.content
+    if response.status_code == 400:
+        assert set(response.json()) == {"detail", "errors"}
+
+
+@pytest.mark.parametrize(
+    "body", ["not json", "[1, 2]", '{"answers": "text"}', '{"answers": {}, "language": 7}']
+)
+def test_malformed_bodies_through_the_api(make_distribution, invite, body) -> None:
+    invitation = invite(make_distribution())
+    response = APIClient().post(
+        f"/api/v1/respond/{invitation.token}/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert not Response.objects.filter(status="submitted").exists()
+
+
+def test_a_complete_submission_still_works_after_odd_ones(make_distribution, invite) -> None:
+    invitation = invite(make_distribution())
+    APIClient().post(
+        f"/api/v1/respond/{invitation.token}/", "oops", content_type="application/json"
+    )
+    response = APIClient().post(
+        f"/api/v1/respond/{invitation.token}/", {"answers": COMPLETE}, format="json"
+    )
+    assert response.status_code == 201

@@ -6,8 +6,10 @@ import pytest
 from django.test import Client
 
 from questionnaires import builder
+from questionnaires.instrument_format import instrument_parse
 from questionnaires.models import Instrument, InstrumentVersion, Question, Scale
 from questionnaires.selectors import version_spec
+from tests.conftest import STAFF_FILE
 
 pytestmark = pytest.mark.django_db
 
@@ -198,8 +200,6 @@ def test_scale_library_refuses_a_changed_scale_under_a_known_key(
 
 
 def test_version_diff_rows() -> None:
-    from questionnaires.instrument_format import instrument_parse
-    from tests.conftest import STAFF_FILE
 
     old = instrument_parse(STAFF_FILE.read_text())
     new = builder.question_put(

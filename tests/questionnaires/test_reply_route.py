@@ -25,7 +25,7 @@ def test_the_choice_is_required_and_kept(make_distribution, invite) -> None:
     with pytest.raises(ValidationProblem, match="Choose who reads your answers"):
         response_submit(invitation=invitation, answers=COMPLETE)
     assert not Response.objects.exists()
-    response = response_submit(invitation=invitation, answers=COMPLETE, route="lead")
+    response = response_submit(invitation=invitation, answers=COMPLETE, route="lead").response
     assert (response.route, response.confidentiality) == ("lead", "lead")
 
 
@@ -36,7 +36,7 @@ def test_the_choice_decides_who_reads(
     distribution = make_distribution("respondent")
     response = response_submit(
         invitation=invite(distribution), answers={**COMPLETE, "B8": "Routed remark"}, route=route
-    )
+    ).response
     detail = client_for(team["evaluator"].user).get(
         f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/responses/{response.pk}/"
     )

@@ -9,7 +9,12 @@ from django.test import Client
 from django.utils import timezone
 
 from questionnaires.models import Answer, Response
-from questionnaires.services import distribution_create, instrument_load, invitation_create
+from questionnaires.services import (
+    distribution_create,
+    instrument_load,
+    invitation_create,
+    response_submit,
+)
 from tests.conftest import COMPLETE
 
 pytestmark = pytest.mark.django_db
@@ -113,8 +118,6 @@ def test_closed_form_says_so_and_keeps_the_draft(make_distribution, invite) -> N
 
 
 def test_receipt_copy_only_when_not_anonymous(make_distribution, invite) -> None:
-    from questionnaires.services import response_submit
-
     named = invite(make_distribution("team"))
     response_submit(invitation=named, answers=COMPLETE)
     page = Client().get(f"/r/{named.token}/", follow=True).content.decode()
@@ -144,3 +147,21 @@ def test_autosave_answers_with_a_status_line(make_distribution, invite) -> None:
     )
     assert response.status_code == 200 and "Saved at" in response.content.decode()
     assert Answer.objects.get(question__key="B1").text == "typing…"
+
+
+def test_odd_form_posts(make_distribution, invite) -> None:
+    invitation = invite(make_distribution())
+    client = Client()
+    url = f"/r/{invitation.token}/page/3/"
+    assert client.post(url, {"q-C1": ["4", "3", "1"], "action": "sideways"}).status_code in (
+        302,
+        400,
+    )
+    assert client.post(url, {"q-C1": "\x00"}).status_code == 302  # read as no answer
+    text = client.post(f"/r/{invitation.token}/page/1/", {"q-A1": "Ana\x00Bo", "action": "next"})
+    assert text.status_code == 302  # NUL is dropped: PostgreSQL text cannot hold it
+    assert client.post(f"/r/{invitation.token}/page/99/", {"q-A1": "x"}).status_code == 302
+    assert client.post(f"/r/{invitation.token}/review/", {"anything": "x"}).status_code in (
+        302,
+        400,
+    )

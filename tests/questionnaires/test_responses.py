@@ -59,9 +59,10 @@ def test_submit_twice_keeps_one_response(make_distribution, invite) -> None:
     response_save(invitation=invitation, answers=COMPLETE)
     first = response_submit(invitation=invitation)
     second = response_submit(invitation=invitation)
-    assert first.pk == second.pk
+    assert (first.created, second.created) == (True, False)
+    assert first.response.pk == second.response.pk
     assert Response.objects.count() == 1
-    assert Answer.objects.filter(response=first).count() == 19
+    assert Answer.objects.filter(response=first.response).count() == 19
     with pytest.raises(AlreadySubmitted):
         response_save(invitation=invitation, answers={"A1": "changed"})
     assert Answer.objects.get(question__key="A1").text == "Background answer 1"
@@ -69,7 +70,7 @@ def test_submit_twice_keeps_one_response(make_distribution, invite) -> None:
 
 def test_submit_with_all_answers_at_once(make_distribution, invite) -> None:
     invitation = invite(make_distribution(), attributes={"region": "Africa"})
-    response = response_submit(invitation=invitation, answers=COMPLETE)
+    response = response_submit(invitation=invitation, answers=COMPLETE).response
     assert response.status == "submitted" and response.channel == "web"
     assert response.attributes == {"region": "Africa"}
     codes = dict(
@@ -92,7 +93,7 @@ def test_anonymous_submission_cannot_be_linked_back(make_distribution, invite) -
         make_distribution("anonymous"), attributes={"region": "Asia", "name_hint": "Sam"}
     )
     response_save(invitation=invitation, answers=COMPLETE)
-    response = response_submit(invitation=invitation)
+    response = response_submit(invitation=invitation).response
     response.refresh_from_db()
     assert response.invitation_id is None
     assert response.attributes == {"region": "Asia"}
@@ -183,3 +184,29 @@ def test_submission_uses_a_fixed_number_of_queries(
         response_submit(invitation=many, answers=COMPLETE)
     assert len(q_few) == len(q_many)
     assert len(q_many) <= 8, [q["sql"][:60] for q in q_many.captured_queries]
+
+
+def test_an_anonymous_response_leaves_its_draft_id_behind(make_distribution, invite) -> None:
+    invitation = invite(make_distribution("anonymous"))
+    draft, _errors = response_save(invitation=invitation, answers={"B1": "kept"})
+    submitted = response_submit(invitation=invitation).response
+    assert submitted.pk != draft.pk
+    assert not Response.objects.filter(pk=draft.pk).exists()
+    assert Answer.objects.get(question__key="B1").response_id == submitted.pk
+    assert Response.objects.get().invitation_id is None
+
+
+def test_entry_on_behalf_never_overwrites_an_online_draft(team, make_distribution, invite) -> None:
+    distribution = make_distribution()
+    invitation = invite(distribution, name="Typing Now")
+    response_save(invitation=invitation, answers={"A1": "my own words"})
+    with pytest.raises(ValidationProblem, match="has started answering online"):
+        response_enter(
+            distribution=distribution,
+            by=team["data_entry"].user,
+            invitation=invitation,
+            answers=COMPLETE,
+            channel="email",
+        )
+    assert Answer.objects.get(question__key="A1").text == "my own words"
+    assert not Response.objects.filter(status="submitted").exists()

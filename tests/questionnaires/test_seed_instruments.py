@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -23,7 +24,12 @@ FILES = sorted(p.name for p in SEEDS.glob("*.yaml"))
 def transcription(name: str) -> tuple[str, dict]:
     path = SHARED / name
     if not path.exists():
-        pytest.fail(f"{path} is missing: the reference transcriptions live in ../shared/")
+        # CI lays ../shared/ beside the clone; a clone elsewhere has no transcriptions to hold
+        # the seeds against, which is a reason to skip, not a failure (but never in CI).
+        missing = f"{path} is missing: the reference transcriptions live in ../shared/"
+        if os.environ.get("CI"):
+            pytest.fail(missing)
+        pytest.skip(missing)
     text = path.read_text(encoding="utf-8")
     return text, json.loads(re.search(r"```json\n(.*?)```", text, re.S).group(1))
 

@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+import time
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from common.errors import ValidationProblem
+from questionnaires.audience import audience_people
 from questionnaires.models import DistributionAttachment, Invitation, Message
 from questionnaires.services import (
+    attachment_create,
+    attachment_remove,
+    distribution_create,
     distribution_send,
     distribution_update,
     invitation_create,
@@ -137,7 +143,7 @@ def test_with_the_broker_down_messages_wait_and_responses_are_still_stored(
     with django_capture_on_commit_callbacks(execute=True):
         assert distribution_send(distribution=open_distribution, by=team["lead"].user) == 4
     assert Message.objects.filter(status=Message.Status.QUEUED).count() == 4
-    response = response_submit(invitation=recipients[0], answers=COMPLETE)
+    response = response_submit(invitation=recipients[0], answers=COMPLETE).response
     assert response.status == "submitted"
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
@@ -287,8 +293,6 @@ def test_deadline_in_the_past_and_unknown_placeholder_are_refused(open_distribut
 def test_audience_from_the_registry_snapshots_place_and_group(
     open_distribution, team, django_capture_on_commit_callbacks
 ):
-    from questionnaires.audience import audience_people
-
     government = StakeholderGroup.objects.get(code="government")
     workers = StakeholderGroup.objects.get(code="workers")
     viet_nam, kenya = Country.objects.get(code="VN"), Country.objects.get(code="KE")
@@ -343,6 +347,31 @@ def test_attachment_goes_only_to_its_group(
     assert by_recipient["x@example.org"].attachments == []
 
 
+def test_attachments_are_added_and_removed_by_those_who_manage_respondents(
+    open_distribution, invite, team, monkeypatch
+):
+    with pytest.raises(PermissionDenied):
+        attachment_create(
+            distribution=open_distribution, by=team["viewer"].user,
+            file=ContentFile(b"x", name="x.pdf"),
+        )  # fmt: skip
+    item = attachment_create(
+        distribution=open_distribution, by=team["lead"].user,
+        file=ContentFile(b"summary", name="summary.pdf"), attribute="country", value=" Kenya ",
+    )  # fmt: skip
+    assert (item.value, item.filename) == ("Kenya", "summary.pdf")
+    invite(
+        open_distribution, name="In Kenya", email="ke@example.org", attributes={"country": "Kenya"}
+    )
+    monkeypatch.setattr(messages_send, "delay", lambda ids: None)  # the worker is slow
+    distribution_send(distribution=open_distribution, by=team["lead"].user)
+    with pytest.raises(ValidationProblem, match="Messages waiting to go out carry this file"):
+        attachment_remove(attachment=item, by=team["lead"].user)
+    Message.objects.update(status=Message.Status.SENT)
+    attachment_remove(attachment=item, by=team["lead"].user)
+    assert not DistributionAttachment.objects.exists()
+
+
 def test_sending_needs_addresses_and_an_open_deadline(make_distribution, invite, team):
     distribution = make_distribution(deadline=timezone.now() + dt.timedelta(days=3))
     invite(distribution, name="No Address")
@@ -362,10 +391,6 @@ def test_invitations_go_through_the_broker_to_a_worker(
     celery_worker, evaluation, team, staff_version
 ):
     """Eager without REDIS_URL; with it (CI), through Redis to a real worker thread."""
-    import time
-
-    from questionnaires.services import distribution_create
-
     distribution = distribution_create(
         evaluation=evaluation, by=team["lead"].user, version=staff_version, title="Staff",
         deadline=timezone.now() + dt.timedelta(days=5),
@@ -386,3 +411,11 @@ def test_invitations_go_through_the_broker_to_a_worker(
         "p1@example.org",
         "p2@example.org",
     ]
+
+
+def test_a_subject_may_not_carry_the_personal_link(team, open_distribution):
+    with pytest.raises(ValidationProblem) as caught:
+        distribution_update(
+            distribution=open_distribution, by=team["lead"].user, invitation_subject="Go: {link}"
+        )
+    assert "cannot hold {link}" in caught.value.errors["invitation_subject"][0]

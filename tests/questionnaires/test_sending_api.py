@@ -4,13 +4,18 @@ messages, outbox — with the same permissions as the pages."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from openpyxl import Workbook
 
 from questionnaires.models import Invitation, Message
-from stakeholders.models import StakeholderGroup
+from questionnaires.services import distribution_send
+from stakeholders.models import Person, StakeholderGroup
 from stakeholders.services import affiliation_add, person_create
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +24,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def distribution(make_distribution):
     return make_distribution(deadline=timezone.now() + dt.timedelta(days=10))
+
+
+@pytest.fixture
+def lead_distribution(make_distribution):
+    return make_distribution("lead", deadline=timezone.now() + dt.timedelta(days=10))
 
 
 @pytest.fixture
@@ -144,13 +154,24 @@ def test_pages_settings_audience_send_and_invitation_history(
     assert invitation.status == "revoked" and invitation.reason == "Typo"
 
 
+def test_attachment_pages_add_and_remove_a_file(client, team, evaluation, distribution):
+    client.force_login(team["lead"].user)
+    pages = f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/"
+    added = client.post(
+        pages + "attachments/",
+        {"attribute": "", "value": "", "file": SimpleUploadedFile("note.pdf", b"for everyone")},
+        follow=True,
+    )
+    assert "note.pdf attached." in added.content.decode()
+    item = distribution.attachments.get()
+    removed = client.post(pages + f"attachments/{item.pk}/delete/", follow=True)
+    assert "Attachment removed." in removed.content.decode()
+    assert not distribution.attachments.exists()
+
+
 def test_uploaded_list_is_matched_into_the_registry_then_invited(
     client, team, evaluation, distribution
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from stakeholders.models import Person
-
     person_create(by=None, name="Grace Fictional", emails=["grace@example.org"])
     client.force_login(team["evaluator"].user)
     url = f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/audience/file/"
@@ -176,3 +197,74 @@ def test_uploaded_list_is_matched_into_the_registry_then_invited(
         "Row 3: E-mail: “not-an-address” is not a valid e-mail address" in refused.content.decode()
     )
     assert Person.objects.count() == 2 and distribution.invitations.count() == 2
+
+
+def test_put_cannot_rewrite_a_distribution(api_client, team, evaluation, lead_distribution):
+    api_client.force_authenticate(team["data_entry"].user)
+    url = f"/api/v1/evaluations/{evaluation.slug}/distributions/{lead_distribution.pk}/"
+    response = api_client.put(url, {"confidentiality": "team", "title": "X"}, format="json")
+    assert response.status_code in (403, 405)
+    lead_distribution.refresh_from_db()
+    assert lead_distribution.confidentiality == "lead"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/registry/people/abc/",
+        "/api/v1/registry/imports/abc/",
+        "/api/v1/evaluations/{slug}/distributions/{d}/invitations/abc/actions/",
+    ],
+)
+def test_non_numeric_ids_are_not_found_not_errors(api_client, team, evaluation, distribution, path):
+    api_client.force_authenticate(team["lead"].user)
+    url = path.format(slug=evaluation.slug, d=distribution.pk)
+    assert api_client.post(url).status_code in (404, 405)
+    assert api_client.get(url).status_code in (404, 405)
+
+
+def test_a_wrong_address_is_corrected_then_resent(
+    api_client, team, evaluation, lead_distribution, invite, django_capture_on_commit_callbacks
+):
+    invitation = invite(lead_distribution, name="Ana", email="ana@wrong.example")
+    invite(lead_distribution, name="Bo", email="bo@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        distribution_send(distribution=lead_distribution, by=team["lead"].user)
+    api_client.force_authenticate(team["lead"].user)
+    url = (
+        f"/api/v1/evaluations/{evaluation.slug}/distributions/{lead_distribution.pk}"
+        f"/invitations/{invitation.pk}/actions/"
+    )
+    taken = api_client.post(url, {"action": "change", "email": "BO@example.org"}, format="json")
+    assert taken.status_code == 400 and "already invited" in taken.json()["detail"]
+    changed = api_client.post(url, {"action": "change", "email": "ana@example.org"}, format="json")
+    assert changed.status_code == 200 and changed.json()["email"] == "ana@example.org"
+    assert changed.json()["history"][-1]["note"] == "e-mail: ana@wrong.example → ana@example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        api_client.post(url, {"action": "resend"}, format="json")
+    assert mail.outbox[-1].to == ["ana@example.org"]
+
+
+def test_a_damaged_workbook_is_refused_with_a_message(client, team):
+    buffer = io.BytesIO()
+    book = Workbook()
+    book.active.append(["Name", "E-mail"])
+    book.active.append(["Ana Example", "ana@example.org"])
+    book.save(buffer)
+    damaged = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(damaged, "w") as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.endswith("sheet1.xml"):
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    client.force_login(team["lead"].user)
+    response = client.post(
+        "/registry/import/",
+        {"file": SimpleUploadedFile("people.xlsx", damaged.getvalue())},
+    )
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()

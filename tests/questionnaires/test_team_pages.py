@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from rest_framework.test import APIClient
 
 from questionnaires.models import Instrument, Invitation, Response
-from questionnaires.services import response_submit
+from questionnaires.services import response_enter, response_save, response_submit
 from tests.conftest import COMPLETE, STAFF_FILE
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +98,7 @@ def test_lead_only_answers_are_invisible_to_others(
 ) -> None:
     distribution = make_distribution("lead")
     secret = {**COMPLETE, "B8": "A remark for the lead evaluator only"}
-    response = response_submit(invitation=invite(distribution), answers=secret)
+    response = response_submit(invitation=invite(distribution), answers=secret).response
     client = client_for(team[role].user)
     listing = client.get(f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/")
     detail = client.get(
@@ -119,7 +121,7 @@ def test_team_answers_are_for_the_team(
     team, evaluation, make_distribution, invite, role, readable
 ) -> None:
     distribution = make_distribution("team")
-    response = response_submit(invitation=invite(distribution), answers=COMPLETE)
+    response = response_submit(invitation=invite(distribution), answers=COMPLETE).response
     detail = client_for(team[role].user).get(
         f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/responses/{response.pk}/"
     )
@@ -192,8 +194,6 @@ def test_personal_links_open_drafts_so_only_some_roles_see_them(
     )
     assert page.status_code == 200
     assert (invitation.token in page.content.decode()) is sees
-    from rest_framework.test import APIClient
-
     api = APIClient()
     api.force_authenticate(team[role].user)
     rows = api.get(
@@ -201,3 +201,84 @@ def test_personal_links_open_drafts_so_only_some_roles_see_them(
     ).json()["results"]
     assert (rows[0]["link"] is not None) is sees
     assert invitation.token not in str(rows) or sees
+
+
+def test_unknown_ids_are_404(team, evaluation, make_distribution, invite) -> None:
+    distribution = make_distribution()
+    client = Client()
+    client.force_login(team["lead"].user)
+    base = f"/evaluations/{evaluation.slug}"
+    assert client.get(f"{base}/distributions/999999/").status_code == 404
+    assert client.get(f"{base}/distributions/{distribution.pk}/responses/zzz/").status_code == 404
+    assert client.get(f"{base}/instruments/nope/v1/").status_code == 404
+    assert client.get(f"{base}/instruments/ilo-staff-questionnaire-2008/v9/").status_code == 404
+    api = APIClient()
+    api.force_authenticate(team["lead"].user)
+    assert (
+        api.put(
+            f"/api/v1{base}/instruments/ilo-staff-questionnaire-2008/versions/abc/", {}
+        ).status_code
+        == 404
+    )
+    assert api.get(f"/api/v1{base}/distributions/999999/responses/").status_code == 404
+    assert (
+        api.patch(f"/api/v1{base}/members/abc/", {"role": "lead"}, format="json").status_code == 404
+    )
+
+
+def test_distribution_of_another_evaluation_is_not_reachable(
+    team, evaluation, make_distribution
+) -> None:
+    distribution = make_distribution()
+    other = MembershipFactory(role="lead")
+    client = Client()
+    client.force_login(other.user)
+    assert (
+        client.get(
+            f"/evaluations/{other.evaluation.slug}/distributions/{distribution.pk}/"
+        ).status_code
+        == 404
+    )
+    api = APIClient()
+    api.force_authenticate(other.user)
+    url = f"/api/v1/evaluations/{other.evaluation.slug}/distributions/{distribution.pk}/responses/"
+    assert api.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("mode", ["team", "anonymous"])
+def test_drafts_are_never_shown_to_the_team(
+    team, evaluation, make_distribution, invite, mode
+) -> None:
+    distribution = make_distribution(mode)
+    draft, _errors = response_save(
+        invitation=invite(distribution, name="Alice Secret"), answers={"B1": "unfinished thought"}
+    )
+    base = f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}"
+    for role in ("lead", "evaluator"):
+        client = client_for(team[role].user)
+        assert client.get(f"{base}/responses/{draft.pk}/").status_code == 403
+        assert draft.pk not in client.get(f"{base}/").content.decode()
+        api = APIClient()
+        api.force_authenticate(team[role].user)
+        body = api.get(f"/api/v1{base}/responses/").content.decode()
+        assert draft.pk not in body and "unfinished thought" not in body
+
+
+def test_returned_files_only_for_those_who_read_the_answers(
+    team, evaluation, make_distribution
+) -> None:
+    distribution = make_distribution("lead")
+    response = response_enter(
+        distribution=distribution,
+        by=team["lead"].user,
+        name="Mailed",
+        answers=COMPLETE,
+        channel="email",
+        returned_file=SimpleUploadedFile("reply.txt", b"scanned answers"),
+    )
+    base = f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}"
+    url = f"{base}/responses/{response.pk}/file/"
+    lead = client_for(team["lead"].user).get(url)
+    assert lead.status_code == 200 and b"".join(lead.streaming_content) == b"scanned answers"
+    assert client_for(team["evaluator"].user).get(url).status_code == 403
+    assert client_for(team["viewer"].user).get(url).status_code == 403

@@ -13,20 +13,21 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from common.errors import ValidationProblem
 from questionnaires.models import Distribution, Invitation
-from questionnaires.services import (
-    distribution_create,
-    instrument_load,
-    response_enter,
-    response_submit,
-)
-from questionnaires.tracking import (
+from questionnaires.selectors.tracking import (
     attribute_keys,
     channel_counts,
     country_rollup,
     response_rates,
     safe_cell,
     status_counts,
+)
+from questionnaires.services import (
+    distribution_create,
+    instrument_load,
+    response_enter,
+    response_submit,
 )
 from tests.conftest import COMPLETE, STAFF_FILE
 from tests.factories import EvaluationFactory, MembershipFactory, UserFactory
@@ -228,8 +229,6 @@ def test_attribute_keys_standard_first_then_the_others(tracked) -> None:
 
 
 def test_unknown_breakdown_is_refused_with_the_known_keys(tracked) -> None:
-    from common.errors import ValidationProblem
-
     with pytest.raises(ValidationProblem) as problem:
         response_rates(tracked, "shoe_size")
     assert "“shoe_size” is not recorded" in problem.value.message

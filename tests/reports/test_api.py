@@ -4,11 +4,13 @@ and who may see and do what."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from interviews import services as interview_services
 from interviews.models import CategoryRule
@@ -396,6 +398,24 @@ def test_workbook_export_start_poll_download(
     assert "About" in workbook.sheetnames
     listed = api_client.get(url(evaluation, "exports/")).json()["results"]
     assert [item["id"] for item in listed] == [job["id"]]
+
+
+def test_an_expired_export_has_no_download(
+    api_client, evaluation, team, distribution, django_capture_on_commit_callbacks
+) -> None:
+    api_client.force_authenticate(team["viewer"].user)
+    job = _start(api_client, evaluation, django_capture_on_commit_callbacks).json()
+    download = url(evaluation, f"exports/{job['id']}/download/")
+    assert api_client.get(download).status_code == 200
+    ExportJob.objects.filter(pk=job["id"]).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+
+    polled = api_client.get(url(evaluation, f"exports/{job['id']}/")).json()
+
+    assert polled["state"] == "done" and polled["download"] is None
+    assert api_client.get(download).status_code == 404
+    assert ExportJob.objects.get(pk=job["id"]).file  # the file waits for the beat task
 
 
 def test_csv_export_of_one_table(

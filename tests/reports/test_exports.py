@@ -133,7 +133,7 @@ def test_cancelling_while_running_stops_at_the_next_progress_update(
         progress(10_000, 10_000, "Raw responses")
         seen.append("went on")  # never reached
 
-    monkeypatch.setattr("reports.workbook.workbook_write", slow_writer)
+    monkeypatch.setattr("reports.services.exports.workbook_write", slow_writer)
     export_build(job_id=job.pk)
     job.refresh_from_db()
     assert seen == ["cancelled"]
@@ -155,7 +155,7 @@ def test_a_failure_is_shown_without_a_stack_trace_and_a_retry_builds_the_file(
             raise RuntimeError("disk on fire at /var/secret/path")
         return real(target, **options)
 
-    monkeypatch.setattr("reports.workbook.workbook_write", flaky)
+    monkeypatch.setattr("reports.services.exports.workbook_write", flaky)
     evaluator = team["evaluator"].user
     with django_capture_on_commit_callbacks(execute=True):
         job = request(evaluation, evaluator)
@@ -191,7 +191,7 @@ def test_a_database_error_requeues_for_the_tasks_retry_then_fails(
     def down(target, **options):
         raise OperationalError("server closed the connection")
 
-    monkeypatch.setattr("reports.workbook.workbook_write", down)
+    monkeypatch.setattr("reports.services.exports.workbook_write", down)
     job = request(evaluation, team["viewer"].user)
     with pytest.raises(OperationalError):
         export_build(job_id=job.pk, final_attempt=False)
@@ -279,7 +279,7 @@ def test_the_task_run_in_process_fails_the_job_on_a_database_error(
     def down(target, **options):
         raise OperationalError("server closed the connection")
 
-    monkeypatch.setattr("reports.workbook.workbook_write", down)
+    monkeypatch.setattr("reports.services.exports.workbook_write", down)
     job = request(evaluation, team["viewer"].user)
     export_build_task.apply(args=[job.pk])
     job.refresh_from_db()

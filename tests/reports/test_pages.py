@@ -388,7 +388,18 @@ def test_a_lead_demoted_to_viewer_cannot_fetch_the_file_built_with_answers(
     assert client.get(url(evaluation, f"downloads/{job.pk}/file/")).status_code == 403
 
 
-def test_an_expired_or_missing_file_is_not_served(
+def test_a_missing_file_is_not_served(evaluation, team, django_capture_on_commit_callbacks):
+    from reports.models import ExportJob
+
+    client = client_for(team["viewer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(evaluation, "downloads/"), {})
+    job = ExportJob.objects.get()
+    job.file.storage.delete(job.file.name)  # gone from the disk
+    assert client.get(url(evaluation, f"downloads/{job.pk}/file/")).status_code == 404
+
+
+def test_an_expired_job_is_shown_expired_and_not_served(
     evaluation, team, django_capture_on_commit_callbacks
 ):
     import datetime as dt
@@ -401,14 +412,32 @@ def test_an_expired_or_missing_file_is_not_served(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url(evaluation, "downloads/"), {})
     job = ExportJob.objects.get()
-    job.file.storage.delete(job.file.name)  # gone from the disk
-    assert client.get(url(evaluation, f"downloads/{job.pk}/file/")).status_code == 404
     ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
     assert client.get(url(evaluation, f"downloads/{job.pk}/file/")).status_code == 404
-    # Opening the downloads page clears what expired (no beat in the embedded default).
     page = client.get(url(evaluation, "downloads/")).content.decode()
+    assert "Expired: prepare a new one." in page
+    assert f"downloads/{job.pk}/file/" not in page
+
+
+def test_opening_the_downloads_page_deletes_no_file(
+    evaluation, team, django_capture_on_commit_callbacks
+):
+    """A GET changes nothing: files past their expiry are deleted by the beat task only."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reports.models import ExportJob
+
+    client = client_for(team["viewer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(evaluation, "downloads/"), {})
+    job = ExportJob.objects.get()
+    ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
+    assert client.get(url(evaluation, "downloads/")).status_code == 200
+    assert client.get(url(evaluation, f"downloads/{job.pk}/")).status_code == 200
     job.refresh_from_db()
-    assert not job.file and "Expired: prepare a new one." in page
+    assert job.file and job.file.storage.exists(job.file.name)
 
 
 def test_a_layout_name_with_signs_survives_the_redirect_after_an_edit(evaluation, team):

@@ -1,6 +1,6 @@
 """Response rates across an evaluation's distributions: the same numbers as
-questionnaires.tracking, the breakdown falling back to the region where a distribution does
-not record it, names of non-responders only for those who may see them."""
+questionnaires.selectors.tracking, the breakdown falling back to the region where a distribution
+does not record it, names of non-responders only for those who may see them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from common.errors import ValidationProblem
+from questionnaires.selectors.tracking import channel_counts, country_rollup, response_rates
 from questionnaires.services import distribution_create
-from questionnaires.tracking import channel_counts, country_rollup, response_rates
 from reports.selectors.rates import evaluation_rates
 from tests.reports.builders import lead_of, staff_survey, staff_version
 

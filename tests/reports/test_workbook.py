@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from questionnaires.tracking import CountryRollup, RateRow
+from questionnaires.selectors.tracking import CountryRollup, RateRow
 from reports.tables import (
     Annex,
     AnnexGroup,

@@ -6,15 +6,14 @@ import pytest
 
 from common.errors import ValidationProblem
 from common.spreadsheets import TableRow
-from stakeholders.import_columns import (
-    Lookups,
+from stakeholders.importing.columns import (
     column_indexes,
     layout_remember,
     mapping_for,
     mapping_validate,
     recognise,
-    row_data,
 )
+from stakeholders.importing.reader import Lookups, row_data
 
 pytestmark = pytest.mark.django_db
 

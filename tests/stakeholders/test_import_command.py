@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from stakeholders.importing.columns import layout_remember
 from stakeholders.models import ColumnLayout, Organisation, Person
 from tests.stakeholders.test_importing import (
     GENERATED,
@@ -132,8 +133,6 @@ def test_a_remembered_layout_is_used(tmp_path) -> None:
     path.write_text("Who,Where\nZoë Ångström,Norway\n", encoding="utf-8")
     with pytest.raises(CommandError, match="No column holds the name"):
         run(str(path))
-    from stakeholders.import_columns import layout_remember
-
     layout_remember(["Who", "Where"], {"Who": "name", "Where": "country"})
     assert ColumnLayout.objects.count() == 1
     output = run(str(path))

@@ -14,8 +14,10 @@ from common.errors import ValidationProblem
 from common.names import normalise, similarity
 from common.spreadsheets import read_table
 from stakeholders import services
-from stakeholders.import_columns import recognise
-from stakeholders.importing import RegistryIndex, analyse, people_import
+from stakeholders.importing.columns import recognise
+from stakeholders.importing.matching import RegistryIndex
+from stakeholders.importing.plan import analyse
+from stakeholders.importing.writer import people_import
 from stakeholders.models import (
     Affiliation,
     Country,

@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from common.errors import ValidationProblem
 from common.spreadsheets import read_table
 from evaluations.models import Evaluation
-from interviews.importing import InterviewImport, interviews_check, interviews_import
+from interviews.importing.plan import InterviewImport
+from interviews.importing.run import interviews_check, interviews_import
 
 
 class Command(BaseCommand):

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from questionnaires.instrument_format import instrument_dump
+from questionnaires.instrument_format.dumper import instrument_dump
 from questionnaires.models import Instrument
-from questionnaires.selectors import version_get, version_spec
+from questionnaires.selectors.instruments import version_get, version_spec
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
-from questionnaires.services import instrument_load
+from questionnaires.services.instruments import instrument_load
 
 
 class DryRun(Exception):

@@ -9,17 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from common.errors import ValidationProblem
 from common.spreadsheets import Table, read_table
-from stakeholders.import_columns import FIELD_BY_KEY, mapping_for
-from stakeholders.importing import (
-    DUPLICATE,
-    ERROR,
-    NEW,
-    STATUS_LABELS,
-    Analysis,
-    analyse,
-    people_import,
-    refusal,
-)
+from stakeholders.importing.columns import FIELD_BY_KEY, mapping_for
+from stakeholders.importing.plan import DUPLICATE, ERROR, NEW, STATUS_LABELS, Analysis, analyse
+from stakeholders.importing.writer import people_import, refusal
 
 
 class Command(BaseCommand):

@@ -1,0 +1,266 @@
+"""Import jobs: one uploaded "List of persons interviewed" taken step by step — dry run,
+review (near matches, group or person), commit — for the pages and the API. The import
+itself is `interviews.importing.run`; this module keeps the file, the choices and the report."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from typing import IO, TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import ValidationProblem
+from common.spreadsheets import MAX_BYTES, Table, read_table
+from evaluations.models import Evaluation
+from evaluations.permissions import Action, ensure
+from interviews.importing.plan import InterviewImport
+from interviews.importing.run import interviews_check, interviews_import
+from interviews.models import InterviewImportJob
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+State = InterviewImportJob.State
+
+# "person:<id>" (the same person as a registry person), "new" (a new person), "group" or
+# "person" (correct how the name cell was read).
+DECISION = re.compile(r"^(person:\d+|new|group|person)$")
+NAMED_KINDS = ("interview", "co_participant")
+
+
+class AlreadyCommitted(ValidationProblem):
+    """The job was imported before: a second confirm imports nothing (the API answers 409)."""
+
+
+def job_table(job: InterviewImportJob) -> Table:
+    with job.file.open("rb") as handle:
+        return read_table(handle.read(MAX_BYTES + 1), job.filename, job.sheet or None)
+
+
+def report_data(result: InterviewImport, *, sheets: list[str]) -> dict[str, Any]:
+    """The dry run as plain JSON, the shape the job keeps and the API returns."""
+    return {
+        "lines": [dataclasses.asdict(line) for line in result.lines],
+        "errors": list(result.errors),
+        "near_matches": [
+            {
+                "row": near.row,
+                "name": near.name,
+                "candidates": [
+                    {"person_id": pk, "label": label, "score": score}
+                    for pk, label, score in near.candidates
+                ],
+            }
+            for near in result.near_matches
+        ],
+        "counts": dict(result.counts),
+        "already_imported": bool(result.already_imported),
+        "ok": bool(result.ok),
+        "sheets": list(sheets),
+    }
+
+
+def _core_decisions(decisions: Mapping[str, str]) -> dict[int, str]:
+    return {int(row): choice for row, choice in decisions.items()}
+
+
+def _check(job: InterviewImportJob, table: Table) -> dict[str, Any]:
+    result = interviews_check(
+        table,
+        evaluation=job.evaluation,
+        month_first=job.month_first,
+        decisions=_core_decisions(job.decisions),
+        filename=job.filename,
+    )
+    if result.errors and not result.lines:
+        # The header row itself cannot be read (unknown or missing columns): a file problem.
+        message = " ".join(result.errors)
+        raise ValidationProblem(message, errors={"file": list(result.errors)})
+    report = report_data(result, sheets=table.sheets)
+    report["near_matches"] = _near_matches_kept(job, report["near_matches"])
+    return report
+
+
+def _near_matches_kept(job: InterviewImportJob, found: list[dict]) -> list[dict]:
+    """The near matches of this dry run, and those of earlier ones the reviewer decided (a
+    decided row is no longer asked about, but its choice stays visible and can change)."""
+    rows = {n["row"] for n in found}
+    earlier = [
+        n
+        for n in job.report.get("near_matches", [])
+        if n["row"] not in rows and _is_match_choice(job.decisions.get(str(n["row"]), ""))
+    ]
+    kept = sorted([*found, *earlier], key=lambda n: n["row"])
+    return [{**n, "decision": job.decisions.get(str(n["row"]), "")} for n in kept]
+
+
+def _is_match_choice(choice: str) -> bool:
+    return choice == "new" or choice.startswith("person:")
+
+
+def _store(job: InterviewImportJob, report: dict[str, Any], *, error: str = "") -> None:
+    job.state, job.report, job.error = State.CHECKED, report, error
+    job.save(update_fields=["state", "report", "error", "decisions", "sheet", "month_first"])
+
+
+def import_job_create(
+    *,
+    evaluation: Evaluation,
+    by: User | None,
+    file: IO[bytes],
+    filename: str,
+    sheet: str = "",
+    month_first: bool = False,
+) -> InterviewImportJob:
+    """Keep an uploaded list and dry-run it. An unreadable file, a wrong sheet or unknown
+    columns raise a ValidationProblem and keep nothing."""
+    if by is not None:
+        ensure(by, Action.ENTER_RESPONSES, evaluation)
+    if hasattr(file, "seek"):
+        file.seek(0)
+    content = file.read(MAX_BYTES + 1)
+    table = read_table(content, filename, sheet or None)
+    job = InterviewImportJob(
+        evaluation=evaluation,
+        filename=filename[:255],
+        sheet=table.sheet[:100],
+        month_first=month_first,
+        created_by=by,
+    )
+    report = _check(job, table)  # before anything is saved: a refusal keeps nothing
+    job.file.save(filename[-100:] or "interviews.csv", ContentFile(content), save=False)
+    job.report, job.state = report, State.CHECKED
+    job.save()
+    return job
+
+
+def import_job_check(
+    *,
+    job: InterviewImportJob,
+    by: User | None,
+    decisions: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    month_first: bool | None = None,
+) -> InterviewImportJob:
+    """Change the review decisions (or the sheet, or how dates read) and dry-run again. Another
+    sheet drops earlier decisions, which were about other rows. A refusal changes nothing."""
+    if by is not None:
+        ensure(by, Action.ENTER_RESPONSES, job.evaluation)
+    _ensure_open(job)
+    try:
+        if sheet is not None and sheet != job.sheet:
+            job.sheet, job.decisions = sheet[:100], {}
+        if month_first is not None:
+            job.month_first = month_first
+        table = job_table(job)
+        job.sheet = table.sheet[:100]
+        if decisions:
+            job.decisions = _decisions_merge(job, decisions)
+        report = _check(job, table)
+    except ValidationProblem:
+        job.refresh_from_db()
+        raise
+    _store(job, report)
+    return job
+
+
+def _decisions_merge(job: InterviewImportJob, decisions: Mapping[Any, str]) -> dict[str, str]:
+    """The job's decisions with these on top ("" drops one); rows and choices checked."""
+    lines = {str(line["row"]): line for line in job.report.get("lines", [])}
+    near = {str(n["row"]): n for n in job.report.get("near_matches", [])}
+    errors: dict[str, list[str]] = {}
+    for row, raw in decisions.items():
+        choice = (raw or "").strip()
+        key = str(row)
+        if key not in lines or lines[key]["kind"] not in NAMED_KINDS:
+            errors[f"decisions.{key}"] = [_("The file has no name in row %(row)s.") % {"row": key}]
+        elif choice and not DECISION.match(choice):
+            errors[f"decisions.{key}"] = [
+                _("“%(choice)s” is not a choice: use person:<id>, new, group or person.")
+                % {"choice": choice}
+            ]
+        elif choice.startswith("person:") and key in near:
+            ids = {str(c["person_id"]) for c in near[key]["candidates"]}
+            if choice.removeprefix("person:") not in ids:
+                errors[f"decisions.{key}"] = [
+                    _("Person %(id)s is not one of the near matches of row %(row)s.")
+                    % {"id": choice.removeprefix("person:"), "row": key}
+                ]
+    if errors:
+        key, messages = next(iter(errors.items()))
+        row = key.removeprefix("decisions.")
+        raise ValidationProblem(
+            _("Row %(row)s: %(problem)s") % {"row": row, "problem": messages[0]}, errors=errors
+        )
+    merged = {**job.decisions, **{str(r): (v or "").strip() for r, v in decisions.items()}}
+    return {row: choice for row, choice in merged.items() if choice}
+
+
+def _ensure_open(job: InterviewImportJob) -> None:
+    if job.state == State.COMMITTED:
+        raise AlreadyCommitted(_("This file has already been imported."))
+
+
+def import_job_commit(*, job: InterviewImportJob, by: User | None) -> InterviewImportJob:
+    """Import the list as reviewed, all or nothing. A refusal leaves the job checked with the
+    message and a fresh dry run; a second commit raises AlreadyCommitted and imports nothing."""
+    if by is not None:
+        ensure(by, Action.ENTER_RESPONSES, job.evaluation)
+    try:
+        with transaction.atomic():
+            # The lock makes a double submit wait, then find the job committed.
+            locked = InterviewImportJob.objects.select_for_update().get(pk=job.pk)
+            _ensure_open(locked)
+            table = _stored_table(locked)
+            result = interviews_import(
+                table,
+                evaluation=locked.evaluation,
+                by=by,
+                month_first=locked.month_first,
+                decisions=_core_decisions(locked.decisions),
+                filename=locked.filename,
+            )
+            locked.state, locked.committed_at, locked.error = State.COMMITTED, timezone.now(), ""
+            locked.report = report_data(result, sheets=locked.report.get("sheets", []))
+            locked.save(update_fields=["state", "committed_at", "error", "report"])
+    except AlreadyCommitted:
+        raise
+    except ValidationProblem as problem:
+        _refused(job, problem)
+        raise
+    except PermissionDenied as denied:
+        # e.g. data entry, when the list adds people to the registry: keep why on the job.
+        _refused(job, ValidationProblem(str(denied)))
+        raise
+    job.refresh_from_db()
+    return job
+
+
+def _stored_table(job: InterviewImportJob) -> Table:
+    try:
+        return job_table(job)
+    except OSError as exc:
+        raise ValidationProblem(
+            _("The uploaded file can no longer be read; upload it again.")
+        ) from exc
+
+
+def _refused(job: InterviewImportJob, problem: ValidationProblem) -> None:
+    """Keep the reason on the job (checked, with a fresh dry run), or fail it when its file
+    is gone."""
+    job.refresh_from_db()
+    if job.state == State.COMMITTED:
+        return
+    try:
+        report = _check(job, job_table(job))
+    except (OSError, ValidationProblem):
+        job.state, job.error = State.FAILED, problem.message
+        job.save(update_fields=["state", "error"])
+        return
+    _store(job, report, error=problem.message)

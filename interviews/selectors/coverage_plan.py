@@ -1,0 +1,324 @@
+"""The coverage plan against what was reached: per target, and as a matrix of places by
+stakeholder groups, one table per method."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evaluations.models import Evaluation
+from evaluations.permissions import Action, can
+from interviews.models import CoverageTarget, Interview
+from questionnaires.models import Invitation
+from stakeholders.models import Country, Region, StakeholderGroup
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+# Which interview modes reach people by each method of the plan. E-mail exchanges and phone
+# calls are interviews; a debrief presents findings and reaches no one new.
+METHOD_MODES: dict[str, tuple[str, ...]] = {
+    CoverageTarget.Method.INTERVIEW: (
+        Interview.Mode.IN_PERSON,
+        Interview.Mode.VIDEO,
+        Interview.Mode.PHONE,
+        Interview.Mode.EMAIL,
+    ),
+    CoverageTarget.Method.FOCUS_GROUP: (Interview.Mode.FOCUS_GROUP,),
+    CoverageTarget.Method.FIELD_VISIT: (Interview.Mode.FIELD_VISIT,),
+}
+
+
+@dataclass(frozen=True)
+class CoverageCell:
+    target: CoverageTarget
+    planned: int
+    reached: int
+
+    @property
+    def gap(self) -> int:
+        """How many are still to reach (0 when the plan is met or exceeded)."""
+        return max(self.planned - self.reached, 0)
+
+
+def _interview_place(target: CoverageTarget) -> Q:
+    """A participant's place: their own (copied) country, else the interview's."""
+    if target.country_id:
+        return Q(participations__country=target.country_id) | Q(
+            participations__country__isnull=True, country=target.country_id
+        )
+    return Q(participations__country__region=target.region_id) | Q(
+        participations__country__isnull=True, region=target.region_id
+    )
+
+
+def _interview_counts(evaluation: Evaluation, targets: list[CoverageTarget]) -> dict[int, int]:
+    """Per target, the interviews (not excluded, not in the future) by the target's method with
+    a participant of its group and place: one query."""
+    wanted = [t for t in targets if t.method in METHOD_MODES]
+    if not wanted:
+        return {}
+    counts = {
+        f"t{t.pk}": Count(
+            "pk",
+            distinct=True,
+            filter=Q(mode__in=METHOD_MODES[t.method])
+            & Q(participations__stakeholder_group=t.stakeholder_group_id)
+            & _interview_place(t),
+        )
+        for t in wanted
+    }
+    found = Interview.objects.filter(
+        evaluation=evaluation, excluded=False, date__lte=timezone.localdate()
+    ).aggregate(**counts)
+    return {t.pk: found[f"t{t.pk}"] for t in wanted}
+
+
+def _questionnaire_place(target: CoverageTarget, countries: dict[int, list[str]]) -> Q:
+    if target.country_id:
+        return Q(attributes__country__iexact=target.country.name)
+    # Snapshots name the region; those that name only the country count for its region.
+    names = countries.get(target.region_id, [])
+    return (
+        Q(attributes__region__iexact=target.region.name)
+        | Q(attributes__country__in=names)
+        | Q(country_lower__in=[name.lower() for name in names])
+    )
+
+
+def _questionnaire_counts(evaluation: Evaluation, targets: list[CoverageTarget]) -> dict[int, int]:
+    """Per target, the questionnaires submitted or returned by someone of its group and place
+    (by the attributes snapshot on the invitation): one query, and one for region names."""
+    wanted = [t for t in targets if t.method == CoverageTarget.Method.QUESTIONNAIRE]
+    if not wanted:
+        return {}
+    countries: dict[int, list[str]] = {}
+    regions = {t.region_id for t in wanted if t.region_id}
+    if regions:
+        for region_id, name in Country.objects.filter(region__in=regions).values_list(
+            "region_id", "name"
+        ):
+            countries.setdefault(region_id, []).append(name)
+    counts = {
+        f"t{t.pk}": Count(
+            "pk",
+            filter=Q(attributes__stakeholder_group__iexact=t.stakeholder_group.name)
+            & _questionnaire_place(t, countries),
+        )
+        for t in wanted
+    }
+    found = (
+        Invitation.objects.filter(
+            distribution__evaluation=evaluation, status__in=Invitation.RESPONDED
+        )
+        .alias(country_lower=Lower(KT("attributes__country")))
+        .aggregate(**counts)
+    )
+    return {t.pk: found[f"t{t.pk}"] for t in wanted}
+
+
+def coverage(
+    *, evaluation: Evaluation, user: User | AnonymousUser | None = None
+) -> list[CoverageCell]:
+    """The coverage plan, planned against reached, per target (in the plan's order).
+
+    Reached: interviews (by mode, see METHOD_MODES) with a participant whose copied group and
+    country (or the interview's, when the participant's is not known) match; questionnaires
+    submitted or returned whose respondent attributes name the group and country or region.
+    With a user, refused unless they are a member (these are counts, not names)."""
+    if user is not None and not can(user, Action.VIEW_EVALUATION, evaluation):
+        raise PermissionDenied(_("You are not a member of this evaluation."))
+    targets = list(
+        CoverageTarget.objects.filter(evaluation=evaluation)
+        .select_related("stakeholder_group", "country", "region")
+        .order_by("stakeholder_group__order", "country__name", "region__order", "method", "pk")
+    )
+    reached = _interview_counts(evaluation, targets) | _questionnaire_counts(evaluation, targets)
+    return [CoverageCell(t, t.planned, reached.get(t.pk, 0)) for t in targets]
+
+
+COVERAGE_HEADER = ("stakeholder_group", "country", "region", "method", "planned", "reached", "gap")
+
+
+def coverage_rows(
+    *, evaluation: Evaluation, user: User | AnonymousUser | None = None
+) -> Iterator[list[object]]:
+    """The header, then one line per target: what was planned, reached and is still to reach
+    (the coverage CSV of the page, the API's export and the report's)."""
+    yield list(COVERAGE_HEADER)
+    for cell in coverage(evaluation=evaluation, user=user):
+        target = cell.target
+        yield [
+            target.stakeholder_group.name,
+            target.country.name if target.country else "",
+            target.region.name if target.region else "",
+            str(target.get_method_display()),
+            cell.planned,
+            cell.reached,
+            cell.gap,
+        ]
+
+
+# --- the coverage plan as a matrix ------------------------------------------------------------
+
+# Where a country without a region goes: after every region.
+_NO_REGION_ORDER = 1_000_000
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """Planned, reached and still to reach; in totals the gap adds the cells' gaps (reaching
+    more in one cell does not fill another)."""
+
+    planned: int
+    reached: int
+    gap: int
+
+
+@dataclass(frozen=True)
+class CoveragePlace:
+    """A row of the matrix: a country or a region. `key` names it in forms ("c-VN", "r-3")."""
+
+    key: str
+    label: str
+    country: Country | None
+    region: Region | None
+    sort: tuple[int, str, int, str]
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    place: CoveragePlace
+    cells: list[MatrixCell | None]  # one per column; None where nothing is planned
+    total: MatrixCell
+
+
+@dataclass(frozen=True)
+class MethodMatrix:
+    method: str
+    label: str
+    groups: list[StakeholderGroup]  # the columns: StakeholderGroup, in the list's order
+    rows: list[MatrixRow]
+    totals: list[MatrixCell]  # one per column
+    total: MatrixCell
+
+
+@dataclass(frozen=True)
+class CoverageMatrix:
+    tables: list[MethodMatrix]
+    places: list[CoveragePlace]  # every row of the plan (and the extra places asked for)
+    groups: list[StakeholderGroup]
+
+
+def coverage_place(place: Country | Region) -> CoveragePlace:
+    """The matrix row of a Country (with its region loaded) or a Region: regions in their
+    order, each region's own row before its countries, then by name."""
+    if isinstance(place, Country):
+        region = place.region
+        sort = (
+            (region.order, region.name.lower(), 1, place.name.lower())
+            if region
+            else (_NO_REGION_ORDER, "", 1, place.name.lower())
+        )
+        return CoveragePlace(f"c-{place.code}", place.name, place, None, sort)
+    return CoveragePlace(
+        f"r-{place.pk}", place.name, None, place, (place.order, place.name.lower(), 0, "")
+    )
+
+
+def _matrix_sum(cells: list[MatrixCell | None]) -> MatrixCell:
+    present = [cell for cell in cells if cell is not None]
+    return MatrixCell(
+        sum(c.planned for c in present),
+        sum(c.reached for c in present),
+        sum(c.gap for c in present),
+    )
+
+
+def _method_matrix(
+    method: str,
+    cells: dict[tuple[str, int], MatrixCell],
+    places: list[CoveragePlace],
+    groups: list[StakeholderGroup],
+) -> MethodMatrix:
+    rows = []
+    for place in places:
+        row = [cells.get((place.key, group.pk)) for group in groups]
+        rows.append(MatrixRow(place, row, _matrix_sum(row)))
+    totals = [_matrix_sum([row.cells[i] for row in rows]) for i in range(len(groups))]
+    return MethodMatrix(
+        method,
+        str(CoverageTarget.Method(method).label),
+        groups,
+        rows,
+        totals,
+        _matrix_sum([row.total for row in rows]),
+    )
+
+
+def _ordered_places(*sources: dict[str, CoveragePlace]) -> list[CoveragePlace]:
+    merged = {key: place for source in sources for key, place in source.items()}
+    return sorted(merged.values(), key=lambda place: place.sort)
+
+
+def _ordered_groups(*sources: dict[int, StakeholderGroup]) -> list[StakeholderGroup]:
+    merged = {pk: group for source in sources for pk, group in source.items()}
+    return sorted(merged.values(), key=lambda group: (group.order, group.name.lower()))
+
+
+def coverage_matrix(
+    *,
+    evaluation: Evaluation,
+    user: User | AnonymousUser | None,
+    method: str | None = None,
+    edit: bool = False,
+    places: Iterable[Country | Region] = (),
+) -> CoverageMatrix:
+    """The plan as one table per method: rows are places, columns stakeholder groups, cells
+    planned vs reached (from coverage(), no query per cell).
+
+    Shown, a table has the places and groups of its own targets. For editing (`edit`), every
+    method has a table and every table the same rows (the plan's places and `places`) and
+    columns (the groups in use and those of the plan)."""
+    found = coverage(evaluation=evaluation, user=user)
+    countries = Country.objects.select_related("region").in_bulk(
+        {cell.target.country_id for cell in found if cell.target.country_id}
+    )
+    cells: dict[str, dict[tuple[str, int], MatrixCell]] = {}
+    plan_places: dict[str, dict[str, CoveragePlace]] = {}
+    plan_groups: dict[str, dict[int, StakeholderGroup]] = {}
+    for cell in found:
+        target = cell.target
+        place = coverage_place(countries[target.country_id] if target.country_id else target.region)
+        group = target.stakeholder_group
+        cells.setdefault(target.method, {})[(place.key, group.pk)] = MatrixCell(
+            cell.planned, cell.reached, cell.gap
+        )
+        plan_places.setdefault(target.method, {})[place.key] = place
+        plan_groups.setdefault(target.method, {})[group.pk] = group
+
+    every_place = _ordered_places(
+        *plan_places.values(), {p.key: p for p in map(coverage_place, places)}
+    )
+    in_use = StakeholderGroup.objects.filter(active=True) if edit else []
+    every_group = _ordered_groups(*plan_groups.values(), {g.pk: g for g in in_use})
+    tables = []
+    for m in CoverageTarget.Method.values:
+        if method not in (None, m) or not (edit or m in cells):
+            continue
+        if edit:
+            tables.append(_method_matrix(m, cells.get(m, {}), every_place, every_group))
+        else:
+            rows, columns = _ordered_places(plan_places[m]), _ordered_groups(plan_groups[m])
+            tables.append(_method_matrix(m, cells[m], rows, columns))
+    return CoverageMatrix(tables, every_place, every_group)

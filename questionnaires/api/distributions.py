@@ -1,0 +1,251 @@
+"""API doors into distributions: settings, audience, sending, messages; their invitations
+(links and actions) and their responses."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response as ApiResponse
+
+from common.errors import ValidationProblem
+from evaluations.api import SLUG, EvaluationScoped
+from evaluations.permissions import Action, can_see_links, ensure
+from questionnaires.audience import audience_clean, audience_people
+from questionnaires.models import (
+    Answer,
+    Distribution,
+    InstrumentVersion,
+    Invitation,
+    InvitationEvent,
+    Message,
+    Response,
+)
+from questionnaires.selectors.distributions import distribution_list
+from questionnaires.selectors.responses import answers_refusal
+from questionnaires.serializers import (
+    AudienceResultSerializer,
+    AudienceSerializer,
+    DistributionCreateSerializer,
+    DistributionSerializer,
+    DistributionSettingsSerializer,
+    InvitationActionSerializer,
+    InvitationSerializer,
+    MessageSerializer,
+    ResponseSerializer,
+    SendResultSerializer,
+)
+from questionnaires.services.actions import invitation_act
+from questionnaires.services.distributions import distribution_create, distribution_update
+from questionnaires.services.invitations import invitation_create, invitations_for_people
+from questionnaires.services.messaging import distribution_send
+
+DISTRIBUTION = OpenApiParameter("distribution_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+@extend_schema(parameters=[SLUG])
+class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
+    """Versions sent out: a deadline, who reads the answers, languages."""
+
+    serializer_class = DistributionSerializer
+    queryset = Distribution.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Distribution.objects.none()
+        return distribution_list(
+            evaluation=self.evaluation(Action.VIEW_INSTRUMENTS)
+        ).prefetch_related(
+            Prefetch(
+                "messages",
+                Message.objects.filter(kind="reminder", status="sent").only("key", "distribution"),
+                to_attr="sent_reminders",
+            )
+        )
+
+    @extend_schema(request=DistributionCreateSerializer, responses={201: DistributionSerializer})
+    def create(self, request: Request, evaluation_slug: str) -> ApiResponse:
+        evaluation = self.evaluation(Action.MANAGE_INSTRUMENTS)
+        data = DistributionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        version = get_object_or_404(
+            InstrumentVersion,
+            instrument__evaluation=evaluation,
+            instrument__key=fields.pop("instrument"),
+            number=fields.pop("version"),
+        )
+        distribution = distribution_create(
+            evaluation=evaluation, by=request.user, version=version, **fields
+        )
+        return ApiResponse(
+            DistributionSerializer(distribution).data, status=status.HTTP_201_CREATED
+        )
+
+    def _distribution(self, action_needed: Action) -> Distribution:
+        distribution = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        ensure(self.request.user, action_needed, distribution.evaluation)
+        return distribution
+
+    @extend_schema(request=DistributionSettingsSerializer, responses={200: DistributionSerializer})
+    def partial_update(self, request: Request, evaluation_slug: str, pk: str) -> ApiResponse:
+        """Change the deadline, close, time zone, sender, messages or reminders."""
+        distribution = self._distribution(Action.MANAGE_RESPONDENTS)
+        data = DistributionSettingsSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        distribution = distribution_update(
+            distribution=distribution, by=request.user, **data.validated_data
+        )
+        return ApiResponse(DistributionSerializer(distribution).data)
+
+    @extend_schema(request=None, responses={200: SendResultSerializer})
+    @action(detail=True, methods=["post"])
+    def send(self, request: Request, evaluation_slug: str, pk: str) -> ApiResponse:
+        """Queue the invitations not sent yet (e-mail goes out from a Celery task)."""
+        distribution = self._distribution(Action.MANAGE_RESPONDENTS)
+        return ApiResponse(
+            {"queued": distribution_send(distribution=distribution, by=request.user)}
+        )
+
+    @extend_schema(request=AudienceSerializer, responses={201: AudienceResultSerializer})
+    @action(detail=True, methods=["post"])
+    def audience(self, request: Request, evaluation_slug: str, pk: str) -> ApiResponse:
+        """Invite the registry people a query selects (group, country, region, office, tag)."""
+        distribution = self._distribution(Action.MANAGE_RESPONDENTS)
+        data = AudienceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        query = audience_clean(data.validated_data)
+        if not query:
+            raise ValidationProblem(
+                "Choose at least one group, region, country, office or tag.",
+                errors={"groups": ["Choose at least one criterion."]},
+            )
+        result = invitations_for_people(
+            distribution=distribution,
+            by=request.user,
+            people=audience_people(query),
+            channel=data.validated_data["channel"],
+            audience=query,
+        )
+        body = {
+            "added": len(result.added),
+            "already_invited": result.already,
+            "without_email": result.without_email,
+        }
+        return ApiResponse(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: MessageSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def messages(self, request: Request, evaluation_slug: str, pk: str) -> ApiResponse:
+        """Every e-mail of the distribution, with its status and attempts."""
+        distribution = self._distribution(Action.MANAGE_RESPONDENTS)
+        show = can_see_links(
+            request.user, distribution.evaluation, confidentiality=distribution.confidentiality
+        )
+        page = self.paginate_queryset(distribution.messages.all())
+        data = MessageSerializer(page, many=True, context={"show_links": show}).data
+        return self.get_paginated_response(data)
+
+
+class DistributionScoped(EvaluationScoped):
+    def distribution(self, action: Action) -> Distribution:
+        """The distribution, checked for `action`; loaded once per request."""
+        if not hasattr(self, "_distribution"):
+            self._distribution = get_object_or_404(
+                Distribution.objects.select_related("evaluation", "version"),
+                evaluation=self.evaluation(Action.VIEW_INSTRUMENTS),
+                pk=self.kwargs["distribution_id"],
+            )
+        ensure(self.request.user, action, self._distribution.evaluation)
+        return self._distribution
+
+
+@extend_schema(parameters=[SLUG, DISTRIBUTION])
+class InvitationViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
+    """Respondents of a distribution and their personal links."""
+
+    serializer_class = InvitationSerializer
+    queryset = Invitation.objects.none()
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        return (
+            self.distribution(Action.VIEW_INSTRUMENTS)
+            .invitations.prefetch_related(
+                Prefetch("events", InvitationEvent.objects.select_related("by"))
+            )
+            .order_by("name")
+        )
+
+    @extend_schema(request=InvitationActionSerializer, responses={200: InvitationSerializer})
+    @action(detail=True, methods=["post"], url_path="actions")
+    def act(self, request: Request, pk: str, **kwargs: str) -> ApiResponse:
+        """Exclude (reason required), revoke the link, restore, or send the invitation again."""
+        self.distribution(Action.MANAGE_RESPONDENTS)
+        invitation = get_object_or_404(self.get_queryset(), pk=pk)
+        data = InvitationActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation_act(
+            invitation=invitation,
+            by=request.user,
+            action=data.validated_data["action"],
+            data=data.validated_data,
+        )
+        invitation = self.get_queryset().get(pk=pk)
+        return ApiResponse(
+            InvitationSerializer(invitation, context=self.get_serializer_context()).data
+        )
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            distribution = self.distribution(Action.VIEW_INSTRUMENTS)
+            context["show_links"] = can_see_links(
+                self.request.user,
+                distribution.evaluation,
+                confidentiality=distribution.confidentiality,
+            )
+        return context
+
+    def create(self, request: Request, **kwargs: str) -> ApiResponse:
+        distribution = self.distribution(Action.MANAGE_RESPONDENTS)
+        data = InvitationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = invitation_create(
+            distribution=distribution, by=request.user, **data.validated_data
+        )
+        invitation = self.get_queryset().get(pk=invitation.pk)
+        return ApiResponse(
+            InvitationSerializer(invitation, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema(parameters=[SLUG, DISTRIBUTION])
+class ResponseViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
+    """Responses, with their answers only where your role may read them."""
+
+    serializer_class = ResponseSerializer
+    queryset = Response.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Response.objects.none()
+        distribution = self.distribution(Action.VIEW_RESPONSES)
+        return (
+            Response.objects.filter(distribution=distribution, status=Response.Status.SUBMITTED)
+            .select_related("invitation", "distribution__evaluation")
+            .prefetch_related(Prefetch("answers", Answer.objects.select_related("question")))
+        )
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        user = self.request.user
+        context["readable"] = lambda response: answers_refusal(user=user, response=response) is None
+        return context

@@ -1,0 +1,302 @@
+"""Forms of the instrument builder. Shapes only; the rules are the instrument format's."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from questionnaires.instrument_format.vocabulary import KEY_RE, QUESTION_KINDS, STANDARD_ATTRIBUTES
+from questionnaires.models import Instrument
+
+LANGUAGE_NAMES = {"en": _("English"), "fr": _("French"), "es": _("Spanish")}
+CHOICE_LINE = re.compile(r"^\s*(\*?)\s*([^=]+?)\s*=\s*(.+?)\s*$")
+
+
+def key_field(label: str = "Key") -> forms.CharField:
+    return forms.CharField(
+        label=_(label),
+        max_length=40,
+        validators=[RegexValidator(KEY_RE, _("Letters, digits, - _ . only."))],
+        help_text=_("Stable: answers are stored against it."),
+    )
+
+
+class TextsForm(forms.Form):
+    """Adds one field per language for each name in `texts` (English first)."""
+
+    texts: tuple[tuple[str, str, bool, bool], ...] = ()  # name, label, required, long
+
+    def __init__(self, *args: object, languages: list[str], **kwargs: object) -> None:
+        self.languages = languages
+        super().__init__(*args, **kwargs)
+        for name, label, required, long in self.texts:
+            for code in languages:
+                self.fields[f"{name}_{code}"] = forms.CharField(
+                    label=f"{label} ({LANGUAGE_NAMES.get(code, code)})",
+                    required=required,
+                    strip=False,
+                    widget=forms.Textarea(attrs={"rows": 4 if long else 2}),
+                )
+
+    def text(self, name: str) -> dict[str, str]:
+        # Browsers send textarea line breaks as CRLF; the instrument keeps LF.
+        return {
+            code: self.cleaned_data[f"{name}_{code}"].replace("\r\n", "\n")
+            for code in self.languages
+            if self.cleaned_data.get(f"{name}_{code}")
+        }
+
+    @classmethod
+    def initial_texts(cls, values: dict[str, dict[str, str]]) -> dict[str, str]:
+        return {
+            f"{name}_{code}": text for name, texts in values.items() for code, text in texts.items()
+        }
+
+
+class NewInstrumentForm(forms.Form):
+    key = forms.SlugField(label=_("Key"), max_length=80, help_text=_("e.g. staff-survey-2026"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Instrument.Kind.choices)
+    title = forms.CharField(label=_("Title (English)"), max_length=300)
+
+
+class InstrumentTextsForm(TextsForm):
+    """The texts around the questions: title, introduction, deadline wording, closing."""
+
+    texts = (
+        ("title", _("Title"), True, False),
+        ("subtitle", _("Subtitle"), False, False),
+        ("introduction", _("Introduction"), False, True),
+        ("deadline_text", _("Deadline as printed"), False, False),
+        ("confidentiality", _("Confidentiality statement"), False, False),
+        ("closing", _("Closing text"), False, True),
+    )
+    deadline_date = forms.DateField(
+        label=_("Deadline date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def spec_fields(self) -> dict:
+        date = self.cleaned_data.get("deadline_date")
+        return {
+            "title": self.text("title"),
+            "subtitle": self.text("subtitle"),
+            "introduction": self.text("introduction"),
+            "closing": self.text("closing"),
+            "confidentiality": self.text("confidentiality"),
+            "deadline": {
+                "date": date.isoformat() if date else None,
+                "text": self.text("deadline_text"),
+            },
+        }
+
+    @classmethod
+    def initial_from(cls, spec: dict) -> dict:
+        texts = {
+            n: spec[n] for n in ("title", "subtitle", "introduction", "closing", "confidentiality")
+        }
+        texts["deadline_text"] = spec["deadline"]["text"]
+        return {"deadline_date": spec["deadline"]["date"], **cls.initial_texts(texts)}
+
+
+class SectionForm(TextsForm):
+    texts = (("title", _("Title"), False, False), ("introduction", _("Instructions"), False, True))
+    key = key_field()
+    label = forms.CharField(
+        label=_("Label as printed"), max_length=40, required=False, help_text=_("e.g. A)")
+    )
+
+
+class QuestionForm(TextsForm):
+    texts = (
+        ("text", _("Question"), True, True),
+        ("help", _("Help"), False, False),
+        ("prompt", _("Interviewer prompt"), False, False),
+    )
+    section = forms.ChoiceField(label=_("Section"))
+    key = key_field()
+    label = forms.CharField(
+        label=_("Label as printed"), max_length=40, required=False, help_text=_("1), 5., (a), Q12")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[(k, k.replace("_", " ")) for k in QUESTION_KINDS]
+    )
+    required = forms.BooleanField(label=_("Answer required"), required=False)
+    scale = forms.ChoiceField(label=_("Scale (Likert items)"), required=False)
+    block = forms.CharField(
+        label=_("Matrix (Likert items)"),
+        max_length=40,
+        required=False,
+        help_text=_("Items with the same matrix name are shown together; default: the section."),
+    )
+    choices = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One per line: code = label. With several languages: code = English | French. "
+            "Start with * for “other, please specify”."
+        ),
+    )
+    min = forms.DecimalField(label=_("Smallest number"), required=False)
+    max = forms.DecimalField(label=_("Largest number"), required=False)
+    condition_attribute = forms.ChoiceField(label=_("Asked only if"), required=False)
+    condition_operator = forms.ChoiceField(
+        label=_("is"), required=False, choices=[("in", _("one of")), ("not_in", _("none of"))]
+    )
+    condition_values = forms.CharField(label=_("values (comma-separated)"), required=False)
+
+    def __init__(
+        self,
+        *args: object,
+        sections: list[str],
+        scales: list[str],
+        attributes: list[str],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [(s, s) for s in sections]
+        self.fields["scale"].choices = [("", "—"), *[(s, s) for s in scales]]
+        self.fields["condition_attribute"].choices = [
+            ("", _("always asked")),
+            *[(a, a) for a in sorted(set(STANDARD_ATTRIBUTES) | set(attributes))],
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == "likert" and not data.get("scale"):
+            self.add_error("scale", _("A Likert item needs a scale."))
+        if kind in ("single_choice", "multiple_choice") and not self.choice_list():
+            self.add_error("choices", _("Give at least one choice."))
+        for line in (data.get("choices") or "").splitlines():
+            if line.strip() and not CHOICE_LINE.match(line):
+                self.add_error("choices", _("“%(line)s” is not “code = label”.") % {"line": line})
+        return data
+
+    def choice_list(self) -> list[dict]:
+        choices = []
+        for line in (self.cleaned_data.get("choices") or "").splitlines():
+            match = CHOICE_LINE.match(line)
+            if not match:
+                continue
+            labels = [part.strip() for part in match.group(3).split("|")]
+            choices.append(
+                {
+                    "code": match.group(2),
+                    "label": dict(zip(self.languages, labels, strict=False)),
+                    "other": bool(match.group(1)),
+                }
+            )
+        return choices
+
+    def spec_fields(self) -> dict:
+        data = self.cleaned_data
+        kind = data["kind"]
+        condition = None
+        if data.get("condition_attribute"):
+            values = [
+                v.strip() for v in (data.get("condition_values") or "").split(",") if v.strip()
+            ]
+            condition = {
+                "attribute": data["condition_attribute"],
+                data["condition_operator"] or "in": values,
+            }
+
+        def number(value: object) -> int | float | None:
+            if value is None:
+                return None
+            return int(value) if value == int(value) else float(value)
+
+        return {
+            "key": data["key"],
+            "label": data["label"],
+            "kind": kind,
+            "text": self.text("text"),
+            "help": self.text("help"),
+            "prompt": self.text("prompt"),
+            "required": data["required"],
+            "min": number(data.get("min")) if kind == "number" else None,
+            "max": number(data.get("max")) if kind == "number" else None,
+            "scale": (data.get("scale") or None) if kind == "likert" else None,
+            "block": (data.get("block") or data["section"]) if kind == "likert" else None,
+            "choices": self.choice_list() if kind in ("single_choice", "multiple_choice") else [],
+            "applies_to": condition,
+        }
+
+    @classmethod
+    def initial_from(cls, question: dict, section_key: str, languages: list[str]) -> dict:
+        condition = question.get("applies_to") or {}
+        operator = "not_in" if "not_in" in condition else "in"
+        lines = []
+        for c in question["choices"]:
+            labels = " | ".join(c["label"].get(code, "") for code in languages)
+            lines.append(f"{'*' if c['other'] else ''}{c['code']} = {labels}")
+        return {
+            "section": section_key,
+            "key": question["key"],
+            "label": question["label"],
+            "kind": question["kind"],
+            "required": question["required"],
+            "scale": question["scale"] or "",
+            "block": question["block"] or "",
+            "choices": "\n".join(lines),
+            "min": question["min"],
+            "max": question["max"],
+            "condition_attribute": condition.get("attribute", ""),
+            "condition_operator": operator,
+            "condition_values": ", ".join(condition.get(operator, [])),
+            **cls.initial_texts({n: question[n] for n in ("text", "help", "prompt")}),
+        }
+
+
+class ScaleForm(forms.Form):
+    key = forms.SlugField(label=_("Key"), max_length=80, help_text=_("e.g. agree4"))
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    points = forms.CharField(
+        label=_("Points, in display order"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One per line: whole-number code = label, e.g. 4 = Strongly agree."),
+    )
+    outside = forms.CharField(
+        label=_("Points outside the scale"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Never counted in the base, e.g. DK = Don't know."),
+    )
+
+    def _lines(self, name: str, *, numeric: bool) -> list[dict]:
+        points = []
+        for line in (self.cleaned_data.get(name) or "").splitlines():
+            if not line.strip():
+                continue
+            match = CHOICE_LINE.match(line)
+            if not match or (numeric and not re.fullmatch(r"-?\d+", match.group(2))):
+                expected = _("a whole number = label") if numeric else _("code = label")
+                raise forms.ValidationError(
+                    _("“%(line)s”: expected %(expected)s.") % {"line": line, "expected": expected}
+                )
+            code = int(match.group(2)) if numeric else match.group(2)
+            points.append({"code": code, "label": {"en": match.group(3)}})
+        return points
+
+    def clean_points(self) -> str:
+        if not self._lines("points", numeric=True):
+            raise forms.ValidationError(_("Give at least one point."))
+        return self.cleaned_data["points"]
+
+    def clean_outside(self) -> str:
+        self._lines("outside", numeric=False)
+        return self.cleaned_data["outside"]
+
+    def spec(self) -> dict:
+        name = self.cleaned_data.get("name")
+        return {
+            "key": self.cleaned_data["key"],
+            "name": {"en": name} if name else {},
+            "points": self._lines("points", numeric=True),
+            "outside": self._lines("outside", numeric=False),
+        }

@@ -1,0 +1,125 @@
+"""The texts of invitation and reminder e-mails: placeholders, the default wording, checking
+the team's templates, and rendering them for one recipient (or an example, for the preview)."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from questionnaires.models import Distribution, Invitation, Message
+
+PLACEHOLDERS = {
+    "name": gettext_noop("the recipient's name"),
+    "title": gettext_noop("the questionnaire's title"),
+    "evaluation": gettext_noop("the evaluation's title"),
+    "link": gettext_noop("the personal link"),
+    "decline_link": gettext_noop("the link to decline"),
+    "deadline": gettext_noop("the deadline, in the distribution's time zone"),
+    "sender": gettext_noop("the sender's name"),
+}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+LINK_PLACEHOLDERS = {"link", "decline_link"}
+
+DEFAULT_INVITATION_SUBJECT = gettext_noop("{evaluation}: {title}")
+DEFAULT_INVITATION_BODY = gettext_noop(
+    "Dear {name},\n\n"
+    "As part of the {evaluation}, we would be grateful for your answers to the questionnaire "
+    "“{title}”. Your personal link:\n\n{link}\n\n"
+    "You can answer over several visits; your answers are saved as you go. "
+    "Please reply by {deadline}.\n\n"
+    "If you prefer not to take part, tell us here: {decline_link}\n\n"
+    "With thanks,\n{sender}"
+)
+DEFAULT_REMINDER_SUBJECT = gettext_noop("Reminder: {title}")
+DEFAULT_REMINDER_BODY = gettext_noop(
+    "Dear {name},\n\n"
+    "A reminder that we would value your answers to “{title}” by {deadline}. "
+    "Your personal link (what you saved is kept):\n\n{link}\n\n"
+    "If you prefer not to take part: {decline_link}\n\n"
+    "With thanks,\n{sender}"
+)
+
+
+def template_problems(text: str) -> list[str]:
+    """The placeholders in a template that do not exist, e.g. ['{nmae}']."""
+    return sorted({f"{{{m}}}" for m in PLACEHOLDER.findall(text) if m not in PLACEHOLDERS})
+
+
+def check_templates(fields: dict[str, str]) -> dict[str, list[str]]:
+    """Field errors for templates with unknown placeholders (naming the allowed ones)."""
+    allowed = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+    errors = {}
+    for field_name, text in fields.items():
+        unknown = template_problems(text or "")
+        if unknown:
+            errors[field_name] = [
+                _("Unknown placeholder %(unknown)s. Use %(allowed)s.")
+                % {"unknown": ", ".join(unknown), "allowed": allowed}
+            ]
+        elif field_name.endswith("subject") and LINK_PLACEHOLDERS & set(
+            PLACEHOLDER.findall(text or "")
+        ):
+            # Subjects are listed to the whole team; personal links are not for everyone.
+            errors[field_name] = [_("A subject cannot hold {link} or {decline_link}.")]
+    return errors
+
+
+def deadline_text(distribution: Distribution) -> str:
+    if distribution.deadline is None:
+        return _("the end of the survey")
+    zone = ZoneInfo(distribution.time_zone or "UTC")
+    local = distribution.deadline.astimezone(zone)
+    return f"{formats.date_format(local, 'j F Y, H:i')} ({distribution.time_zone})"
+
+
+def _link(invitation: Invitation, name: str = "respondent:start") -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=[invitation.token])
+
+
+def sender_name(distribution: Distribution) -> str:
+    if distribution.sender_name:
+        return distribution.sender_name
+    creator = distribution.created_by
+    return (creator.display_name if creator else "") or distribution.evaluation.title
+
+
+def render(template: str, values: dict[str, str]) -> str:
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def message_texts(
+    distribution: Distribution, invitation: Invitation | None, kind: str
+) -> tuple[str, str]:
+    """Subject and body for one recipient (or an example recipient for the preview)."""
+    if kind == Message.Kind.REMINDER:
+        subject = distribution.reminder_subject or _(DEFAULT_REMINDER_SUBJECT)
+        body = distribution.reminder_body or _(DEFAULT_REMINDER_BODY)
+    else:
+        subject = distribution.invitation_subject or _(DEFAULT_INVITATION_SUBJECT)
+        body = distribution.invitation_body or _(DEFAULT_INVITATION_BODY)
+    example = settings.SITE_URL.rstrip("/") + "/r/EXAMPLE-LINK/"
+    values = {
+        "name": invitation.name if invitation else _("Ana Example"),
+        "title": distribution.title,
+        "evaluation": distribution.evaluation.title,
+        "link": _link(invitation) if invitation else example,
+        "decline_link": _link(invitation, "respondent:decline") if invitation else example,
+        "deadline": deadline_text(distribution),
+        "sender": sender_name(distribution),
+    }
+    return " ".join(render(subject, values).split())[:300], render(body, values)
+
+
+def attachments_for(invitation: Invitation) -> list[dict[str, str]]:
+    """The distribution's files meant for this recipient (everyone's, and their group's)."""
+    return [
+        {"name": a.filename, "path": a.file.name}
+        for a in invitation.distribution.attachments.all()
+        if not a.attribute or str(invitation.attributes.get(a.attribute, "")) == a.value
+    ]

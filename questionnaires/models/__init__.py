@@ -1,0 +1,43 @@
+"""The questionnaires' tables: instruments and their versions, distributions with their
+links and e-mails, responses and answers. Every model is imported here, so Django finds them
+and `questionnaires.models.<Name>` keeps working."""
+
+from questionnaires.models.distributions import (
+    Distribution,
+    DistributionAttachment,
+    Invitation,
+    InvitationEvent,
+    Message,
+)
+from questionnaires.models.instruments import (
+    Choice,
+    Instrument,
+    InstrumentVersion,
+    LikertBlock,
+    Question,
+    Scale,
+    ScalePoint,
+    Section,
+    localized,
+)
+from questionnaires.models.responses import Answer, Response, response_id
+
+__all__ = [
+    "Answer",
+    "Choice",
+    "Distribution",
+    "DistributionAttachment",
+    "Instrument",
+    "InstrumentVersion",
+    "Invitation",
+    "InvitationEvent",
+    "LikertBlock",
+    "Message",
+    "Question",
+    "Response",
+    "Scale",
+    "ScalePoint",
+    "Section",
+    "localized",
+    "response_id",
+]

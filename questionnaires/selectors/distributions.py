@@ -1,0 +1,49 @@
+"""Reads on distributions: the evaluation's list with its counts, and the planned reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+
+from evaluations.models import Evaluation
+from questionnaires.models import Distribution, Message
+
+
+def distribution_list(*, evaluation: Evaluation) -> QuerySet[Distribution]:
+    return (
+        Distribution.objects.filter(evaluation=evaluation)
+        .select_related("version__instrument")
+        .annotate(
+            invited=Count("invitations", distinct=True),
+            submitted=Count(
+                "invitations", filter=Q(invitations__status="submitted"), distinct=True
+            ),
+        )
+    )
+
+
+def reminder_times(distribution: Distribution) -> list[dt.datetime]:
+    """When reminders are planned: so many days before the deadline, earliest first."""
+    if distribution.deadline is None:
+        return []
+    days = sorted({int(d) for d in distribution.reminder_days}, reverse=True)
+    return [distribution.deadline - dt.timedelta(days=d) for d in days]
+
+
+def reminder_plan(distribution: Distribution) -> list[dict]:
+    """Each planned reminder: when ("at"), and how many went out for it ("sent")."""
+    sent: dict[str, int] = {}
+    prefetched = getattr(distribution, "sent_reminders", None)  # by the list API
+    if prefetched is not None:
+        keys = [m.key for m in prefetched]
+    else:
+        keys = distribution.messages.filter(
+            kind=Message.Kind.REMINDER, status=Message.Status.SENT
+        ).values_list("key", flat=True)
+    for key in keys:
+        slot = key.rsplit(":", 1)[-1]
+        sent[slot] = sent.get(slot, 0) + 1
+    return [
+        {"at": at, "sent": sent.get(f"{at:%Y%m%dT%H%M}", 0)} for at in reminder_times(distribution)
+    ]

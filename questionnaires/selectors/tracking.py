@@ -1,0 +1,429 @@
+"""Response tracking of a distribution: counts by status, response rates by a recipient
+attribute, and the roll-up per country ("all responded except Country C").
+
+Everything is counted in the database (one GROUP BY per table). An invitation has responded
+when it is submitted or returned, whatever the channel: online, or keyed in by the team from
+an e-mail, a phone interview or paper. The denominator ("invited") is every invitation except
+those the team excluded or whose link it revoked; people who declined stay in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from common.errors import ValidationProblem
+from common.json_fields import json_object_keys
+from common.spreadsheets import safe_cell
+from evaluations.permissions import Action, actions_for
+from questionnaires.instrument_format.vocabulary import STANDARD_ATTRIBUTES
+from questionnaires.models import Distribution, Invitation, Response
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+Status = Invitation.Status
+PLANNED_CHANNEL = "channel"
+DEFAULT_BREAKDOWN = "region"
+TEAM_CHANNELS = (Response.Channel.EMAIL, Response.Channel.PHONE, Response.Channel.PAPER)
+
+ATTRIBUTE_LABELS = {
+    "region": gettext_lazy("Region"),
+    "country": gettext_lazy("Country"),
+    "office_type": gettext_lazy("Office type"),
+    "unit_type": gettext_lazy("Unit type"),
+    "years_of_service_band": gettext_lazy("Years of service"),
+    "stakeholder_group": gettext_lazy("Stakeholder group"),
+    PLANNED_CHANNEL: gettext_lazy("Planned channel"),
+}
+# In tracking, "submitted" is the respondent's own online submission; the team's entries are
+# "returned", whichever of the two statuses the invitation row carries.
+STATUS_LABELS = {
+    **dict(Status.choices),
+    Status.SUBMITTED: gettext_lazy("Submitted online"),
+    Status.RETURNED: gettext_lazy("Returned (entered by the team)"),
+}
+
+INVITED = ~Q(status__in=[Status.EXCLUDED, Status.REVOKED])
+RESPONDED = Q(status__in=[Status.SUBMITTED, Status.RETURNED])
+# Team entry may leave the invitation "submitted": its response's channel tells.
+RETURNED = Q(status=Status.RETURNED) | Q(
+    status=Status.SUBMITTED, response__channel__in=TEAM_CHANNELS
+)
+# An anonymous response is cut from its invitation, so its channel is unknown: counted online.
+ONLINE = Q(status=Status.SUBMITTED) & (
+    Q(response__isnull=True) | Q(response__channel=Response.Channel.WEB)
+)
+TRACKING_STATUS = Case(
+    When(RETURNED, then=Value(Status.RETURNED.value)),
+    default=F("status"),
+    output_field=CharField(),
+)
+STATUS_FILTERS = {Status.SUBMITTED: ONLINE, Status.RETURNED: RETURNED}
+
+
+def not_recorded() -> str:
+    return _("(not recorded)")
+
+
+# --- who sees what -----------------------------------------------------------------------------
+
+
+def may_see_names(user: User | AnonymousUser, distribution: Distribution) -> bool:
+    """Recipients' names are for those who manage respondents or read responses."""
+    allowed = actions_for(user, distribution.evaluation)
+    return Action.MANAGE_RESPONDENTS in allowed or Action.VIEW_RESPONSES in allowed
+
+
+# --- counts by status --------------------------------------------------------------------------
+
+
+def status_counts(distribution: Distribution) -> dict[str, int]:
+    """How many invitations are in each status, every status present (zero included)."""
+    return Invitation.objects.filter(distribution=distribution).aggregate(
+        **{
+            status: Count("pk", filter=STATUS_FILTERS.get(status, Q(status=status)))
+            for status in Status.values
+        }
+    )
+
+
+def channel_counts(distribution: Distribution) -> dict[str, int]:
+    """Submitted responses by the channel they came through (web, e-mail, phone, paper);
+    counted from the responses, so anonymous ones count too."""
+    counted = dict(
+        Response.objects.filter(distribution=distribution, status=Response.Status.SUBMITTED)
+        .order_by()
+        .values_list("channel")
+        .annotate(n=Count("pk"))
+    )
+    return {channel: counted.get(channel, 0) for channel in Response.Channel.values}
+
+
+# --- rates by attribute ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateRow:
+    """One line of the response-rate table; `value` is "" where nothing was recorded."""
+
+    value: str
+    label: str
+    invited: int = 0
+    excluded: int = 0
+    declined: int = 0
+    opened: int = 0
+    started: int = 0
+    submitted_online: int = 0
+    returned: int = 0
+    responded: int = 0
+    is_total: bool = False
+
+    @property
+    def rate(self) -> float | None:
+        """Responded / invited, None when nobody is invited."""
+        if not self.invited or self.responded is None:  # nobody invited, or suppressed
+            return None
+        return self.responded / self.invited
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.rate is None else round(self.rate * 100, 1)
+
+
+COUNTED = tuple(f.name for f in fields(RateRow) if f.type == "int")
+
+
+def _row_counts() -> dict[str, Count]:
+    return {
+        "invited": Count("pk", filter=INVITED),
+        "excluded": Count("pk", filter=Q(status=Status.EXCLUDED)),
+        "declined": Count("pk", filter=Q(status=Status.DECLINED)),
+        "opened": Count("pk", filter=Q(status=Status.OPENED)),
+        "started": Count("pk", filter=Q(status=Status.STARTED)),
+        "submitted_online": Count("pk", filter=ONLINE),
+        "returned": Count("pk", filter=RETURNED),
+        "responded": Count("pk", filter=RESPONDED),
+    }
+
+
+def attribute_text(key: str, field: str = "attributes") -> Coalesce:
+    """The snapshot value under `key` (of the JSON `field`) as text, "" when missing or null."""
+    return Coalesce(KeyTextTransform(key, field), Value(""), output_field=CharField())
+
+
+def _merged(
+    groups: Iterable[dict], key: str, names: Sequence[str]
+) -> list[tuple[str, dict[str, int]]]:
+    """Grouped counts keyed by their value as trimmed text ("5" and 5 in JSON are one value),
+    sorted by it, the blank value last."""
+    merged: dict[str, dict[str, int]] = {}
+    for group in groups:
+        totals = merged.setdefault(bucket_text(group[key]), dict.fromkeys(names, 0))
+        for name in names:
+            totals[name] += group[name]
+    return sorted(merged.items(), key=lambda item: group_order(item[0]))
+
+
+def bucket_text(value: object) -> str:
+    """A snapshot value as the trimmed text it is grouped by ("5" and 5 in JSON are one)."""
+    return "" if value is None else str(value).strip()
+
+
+def group_order(value: str) -> tuple[bool, str]:
+    """Values sorted by text, the blank one ("(not recorded)") last."""
+    return value == "", value.casefold()
+
+
+def attribute_keys(distribution: Distribution) -> list[str]:
+    """Keys present in the recipients' snapshots: the standard ones first, then the others."""
+    return standard_first(json_object_keys(Invitation, "attributes", distribution=distribution.pk))
+
+
+def standard_first(keys: set[str]) -> list[str]:
+    """Attribute keys, the standard ones first in their order, then the others by name."""
+    standard = [key for key in STANDARD_ATTRIBUTES if key in keys]
+    return standard + sorted(keys - set(STANDARD_ATTRIBUTES), key=str.casefold)
+
+
+def breakdown_choices(distribution: Distribution) -> list[tuple[str, str]]:
+    """What the rates can be broken down by: the standard attributes, any other key in the
+    snapshots, and the planned channel; as (key, label)."""
+    extra = [k for k in attribute_keys(distribution) if k not in STANDARD_ATTRIBUTES]
+    keys = [*STANDARD_ATTRIBUTES, *(k for k in extra if k != PLANNED_CHANNEL), PLANNED_CHANNEL]
+    return [(key, str(ATTRIBUTE_LABELS.get(key, key))) for key in keys]
+
+
+def breakdown_check(distribution: Distribution, by: str) -> list[tuple[str, str]]:
+    """The choices, or a ValidationProblem naming the unknown key and the known ones."""
+    choices = breakdown_choices(distribution)
+    if by not in dict(choices):
+        known = ", ".join(key for key, _label in choices)
+        message = _(
+            "“%(by)s” is not recorded for the recipients of this distribution. "
+            "Break the rates down by one of: %(known)s."
+        ) % {"by": by, "known": known}
+        raise ValidationProblem(message, errors={"by": [message]})
+    return choices
+
+
+def response_rates(distribution: Distribution, by: str) -> list[RateRow]:
+    """The response-rate table by a snapshot attribute (or "channel", the planned channel),
+    a row per value ("(not recorded)" last), then the Total row."""
+    breakdown_check(distribution, by)
+    group = F("channel") if by == PLANNED_CHANNEL else attribute_text(by)
+    grouped = (
+        Invitation.objects.filter(distribution=distribution)
+        .annotate(bucket=group)
+        .order_by()
+        .values("bucket")
+        .annotate(**_row_counts())
+    )
+    labels = dict(Invitation.Channel.choices) if by == PLANNED_CHANNEL else {}
+    rows = [
+        RateRow(value=value, label=str(labels.get(value, value)) or not_recorded(), **counts)
+        for value, counts in _merged(grouped, "bucket", COUNTED)
+    ]
+    total = {name: sum(getattr(row, name) for row in rows) for name in COUNTED}
+    return [*rows, RateRow(value="", label=_("Total"), is_total=True, **total)]
+
+
+# --- per country -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountryRow:
+    country: str
+    label: str
+    recipients: int
+    responded_recipients: int
+    non_responders: list[str] | None  # None where the user may not see names
+
+    @property
+    def responded(self) -> bool:
+        """A country has responded when at least one of its recipients has."""
+        return self.responded_recipients > 0
+
+
+@dataclass(frozen=True)
+class CountryRollup:
+    rows: list[CountryRow]
+    summary: str
+    names_shown: bool
+
+
+def country_rollup(distribution: Distribution, *, user: User | AnonymousUser) -> CountryRollup:
+    """Per country: recipients, how many responded, who did not (names only for those who may
+    see them), and the sentence for the report."""
+    invited = Invitation.objects.filter(INVITED, distribution=distribution).annotate(
+        country_value=attribute_text("country")
+    )
+    counts = (
+        invited.order_by()
+        .values("country_value")
+        .annotate(recipients=Count("pk"), responded=Count("pk", filter=RESPONDED))
+    )
+    names_shown = may_see_names(user, distribution)
+    missing: dict[str, list[str]] = {}
+    if names_shown:
+        for country, name in (
+            invited.exclude(RESPONDED)
+            .order_by("country_value", "name")
+            .values_list("country_value", "name")
+        ):
+            missing.setdefault(str(country or "").strip(), []).append(name)
+    rows = [
+        CountryRow(
+            country=country,
+            label=country or not_recorded(),
+            recipients=totals["recipients"],
+            responded_recipients=totals["responded"],
+            non_responders=missing.get(country, []) if names_shown else None,
+        )
+        for country, totals in _merged(counts, "country_value", ("recipients", "responded"))
+    ]
+    return CountryRollup(rows=rows, summary=rollup_summary(rows), names_shown=names_shown)
+
+
+def _and_list(items: list[str]) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def rollup_summary(rows: list[CountryRow]) -> str:
+    """ "All responded." / "All responded except Country C (D. Demo, E. Fictional)." """
+    if not rows:
+        return _("Nobody has been invited yet.")
+    silent = [row for row in rows if not row.responded]
+    if not silent:
+        return _("All responded.")
+    if len(silent) == len(rows):
+        return _("No country has responded yet.")
+    parts = []
+    for row in silent:
+        label = row.country or _("recipients without a country")
+        if row.non_responders:
+            label = f"{label} ({', '.join(row.non_responders)})"
+        parts.append(label)
+    return _("All responded except %(countries)s.") % {"countries": _and_list(parts)}
+
+
+# --- one line per invitation -------------------------------------------------------------------
+
+
+INVITATION_COLUMNS = (
+    "name",
+    "country",
+    "region",
+    "stakeholder_group",
+    "channel",
+    "tracking_status",
+    "replied_by",
+    "sent_at",
+    "opened_at",
+    "submitted_at",
+    "reminders_sent",
+)
+
+
+def invitation_rows(
+    distribution: Distribution, *, user: User | AnonymousUser
+) -> QuerySet[Invitation, dict]:
+    """Each recipient with their status and dates, by country then name; names are shown to
+    those who may see them only (PermissionDenied otherwise)."""
+    if not may_see_names(user, distribution):
+        raise PermissionDenied(_("Your role does not include the recipients' names."))
+    return (
+        Invitation.objects.filter(distribution=distribution)
+        .annotate(
+            country=attribute_text("country"),
+            region=attribute_text("region"),
+            stakeholder_group=attribute_text("stakeholder_group"),
+            tracking_status=TRACKING_STATUS,
+            replied_by=Case(
+                When(RESPONDED, then=F("response__channel")),
+                default=Value(""),
+                output_field=CharField(),
+            ),
+        )
+        .order_by("country", "name", "pk")
+        .values(*INVITATION_COLUMNS)
+    )
+
+
+def local_time(value: dt.datetime | None, distribution: Distribution) -> str:
+    """A timestamp in the distribution's time zone, to the minute; "" for none."""
+    if value is None:
+        return ""
+    try:
+        zone = zoneinfo.ZoneInfo(distribution.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def rate_cells(row: RateRow) -> list[object]:
+    percent = "" if row.percent is None else f"{row.percent:.1f}%"
+    return [row.label, *(getattr(row, name) for name in COUNTED), percent]
+
+
+RATE_HEADER = ("value", *COUNTED, "rate")
+INVITATION_HEADER = (
+    "name",
+    "country",
+    "region",
+    "stakeholder group",
+    "planned channel",
+    "status",
+    "replied by",
+    "sent at",
+    "opened at",
+    "submitted at",
+    "reminders sent",
+)
+
+
+def csv_rows(
+    distribution: Distribution, *, by: str, user: User | AnonymousUser
+) -> Iterator[list[object]]:
+    """The rates table, then (for those who may see names) one line per recipient."""
+    yield list(RATE_HEADER)
+    for row in response_rates(distribution, by):
+        yield [safe_cell(cell) for cell in rate_cells(row)]
+    if not may_see_names(user, distribution):
+        return
+    channels = dict(Invitation.Channel.choices)
+    replies = dict(Response.Channel.choices)
+    yield []
+    yield list(INVITATION_HEADER)
+    for row in invitation_rows(distribution, user=user).iterator(chunk_size=1000):
+        cells = [
+            row["name"],
+            row["country"],
+            row["region"],
+            row["stakeholder_group"],
+            str(channels.get(row["channel"], row["channel"])),
+            str(STATUS_LABELS.get(row["tracking_status"], row["tracking_status"])),
+            str(replies.get(row["replied_by"], row["replied_by"] or "")),
+            local_time(row["sent_at"], distribution),
+            local_time(row["opened_at"], distribution),
+            local_time(row["submitted_at"], distribution),
+            row["reminders_sent"],
+        ]
+        yield [safe_cell(cell) for cell in cells]

@@ -1,0 +1,232 @@
+"""The respondent's form at /r/<token>/: a start page, one page per section, a review, a
+receipt. Works without JavaScript; with it, htmx saves as the respondent types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from common.errors import ValidationProblem
+from common.ratelimit import over_limit
+from questionnaires.models import Answer, Distribution, Invitation, Response
+from questionnaires.presentation import Form, build_form, fill_answers, fill_posted, posted_answers
+from questionnaires.services.distributions import form_is_closed
+from questionnaires.services.invitations import (
+    invitation_by_token,
+    invitation_decline,
+    invitation_opened,
+)
+from questionnaires.services.responses import (
+    AlreadySubmitted,
+    FormClosed,
+    response_save,
+    response_submit,
+)
+
+RespondentView = Callable[..., HttpResponse]
+
+
+def _neutral(request: HttpRequest, status: int = 404) -> HttpResponse:
+    return render(request, "questionnaires/respondent/invalid.html", status=status)
+
+
+def _language(request: HttpRequest, invitation: Invitation) -> str:
+    """?lang= switches among the distribution's languages; remembered for this link."""
+    languages = invitation.distribution.languages or ["en"]
+    key = f"respondent-lang-{invitation.pk}"
+    wanted = request.GET.get("lang")
+    if wanted in languages:
+        request.session[key] = wanted
+    language = request.session.get(key) or invitation.language
+    return language if language in languages else languages[0]
+
+
+def respondent_view(view: RespondentView) -> RespondentView:
+    """Resolve the token (rate-limited, neutral page when unknown) and the language."""
+
+    @never_cache
+    @wraps(view)
+    def wrapped(request: HttpRequest, token: str, *args: object, **kwargs: object) -> HttpResponse:
+        if over_limit(request, "respondent", settings.RESPONDENT_RATE_LIMIT):
+            return _neutral(request, status=429)
+        invitation = invitation_by_token(token)
+        if invitation is None:
+            if over_limit(request, "respondent-bad-link", settings.RESPONDENT_BAD_LINK_LIMIT):
+                return _neutral(request, status=429)
+            return _neutral(request)
+        language = _language(request, invitation)
+        with translation.override(language):
+            response = view(request, invitation, language, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            return response
+
+    return wrapped
+
+
+def _context(invitation: Invitation, language: str, form: Form, **extra: object) -> dict:
+    distribution = invitation.distribution
+    return {
+        "invitation": invitation,
+        "distribution": distribution,
+        "form": form,
+        "language": language,
+        "languages": distribution.languages,
+        "closed": form_is_closed(distribution),
+        **extra,
+    }
+
+
+def _form_with_answers(invitation: Invitation, language: str) -> tuple[Form, Response | None]:
+    form = build_form(invitation.distribution.version, language, invitation.attributes)
+    response = Response.objects.filter(invitation=invitation).first()
+    if response is not None:
+        fill_answers(form, list(Answer.objects.filter(response=response)))
+    return form, response
+
+
+def _submitted(invitation: Invitation) -> bool:
+    return invitation.status in Invitation.RESPONDED
+
+
+@respondent_view
+def start(request: HttpRequest, invitation: Invitation, language: str) -> HttpResponse:
+    if _submitted(invitation):
+        return redirect("respondent:done", token=invitation.token)
+    invitation_opened(invitation)
+    form, response = _form_with_answers(invitation, language)
+    return render(
+        request,
+        "questionnaires/respondent/start.html",
+        _context(invitation, language, form, response=response),
+    )
+
+
+@respondent_view
+def page(request: HttpRequest, invitation: Invitation, language: str, number: int) -> HttpResponse:
+    if _submitted(invitation):
+        return redirect("respondent:done", token=invitation.token)
+    form, _response = _form_with_answers(invitation, language)
+    if not 1 <= number <= len(form.pages):
+        return redirect("respondent:start", token=invitation.token)
+    current = form.pages[number - 1]
+    context = _context(invitation, language, form, page=current, total=len(form.pages))
+    if request.method != "POST":
+        return render(request, "questionnaires/respondent/page.html", context)
+    if form_is_closed(invitation.distribution):
+        return render(request, "questionnaires/respondent/page.html", context, status=403)
+    posted = posted_answers(current.questions, request.POST)
+    keys = list(posted)
+    try:
+        _saved, errors = response_save(
+            invitation=invitation, answers=posted, keys=keys, language=language
+        )
+    except AlreadySubmitted:
+        return redirect("respondent:done", token=invitation.token)
+    except FormClosed:
+        return render(request, "questionnaires/respondent/page.html", context, status=403)
+    action = request.POST.get("action", "next")
+    if action == "back":
+        target = number - 1
+    else:
+        if errors:
+            fill_posted(current, request.POST, errors)
+            context["has_errors"] = True
+            return render(request, "questionnaires/respondent/page.html", context, status=400)
+        target = number + 1
+    if action == "review" or target > len(form.pages):
+        return redirect("respondent:review", token=invitation.token)
+    if target < 1:
+        return redirect("respondent:start", token=invitation.token)
+    return redirect("respondent:page", token=invitation.token, number=target)
+
+
+@require_POST
+@respondent_view
+def autosave(
+    request: HttpRequest, invitation: Invitation, language: str, number: int
+) -> HttpResponse:
+    """htmx: save the page as typed; answers with a short status line."""
+    form = build_form(invitation.distribution.version, language, invitation.attributes)
+    if not 1 <= number <= len(form.pages) or _submitted(invitation):
+        return HttpResponse(status=204)
+    current = form.pages[number - 1]
+    posted = posted_answers(current.questions, request.POST)
+    keys = list(posted)
+    try:
+        response_save(invitation=invitation, answers=posted, keys=keys, language=language)
+    except (AlreadySubmitted, FormClosed):
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "questionnaires/respondent/_saved.html",
+        {"saved_at": timezone.localtime()},
+    )
+
+
+@respondent_view
+def review(request: HttpRequest, invitation: Invitation, language: str) -> HttpResponse:
+    if _submitted(invitation):
+        return redirect("respondent:done", token=invitation.token)
+    form, response = _form_with_answers(invitation, language)
+    context = _context(invitation, language, form, response=response)
+    if request.method != "POST":
+        return render(request, "questionnaires/respondent/review.html", context)
+    try:
+        response_submit(
+            invitation=invitation, language=language, route=request.POST.get("route", "")
+        )
+    except AlreadySubmitted:
+        pass
+    except FormClosed:
+        return render(request, "questionnaires/respondent/review.html", context, status=403)
+    except ValidationProblem as problem:
+        for page in form.pages:
+            for q in page.questions:
+                q.error = " ".join(problem.errors.get(q.key, []))
+        context["problem"] = problem
+        context["route_error"] = " ".join(problem.errors.get("route", []))
+        return render(request, "questionnaires/respondent/review.html", context, status=400)
+    return redirect("respondent:done", token=invitation.token)
+
+
+@respondent_view
+def done(request: HttpRequest, invitation: Invitation, language: str) -> HttpResponse:
+    if not _submitted(invitation):
+        return redirect("respondent:start", token=invitation.token)
+    form, response = _form_with_answers(invitation, language)
+    anonymous = invitation.distribution.confidentiality == Distribution.Confidentiality.ANONYMOUS
+    return render(
+        request,
+        "questionnaires/respondent/done.html",
+        _context(
+            invitation, language, form, response=response, show_copy=not anonymous and response
+        ),
+    )
+
+
+@respondent_view
+def decline(request: HttpRequest, invitation: Invitation, language: str) -> HttpResponse:
+    """ "I will not take part", with an optional reason; the link keeps working."""
+    if _submitted(invitation):
+        return redirect("respondent:done", token=invitation.token)
+    form = build_form(invitation.distribution.version, language, invitation.attributes)
+    context = _context(invitation, language, form)
+    if request.method == "POST":
+        try:
+            invitation = invitation_decline(
+                invitation=invitation, reason=request.POST.get("reason", "")
+            )
+        except ValidationProblem as problem:
+            context["error"] = problem.message
+            return render(request, "questionnaires/respondent/decline.html", context, status=400)
+        context["invitation"] = invitation
+        context["declined"] = True
+    return render(request, "questionnaires/respondent/decline.html", context)

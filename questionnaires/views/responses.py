@@ -1,0 +1,130 @@
+"""The team's pages for responses: one response's answers, its returned file, and keying in
+a questionnaire returned by e-mail, on paper or by phone."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from common.errors import ValidationProblem, form_add_problem
+from evaluations.models import Evaluation
+from evaluations.permissions import Action
+from evaluations.views import evaluation_view
+from questionnaires.forms.responses import EntryForm
+from questionnaires.models import Distribution, Invitation, Response
+from questionnaires.presentation import build_form, fill_answers, fill_posted, posted_answers
+from questionnaires.selectors.responses import response_answers
+from questionnaires.services.responses import response_enter
+
+
+def _distribution(evaluation: Evaluation, pk: int) -> Distribution:
+    return get_object_or_404(
+        Distribution.objects.select_related("version__instrument", "evaluation"),
+        evaluation=evaluation,
+        pk=pk,
+    )
+
+
+@evaluation_view(Action.VIEW_RESPONSES)
+def response_page(
+    request: HttpRequest, evaluation: Evaluation, pk: int, response_id: str
+) -> HttpResponse:
+    distribution = _distribution(evaluation, pk)
+    response = get_object_or_404(
+        Response.objects.select_related("invitation", "entered_by", "distribution__evaluation"),
+        distribution=distribution,
+        pk=response_id,
+    )
+    answers = response_answers(user=request.user, response=response)
+    form = build_form(distribution.version, "en", response.attributes)
+    fill_answers(form, answers)
+    return render(
+        request,
+        "questionnaires/response.html",
+        {
+            "evaluation": evaluation,
+            "distribution": distribution,
+            "response": response,
+            "form": form,
+        },
+    )
+
+
+@evaluation_view(Action.VIEW_RESPONSES)
+def response_file(
+    request: HttpRequest, evaluation: Evaluation, pk: int, response_id: str
+) -> FileResponse:
+    """The returned file of a response, for those who may read its answers (media files are
+    never served directly: they hold answers)."""
+    distribution = _distribution(evaluation, pk)
+    response = get_object_or_404(
+        Response.objects.select_related("distribution__evaluation"),
+        distribution=distribution,
+        pk=response_id,
+    )
+    response_answers(user=request.user, response=response)  # PermissionDenied if not allowed
+    if not response.returned_file:
+        raise Http404(_("This response has no returned file."))
+    return FileResponse(
+        response.returned_file.open("rb"),
+        as_attachment=True,
+        filename=response.returned_file.name.rsplit("/", 1)[-1],
+    )
+
+
+@evaluation_view(Action.ENTER_RESPONSES)
+def entry_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
+    """Key in a questionnaire returned by e-mail, on paper or taken by phone."""
+    distribution = _distribution(evaluation, pk)
+    open_invitations = distribution.invitations.exclude(
+        status__in=[*Invitation.RESPONDED, Invitation.Status.REVOKED]
+    )
+    choices = [(i.pk, i.name) for i in open_invitations.order_by("name")]
+    envelope = EntryForm(request.POST or None, request.FILES or None, invitations=choices)
+    if distribution.confidentiality != Distribution.Confidentiality.RESPONDENT:
+        del envelope.fields["route"]
+    form = build_form(distribution.version, "en")
+    status = 200
+    if request.method == "POST":
+        answers = posted_answers([q for p in form.pages for q in p.questions], request.POST)
+        if envelope.is_valid():
+            invitation = (
+                open_invitations.filter(pk=envelope.cleaned_data["invitation"]).first()
+                if envelope.cleaned_data["invitation"]
+                else None
+            )
+            try:
+                response_enter(
+                    distribution=distribution,
+                    by=request.user,
+                    invitation=invitation,
+                    name=envelope.cleaned_data["name"],
+                    answers=answers,
+                    channel=envelope.cleaned_data["channel"],
+                    returned_file=envelope.cleaned_data["returned_file"],
+                    route=envelope.cleaned_data.get("route", ""),
+                )
+            except ValidationProblem as problem:
+                form_add_problem(envelope, problem)
+                for page in form.pages:
+                    fill_posted(page, request.POST, problem.errors)
+            else:
+                messages.success(request, _("Response saved, marked as entered on behalf."))
+                return redirect("questionnaires:distribution", slug=evaluation.slug, pk=pk)
+        else:
+            for page in form.pages:
+                fill_posted(page, request.POST, {})
+        status = 400
+    return render(
+        request,
+        "questionnaires/entry.html",
+        {
+            "evaluation": evaluation,
+            "distribution": distribution,
+            "envelope": envelope,
+            "form": form,
+        },
+        status=status,
+    )
