@@ -93,6 +93,7 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from accounts.models import User
 from evaluations.models import Evaluation, Membership
+from evaluations.permissions import SYSTEM
 from questionnaires.models import Invitation
 from questionnaires.services import distribution_create, instrument_load
 from questionnaires.services.invitations import _new_token
@@ -100,7 +101,7 @@ lead = User.objects.create_user(email="bench@example.org", password=None)
 evaluation = Evaluation.objects.create(title="Bench", slug="bench")
 Membership.objects.create(evaluation=evaluation, user=lead, role="lead")
 text = open("seeds/instruments/ilo_staff_questionnaire_2008.yaml").read()
-version = instrument_load(evaluation=evaluation, text=text).version
+version = instrument_load(evaluation=evaluation, text=text, by=SYSTEM).version
 distribution = distribution_create(evaluation=evaluation, by=lead, version=version, title="Bench")
 rows = []
 for n in range({TOKENS}):

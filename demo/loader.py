@@ -21,6 +21,7 @@ from django.db import transaction
 from accounts.models import User
 from common.spreadsheets import read_table
 from evaluations.models import Evaluation, Membership
+from evaluations.permissions import SYSTEM
 from interviews.importing.run import interviews_import
 from interviews.models import CategoryRule, ReportingCategory
 from interviews.services import coverage_target_set, reporting_category_get_or_create
@@ -108,7 +109,7 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
             roles[member["email"]].append(Membership.Role(member["role"]).label)
         for name in instrument_files:
             text = (INSTRUMENTS_DIR / name).read_text(encoding="utf-8")
-            instrument_load(evaluation=evaluation, text=text)
+            instrument_load(evaluation=evaluation, text=text, by=SYSTEM)
         logs.append((evaluation, interview_file, coverage, reports))
     _registry_load()
     for evaluation, interview_file, coverage, reports in logs:
@@ -133,14 +134,14 @@ def _interviews_load(evaluation: Evaluation, path: Path) -> None:
     to the demo registry); a second load finds every interview already there."""
 
     table = read_table(path.read_bytes(), path.name)
-    interviews_import(table, evaluation=evaluation, by=None, filename=path.name)
+    interviews_import(table, evaluation=evaluation, by=SYSTEM, filename=path.name)
 
 
 def _coverage_load(evaluation: Evaluation, cells: list[dict]) -> None:
     for cell in cells:
         coverage_target_set(
             evaluation=evaluation,
-            by=None,
+            by=SYSTEM,
             stakeholder_group=StakeholderGroup.objects.get(code=cell["group"]),
             country=Country.objects.get(code=cell["country"]) if "country" in cell else None,
             region=Region.objects.get(code=cell["region"]) if "region" in cell else None,
@@ -154,7 +155,7 @@ def _registry_load(path: Path = REGISTRY_FILE) -> None:
     creates nothing."""
 
     table = read_table(path.read_bytes(), path.name)
-    people_import(table=table, mapping=recognise(table.headers), by=None)
+    people_import(table=table, mapping=recognise(table.headers), by=SYSTEM)
 
 
 def _lead(evaluation: Evaluation) -> User:

@@ -7,7 +7,7 @@ do not gain a member's access to collected data: they get ADMIN_ACTIONS only.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -18,9 +18,38 @@ from evaluations.models import Evaluation, Membership
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from typing_extensions import TypeIs
 
 
 Role = Membership.Role
+
+
+class System:
+    """The caller of a command, a Celery task, an importer or the demo loader: no user,
+    full team rights. Services record it as the system (never as a person)."""
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = System()
+
+# Who calls a service: a user (checked against their role) or SYSTEM (not checked).
+Actor: TypeAlias = User | System
+
+
+def is_system(by: Actor) -> TypeIs[System]:
+    """Whether a service skips its checks for this caller: for SYSTEM only. A missing caller
+    (None) is refused as an anonymous user is: a forgotten `by` must not grant full rights."""
+    if by is None:
+        raise PermissionDenied(_("You are not signed in."))
+    return by is SYSTEM
+
+
+def author_of(by: Actor) -> User | None:
+    """The user a service records as having done something (created_by, by …): None for
+    SYSTEM, which history shows as "system"."""
+    return None if is_system(by) else by
 
 
 class Action(StrEnum):

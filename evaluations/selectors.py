@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.http import Http404
@@ -13,8 +13,18 @@ from evaluations.permissions import Action, ensure
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import WithAnnotations
 
     from accounts.models import User
+
+
+class EvaluationListAnnotations(TypedDict):
+    my_role: str | None  # None for a superuser who is not a member
+    member_count: int
+
+
+if TYPE_CHECKING:
+    ListedEvaluation = WithAnnotations[Evaluation, EvaluationListAnnotations]
 
 ROLE_ORDER = Case(
     *(When(role=role, then=Value(i)) for i, role in enumerate(Membership.Role.values)),
@@ -22,10 +32,11 @@ ROLE_ORDER = Case(
 )
 
 
-def evaluation_list(*, user: User | AnonymousUser) -> QuerySet[Evaluation]:
+def evaluation_list(*, user: User | AnonymousUser) -> QuerySet[ListedEvaluation]:
     """Evaluations the user belongs to (all of them for a superuser), with `my_role` annotated."""
     if not user.is_authenticated or not user.is_active:
-        return Evaluation.objects.none()
+        # No rows, so nothing to annotate (and no user to annotate with).
+        return cast("QuerySet[ListedEvaluation]", Evaluation.objects.none())
     my_role = Membership.objects.filter(evaluation=OuterRef("pk"), user=user).values("role")[:1]
     evaluations = Evaluation.objects.annotate(
         my_role=Subquery(my_role), member_count=Count("memberships", distinct=True)

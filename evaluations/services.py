@@ -162,14 +162,14 @@ def evaluation_delete(*, evaluation: Evaluation, by: User) -> None:
 def _ensure_initials_free(evaluation: Evaluation, initials: str, *, exclude_pk: int | None) -> None:
     if not initials:
         return
-    clash = (
+    clashes = (
         Membership.objects.filter(evaluation=evaluation)
         .annotate(initials_lower=Lower("initials"))
         .filter(initials_lower=initials.lower())
-        .exclude(pk=exclude_pk)
-        .select_related("user")
-        .first()
     )
+    if exclude_pk is not None:
+        clashes = clashes.exclude(pk=exclude_pk)
+    clash = clashes.select_related("user").first()
     if clash is not None:
         raise ValidationProblem(
             _("The initials “%(initials)s” are already used by %(name)s in this evaluation.")

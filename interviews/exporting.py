@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from common.downloads import safe_filename
 from common.spreadsheets import safe_cell, safe_text
+from common.xlsx import Book
 from interviews.cells import read_name_cell, reads_as_person
 from interviews.models import Interview, Participation
 from interviews.selectors.log import interview_list
@@ -80,28 +81,14 @@ def log_xlsx(
 ) -> bytes:
     """The same rows as an Excel workbook: one sheet, the header frozen, columns sized.
     `withhold_names` as in `log_rows` (not importable then)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Persons interviewed")[:31]
-    for number, row in enumerate(
-        _rows(evaluation=evaluation, user=user, withhold_names=withhold_names), start=1
-    ):
-        for column, value in enumerate(row, start=1):
-            text = safe_text(value)
-            cell = sheet.cell(row=number, column=column, value=text)
-            cell.data_type = "s"  # text, never a formula
-            if "\n" in text:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, width in enumerate(_WIDTHS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
+    rows = _rows(evaluation=evaluation, user=user, withhold_names=withhold_names)
+    header = next(rows)  # checks the user may read the log before a file is started
     out = io.BytesIO()
-    book.save(out)
+    with Book.open(out) as book:
+        sheet = book.sheet(_("Persons interviewed"), _WIDTHS, freeze=1)
+        sheet.line(header, style="bold")
+        for row in rows:
+            sheet.line(row, ["wrap" if "\n" in safe_text(cell) else None for cell in row])
     return out.getvalue()
 
 

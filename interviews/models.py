@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from common.models import ImportJobBase
 from evaluations.models import Evaluation
 
 
@@ -400,38 +401,19 @@ class CoverageTarget(models.Model):
         return f"{self.stakeholder_group} × {place} × {self.get_method_display()}: {self.planned}"
 
 
-class InterviewImportJob(models.Model):
+class InterviewImportJob(ImportJobBase):
     """One uploaded "List of persons interviewed": dry-run, reviewed (near matches, group or
-    person), then imported all or nothing into the evaluation's log."""
-
-    class State(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded")
-        CHECKED = "checked", _("Checked (dry run)")
-        COMMITTED = "committed", _("Imported")
-        FAILED = "failed", _("Failed")
+    person), then imported all or nothing into the evaluation's log. The decisions: row number
+    -> "person:<id>" | "new" | "group" | "person"."""
 
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, related_name="interview_imports"
     )
     file = models.FileField(upload_to="imports/interviews/%Y/%m/")
-    filename = models.CharField(max_length=255)
-    sheet = models.CharField(max_length=100, blank=True)
     month_first = models.BooleanField(_("dates are month first"), default=False)
-    # The review: row number -> "person:<id>" | "new" | "group" | "person".
-    decisions = models.JSONField(default=dict, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.UPLOADED)
     # The last dry run (or the import): {"lines", "errors", "near_matches", "counts",
     # "already_imported", "sheets"} as plain JSON.
     report = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    committed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.filename

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.models import ImportJobBase
+
 
 class Region(models.Model):
     """A region as the evaluation's tables use it (the ILO regions by default); editable."""
@@ -333,9 +335,10 @@ class ColumnLayout(models.Model):
         return ", ".join(self.headers)
 
 
-class ImportJob(models.Model):
+class ImportJob(ImportJobBase):
     """One uploaded file of people (and their organisations): mapped, dry-run, reviewed,
-    committed all or nothing."""
+    committed all or nothing. The decisions: row number -> "merge:<person id>" | "new" |
+    "skip"."""
 
     class State(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
@@ -345,25 +348,12 @@ class ImportJob(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     file = models.FileField(upload_to="imports/%Y/%m/")
-    filename = models.CharField(max_length=255)
-    sheet = models.CharField(max_length=100, blank=True)
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=dict)
     state = models.CharField(max_length=10, choices=State.choices, default=State.UPLOADED)
     # The dry run: one entry per row {"row", "status", "name", "message", "candidates": [...]}.
     report = models.JSONField(default=list, blank=True)
-    # The review: row number -> "merge:<person id>" | "new" | "skip".
-    decisions = models.JSONField(default=dict, blank=True)
     counts = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    committed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.filename

@@ -8,12 +8,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from evaluations.models import Evaluation, Membership
+from evaluations.permissions import SYSTEM
 from questionnaires.models import Distribution, Invitation
 from questionnaires.services import distribution_create, instrument_load, invitation_create
+from stakeholders.models import Country, Region, StakeholderGroup
+from stakeholders.reference import reference_load
+from survey_site.celery import app
 from tests.factories import EvaluationFactory, MembershipFactory, UserFactory
 
 Role = Membership.Role
@@ -32,8 +37,6 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Rate limits and throttles count in the cache: each test starts from zero."""
-    from django.core.cache import cache
-
     cache.clear()
 
 
@@ -80,19 +83,24 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     )
     if not transactional:
         return
-    from stakeholders.models import Country, Region, StakeholderGroup
-    from stakeholders.reference import reference_load
-
     request.getfixturevalue("transactional_db")
     reference_load(Region, Country, StakeholderGroup)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker) -> None:
+    """A test database kept from the last run (`--reuse-db` on PostgreSQL) is as that run left
+    it: emptied, reference data included, if it ended with transactional tests. Migrations
+    already applied do not run again, so put the reference data back here."""
+    if django_db_keepdb:
+        with django_db_blocker.unblock():
+            reference_load(Region, Country, StakeholderGroup)
 
 
 @pytest.fixture(autouse=True)
 def _tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
     """Tasks run in the test's own transaction, except in tests that start a real worker
     (`celery_worker`), which go through the configured broker."""
-    from survey_site.celery import app
-
     if "celery_worker" in request.fixturenames:
         yield
         return
@@ -105,8 +113,6 @@ def _tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture
 def celery_worker() -> Iterator[object]:
     """A real worker thread on the configured broker; None when tasks run eagerly (no REDIS_URL)."""
-    from survey_site.celery import app
-
     if app.conf.task_always_eager:
         yield None
         return
@@ -125,7 +131,7 @@ STAFF_FILE = Path(settings.BASE_DIR) / "seeds" / "instruments" / "ilo_staff_ques
 
 @pytest.fixture
 def staff_version(evaluation):
-    return instrument_load(evaluation=evaluation, text=STAFF_FILE.read_text()).version
+    return instrument_load(evaluation=evaluation, text=STAFF_FILE.read_text(), by=SYSTEM).version
 
 
 @pytest.fixture

@@ -71,3 +71,49 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Example Organisation {n}")
     normalised = factory.LazyAttribute(lambda o: normalise_text(o.name))
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    """A registry person in an interview, written straight to the table (the services copy the
+    person's affiliation; tests that need that use `tests.interviews.builders.log`). Pass
+    `interview`."""
+
+    class Meta:
+        model = "interviews.Participation"
+
+    person = factory.SubFactory(PersonFactory)
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A draft response to an invitation, with no answers. Pass `invitation`."""
+
+    class Meta:
+        model = "questionnaires.Response"
+
+    distribution = factory.LazyAttribute(lambda o: o.invitation.distribution)
+    version = factory.LazyAttribute(lambda o: o.distribution.version)
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """A queued invitation e-mail in the outbox. Pass `invitation`."""
+
+    class Meta:
+        model = "questionnaires.Message"
+
+    key = factory.Sequence(lambda n: f"test:{n}:invitation")
+    distribution = factory.LazyAttribute(lambda o: o.invitation.distribution)
+    kind = "invitation"
+    recipient = factory.LazyAttribute(lambda o: o.invitation.email or "respondent@example.org")
+    subject = "Your questionnaire"
+    body = "Please answer."
+
+
+class ExportJobFactory(factory.django.DjangoModelFactory):
+    """A requested export, queued and without a file."""
+
+    class Meta:
+        model = "reports.ExportJob"
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    kind = "workbook"
+    requested_by = factory.SubFactory(UserFactory)

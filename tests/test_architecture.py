@@ -43,8 +43,8 @@ def _lines(path: Path) -> int:
     return len(path.read_text(encoding="utf-8").splitlines())
 
 
-def _inner_imports(path: Path) -> list[str]:
-    """The project's modules that `path` imports inside a function body."""
+def _inner_imports(path: Path, packages: tuple[str, ...] = APPS) -> list[str]:
+    """The modules of `packages` that `path` imports inside a function body."""
     found = []
     for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -56,7 +56,7 @@ def _inner_imports(path: Path) -> list[str]:
                 names = [alias.name for alias in node.names]
             else:
                 continue
-            found += [name for name in names if name.split(".")[0] in APPS]
+            found += [name for name in names if name.split(".")[0] in packages]
     return found
 
 
@@ -84,3 +84,12 @@ def test_imports_inside_functions_only_where_the_layering_needs_them() -> None:
 def test_every_listed_exception_still_imports_inside_a_function() -> None:
     stale = [name for name in INSIDE_FUNCTIONS if not _inner_imports(ROOT / name)]
     assert stale == []
+
+
+def test_tests_import_the_project_at_the_top() -> None:
+    found = {}
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        inner = _inner_imports(path, (*APPS, "tests"))
+        if inner:
+            found[str(path.relative_to(ROOT))] = inner
+    assert found == {}, f"move these imports to the top of the test module: {found}"

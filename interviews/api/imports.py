@@ -12,14 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.api import problem_body
+from common.imports import AlreadyCommitted
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.permissions import Action
-from interviews.importing.jobs import (
-    AlreadyCommitted,
-    import_job_check,
-    import_job_commit,
-    import_job_create,
-)
+from interviews.importing.jobs import import_job_check, import_job_commit, import_job_create
 from interviews.models import InterviewImportJob
 from interviews.serializers.imports import (
     InterviewImportDecisionsSerializer,

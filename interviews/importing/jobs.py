@@ -7,24 +7,31 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
-from common.spreadsheets import MAX_BYTES, Table, read_table
+from common.imports import (
+    AlreadyCommitted,
+    decisions_merged,
+    decisions_problem,
+    job_ensure_open,
+    job_keep_upload,
+    job_lock_open,
+    job_mark_committed,
+    job_mark_failed,
+    job_table,
+    upload_read,
+)
+from common.spreadsheets import Table
 from evaluations.models import Evaluation
-from evaluations.permissions import Action, ensure
+from evaluations.permissions import Action, Actor, author_of, ensure, is_system
 from interviews.importing.plan import InterviewImport
 from interviews.importing.run import interviews_check, interviews_import
 from interviews.models import InterviewImportJob
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 State = InterviewImportJob.State
 
@@ -32,15 +39,6 @@ State = InterviewImportJob.State
 # "person" (correct how the name cell was read).
 DECISION = re.compile(r"^(person:\d+|new|group|person)$")
 NAMED_KINDS = ("interview", "co_participant")
-
-
-class AlreadyCommitted(ValidationProblem):
-    """The job was imported before: a second confirm imports nothing (the API answers 409)."""
-
-
-def job_table(job: InterviewImportJob) -> Table:
-    with job.file.open("rb") as handle:
-        return read_table(handle.read(MAX_BYTES + 1), job.filename, job.sheet or None)
 
 
 def report_data(result: InterviewImport, *, sheets: list[str]) -> dict[str, Any]:
@@ -76,7 +74,6 @@ def _check(job: InterviewImportJob, table: Table) -> dict[str, Any]:
         evaluation=job.evaluation,
         month_first=job.month_first,
         decisions=_core_decisions(job.decisions),
-        filename=job.filename,
     )
     if result.errors and not result.lines:
         # The header row itself cannot be read (unknown or missing columns): a file problem.
@@ -112,7 +109,7 @@ def _store(job: InterviewImportJob, report: dict[str, Any], *, error: str = "") 
 def import_job_create(
     *,
     evaluation: Evaluation,
-    by: User | None,
+    by: Actor,
     file: IO[bytes],
     filename: str,
     sheet: str = "",
@@ -120,21 +117,14 @@ def import_job_create(
 ) -> InterviewImportJob:
     """Keep an uploaded list and dry-run it. An unreadable file, a wrong sheet or unknown
     columns raise a ValidationProblem and keep nothing."""
-    if by is not None:
+    if not is_system(by):
         ensure(by, Action.ENTER_RESPONSES, evaluation)
-    if hasattr(file, "seek"):
-        file.seek(0)
-    content = file.read(MAX_BYTES + 1)
-    table = read_table(content, filename, sheet or None)
+    upload = upload_read(file=file, filename=filename, sheet=sheet)
     job = InterviewImportJob(
-        evaluation=evaluation,
-        filename=filename[:255],
-        sheet=table.sheet[:100],
-        month_first=month_first,
-        created_by=by,
+        evaluation=evaluation, month_first=month_first, created_by=author_of(by)
     )
-    report = _check(job, table)  # before anything is saved: a refusal keeps nothing
-    job.file.save(filename[-100:] or "interviews.csv", ContentFile(content), save=False)
+    report = _check(job, upload.table)  # before anything is stored: a refusal keeps nothing
+    job_keep_upload(job, upload, default_name="interviews.csv")
     job.report, job.state = report, State.CHECKED
     job.save()
     return job
@@ -143,16 +133,16 @@ def import_job_create(
 def import_job_check(
     *,
     job: InterviewImportJob,
-    by: User | None,
+    by: Actor,
     decisions: Mapping[str, str] | None = None,
     sheet: str | None = None,
     month_first: bool | None = None,
 ) -> InterviewImportJob:
     """Change the review decisions (or the sheet, or how dates read) and dry-run again. Another
     sheet drops earlier decisions, which were about other rows. A refusal changes nothing."""
-    if by is not None:
+    if not is_system(by):
         ensure(by, Action.ENTER_RESPONSES, job.evaluation)
-    _ensure_open(job)
+    job_ensure_open(job)
     try:
         if sheet is not None and sheet != job.sheet:
             job.sheet, job.decisions = sheet[:100], {}
@@ -193,30 +183,18 @@ def _decisions_merge(job: InterviewImportJob, decisions: Mapping[Any, str]) -> d
                     % {"id": choice.removeprefix("person:"), "row": key}
                 ]
     if errors:
-        key, messages = next(iter(errors.items()))
-        row = key.removeprefix("decisions.")
-        raise ValidationProblem(
-            _("Row %(row)s: %(problem)s") % {"row": row, "problem": messages[0]}, errors=errors
-        )
-    merged = {**job.decisions, **{str(r): (v or "").strip() for r, v in decisions.items()}}
-    return {row: choice for row, choice in merged.items() if choice}
+        raise decisions_problem(errors)
+    return decisions_merged(job, decisions)
 
 
-def _ensure_open(job: InterviewImportJob) -> None:
-    if job.state == State.COMMITTED:
-        raise AlreadyCommitted(_("This file has already been imported."))
-
-
-def import_job_commit(*, job: InterviewImportJob, by: User | None) -> InterviewImportJob:
+def import_job_commit(*, job: InterviewImportJob, by: Actor) -> InterviewImportJob:
     """Import the list as reviewed, all or nothing. A refusal leaves the job checked with the
     message and a fresh dry run; a second commit raises AlreadyCommitted and imports nothing."""
-    if by is not None:
+    if not is_system(by):
         ensure(by, Action.ENTER_RESPONSES, job.evaluation)
     try:
         with transaction.atomic():
-            # The lock makes a double submit wait, then find the job committed.
-            locked = InterviewImportJob.objects.select_for_update().get(pk=job.pk)
-            _ensure_open(locked)
+            locked = job_lock_open(job)
             table = _stored_table(locked)
             result = interviews_import(
                 table,
@@ -226,9 +204,8 @@ def import_job_commit(*, job: InterviewImportJob, by: User | None) -> InterviewI
                 decisions=_core_decisions(locked.decisions),
                 filename=locked.filename,
             )
-            locked.state, locked.committed_at, locked.error = State.COMMITTED, timezone.now(), ""
-            locked.report = report_data(result, sheets=locked.report.get("sheets", []))
-            locked.save(update_fields=["state", "committed_at", "error", "report"])
+            report = report_data(result, sheets=locked.report.get("sheets", []))
+            job_mark_committed(locked, report=report)
     except AlreadyCommitted:
         raise
     except ValidationProblem as problem:
@@ -260,7 +237,6 @@ def _refused(job: InterviewImportJob, problem: ValidationProblem) -> None:
     try:
         report = _check(job, job_table(job))
     except (OSError, ValidationProblem):
-        job.state, job.error = State.FAILED, problem.message
-        job.save(update_fields=["state", "error"])
+        job_mark_failed(job, problem)
         return
     _store(job, report, error=problem.message)

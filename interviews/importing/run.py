@@ -5,19 +5,16 @@ then carries the plan out (writer.py) inside one transaction."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from common.spreadsheets import Table
 from evaluations.models import Evaluation
+from evaluations.permissions import Actor
 from interviews.importing.plan import InterviewImport
 from interviews.importing.reader import Reader
 from interviews.importing.writer import Writer, refusal
 from interviews.services.checks import ensure_can_log
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 __all__ = ["interviews_check", "interviews_import"]
 
@@ -74,7 +71,7 @@ def interviews_import(
     table: Table,
     *,
     evaluation: Evaluation,
-    by: User | None,
+    by: Actor,
     month_first: bool = False,
     decisions: Mapping[int, str] | None = None,
     stop_on_near_matches: bool = False,
@@ -82,11 +79,10 @@ def interviews_import(
 ) -> InterviewImport:
     """Import every interview of the file that is not in the log yet, or nothing.
 
-    `by` None is the trusted command line; otherwise the member must be allowed to log
+    `by` SYSTEM is the trusted command line; otherwise the member must be allowed to log
     interviews (and, when the file adds people to the registry, to change the registry).
     """
-    if by is not None:
-        ensure_can_log(by, evaluation)
+    ensure_can_log(by, evaluation)
     reader = _read(
         table,
         evaluation=evaluation,

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from common.errors import ValidationProblem
 from common.names import normalise_text
+from evaluations.permissions import SYSTEM, Actor
 from interviews.importing.plan import Identity, Participant, Planned, about_text
 from interviews.models import Interview
 from interviews.services.interviews import interview_create
@@ -20,7 +21,6 @@ from stakeholders.models import Person
 from stakeholders.services import person_create
 
 if TYPE_CHECKING:
-    from accounts.models import User
     from interviews.importing.reader import Reader
 
 
@@ -37,7 +37,7 @@ class Writer:
     """Carries out a plan through the services: people first, then interviews in an order
     where every follow-up comes after the interview it follows."""
 
-    def __init__(self, reader: Reader, *, by: User | None, filename: str) -> None:
+    def __init__(self, reader: Reader, *, by: Actor, filename: str) -> None:
         self.reader, self.by, self.filename = reader, by, filename
         ids = {
             p.identity[1]
@@ -61,7 +61,7 @@ class Writer:
             # Whoever may log interviews may add the people they interviewed (checked once
             # for the import); the registry's editors tidy up later, as after quick entry.
             self.people[identity] = person_create(
-                by=None, name=p.cell.display, honorific=p.cell.honorific
+                by=SYSTEM, name=p.cell.display, honorific=p.cell.honorific
             )
         return self.people[identity]
 

@@ -84,13 +84,21 @@ def _interview_counts(evaluation: Evaluation, targets: list[CoverageTarget]) -> 
     return {t.pk: found[f"t{t.pk}"] for t in wanted}
 
 
+def _target_region(target: CoverageTarget) -> Region:
+    """The region of a target without a country (the table holds exactly one of the two)."""
+    if target.region is None:
+        raise ValueError(f"Coverage target {target.pk} has neither a country nor a region.")
+    return target.region
+
+
 def _questionnaire_place(target: CoverageTarget, countries: dict[int, list[str]]) -> Q:
-    if target.country_id:
+    if target.country is not None:
         return Q(attributes__country__iexact=target.country.name)
     # Snapshots name the region; those that name only the country count for its region.
-    names = countries.get(target.region_id, [])
+    region = _target_region(target)
+    names = countries.get(region.pk, [])
     return (
-        Q(attributes__region__iexact=target.region.name)
+        Q(attributes__region__iexact=region.name)
         | Q(attributes__country__in=names)
         | Q(country_lower__in=[name.lower() for name in names])
     )
@@ -299,7 +307,9 @@ def coverage_matrix(
     plan_groups: dict[str, dict[int, StakeholderGroup]] = {}
     for cell in found:
         target = cell.target
-        place = coverage_place(countries[target.country_id] if target.country_id else target.region)
+        place = coverage_place(
+            countries[target.country_id] if target.country_id else _target_region(target)
+        )
         group = target.stakeholder_group
         cells.setdefault(target.method, {})[(place.key, group.pk)] = MatrixCell(
             cell.planned, cell.reached, cell.gap

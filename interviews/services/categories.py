@@ -13,12 +13,12 @@ from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, Value
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
+from evaluations.permissions import Actor
 from interviews.models import CategoryRule, Interview, Participation, ReportingCategory
 from interviews.services.checks import check_length, ensure_can_decide, refuse
 from stakeholders.models import Country, Region, StakeholderGroup
 
 if TYPE_CHECKING:
-    from accounts.models import User
     from evaluations.models import Evaluation
 
 Field = CategoryRule.Field
@@ -57,7 +57,7 @@ def category_of(
 def categories_save(
     *,
     evaluation: Evaluation,
-    by: User | None,
+    by: Actor,
     names: dict[int, str],
     orders: dict[int, int],
     removed: set[int] | frozenset[int] = frozenset(),
@@ -175,12 +175,13 @@ def _known(field: str, value: str) -> str:
                 % {"value": value, "known": ", ".join(Interview.Mode.values)},
             )
         return code
-    model = {
+    registry: dict[str, type[StakeholderGroup | Region | Country]] = {
         Field.PARTICIPANT_GROUP: StakeholderGroup,
         Field.OFFICE_REGION: Region,
         Field.REGION: Region,
         Field.COUNTRY: Country,
-    }.get(field)
+    }
+    model = registry.get(field)
     if (
         model is not None
         and not model.objects.filter(Q(name__iexact=value) | Q(code__iexact=value)).exists()
@@ -206,7 +207,7 @@ def _rule_category(
 
 @transaction.atomic
 def category_rules_set(
-    *, evaluation: Evaluation, by: User | None, rules: Sequence[Mapping[str, Any]]
+    *, evaluation: Evaluation, by: Actor, rules: Sequence[Mapping[str, Any]]
 ) -> list[CategoryRule]:
     """Replace the evaluation's rules (all or nothing), in the order given, and apply them.
 

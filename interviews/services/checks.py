@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
-from evaluations.permissions import Action, can
-
-if TYPE_CHECKING:
-    from accounts.models import User
+from evaluations.permissions import Action, Actor, can, is_system
 
 
 class _Unset:
@@ -25,15 +22,17 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
-def ensure_can_log(by: User | None, evaluation: Evaluation) -> None:
-    """Lead, evaluators and data entry log interviews (the roles that enter responses)."""
-    if by is not None and not can(by, Action.ENTER_RESPONSES, evaluation):
+def ensure_can_log(by: Actor, evaluation: Evaluation) -> None:
+    """Lead, evaluators and data entry log interviews (the roles that enter responses);
+    SYSTEM is not checked."""
+    if not is_system(by) and not can(by, Action.ENTER_RESPONSES, evaluation):
         raise PermissionDenied(_("Your role does not include logging interviews."))
 
 
-def ensure_can_decide(by: User | None, evaluation: Evaluation, message: str) -> None:
-    """Lead evaluators and evaluators: exclusions, deletions of others' entries, the plan."""
-    if by is not None and not can(by, Action.MANAGE_RESPONDENTS, evaluation):
+def ensure_can_decide(by: Actor, evaluation: Evaluation, message: str) -> None:
+    """Lead evaluators and evaluators: exclusions, deletions of others' entries, the plan;
+    SYSTEM is not checked."""
+    if not is_system(by) and not can(by, Action.MANAGE_RESPONDENTS, evaluation):
         raise PermissionDenied(message)
 
 
@@ -46,13 +45,16 @@ def refuse(field: str, message: str) -> ValidationProblem:
 
 def check_length(model: type[Model], field: str, value: str, *, key: str = "") -> str:
     value = (value or "").strip()
-    limit = model._meta.get_field(field).max_length
+    column = model._meta.get_field(field)
+    if not isinstance(column, Field):
+        raise TypeError(f"{model.__name__}.{field} is a reverse relation, not a column.")
+    limit = column.max_length
     if limit and len(value) > limit:
         raise refuse(
             key or field,
             _("%(field)s is too long: %(length)d characters, at most %(limit)d.")
             % {
-                "field": str(model._meta.get_field(field).verbose_name).capitalize(),
+                "field": str(column.verbose_name).capitalize(),
                 "length": len(value),
                 "limit": limit,
             },

@@ -4,26 +4,34 @@ the team plans to reach (what was reached is computed by selectors.coverage)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypedDict
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
+from evaluations.permissions import Actor
 from interviews.models import CoverageTarget
 from interviews.services.checks import check_choice, ensure_can_decide, refuse
 from stakeholders.models import Country, Region, StakeholderGroup
 
-if TYPE_CHECKING:
-    from accounts.models import User
+
+class _Cell(TypedDict):
+    """What identifies a cell of the plan (a CoverageTarget without its number)."""
+
+    evaluation: Evaluation
+    stakeholder_group: StakeholderGroup
+    country: Country | None
+    region: Region | None
+    method: str
 
 
 @transaction.atomic
 def coverage_target_set(
     *,
     evaluation: Evaluation,
-    by: User | None,
+    by: Actor,
     stakeholder_group: StakeholderGroup,
     method: str,
     planned: int,
@@ -39,7 +47,7 @@ def coverage_target_set(
     check_choice("method", method, CoverageTarget.Method, _("method"))
     if isinstance(planned, bool) or not isinstance(planned, int) or planned < 0:
         raise refuse("planned", _("The planned number must be a whole number, 0 or more."))
-    cell = {
+    cell: _Cell = {
         "evaluation": evaluation,
         "stakeholder_group": stakeholder_group,
         "country": country,
@@ -59,7 +67,7 @@ def coverage_target_set(
 def coverage_plan_set(
     *,
     evaluation: Evaluation,
-    by: User | None,
+    by: Actor,
     cells: Sequence[tuple[str, dict[str, Any]]],
 ) -> None:
     """Set several cells of the plan, all or none. `cells`: (label, the arguments of

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluations.models import Evaluation, Membership
+from evaluations.permissions import Actor, author_of, is_system
 from interviews.cells import initials_key
 from interviews.guide import guide_attributes
 from interviews.models import Interview, Interviewer, ReportingCategory
@@ -35,9 +36,6 @@ from questionnaires.models import Instrument, InstrumentVersion
 from questionnaires.services import version_freeze
 from stakeholders.models import Country, Person, Region
 
-if TYPE_CHECKING:
-    from accounts.models import User
-
 # --- checks -----------------------------------------------------------------------------------
 
 
@@ -58,9 +56,11 @@ def _check_dates(date: dt.date | None, date_end: dt.date | None) -> dt.date | No
 def _check_place(
     country: Country | None, region: Region | None
 ) -> tuple[Country | None, Region | None]:
-    if country is not None and region is None:
+    if country is None:
+        return country, region
+    if region is None:
         return country, country.region
-    if country is not None and country.region_id and region.pk != country.region_id:
+    if country.region_id and region.pk != country.region_id:
         raise refuse(
             "region",
             _("%(country)s is in %(in)s, not in %(region)s.")
@@ -85,7 +85,8 @@ def _check_follow_up(
             % {"date": date.isoformat(), "of": of.date.isoformat()},
         )
     if interview is not None and interview.pk:
-        seen, current = set(), of
+        seen: set[int] = set()
+        current: Interview | None = of
         while current is not None and current.pk not in seen:
             if current.pk == interview.pk:
                 raise refuse("follow_up_of", _("An interview cannot be a follow-up of itself."))
@@ -207,7 +208,7 @@ def _interview_fields(interview: Interview, values: dict[str, Any]) -> None:
 def interview_create(
     *,
     evaluation: Evaluation,
-    by: User | None,
+    by: Actor,
     date: dt.date,
     participants: Sequence[ParticipantInput],
     mode: str,
@@ -228,7 +229,7 @@ def interview_create(
     import_key: str | None = None,
 ) -> Interview:
     """Log an interview with its participants (affiliations of the day copied) and
-    interviewers (initials matched to the team). `by` None: the trusted command line.
+    interviewers (initials matched to the team). `by` SYSTEM: the trusted command line.
 
     A category given here (an object, or a name, added when new) counts as set by hand.
     """
@@ -241,7 +242,7 @@ def interview_create(
                 "import_key",
                 _("This row was already imported (%(key)s).") % {"key": import_key},
             )
-    interview = Interview(evaluation=evaluation, created_by=by, import_key=import_key)
+    interview = Interview(evaluation=evaluation, created_by=author_of(by), import_key=import_key)
     _interview_fields(
         interview,
         {
@@ -294,7 +295,7 @@ INTERVIEW_UPDATABLE = (
 def interview_update(
     *,
     interview: Interview,
-    by: User | None,
+    by: Actor,
     participants: Sequence[ParticipantInput] | None = None,
     interviewers: Sequence[str | Membership] | None = None,
     kind: str | None = UNSET,
@@ -347,12 +348,12 @@ def interview_update(
 
 
 @transaction.atomic
-def interview_delete(*, interview: Interview, by: User | None) -> None:
+def interview_delete(*, interview: Interview, by: Actor) -> None:
     """Delete an interview with its participants, interviewers and notes; its follow-ups stay
     (no longer follow-ups). Lead and evaluators delete any; others what they logged."""
     evaluation = interview.evaluation
     ensure_can_log(by, evaluation)
-    if by is not None and interview.created_by_id != by.pk:
+    if not is_system(by) and interview.created_by_id != by.pk:
         ensure_can_decide(
             by,
             evaluation,
@@ -362,7 +363,7 @@ def interview_delete(*, interview: Interview, by: User | None) -> None:
 
 
 @transaction.atomic
-def interview_exclude(*, interview: Interview, by: User | None, reason: str) -> Interview:
+def interview_exclude(*, interview: Interview, by: Actor, reason: str) -> Interview:
     """Leave an interview out of the tables and counts, saying why; it stays in the log."""
     ensure_can_decide(
         by,
@@ -378,7 +379,7 @@ def interview_exclude(*, interview: Interview, by: User | None, reason: str) -> 
 
 
 @transaction.atomic
-def interview_include(*, interview: Interview, by: User | None) -> Interview:
+def interview_include(*, interview: Interview, by: Actor) -> Interview:
     """Count an excluded interview again."""
     ensure_can_decide(
         by,
@@ -394,15 +395,16 @@ def interview_include(*, interview: Interview, by: User | None) -> Interview:
 def follow_up_create(
     *,
     of: Interview,
-    by: User | None,
+    by: Actor,
     date: dt.date,
     participants: Sequence[ParticipantInput] | None = None,
     interviewers: Sequence[str | Membership] | None = None,
     mode: str | None = None,
     **fields: Any,
 ) -> Interview:
-    """Log a follow-up of an interview: by default the same participants (as recorded then),
-    interviewers, mode, place and guide."""
+    """Log a follow-up of an interview: by default the same participants, interviewers, mode,
+    place and guide. Participants of the first interview keep what was recorded for them then
+    (participants_as_recorded), whichever door the follow-up comes through."""
     if participants is None:
         participants = [
             ParticipantInput(
@@ -410,18 +412,10 @@ def follow_up_create(
                 group_label=p.group_label,
                 headcount=p.headcount,
                 stakeholder_group=p.stakeholder_group,
-                organisation=p.organisation,
-                organisation_name=p.organisation_name,
-                unit=p.unit,
-                job_title=p.job_title,
-                office=p.office,
-                country=p.country,
-                copy_affiliation=False,
             )
-            for p in of.participations.select_related(
-                "person", "stakeholder_group", "organisation", "office", "country"
-            )
+            for p in of.participations.select_related("person", "stakeholder_group")
         ]
+    participants = participants_as_recorded(participants, of)
     if interviewers is None:
         interviewers = [
             i.membership or i.initials for i in of.interviewers.select_related("membership")

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from evaluations.permissions import Actor, author_of
 from interviews.guide import asked, condition_text
 from interviews.models import Interview, InterviewNote
 from interviews.services.checks import check_choice, check_length, ensure_can_log, refuse
 from questionnaires.models import Question
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 @transaction.atomic
 def note_add(
     *,
     interview: Interview,
-    by: User | None,
+    by: Actor,
     text: str,
     question: Question | None = None,
     attribution: str = "",
@@ -55,7 +51,8 @@ def note_add(
                 _("Question %(question)s is not asked of this interviewee (%(rule)s).")
                 % {
                     "question": question.label or question.key,
-                    "rule": condition_text(question, interview.guide_version),
+                    # The question's version is the interview's guide (checked above).
+                    "rule": condition_text(question, question.version),
                 },
             )
     return InterviewNote.objects.create(
@@ -64,5 +61,5 @@ def note_add(
         text=text,
         attribution=attribution,
         visibility=visibility,
-        created_by=by,
+        created_by=author_of(by),
     )

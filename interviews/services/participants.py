@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from evaluations.permissions import SYSTEM, Actor
 from interviews.models import Interview, Participation
 from interviews.services.checks import check_choice, check_length, ensure_can_log, refuse
 from stakeholders import services as registry
@@ -17,7 +18,6 @@ from stakeholders.models import Country, Office, Organisation, Person, Stakehold
 from stakeholders.selectors import organisation_find, person_final
 
 if TYPE_CHECKING:
-    from accounts.models import User
     from evaluations.models import Evaluation
 
 
@@ -230,7 +230,7 @@ def interview_kind(kind: str | None, items: Sequence[ParticipantInput]) -> str:
 def participant_person_create(
     *,
     evaluation: Evaluation,
-    by: User | None,
+    by: Actor,
     name: str,
     job_title: str = "",
     organisation_name: str = "",
@@ -241,12 +241,12 @@ def participant_person_create(
     may add the people they interviewed (the registry's editors tidy up later). The
     organisation is found by name, acronym or alias, or added."""
     ensure_can_log(by, evaluation)
-    person = registry.person_create(by=None, name=name, emails=[email] if email else [])
+    person = registry.person_create(by=SYSTEM, name=name, emails=[email] if email else [])
     organisation = None
     organisation_name = (organisation_name or "").strip()
     if organisation_name:
         organisation = organisation_find(organisation_name) or registry.organisation_create(
-            by=None, name=organisation_name, stakeholder_group=stakeholder_group
+            by=SYSTEM, name=organisation_name, stakeholder_group=stakeholder_group
         )
     if organisation or job_title or stakeholder_group:
         registry.affiliation_add(

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import ValidationProblem, form_add_problem
+from common.imports import AlreadyCommitted
 from evaluations.models import Evaluation
 from evaluations.permissions import Action
 from evaluations.views import evaluation_view
 from interviews.forms.imports import GROUP, PERSON, ReadingForm, ReviewForm, UploadForm
 from interviews.importing.jobs import (
     NAMED_KINDS,
-    AlreadyCommitted,
     import_job_check,
     import_job_commit,
     import_job_create,

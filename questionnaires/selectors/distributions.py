@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TypedDict
 
 from django.db.models import Count, Q, QuerySet
 
@@ -31,10 +33,16 @@ def reminder_times(distribution: Distribution) -> list[dt.datetime]:
     return [distribution.deadline - dt.timedelta(days=d) for d in days]
 
 
-def reminder_plan(distribution: Distribution) -> list[dict]:
+class PlannedReminder(TypedDict):
+    at: dt.datetime
+    sent: int
+
+
+def reminder_plan(distribution: Distribution) -> list[PlannedReminder]:
     """Each planned reminder: when ("at"), and how many went out for it ("sent")."""
     sent: dict[str, int] = {}
     prefetched = getattr(distribution, "sent_reminders", None)  # by the list API
+    keys: Iterable[str]
     if prefetched is not None:
         keys = [m.key for m in prefetched]
     else:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
@@ -71,7 +71,7 @@ TRACKING_STATUS = Case(
     default=F("status"),
     output_field=CharField(),
 )
-STATUS_FILTERS = {Status.SUBMITTED: ONLINE, Status.RETURNED: RETURNED}
+STATUS_FILTERS: dict[str, Q] = {Status.SUBMITTED: ONLINE, Status.RETURNED: RETURNED}
 
 
 def not_recorded() -> str:
@@ -117,19 +117,27 @@ def channel_counts(distribution: Distribution) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class RateRow:
-    """One line of the response-rate table; `value` is "" where nothing was recorded."""
+    """One line of the response-rate table; `value` is "" where nothing was recorded. The
+    respondents' counts are None where a report suppresses them (reports.selectors.rates)."""
 
     value: str
     label: str
     invited: int = 0
     excluded: int = 0
-    declined: int = 0
-    opened: int = 0
-    started: int = 0
-    submitted_online: int = 0
-    returned: int = 0
-    responded: int = 0
-    is_total: bool = False
+    declined: int | None = 0
+    opened: int | None = 0
+    started: int | None = 0
+    submitted_online: int | None = 0
+    returned: int | None = 0
+    responded: int | None = 0
+    is_total: bool = field(default=False, kw_only=True)
+
+    @classmethod
+    def of(
+        cls, value: str, label: str, counts: Mapping[str, int], *, is_total: bool = False
+    ) -> RateRow:
+        """A row from its counts by name (every one of COUNTED)."""
+        return cls(value, label, *(counts[name] for name in COUNTED), is_total=is_total)
 
     @property
     def rate(self) -> float | None:
@@ -143,7 +151,8 @@ class RateRow:
         return None if self.rate is None else round(self.rate * 100, 1)
 
 
-COUNTED = tuple(f.name for f in fields(RateRow) if f.type == "int")
+# The counted columns, in the table's order.
+COUNTED = tuple(f.name for f in fields(RateRow) if f.name not in ("value", "label", "is_total"))
 
 
 def _row_counts() -> dict[str, Count]:
@@ -165,7 +174,7 @@ def attribute_text(key: str, field: str = "attributes") -> Coalesce:
 
 
 def _merged(
-    groups: Iterable[dict], key: str, names: Sequence[str]
+    groups: Iterable[Mapping[str, Any]], key: str, names: Sequence[str]
 ) -> list[tuple[str, dict[str, int]]]:
     """Grouped counts keyed by their value as trimmed text ("5" and 5 in JSON are one value),
     sorted by it, the blank value last."""
@@ -233,11 +242,11 @@ def response_rates(distribution: Distribution, by: str) -> list[RateRow]:
     )
     labels = dict(Invitation.Channel.choices) if by == PLANNED_CHANNEL else {}
     rows = [
-        RateRow(value=value, label=str(labels.get(value, value)) or not_recorded(), **counts)
+        RateRow.of(value, str(labels.get(value, value)) or not_recorded(), counts)
         for value, counts in _merged(grouped, "bucket", COUNTED)
     ]
     total = {name: sum(getattr(row, name) for row in rows) for name in COUNTED}
-    return [*rows, RateRow(value="", label=_("Total"), is_total=True, **total)]
+    return [*rows, RateRow.of("", _("Total"), total, is_total=True)]
 
 
 # --- per country -------------------------------------------------------------------------------
@@ -368,6 +377,7 @@ def local_time(value: dt.datetime | None, distribution: Distribution) -> str:
     """A timestamp in the distribution's time zone, to the minute; "" for none."""
     if value is None:
         return ""
+    zone: dt.tzinfo
     try:
         zone = zoneinfo.ZoneInfo(distribution.time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -412,18 +422,18 @@ def csv_rows(
     replies = dict(Response.Channel.choices)
     yield []
     yield list(INVITATION_HEADER)
-    for row in invitation_rows(distribution, user=user).iterator(chunk_size=1000):
+    for line in invitation_rows(distribution, user=user).iterator(chunk_size=1000):
         cells = [
-            row["name"],
-            row["country"],
-            row["region"],
-            row["stakeholder_group"],
-            str(channels.get(row["channel"], row["channel"])),
-            str(STATUS_LABELS.get(row["tracking_status"], row["tracking_status"])),
-            str(replies.get(row["replied_by"], row["replied_by"] or "")),
-            local_time(row["sent_at"], distribution),
-            local_time(row["opened_at"], distribution),
-            local_time(row["submitted_at"], distribution),
-            row["reminders_sent"],
+            line["name"],
+            line["country"],
+            line["region"],
+            line["stakeholder_group"],
+            str(channels.get(line["channel"], line["channel"])),
+            str(STATUS_LABELS.get(line["tracking_status"], line["tracking_status"])),
+            str(replies.get(line["replied_by"], line["replied_by"] or "")),
+            local_time(line["sent_at"], distribution),
+            local_time(line["opened_at"], distribution),
+            local_time(line["submitted_at"], distribution),
+            line["reminders_sent"],
         ]
         yield [safe_cell(cell) for cell in cells]

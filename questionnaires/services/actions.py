@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -20,7 +20,8 @@ from questionnaires.services.messaging import invitation_resend
 if TYPE_CHECKING:
     from accounts.models import User
 
-INVITATION_ACTIONS = {
+# Each takes the invitation and `by` as keywords, and its own arguments (invitation_act).
+INVITATION_ACTIONS: dict[str, Callable[..., object]] = {
     "change": invitation_change,
     "exclude": invitation_exclude,
     "revoke": invitation_revoke,

@@ -154,6 +154,8 @@ def attachment_create(
 ) -> DistributionAttachment:
     """Attach a file to the invitations: everyone's, or those whose `attribute` is `value`."""
     ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
+    if file.name is None:  # not reached: the form and the API refuse a file without a name
+        raise ValueError("An attachment needs a file with a name.")
     return DistributionAttachment.objects.create(
         distribution=distribution,
         attribute=attribute,
@@ -168,9 +170,12 @@ def attachment_remove(*, attachment: DistributionAttachment, by: User) -> None:
     """Remove an attachment and its file; refused while messages waiting to go out carry it."""
     distribution = attachment.distribution
     ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
+    stored = attachment.file.name
+    if stored is None:  # not reached: an attachment is created with its file
+        raise ValueError(f"Attachment {attachment.pk} has no file.")
     waiting = distribution.messages.filter(
         status__in=[Message.Status.QUEUED, Message.Status.SENDING, Message.Status.FAILED],
-        attachments__icontains=attachment.file.name,
+        attachments__icontains=stored,
     )
     if waiting.exists():
         raise ValidationProblem(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
-from evaluations.permissions import Action, ensure
+from evaluations.permissions import Action, Actor, author_of, ensure, is_system
 from questionnaires.instrument_format.dumper import (
     instrument_document_scale,
     instrument_dump,
@@ -166,14 +166,14 @@ def _write_content(version: InstrumentVersion, spec: dict, scales: dict[str, Sca
 
 
 @transaction.atomic
-def instrument_load(*, evaluation: Evaluation, text: str, by: User | None = None) -> LoadResult:
+def instrument_load(*, evaluation: Evaluation, text: str, by: Actor) -> LoadResult:
     """Load a YAML instrument into the evaluation: a new instrument, a new version when the
     latest is frozen, the draft replaced otherwise, or nothing when the content is the same.
 
-    `by` is the acting user (None for the command line, which is trusted). Nothing is saved
+    `by` is the acting user (SYSTEM for the command line, which is trusted). Nothing is saved
     when the file has any error.
     """
-    if by is not None:
+    if not is_system(by):
         ensure(by, Action.MANAGE_INSTRUMENTS, evaluation)
     spec = instrument_parse(text)
     instrument = Instrument.objects.filter(evaluation=evaluation, key=spec["key"]).first()
@@ -189,7 +189,7 @@ def instrument_load(*, evaluation: Evaluation, text: str, by: User | None = None
     scales = _scales_for(evaluation, spec["scales"])
     if instrument is None:
         instrument = Instrument.objects.create(
-            evaluation=evaluation, key=spec["key"], kind=spec["kind"], created_by=by
+            evaluation=evaluation, key=spec["key"], kind=spec["kind"], created_by=author_of(by)
         )
         version, outcome = InstrumentVersion(instrument=instrument, number=1), "created"
     elif latest is None or latest.is_frozen:
@@ -209,7 +209,9 @@ def version_new_draft(*, instrument: Instrument, by: User) -> InstrumentVersion:
     """A draft to edit: the latest version if it is a draft, else a copy of it as the next."""
     ensure(by, Action.MANAGE_INSTRUMENTS, instrument.evaluation)
     latest = instrument.versions.order_by("-number").first()
-    if latest is not None and not latest.is_frozen:
+    if latest is None:  # not reached: an instrument is created with its version 1
+        raise ValueError(f"Instrument {instrument.pk} has no version to make a draft from.")
+    if not latest.is_frozen:
         return latest
     spec = version_spec(latest)
     version = InstrumentVersion(instrument=instrument, number=latest.number + 1)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from common.spreadsheets import Table
-from evaluations.permissions import Action, ensure
+from evaluations.permissions import Action, Actor, author_of, ensure, is_system
 from questionnaires.models import Distribution, Invitation
 from questionnaires.services.events import invitation_advance, invitation_event
 from questionnaires.services.messaging import invitation_queue
@@ -83,7 +83,7 @@ def _check_not_invited(distribution: Distribution, person: Person | None, email:
 def invitation_create(
     *,
     distribution: Distribution,
-    by: User | None,
+    by: Actor,
     name: str = "",
     email: str = "",
     language: str = "",
@@ -94,7 +94,7 @@ def invitation_create(
     """A personal link for one respondent: a registry person, or a name and address.
 
     Added after the invitations went out (a late recipient), it is sent at once."""
-    if by is not None:
+    if not is_system(by):
         ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
     name = (name or (person.display_name if person else "")).strip()
     if not name:
@@ -138,7 +138,7 @@ def invitation_create(
             )  # fmt: skip
     except IntegrityError as exc:  # a concurrent request invited the same person
         raise _refuse("person", _("%(name)s is already invited.") % {"name": name}) from exc
-    invitation_event(invitation, Status.CREATED, by=by)
+    invitation_event(invitation, Status.CREATED, by=author_of(by))
     if sent and channel != Invitation.Channel.PHONE:
         invitation_queue(invitation=invitation)
     return invitation

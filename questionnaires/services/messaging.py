@@ -32,6 +32,8 @@ from questionnaires.services.events import invitation_advance, invitation_event
 from questionnaires.tasks import messages_send
 
 if TYPE_CHECKING:
+    from django.core.mail.backends.base import BaseEmailBackend
+
     from accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -195,7 +197,7 @@ def _still_wanted(message: Message, now: dt.datetime) -> str:
     return ""
 
 
-def _email(message: Message, connection: object) -> EmailMessage:
+def _email(message: Message, connection: BaseEmailBackend) -> EmailMessage:
     distribution = message.distribution
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "consulta@localhost"
     domain = address.split("@")[-1]
@@ -218,7 +220,7 @@ def _email(message: Message, connection: object) -> EmailMessage:
     return email
 
 
-def message_deliver(*, message_id: int, connection: object | None = None) -> str:
+def message_deliver(*, message_id: int, connection: BaseEmailBackend | None = None) -> str:
     """Send one message if it is still due: 'sent', 'failed', 'cancelled' or 'skipped'
     (someone else has it, or it is done)."""
     now = timezone.now()
@@ -245,15 +247,17 @@ def message_deliver(*, message_id: int, connection: object | None = None) -> str
                 reminders_sent=F("reminders_sent") - 1
             )
         return "cancelled"
+    invitation = message.invitation
+    if invitation is None:  # not reached: _still_wanted cancels a message without one
+        raise RuntimeError(f"Message {message.pk} has no invitation to send for.")
     try:
         _email(message, connection or get_connection()).send(fail_silently=False)
     except (smtplib.SMTPException, OSError, ValueError) as exc:
-        _failed(message, exc, now)
+        _failed(message, invitation, exc, now)
         return "failed"
     Message.objects.filter(pk=message.pk).update(
         status=Message.Status.SENT, sent_at=now, error="", next_attempt_at=None
     )
-    invitation = message.invitation
     if message.kind == Message.Kind.INVITATION:
         invitation_advance(
             invitation,
@@ -266,7 +270,7 @@ def message_deliver(*, message_id: int, connection: object | None = None) -> str
     return "sent"
 
 
-def _failed(message: Message, exc: Exception, now: dt.datetime) -> None:
+def _failed(message: Message, invitation: Invitation, exc: Exception, now: dt.datetime) -> None:
     attempts = message.attempts
     retry_at = now + retry_delay(attempts) if attempts < MAX_ATTEMPTS else None
     error = f"{type(exc).__name__}: {exc}"[:1000]
@@ -275,17 +279,16 @@ def _failed(message: Message, exc: Exception, now: dt.datetime) -> None:
     )
     logger.warning("Message %s failed (attempt %d): %s", message.pk, attempts, error)
     if message.kind == Message.Kind.INVITATION:
-        invitation_advance(
-            message.invitation, Invitation.Status.FAILED, (Invitation.Status.CREATED,)
-        )
+        invitation_advance(invitation, Invitation.Status.FAILED, (Invitation.Status.CREATED,))
 
 
 def messages_deliver(message_ids: Iterable[int]) -> dict[str, list[int]]:
     """Send a batch over one connection; the ids by outcome."""
     outcome: dict[str, list[int]] = {"sent": [], "failed": [], "cancelled": [], "skipped": []}
-    connection = get_connection()
+    backend = get_connection()
+    connection: BaseEmailBackend | None = backend
     try:
-        connection.open()
+        backend.open()
     except (smtplib.SMTPException, OSError):
         connection = None  # each message tries (and records its failure) on its own
     try:

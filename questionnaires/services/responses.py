@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
-from evaluations.permissions import Action, ensure
+from evaluations.permissions import SYSTEM, Action, ensure
 from questionnaires.answers import (
     OTHER_SUFFIX,
     QuestionMeta,
@@ -130,7 +130,7 @@ def response_save(
     questions = [q for q in questions if q.kind != "instruction"]
     cleaned, errors = _clean(questions, answers)
     _store_answers(response, cleaned)
-    fields = {"last_saved_at": timezone.now()}
+    fields: dict[str, object] = {"last_saved_at": timezone.now()}
     if language and language != response.language:
         fields["language"] = language
     Response.objects.filter(pk=response.pk).update(**fields)
@@ -309,7 +309,7 @@ def response_submit(
         _save_submitted(response, was_draft=True)
     else:
         meta = version_meta(distribution.version)
-        errors: dict[str, list[str]] = {}
+        errors = {}
         unknown = sorted(k for k in answers if k.split(OTHER_SUFFIX)[0] not in meta.by_key)
         if unknown:
             errors["answers"] = [_("Unknown question(s): %(keys)s.") % {"keys": ", ".join(unknown)}]
@@ -362,8 +362,9 @@ def response_enter(
             errors={"channel": [_("Choose e-mail, phone or paper.")]},
         )
     if invitation is None:
+        # Whoever may enter responses may add the person who answered (checked above).
         invitation = invitation_create(
-            distribution=distribution, by=None, name=name, email=email, attributes=attributes
+            distribution=distribution, by=SYSTEM, name=name, email=email, attributes=attributes
         )
     elif invitation.distribution_id != distribution.pk:
         raise ValidationProblem(_("That person was invited to another questionnaire."))

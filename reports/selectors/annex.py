@@ -32,8 +32,9 @@ BY = ("grouping", "category")
 
 
 def _name(participation: Participation, withhold: bool) -> str:
-    if participation.person_id:
-        return withheld_name(participation) if withhold else participation.person.display_name
+    person = participation.person  # loaded with the participation (interviews_with_details)
+    if person is not None:
+        return withheld_name(participation) if withhold else person.display_name
     if participation.headcount:
         return _("%(group)s (%(n)d people)") % {
             "group": participation.group_label,

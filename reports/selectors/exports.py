@@ -24,6 +24,8 @@ def export_list(*, evaluation: Evaluation, user: User | AnonymousUser) -> QueryS
     """The evaluation's export jobs the user may see, newest first; PermissionDenied for
     non-members."""
     report_access(user, evaluation)
+    if not user.is_authenticated:  # not reached: report_access refuses non-members
+        raise PermissionDenied(_("You are not a member of this evaluation."))
     jobs = ExportJob.objects.filter(evaluation=evaluation).select_related("requested_by")
     if role_of(user, evaluation) != Role.LEAD:
         jobs = jobs.filter(requested_by=user)

@@ -247,7 +247,9 @@ def hidden_groups(
     counts; the counts left shown per group, and which groups are hidden whole."""
     by_n, _hidden = suppress([[sum(row[:k])] for row in counts], threshold, row_totals=False)
     whole = [cell is None for (cell,) in by_n]
-    start = [[None] * len(row) if w else list(row) for row, w in zip(counts, whole, strict=True)]
+    start: list[list[int | None]] = [
+        [None] * len(row) if w else list(row) for row, w in zip(counts, whole, strict=True)
+    ]
     # The group's n is shown, so its in-scale counts are a row with a total; the outside
     # counts are not (their percents are hidden with any of them).
     in_scale, _hidden = suppress([row[:k] for row in start], threshold)
@@ -267,7 +269,7 @@ def item_rows(
     k = sum(1 for c in columns if c.in_scale)
     overall = counts.of(item.pk, None, codes)
     hide = access.suppressed and 0 < sum(overall[:k]) < access.threshold
-    shown = [None] * len(overall) if hide else list(overall)
+    shown: list[int | None] = [None] * len(overall) if hide else list(overall)
     everyone = ("", _("All respondents"))
     rows = [likert_row(item, everyone, overall, shown, columns, whole=hide, is_overall=True)]
     hidden = len(overall) if hide else 0
@@ -392,7 +394,7 @@ def likert_rows(table: LikertTable) -> list[list[object]]:
         line += [
             cell(row.agree_percent, derived),
             cell(row.mean, derived),
-            cell(row.sd, derived and (whole or row.n > 1)),
+            cell(row.sd, derived and (row.n is None or row.n > 1)),
         ]
         outside_hidden = any(point.count is None for point in row.outside)
         for point in row.outside:

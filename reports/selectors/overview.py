@@ -13,8 +13,9 @@ the whole table), so it can be below the sum of the rows — a footnote then say
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -120,18 +121,19 @@ def _key(category_id: int | None) -> int | str:
 def _interview_counts(counted: QuerySet[Interview]) -> dict[int | str, _Counts]:
     """Interviews per category, with the optional columns and those set by hand: one query."""
     counts: dict[int | str, _Counts] = defaultdict(_Counts)
-    modes = {f"mode:{code}": Count("pk", filter=Q(mode=code)) for code in Interview.Mode.values}
-    rows = counted.values("category").annotate(
-        n=Count("pk"),
-        by_hand=Count("pk", filter=Q(category_by_hand=True)),
-        group_interviews=Count("pk", filter=Q(kind=Interview.Kind.GROUP)),
-        follow_ups=Count("pk", filter=Q(follow_up_of__isnull=False)),
-        **modes,
+    extra = {
+        "group_interviews": Count("pk", filter=Q(kind=Interview.Kind.GROUP)),
+        "follow_ups": Count("pk", filter=Q(follow_up_of__isnull=False)),
+        **{f"mode:{code}": Count("pk", filter=Q(mode=code)) for code in Interview.Mode.values},
+    }
+    # Some counts are named at run time (one per mode): the rows are read by name.
+    rows: Iterable[Mapping[str, Any]] = counted.values("category").annotate(
+        n=Count("pk"), by_hand=Count("pk", filter=Q(category_by_hand=True)), **extra
     )
     for row in rows:
         found = counts[_key(row["category"])]
         found.interviews, found.by_hand = row["n"], row["by_hand"]
-        found.extra = {k: row[k] for k in ("group_interviews", "follow_ups", *modes)}
+        found.extra = {k: row[k] for k in extra}
     return counts
 
 
@@ -149,7 +151,8 @@ def _people_counts(counted: QuerySet[Interview], counts: dict[int | str, _Counts
         f"sex:{code.upper()}": Count("person", distinct=True, filter=Q(person__sex=code))
         for code in SEXES
     }
-    rows = (
+    # The counts by sex are named at run time: the rows are read by name.
+    rows: Iterable[Mapping[str, Any]] = (
         Participation.objects.filter(interview__in=counted.values("pk"))
         .alias(again=Exists(met_before))
         .values("interview__category")

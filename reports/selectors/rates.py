@@ -75,8 +75,17 @@ def evaluation_rates(
     return rates
 
 
-# What a row shows of its respondents: hidden together when the row is suppressed.
-RESPONDENT_COUNTS = ("declined", "opened", "started", "submitted_online", "returned", "responded")
+def _without_respondents(row: RateRow) -> RateRow:
+    """What a row shows of its respondents, hidden together when the row is suppressed."""
+    return replace(
+        row,
+        declined=None,
+        opened=None,
+        started=None,
+        submitted_online=None,
+        returned=None,
+        responded=None,
+    )
 
 
 def _shown(rows: list[RateRow], access: ReportAccess) -> list[RateRow]:
@@ -89,9 +98,8 @@ def _shown(rows: list[RateRow], access: ReportAccess) -> list[RateRow]:
     column, _hidden = suppress(
         [[row.responded] for row in groups], access.threshold, row_totals=False
     )
-    hidden = dict.fromkeys(RESPONDENT_COUNTS)
     shown = [
-        replace(row, **hidden) if counts[0] is None else row
+        _without_respondents(row) if counts[0] is None else row
         for row, counts in zip(groups, column, strict=True)
     ]
     return shown + [row for row in rows if row.is_total]

@@ -61,7 +61,7 @@ def raw_questions(distribution: Distribution, *, language: str = "en") -> list[R
     )
     found = []
     for q in questions:
-        points = q.block.scale.points.all() if q.block_id else q.choices.all()
+        points = q.block.scale.points.all() if q.block is not None else q.choices.all()
         labels = {p.code: localized(p.label, language) or p.code for p in points}
         found.append(RawQuestion(q.pk, q.key, q.kind, localized(q.text, language), labels))
     return found

@@ -300,12 +300,14 @@ def _claim(job_id: int) -> bool:
 def _progress_saver(job_id: int) -> Callable[[int, int, str], None]:
     """progress(rows_done, rows_total, step): saved every PROGRESS_ROWS rows and at each new
     step; raises ExportCancelled when the job is no longer running."""
-    last = {"rows": -PROGRESS_ROWS, "step": None}
+    last_rows = -PROGRESS_ROWS
+    last_step: str | None = None
 
     def save(done: int, total: int, step: str) -> None:
-        if step == last["step"] and done - last["rows"] < PROGRESS_ROWS:
+        nonlocal last_rows, last_step
+        if step == last_step and done - last_rows < PROGRESS_ROWS:
             return
-        last["rows"], last["step"] = done, step
+        last_rows, last_step = done, step
         percent = min(99, done * 100 // total) if total else 0
         running = ExportJob.objects.filter(pk=job_id, state=State.RUNNING).update(
             rows_done=done, rows_total=total, progress=percent, step=str(step)[:100]
@@ -323,8 +325,10 @@ def _filename(job: ExportJob) -> str:
     return f"{job.evaluation.slug}-{stamp}.xlsx"
 
 
-def _write(job: ExportJob, path: str, progress: Callable[[int, int, str], None]) -> None:
-    parameters, user = job.parameters, job.requested_by
+def _write(
+    job: ExportJob, user: User, path: str, progress: Callable[[int, int, str], None]
+) -> None:
+    parameters = job.parameters
     if job.kind == ExportJob.Kind.WORKBOOK:
         workbook_write(
             path,
@@ -354,9 +358,10 @@ def export_build(*, job_id: int, final_attempt: bool = True) -> None:
     fd, path = tempfile.mkstemp(prefix="consulta-export-")
     os.close(fd)
     try:
-        if job.requested_by is None:
+        user = job.requested_by
+        if user is None:
             raise ValidationProblem(_("The person who asked for this export has no account."))
-        _write(job, path, _progress_saver(job_id))
+        _write(job, user, path, _progress_saver(job_id))
         _store(job, path)
     except ExportCancelled:
         logger.info("Export %s cancelled while running", job_id)

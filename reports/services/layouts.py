@@ -2,7 +2,7 @@
 overrides. Its rows, the reporting categories, and the rules that put interviews in them belong
 to the log (interviews.services.categories).
 
-`by` None is the system (commands, the importer): full team rights. Otherwise only the lead
+`by` SYSTEM is the system (commands, the importer): full team rights. Otherwise only the lead
 evaluator and evaluators decide how the tables are made (the roles that exclude interviews)."""
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
-from evaluations.permissions import Action, can
+from evaluations.permissions import Action, Actor, author_of, can, is_system
 from interviews.models import CategoryRule, ReportingCategory
 from reports.models import LayoutCell, TableLayout
 
 if TYPE_CHECKING:
-    from accounts.models import User
     from evaluations.models import Evaluation
 
 Field = CategoryRule.Field
@@ -32,9 +31,9 @@ def _refuse(field: str, message: str) -> ValidationProblem:
     return ValidationProblem(message, errors={field: [message]})
 
 
-def ensure_can_lay_out(by: User | None, evaluation: Evaluation) -> None:
+def ensure_can_lay_out(by: Actor, evaluation: Evaluation) -> None:
     """Lead evaluators and evaluators: layouts, rules, printed numbers, overrides."""
-    if by is not None and not can(by, Action.MANAGE_RESPONDENTS, evaluation):
+    if not is_system(by) and not can(by, Action.MANAGE_RESPONDENTS, evaluation):
         raise PermissionDenied(
             _("Only the lead evaluator and evaluators can change how the tables are made.")
         )
@@ -51,7 +50,9 @@ def _layout_values(evaluation: Evaluation, values: Mapping[str, Any], pk: int | 
         name = (values["name"] or "").strip()
         if not name:
             raise _refuse("name", _("A layout needs a name."))
-        taken = TableLayout.objects.filter(evaluation=evaluation, name__iexact=name).exclude(pk=pk)
+        taken = TableLayout.objects.filter(evaluation=evaluation, name__iexact=name)
+        if pk is not None:
+            taken = taken.exclude(pk=pk)
         if taken.exists():
             raise _refuse("name", _("There is already a layout named “%(name)s”.") % {"name": name})
     limits = {"name": 120, "title": 300}
@@ -67,9 +68,7 @@ def _layout_set(layout: TableLayout, values: Mapping[str, Any]) -> None:
 
 
 @transaction.atomic
-def layout_create(
-    *, evaluation: Evaluation, by: User | None, name: str, **options: Any
-) -> TableLayout:
+def layout_create(*, evaluation: Evaluation, by: Actor, name: str, **options: Any) -> TableLayout:
     """A new layout of the overview (columns shown, title); its rows are the categories."""
     ensure_can_lay_out(by, evaluation)
     _layout_values(evaluation, {"name": name, **options}, None)
@@ -80,7 +79,7 @@ def layout_create(
 
 
 @transaction.atomic
-def layout_update(*, layout: TableLayout, by: User | None, **changes: Any) -> TableLayout:
+def layout_update(*, layout: TableLayout, by: Actor, **changes: Any) -> TableLayout:
     """Rename a layout, change its title or the optional columns it shows."""
     ensure_can_lay_out(by, layout.evaluation)
     _layout_values(layout.evaluation, changes, layout.pk)
@@ -130,7 +129,7 @@ def _save_or_drop(cell: LayoutCell) -> LayoutCell:
 def printed_set(
     *,
     layout: TableLayout,
-    by: User | None,
+    by: Actor,
     category: ReportingCategory | None,
     column: str,
     value: int | None,
@@ -148,7 +147,7 @@ def printed_set(
 def override_set(
     *,
     layout: TableLayout,
-    by: User | None,
+    by: Actor,
     category: ReportingCategory | None,
     column: str,
     value: int,
@@ -163,13 +162,13 @@ def override_set(
     _number(value, "override")
     cell = _cell(layout, category, column)
     cell.override, cell.override_reason = value, reason
-    cell.override_by, cell.override_at = by, timezone.now()
+    cell.override_by, cell.override_at = author_of(by), timezone.now()
     return _save_or_drop(cell)
 
 
 @transaction.atomic
 def override_clear(
-    *, layout: TableLayout, by: User | None, category: ReportingCategory | None, column: str
+    *, layout: TableLayout, by: Actor, category: ReportingCategory | None, column: str
 ) -> None:
     """Show the computed number again in a cell (a printed number stays)."""
     ensure_can_lay_out(by, layout.evaluation)
@@ -182,25 +181,33 @@ def override_clear(
 def layout_cell_set(
     *,
     layout: TableLayout,
-    by: User | None,
+    by: Actor,
     category: ReportingCategory | None,
     column: str,
     changes: Mapping[str, Any],
 ) -> None:
     """A cell's printed number and override in one change, both or neither saved: `changes`
     may hold "printed" (None clears), "override" (None clears) with "reason"."""
-    target = {"layout": layout, "by": by, "category": category, "column": column}
     if "printed" in changes:
-        printed_set(**target, value=changes["printed"])
+        printed_set(
+            layout=layout, by=by, category=category, column=column, value=changes["printed"]
+        )
     if "override" in changes:
         if changes["override"] is None:
-            override_clear(**target)
+            override_clear(layout=layout, by=by, category=category, column=column)
         else:
-            override_set(**target, value=changes["override"], reason=changes.get("reason", ""))
+            override_set(
+                layout=layout,
+                by=by,
+                category=category,
+                column=column,
+                value=changes["override"],
+                reason=changes.get("reason", ""),
+            )
 
 
 @transaction.atomic
-def layout_delete(*, layout: TableLayout, by: User | None) -> None:
+def layout_delete(*, layout: TableLayout, by: Actor) -> None:
     """Drop a layout with its printed numbers and overrides (nothing computed hangs on it)."""
     ensure_can_lay_out(by, layout.evaluation)
     layout.delete()

@@ -1,12 +1,12 @@
 """The evaluation workbook: every report table of an evaluation in one Excel file, as one user
 may see it.
 
-Written with XlsxWriter in constant-memory mode: each row goes to disk once the next starts, so
-sheets are written top to bottom and the raw responses stream from the database without
-growing memory. Every cell goes through `write_cell`: text is never a formula, control
-characters are replaced and over-long text is cut with a marker (common.spreadsheets).
+Written through common.xlsx (XlsxWriter in constant-memory mode): each row goes to disk once
+the next starts, so sheets are written top to bottom and the raw responses stream from the
+database without growing memory. Every cell goes through `write_cell`: text is never a formula,
+control characters are replaced and over-long text is cut with a marker (common.spreadsheets).
 
-The package: book.py (the writer and the one safe-cell function), sheets.py (one writer per
+The package: book.py (common.xlsx's Book with the report formats), sheets.py (one writer per
 sheet), and here the whole workbook as one user may see it."""
 
 from __future__ import annotations
@@ -140,8 +140,7 @@ def workbook_write(
         progress(0, 0, _("Computing the tables"))
     content = _gather(evaluation, reader, access, by)
     total = content.rows + sum(count for _d, count in content.raw)
-    book = Book(target, progress=progress, total=total)
-    try:
+    with Book.open(target, progress=progress, total=total) as book:
         book.step(_("About"))
         about_sheet(
             book,
@@ -176,10 +175,7 @@ def workbook_write(
         book.step(_("Coverage"))
         coverage_sheet(book, content.coverage)
         book.step(_("Saving the file"))
-    except BaseException:
-        book.abandon()
-        raise
-    return book.close()
+    return book.stats
 
 
 def _prepared_for(user: User | AnonymousUser | None, access: ReportAccess) -> str:

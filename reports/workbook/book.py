@@ -1,195 +1,40 @@
-"""Writing a workbook top to bottom with XlsxWriter in constant-memory mode, every cell through
-`write_cell`: text is never a formula, control characters are replaced and over-long text is
-cut with a marker (common.spreadsheets)."""
+"""The evaluation workbook's writer: common.xlsx's Book with the report tables' formats
+(percentages, means, warnings, totals), counting the raw responses it writes too."""
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import shutil
-import tempfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-import xlsxwriter
-from django.utils import timezone
-from django.utils.translation import gettext as _
-
-from common.spreadsheets import safe_sheet_name, safe_text
+from common import xlsx
+from common.xlsx import MAX_SHEET_ROWS, BookStats, Progress, Sheet, write_cell
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from xlsxwriter.format import Format
-    from xlsxwriter.worksheet import Worksheet
+__all__ = ["MAX_SHEET_ROWS", "Book", "Progress", "Sheet", "WorkbookStats", "write_cell"]
 
-
-Progress = Callable[[int, int, str], None]
-
-MAX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet
-PROGRESS_EVERY = 1000  # rows between progress calls within a sheet
 FORMATS: dict[str, dict[str, Any]] = {
-    "title": {"bold": True, "font_size": 13},
-    "bold": {"bold": True},
-    "header": {
-        "bold": True,
-        "text_wrap": True,
-        "valign": "top",
-        "bg_color": "#E7E6E6",
-        "bottom": 1,
-    },
+    **xlsx.FORMATS,
     "percent": {"num_format": "0.0"},
     "mean": {"num_format": "0.00"},
-    "date": {"num_format": "yyyy-mm-dd"},
-    "datetime": {"num_format": "yyyy-mm-dd hh:mm"},
-    "wrap": {"text_wrap": True, "valign": "top"},
-    "note": {"italic": True, "font_color": "#555555"},
     "warning": {"bold": True, "font_color": "#9C0006"},
     "total": {"bold": True, "top": 1},
 }
 
 
 @dataclass
-class WorkbookStats:
-    sheets: list[str] = field(default_factory=list)
-    rows: int = 0  # rows written, every sheet
+class WorkbookStats(BookStats):
     raw_responses: int = 0
 
 
-# --- the one safe-cell function ---------------------------------------------------------------
+class Book(xlsx.Book):
+    """The evaluation workbook being written."""
 
-
-def write_cell(sheet: Worksheet, row: int, col: int, value: object, fmt: Format | None = None):
-    """Write one value by its type; text always as text (never a formula), made safe."""
-    if value is None or value == "":
-        if fmt is not None:
-            sheet.write_blank(row, col, None, fmt)
-        return
-    if isinstance(value, bool):
-        sheet.write_boolean(row, col, value, fmt)
-    elif isinstance(value, int | float | Decimal):
-        number = float(value)
-        if math.isfinite(number):
-            sheet.write_number(row, col, number, fmt)
-        else:
-            sheet.write_string(row, col, safe_text(str(value)), fmt)
-    elif isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value).replace(tzinfo=None)
-        sheet.write_datetime(row, col, value, fmt)
-    elif isinstance(value, dt.date):
-        sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt)
-    else:
-        sheet.write_string(row, col, safe_text(str(value)), fmt)
-
-
-# --- writing sheets top to bottom -------------------------------------------------------------
-
-
-class Book:
-    """The workbook being written, its formats, the sheet names taken and the progress."""
+    stats: WorkbookStats
 
     def __init__(
         self, target: str | Path | IO[bytes], *, progress: Progress | None = None, total: int = 0
     ) -> None:
-        self._tmpdir = tempfile.mkdtemp(prefix="consulta-xlsx-")
-        options = {
-            "constant_memory": True,
-            "tmpdir": self._tmpdir,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        }
-        self.workbook = xlsxwriter.Workbook(target, options)
-        self.workbook.use_zip64()  # sheets past 4 GiB of XML (the biggest raw exports)
-        self.formats = {name: self.workbook.add_format(spec) for name, spec in FORMATS.items()}
-        self.taken: set[str] = set()
-        self.progress, self.total, self.step_name = progress, total, ""
-        self._reported = 0
+        super().__init__(target, progress=progress, total=total, formats=FORMATS)
         self.stats = WorkbookStats()
-
-    def sheet(self, name: str, widths: Sequence[float] = (), *, freeze: int = 0) -> Sheet:
-        worksheet = self.workbook.add_worksheet(safe_sheet_name(name, self.taken))
-        for col, width in enumerate(widths):
-            worksheet.set_column(col, col, width)
-        if freeze:
-            worksheet.freeze_panes(freeze, 0)
-        self.stats.sheets.append(worksheet.name)
-        return Sheet(self, worksheet)
-
-    def step(self, name: str) -> None:
-        self.step_name = name
-        self._report()
-
-    @property
-    def done(self) -> int:
-        """Rows written so far, every sheet."""
-        return self.stats.rows
-
-    def tick(self, rows: int = 1) -> None:
-        self.stats.rows += rows
-        if self.done - self._reported >= PROGRESS_EVERY:
-            self._report()
-
-    def _report(self) -> None:
-        self._reported = self.done
-        if self.progress is not None:
-            self.progress(self.done, max(self.total, self.done), self.step_name)
-
-    def close(self) -> WorkbookStats:
-        try:
-            self.workbook.close()
-        finally:
-            shutil.rmtree(self._tmpdir, ignore_errors=True)
-        self.total = self.done  # the estimate made way for the count
-        self.step_name = _("Done")
-        self._report()
-        return self.stats
-
-    def abandon(self) -> None:
-        """Stop without writing the file: close and remove the sheets' temporary files."""
-        for worksheet in self.workbook.worksheets():
-            handle = getattr(worksheet, "row_data_fh", None)
-            if handle is not None and not handle.closed:
-                handle.close()
-        shutil.rmtree(self._tmpdir, ignore_errors=True)
-
-
-class Sheet:
-    """One worksheet, written row after row (`row` is the next one)."""
-
-    def __init__(self, book: Book, worksheet: Worksheet) -> None:
-        self.book, self.ws, self.row = book, worksheet, 0
-
-    def fmt(self, name: str | None) -> Format | None:
-        return None if name is None else self.book.formats[name]
-
-    def line(
-        self,
-        values: Sequence[object],
-        formats: Sequence[str | None] = (),
-        style: str | None = None,
-    ) -> None:
-        """One row: each cell in its column's format, else `style`, else by its type."""
-        for col, value in enumerate(values):
-            name = formats[col] if col < len(formats) and formats[col] else style
-            if name is None and isinstance(value, dt.datetime):
-                name = "datetime"
-            elif name is None and isinstance(value, dt.date):
-                name = "date"
-            write_cell(self.ws, self.row, col, value, self.fmt(name))
-        self.row += 1
-        self.book.tick()
-
-    def skip(self, rows: int = 1) -> None:
-        self.row += rows
-
-    def table(self, rows: Sequence[Sequence[object]], formats: Sequence[str | None] = ()) -> None:
-        """A header row, then the rows in the columns' formats."""
-        if not rows:
-            return
-        self.line(rows[0], style="header")
-        for values in rows[1:]:
-            self.line(values, formats)

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from common.spreadsheets import safe_text
+from common.xlsx import MAX_SHEET_ROWS, Sheet
 from questionnaires.selectors.tracking import COUNTED
 from reports.selectors.annex import annex_rows
 from reports.selectors.likert import likert_rows
 from reports.selectors.overview import overview_rows
-from reports.workbook.book import MAX_SHEET_ROWS, Book, Sheet
+from reports.workbook.book import Book
 
 if TYPE_CHECKING:
     from evaluations.models import Evaluation

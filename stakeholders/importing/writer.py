@@ -4,14 +4,13 @@ one transaction, all or nothing."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from common.spreadsheets import Table
-from evaluations.permissions import ensure_registry
+from evaluations.permissions import Actor, author_of, ensure_registry, is_system
 from stakeholders.importing.plan import (
     CREATE,
     DUPLICATE,
@@ -33,9 +32,6 @@ from stakeholders.services.people import (
     person_create,
     tags_get_or_create,
 )
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 def refusal(analysis: Analysis) -> ValidationProblem:
@@ -59,12 +55,12 @@ def people_import(
     *,
     table: Table,
     mapping: Mapping[str, str],
-    by: User | None,
+    by: Actor,
     decisions: Mapping[str, str] | None = None,
     stop_on_duplicates: bool = False,
 ) -> tuple[Analysis, dict[str, int]]:
     """Import every row of the file, or nothing: refused while any row has an error."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     analysis = analyse(table, mapping, decisions)
     if analysis.error_rows:
@@ -78,7 +74,7 @@ def people_import(
     return analysis, _execute(analysis, by=by)
 
 
-def _execute(analysis: Analysis, *, by: User | None) -> dict[str, int]:
+def _execute(analysis: Analysis, *, by: Actor) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0, "organisations_created": 0}
     orgs: dict[int, Organisation] = {}
     people: dict[Target, Person] = {
@@ -118,7 +114,7 @@ def _execute(analysis: Analysis, *, by: User | None) -> dict[str, int]:
     return counts
 
 
-def _organisation_create(ref: OrgRef, *, by: User | None) -> Organisation:
+def _organisation_create(ref: OrgRef, *, by: Actor) -> Organisation:
     return organisation_create(
         by=by,
         name=ref.name,
@@ -129,7 +125,7 @@ def _organisation_create(ref: OrgRef, *, by: User | None) -> Organisation:
     )
 
 
-def _person_create(plan: RowPlan, *, by: User | None) -> Person:
+def _person_create(plan: RowPlan, *, by: Actor) -> Person:
     data = plan.data
     person = person_create(
         by=by,
@@ -150,7 +146,7 @@ def _person_create(plan: RowPlan, *, by: User | None) -> Person:
         for candidate in plan.candidates:
             first, second = sorted((person.pk, candidate.person_id))
             NotDuplicate.objects.get_or_create(
-                first_id=first, second_id=second, defaults={"by": by}
+                first_id=first, second_id=second, defaults={"by": author_of(by)}
             )
     return person
 

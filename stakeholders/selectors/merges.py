@@ -69,8 +69,8 @@ def merge_conflicts(*, kept: Person, merged: Person) -> list[tuple[PersonLink, M
         model = link.model_class()
         if model is None or not link.unique_with:
             continue
-        shared = model.objects.filter(**{link.field: kept}).values(link.unique_with)
-        rows = model.objects.filter(
+        shared = model._default_manager.filter(**{link.field: kept}).values(link.unique_with)
+        rows = model._default_manager.filter(
             **{link.field: merged, f"{link.unique_with}__in": shared}
         ).select_related(link.unique_with)
         found.extend((link, getattr(row, link.unique_with)) for row in rows)
@@ -108,7 +108,9 @@ def merge_preview(*, kept: Person, merged: Person) -> dict[str, object]:
     counts = {}
     for link in PERSON_LINKS:
         model = link.model_class()
-        counts[link.key] = model.objects.filter(**{link.field: merged}).count() if model else 0
+        counts[link.key] = (
+            model._default_manager.filter(**{link.field: merged}).count() if model else 0
+        )
     have = {e.lower() for e in kept.emails}
     return {
         "counts": counts,

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from common.names import normalise_text
 from evaluations.permissions import ensure_registry
-from stakeholders.models import Country, Organisation
+from stakeholders.models import Country, Organisation, StakeholderGroup
 from stakeholders.selectors.people import Ref
 
 if TYPE_CHECKING:
@@ -38,8 +38,8 @@ def organisation_list(
     *,
     user: User | AnonymousUser,
     q: str = "",
-    country: Ref | None = None,
-    group: Ref | None = None,
+    country: Ref[Country] | None = None,
+    group: Ref[StakeholderGroup] | None = None,
     kind: str = "",
 ) -> QuerySet[Organisation]:
     """Organisations by name, acronym or alias, with how many people are (or were) there."""

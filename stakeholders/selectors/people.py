@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from common.names import normalise
 from evaluations.permissions import ensure_registry
-from stakeholders.models import Affiliation, Person, PersonAlias
+from stakeholders.models import (
+    Affiliation,
+    Country,
+    Office,
+    Organisation,
+    Person,
+    PersonAlias,
+    Region,
+    StakeholderGroup,
+    Tag,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -19,7 +29,8 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-Ref = int | Model  # a filter: the row itself or its primary key
+_M = TypeVar("_M", bound=Model)
+Ref: TypeAlias = _M | int  # a filter: the row itself or its primary key (Ref[Country])
 
 
 def affiliations_related() -> QuerySet[Affiliation]:
@@ -33,12 +44,12 @@ def people_search(
     *,
     user: User | AnonymousUser,
     q: str = "",
-    organisation: Ref | None = None,
-    group: Ref | None = None,
-    country: Ref | None = None,
-    region: Ref | None = None,
-    office: Ref | None = None,
-    tag: Ref | None = None,
+    organisation: Ref[Organisation] | None = None,
+    group: Ref[StakeholderGroup] | None = None,
+    country: Ref[Country] | None = None,
+    region: Ref[Region] | None = None,
+    office: Ref[Office] | None = None,
+    tag: Ref[Tag] | None = None,
 ) -> QuerySet[Person]:
     """People in the registry (merged ones left out) whose name or an alias contains every
     word of `q` (case, accents, punctuation and word order ignored; an address finds the

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Count, QuerySet
 
 from common.names import normalise_text
 from evaluations.permissions import ensure_registry
-from stakeholders.models import Country, Office
+from stakeholders.models import Country, Office, Region, StakeholderGroup
 from stakeholders.selectors.people import Ref
 
 if TYPE_CHECKING:
@@ -17,7 +17,13 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def by_name_or_alias(objects: QuerySet, text: str, *, code_field: str = "code") -> object | None:
+# The rows known by a name, a code and aliases.
+Named = TypeVar("Named", bound=Country | StakeholderGroup)
+
+
+def by_name_or_alias(
+    objects: QuerySet[Named], text: str, *, code_field: str = "code"
+) -> Named | None:
     """The object whose name, code or one alias matches the text, ignoring case and accents."""
     key = normalise_text(text)
     if not key:
@@ -48,7 +54,9 @@ def office_list(*, user: User | AnonymousUser) -> QuerySet[Office]:
     )
 
 
-def country_list(*, user: User | AnonymousUser, region: Ref | None = None) -> QuerySet[Country]:
+def country_list(
+    *, user: User | AnonymousUser, region: Ref[Region] | None = None
+) -> QuerySet[Country]:
     ensure_registry(user)
     countries = Country.objects.select_related("region")
     if region is not None:

@@ -42,13 +42,14 @@ def refuse(field: str, message: str) -> ValidationProblem:
 
 def refuse_merged(person: Person) -> None:
     """A merged person is frozen, so that undoing the merge puts back exactly what was there."""
-    if person.merged_into_id:
+    kept = person.merged_into
+    if kept is not None:
         raise ValidationProblem(
             _(
                 "%(name)s was merged into %(kept)s: change %(kept)s instead, or undo the merge "
                 "first."
             )
-            % {"name": person.display_name, "kept": person.merged_into.display_name}
+            % {"name": person.display_name, "kept": kept.display_name}
         )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
@@ -11,12 +10,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
-from evaluations.permissions import ensure_registry
+from evaluations.permissions import Actor, ensure_registry, is_system
 from stakeholders.models import StakeholderGroup
 from stakeholders.services.checks import clean_names, refuse, refuse_alias_clash
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 def _group_checks(group: StakeholderGroup | None, name: str, aliases: Sequence[str]) -> str:
@@ -34,14 +30,14 @@ def _group_checks(group: StakeholderGroup | None, name: str, aliases: Sequence[s
 @transaction.atomic
 def group_create(
     *,
-    by: User | None,
+    by: Actor,
     name: str,
     code: str = "",
     aliases: Sequence[str] = (),
     order: int | None = None,
 ) -> StakeholderGroup:
     """Add a stakeholder group to the controlled list (at the end unless an order is given)."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     aliases = clean_names(aliases)
     name = _group_checks(None, name, aliases)
@@ -58,7 +54,7 @@ def group_create(
 @transaction.atomic
 def group_update(
     *,
-    by: User | None,
+    by: Actor,
     group: StakeholderGroup,
     name: str,
     aliases: Sequence[str] = (),
@@ -67,7 +63,7 @@ def group_update(
 ) -> StakeholderGroup:
     """Rename, re-alias, (de)activate or move a group. Its code stays: files and saved
     audiences refer to it."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     aliases = clean_names(aliases)
     group.name = _group_checks(group, name, aliases)
@@ -79,9 +75,9 @@ def group_update(
 
 
 @transaction.atomic
-def group_move(*, by: User | None, group: StakeholderGroup, up: bool) -> None:
+def group_move(*, by: Actor, group: StakeholderGroup, up: bool) -> None:
     """Move a group one place up or down the list (the list is renumbered 1, 2, 3 …)."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     groups = list(StakeholderGroup.objects.select_for_update().order_by("order", "name"))
     index = next(i for i, g in enumerate(groups) if g.pk == group.pk)
@@ -95,9 +91,9 @@ def group_move(*, by: User | None, group: StakeholderGroup, up: bool) -> None:
 
 
 @transaction.atomic
-def group_delete(*, by: User | None, group: StakeholderGroup) -> None:
+def group_delete(*, by: Actor, group: StakeholderGroup) -> None:
     """Remove a group nobody uses; one in use can only be deactivated."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     organisations = group.organisations.count()
     affiliations = group.affiliations.count()

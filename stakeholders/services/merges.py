@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
-from evaluations.permissions import ensure_registry
+from evaluations.permissions import Actor, author_of, ensure_registry, is_system
 from stakeholders.models import NotDuplicate, Person, PersonAlias, PersonMerge
 from stakeholders.selectors.merges import PERSON_LINKS, merge_conflicts, person_final, shared_label
 
@@ -20,14 +20,16 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def not_duplicate_add(*, by: User | None, first: Person, second: Person) -> NotDuplicate:
+def not_duplicate_add(*, by: Actor, first: Person, second: Person) -> NotDuplicate:
     """Record that two people are different, so they are no longer proposed as one."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     if first.pk == second.pk:
         raise ValidationProblem(_("Choose two different people."))
     low, high = sorted((first.pk, second.pk))
-    return NotDuplicate.objects.get_or_create(first_id=low, second_id=high, defaults={"by": by})[0]
+    return NotDuplicate.objects.get_or_create(
+        first_id=low, second_id=high, defaults={"by": author_of(by)}
+    )[0]
 
 
 # --- merging people ----------------------------------------------------------------------------
@@ -59,12 +61,12 @@ def _locked_pair(kept: Person, merged: Person) -> tuple[Person, Person]:
 
 @transaction.atomic
 def person_merge(
-    *, by: User | None, kept: Person, merged: Person, score: float | None = None
+    *, by: Actor, kept: Person, merged: Person, score: float | None = None
 ) -> PersonMerge:
     """Merge `merged` into `kept`: names, aliases, affiliations, invitations (and whatever else
     PERSON_LINKS lists), e-mails, phones and tags go to `kept`; `merged` stays, pointing at
     `kept`, and everything moved is recorded so that `person_merge_undo` puts it back."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     if kept.pk == merged.pk:
         raise ValidationProblem(_("A person cannot be merged into themselves."))
@@ -78,19 +80,25 @@ def person_merge(
             raise ValidationProblem(
                 message % {"name": person.display_name, "into": into.display_name}
             )
-    _refuse_shared(kept, merged, by)
+    _refuse_shared(kept, merged, author_of(by))
     moved: dict[str, object] = {"names": {"kept": kept.display_name, "merged": merged.display_name}}
     for link in PERSON_LINKS:
         model = link.model_class()
-        rows = model.objects.filter(**{link.field: merged}) if model else None
-        moved[link.key] = list(rows.values_list("pk", flat=True)) if rows is not None else []
-        if moved[link.key]:
+        if model is None:
+            moved[link.key] = []
+            continue
+        rows = model._default_manager.filter(**{link.field: merged})
+        ids = list(rows.values_list("pk", flat=True))
+        moved[link.key] = ids
+        if ids:
             rows.update(**{link.field: kept})
     moved.update(_merge_aliases(kept, merged))
     moved.update(_merge_details(kept, merged))
     merged.merged_into = kept
     merged.save(update_fields=["merged_into", "updated_at"])
-    return PersonMerge.objects.create(kept=kept, merged=merged, by=by, score=score, moved=moved)
+    return PersonMerge.objects.create(
+        kept=kept, merged=merged, by=author_of(by), score=score, moved=moved
+    )
 
 
 def _merge_aliases(kept: Person, merged: Person) -> dict[str, list[int]]:
@@ -135,10 +143,10 @@ def _merge_details(kept: Person, merged: Person) -> dict[str, object]:
 
 
 @transaction.atomic
-def person_merge_undo(*, by: User | None, merge: PersonMerge) -> PersonMerge:
+def person_merge_undo(*, by: Actor, merge: PersonMerge) -> PersonMerge:
     """Put back what a merge moved, exactly; refused once undone, or while a later merge of
     the kept person stands (undo that one first)."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     merge = (
         PersonMerge.objects.select_for_update(of=("self",))
@@ -172,9 +180,9 @@ def person_merge_undo(*, by: User | None, merge: PersonMerge) -> PersonMerge:
         ids = moved.get(link.key) or []
         if model is None or not ids:
             continue
-        rows = model.objects.filter(pk__in=ids, **{link.field: kept})
+        rows = model._default_manager.filter(pk__in=ids, **{link.field: kept})
         if link.unique_with and (
-            clash := model.objects.filter(
+            clash := model._default_manager.filter(
                 **{link.field: merged, f"{link.unique_with}__in": rows.values(link.unique_with)}
             ).first()
         ):
@@ -182,7 +190,7 @@ def person_merge_undo(*, by: User | None, merge: PersonMerge) -> PersonMerge:
                 _("%(name)s is now in %(what)s too: the merge cannot be undone.")
                 % {
                     "name": merged.display_name,
-                    "what": shared_label(getattr(clash, link.unique_with), by),
+                    "what": shared_label(getattr(clash, link.unique_with), author_of(by)),
                 }
             )
         rows.update(**{link.field: merged})
@@ -191,7 +199,7 @@ def person_merge_undo(*, by: User | None, merge: PersonMerge) -> PersonMerge:
     _unmerge_details(kept, moved)
     merged.merged_into = None
     merged.save(update_fields=["merged_into", "updated_at"])
-    merge.undone_at, merge.undone_by = timezone.now(), by
+    merge.undone_at, merge.undone_by = timezone.now(), author_of(by)
     merge.save(update_fields=["undone_at", "undone_by"])
     return merge
 

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.names import normalise_text
-from evaluations.permissions import ensure_registry
+from evaluations.permissions import Actor, ensure_registry, is_system
 from stakeholders.models import Country, Organisation, StakeholderGroup
 from stakeholders.services.checks import clean_names, refuse
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 @transaction.atomic
 def organisation_create(
     *,
-    by: User | None,
+    by: Actor,
     name: str,
     acronym: str = "",
     kind: str = Organisation.Kind.OTHER,
@@ -40,7 +36,7 @@ def organisation_create(
 def _organisation_save(
     organisation: Organisation,
     *,
-    by: User | None,
+    by: Actor,
     name: str,
     acronym: str,
     kind: str,
@@ -50,7 +46,7 @@ def _organisation_save(
     aliases: Sequence[str],
 ) -> Organisation:
     """Check and store an organisation, new or changed (the same rules for both)."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     name = " ".join(name.split())
     key = normalise_text(name)
@@ -88,7 +84,7 @@ def _check_parent(organisation: Organisation, parent: Organisation | None) -> No
 @transaction.atomic
 def organisation_update(
     *,
-    by: User | None,
+    by: Actor,
     organisation: Organisation,
     name: str,
     acronym: str = "",

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from common.names import normalise, parse_name
-from evaluations.permissions import ensure_registry
+from evaluations.permissions import Actor, author_of, ensure_registry, is_system
 from stakeholders.models import (
     Affiliation,
     Country,
@@ -25,9 +24,6 @@ from stakeholders.models import (
 )
 from stakeholders.services.checks import clean_emails, clean_phones, refuse, refuse_merged
 
-if TYPE_CHECKING:
-    from accounts.models import User
-
 
 def tags_get_or_create(names: Iterable[str]) -> list[Tag]:
     return [Tag.objects.get_or_create(name=name.strip())[0] for name in names if name.strip()]
@@ -36,7 +32,7 @@ def tags_get_or_create(names: Iterable[str]) -> list[Tag]:
 @transaction.atomic
 def person_create(
     *,
-    by: User | None,
+    by: Actor,
     name: str = "",
     given_name: str = "",
     family_name: str = "",
@@ -51,7 +47,7 @@ def person_create(
     alias_source: str = PersonAlias.Source.IMPORT,
 ) -> Person:
     """Add a person. `name` as typed ("Mr. José GARCÍA-LÓPEZ") or given and family names."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     typed = name.strip() or f"{given_name.strip()} {family_name.strip()}".strip()
     if not typed:
@@ -73,7 +69,7 @@ def person_create(
         phones=clean_phones(phones),
         language=language.strip()[:8],
         notes=notes,
-        created_by=by,
+        created_by=author_of(by),
     )
     if tags:
         person.tags.set(tags_get_or_create(tags))
@@ -166,7 +162,7 @@ def _aliases_set(person: Person, names: Sequence[str]) -> None:
 @transaction.atomic
 def person_update(
     *,
-    by: User | None,
+    by: Actor,
     person: Person,
     name: str | None = None,
     given_name: str | None = None,
@@ -183,7 +179,7 @@ def person_update(
     """Change a person's details. What is None stays as it is; `tags` and `aliases` replace
     the current ones. A new name splits into given and family names again unless those were
     changed too."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     person = (
         Person.objects.select_for_update(of=("self",))
@@ -251,7 +247,7 @@ def _check_dates(start: dt.date | None, end: dt.date | None) -> None:
 @transaction.atomic
 def affiliation_update(
     *,
-    by: User | None,
+    by: Actor,
     affiliation: Affiliation,
     organisation: Organisation | None,
     unit: str = "",
@@ -263,7 +259,7 @@ def affiliation_update(
     end: dt.date | None = None,
 ) -> Affiliation:
     """Correct an affiliation; every field is set as given."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     affiliation = Affiliation.objects.select_related("person__merged_into").get(pk=affiliation.pk)
     refuse_merged(affiliation.person)
@@ -280,9 +276,9 @@ def affiliation_update(
 
 
 @transaction.atomic
-def affiliation_end(*, by: User | None, affiliation: Affiliation, end: dt.date) -> Affiliation:
+def affiliation_end(*, by: Actor, affiliation: Affiliation, end: dt.date) -> Affiliation:
     """The person left: the affiliation holds until `end` (inclusive)."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     affiliation = Affiliation.objects.select_related("person__merged_into").get(pk=affiliation.pk)
     refuse_merged(affiliation.person)

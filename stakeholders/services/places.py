@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from evaluations.permissions import ensure_registry
+from evaluations.permissions import Actor, ensure_registry, is_system
 from stakeholders.models import Country, Office, Region
 from stakeholders.services.checks import clean_names, refuse, refuse_alias_clash
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 def _office_checks(office: Office | None, name: str, type: str) -> str:
@@ -33,7 +29,7 @@ def _office_checks(office: Office | None, name: str, type: str) -> str:
 @transaction.atomic
 def office_create(
     *,
-    by: User | None,
+    by: Actor,
     name: str,
     type: str,
     city: str = "",
@@ -41,7 +37,7 @@ def office_create(
     region: Region | None = None,
 ) -> Office:
     """Add an office; its region defaults to its country's."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     name = _office_checks(None, name, type)
     return Office.objects.create(
@@ -56,7 +52,7 @@ def office_create(
 @transaction.atomic
 def office_update(
     *,
-    by: User | None,
+    by: Actor,
     office: Office,
     name: str,
     type: str,
@@ -64,7 +60,7 @@ def office_update(
     country: Country | None = None,
     region: Region | None = None,
 ) -> Office:
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     office.name = _office_checks(office, name, type)[:200]
     office.type, office.city = type, city.strip()[:100]
@@ -76,10 +72,10 @@ def office_update(
 
 @transaction.atomic
 def country_update(
-    *, by: User | None, country: Country, region: Region | None, aliases: Sequence[str]
+    *, by: Actor, country: Country, region: Region | None, aliases: Sequence[str]
 ) -> Country:
     """Set a country's region and the other names people write for it."""
-    if by is not None:
+    if not is_system(by):
         ensure_registry(by, manage=True)
     aliases = clean_names(aliases)
     refuse_alias_clash(Country.objects.exclude(pk=country.pk), aliases)

@@ -12,13 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import ValidationProblem, form_add_problem
+from common.imports import job_table
 from stakeholders.forms.imports import DecisionForm, MappingForm, UploadForm
-from stakeholders.importing.jobs import (
-    import_job_check,
-    import_job_commit,
-    import_job_create,
-    job_table,
-)
+from stakeholders.importing.jobs import import_job_check, import_job_commit, import_job_create
 from stakeholders.importing.plan import CREATE, NEW, NOTHING, SKIP, STATUS_LABELS, UPDATE
 from stakeholders.models import ImportJob
 from stakeholders.views.base import registry_view

@@ -10,7 +10,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from accounts.services import user_get_or_create
+from accounts.services import token_regenerate, user_get_or_create
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +91,7 @@ def test_an_invited_person_who_lost_the_mail_can_reset() -> None:
 
 def test_a_new_password_retires_the_api_token() -> None:
     user = UserFactory()
-    Token.objects.create(user=user)
+    token_regenerate(user=user)
     client = Client()
     client.force_login(user)
     client.post(

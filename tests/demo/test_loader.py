@@ -8,6 +8,8 @@ from django.test import Client
 
 from accounts.models import User
 from evaluations.models import Evaluation, Membership
+from interviews.models import CoverageTarget, Interview
+from interviews.selectors import coverage, log_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +47,6 @@ def test_demo_password_from_the_environment(monkeypatch) -> None:
 
 
 def test_demo_loads_its_interview_log_and_coverage_plan_once() -> None:
-    from interviews.models import CoverageTarget, Interview
-    from interviews.selectors import coverage, log_counts
-
     call_command("load_demo")
     call_command("load_demo")
     evaluation = Evaluation.objects.get()

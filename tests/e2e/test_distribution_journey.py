@@ -10,6 +10,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from evaluations.permissions import SYSTEM
 from questionnaires.models import Distribution, Message
 from questionnaires.services import reminders_run
 from stakeholders.models import Country, StakeholderGroup
@@ -27,7 +28,7 @@ PEOPLE = [
 def _registry() -> None:
     staff = StakeholderGroup.objects.get(code="staff")
     for name, email, code in PEOPLE:
-        person = person_create(by=None, name=name, emails=[email])
+        person = person_create(by=SYSTEM, name=name, emails=[email])
         affiliation_add(
             person=person, stakeholder_group=staff, country=Country.objects.get(code=code)
         )

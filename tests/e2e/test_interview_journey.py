@@ -8,6 +8,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from evaluations.permissions import SYSTEM
 from interviews.models import Interview
 from stakeholders.models import Organisation, Person
 from stakeholders.services import affiliation_add, organisation_create, person_create
@@ -22,11 +23,11 @@ PEOPLE = [
 
 def _registry() -> None:
     for name, organisation, job in PEOPLE:
-        person = person_create(by=None, name=name)
+        person = person_create(by=SYSTEM, name=name)
         affiliation_add(
             person=person,
             organisation=Organisation.objects.filter(name=organisation).first()
-            or organisation_create(by=None, name=organisation),
+            or organisation_create(by=SYSTEM, name=organisation),
             job_title=job,
         )
 

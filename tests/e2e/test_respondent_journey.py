@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from questionnaires.models import Answer, Response
+from questionnaires.models import Answer, Question, Response
 from tests.conftest import STAFF_FILE  # noqa: F401 - the seed the fixtures load
 
 STATEMENT_1 = "1) The ILO activities on migration are a priority"
@@ -109,8 +109,6 @@ def test_respondent_without_javascript(link: str, browser: Browser) -> None:
 def test_validation_message_sits_next_to_the_field_and_keeps_the_text(
     live_server, browser: Browser, make_distribution, invite
 ) -> None:
-    from questionnaires.models import Question
-
     distribution = make_distribution()
     Question.objects.filter(key="A1").update(required=True)  # (before any answer exists)
     invitation = invite(distribution)

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from evaluations.models import Evaluation, Membership
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, EvaluationFactory, MembershipFactory, UserFactory
 
 
 def test_lead_creates_evaluation_adds_member_and_logs_out(live_server, page: Page) -> None:
@@ -53,8 +53,6 @@ def test_lead_creates_evaluation_adds_member_and_logs_out(live_server, page: Pag
 
 
 def test_lead_changes_role_inline_without_reload(live_server, page: Page) -> None:
-    from tests.factories import EvaluationFactory, MembershipFactory
-
     lead = UserFactory(email="lead@example.org", name="Lead Person")
     evaluation = EvaluationFactory()
     MembershipFactory(evaluation=evaluation, user=lead, role="lead")

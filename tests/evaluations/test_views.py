@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from django.test import Client
 
+from accounts.services import user_get_or_create
 from evaluations.models import Evaluation, Membership
 from tests.factories import EvaluationFactory, MembershipFactory, UserFactory
 
@@ -294,16 +296,10 @@ def test_a_mail_failure_keeps_the_member_and_offers_to_send_again(
         f"/evaluations/{evaluation.slug}/members/{membership.pk}/invite/", follow=True
     )
     assert "Invitation sent again to new.person@example.org." in again.content.decode()
-    from django.core import mail
-
     assert mail.outbox[-1].to == ["new.person@example.org"]
 
 
 def test_adding_an_invited_person_to_a_second_evaluation_invites_again(team, evaluation) -> None:
-    from django.core import mail
-
-    from accounts.services import user_get_or_create
-
     user_get_or_create(email="pending@example.org", name="Pending")
     client_for(team["lead"].user).post(
         f"/evaluations/{evaluation.slug}/members/",

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 
 from evaluations.models import Evaluation
+from evaluations.permissions import SYSTEM
 from interviews import services
 from interviews.models import Interview
 from interviews.services import ParticipantInput
@@ -23,7 +24,7 @@ DAY = dt.date(2013, 3, 15)
 
 
 def guide(evaluation: Evaluation) -> InstrumentVersion:
-    return instrument_load(evaluation=evaluation, text=GUIDE_FILE.read_text()).version
+    return instrument_load(evaluation=evaluation, text=GUIDE_FILE.read_text(), by=SYSTEM).version
 
 
 def country(code: str) -> Country:
@@ -46,12 +47,12 @@ def person(
     end: dt.date | None = None,
 ) -> Person:
     """A registry person, with an affiliation when an organisation or job is given."""
-    someone = registry.person_create(by=None, name=name)
+    someone = registry.person_create(by=SYSTEM, name=name)
     if organisation or job_title or unit:
         registry.affiliation_add(
             person=someone,
             organisation=(
-                registry.organisation_create(by=None, name=organisation) if organisation else None
+                registry.organisation_create(by=SYSTEM, name=organisation) if organisation else None
             ),
             job_title=job_title,
             unit=unit,
@@ -66,7 +67,7 @@ def person(
 def log(
     evaluation: Evaluation,
     *people: Person | ParticipantInput,
-    by: object = None,
+    by: object = SYSTEM,
     date: dt.date = DAY,
     mode: str = Interview.Mode.IN_PERSON,
     **kwargs: object,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from evaluations.permissions import SYSTEM
 from interviews import services
 from tests.factories import UserFactory
 from tests.interviews.builders import log, person
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_admin_lists_interviews_and_hides_note_texts(evaluation) -> None:
     interview = log(evaluation, person("Anna Beispiel"), grouping="Bangkok")
-    services.note_add(interview=interview, by=None, text="Confidential remark", visibility="lead")
+    services.note_add(interview=interview, by=SYSTEM, text="Confidential remark", visibility="lead")
     client = Client()
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
 

@@ -191,4 +191,6 @@ def test_outsiders_get_404(api_client, evaluation, outsider, plan) -> None:  # n
     response = api_client.post(url(evaluation), [], format="json")
     assert response.status_code == 404
     api_client.force_authenticate(None)
-    assert api_client.get(url(evaluation)).status_code in (401, 403)
+    response = api_client.get(url(evaluation))
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Authentication credentials were not provided."}

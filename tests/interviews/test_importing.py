@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from common.errors import ValidationProblem
 from common.spreadsheets import Table, read_table
 from evaluations.models import Evaluation
+from evaluations.permissions import SYSTEM
 from interviews.cells import initials_key
 from interviews.importing.plan import InterviewImport
 from interviews.importing.run import interviews_check, interviews_import
@@ -276,7 +277,7 @@ def test_import_gives_exactly_the_interviews_participants_and_follow_ups(
 ) -> None:
     before = Person.objects.count()
     result = interviews_import(
-        table(annex_rows(), kind=kind), evaluation=evaluation, by=None, filename=f"annex.{kind}"
+        table(annex_rows(), kind=kind), evaluation=evaluation, by=SYSTEM, filename=f"annex.{kind}"
     )
     assert result.counts == COUNTS
     assert lines_of(result) == EXPECTED_LINES
@@ -311,7 +312,7 @@ def test_import_gives_exactly_the_interviews_participants_and_follow_ups(
 def test_a_second_import_creates_nothing_and_says_so(
     evaluation: Evaluation, people: dict[str, Person]
 ) -> None:
-    interviews_import(table(annex_rows()), evaluation=evaluation, by=None)
+    interviews_import(table(annex_rows()), evaluation=evaluation, by=SYSTEM)
     counts = Interview.objects.count(), Participation.objects.count(), Person.objects.count()
     again = interviews_check(table(annex_rows()), evaluation=evaluation)
     assert again.already_imported is True
@@ -319,7 +320,7 @@ def test_a_second_import_creates_nothing_and_says_so(
     assert again.lines[1].text == "Row 3: interview 1 — already imported (A. Example; 12.03.2019)"
     assert again.lines[2].text == "Row 4: interview 1 — co-participant B. Sample (already imported)"
     assert again.near_matches == []
-    result = interviews_import(table(annex_rows()), evaluation=evaluation, by=None)
+    result = interviews_import(table(annex_rows()), evaluation=evaluation, by=SYSTEM)
     assert result.already_imported is True
     assert (Interview.objects.count(), Participation.objects.count(),
             Person.objects.count()) == counts  # fmt: skip
@@ -330,8 +331,8 @@ def test_the_same_list_as_xlsx_after_csv_creates_nothing_and_both_read_the_same(
 ) -> None:
     other = EvaluationFactory()
     team_of(other)
-    as_csv = interviews_import(table(annex_rows()), evaluation=evaluation, by=None)
-    as_xlsx = interviews_import(table(annex_rows(), kind="xlsx"), evaluation=other, by=None)
+    as_csv = interviews_import(table(annex_rows()), evaluation=evaluation, by=SYSTEM)
+    as_xlsx = interviews_import(table(annex_rows(), kind="xlsx"), evaluation=other, by=SYSTEM)
     assert snapshot(evaluation) == snapshot(other) == EXPECTED
     # In the second evaluation the people created by the first import are matched.
     assert as_xlsx.counts == {**as_csv.counts, "people_new": 0, "people_matched": 9}
@@ -342,9 +343,9 @@ def test_the_same_list_as_xlsx_after_csv_creates_nothing_and_both_read_the_same(
 def test_an_edited_list_adds_only_its_new_rows(
     evaluation: Evaluation, people: dict[str, Person]
 ) -> None:
-    interviews_import(table(annex_rows()), evaluation=evaluation, by=None)
+    interviews_import(table(annex_rows()), evaluation=evaluation, by=SYSTEM)
     edited = [*annex_rows(), ["A. Example (3rd)", "UNIT-X", "6.5.2019", "AX", ""]]
-    result = interviews_import(table(edited), evaluation=evaluation, by=None)
+    result = interviews_import(table(edited), evaluation=evaluation, by=SYSTEM)
     assert result.counts == {
         **dict.fromkeys(COUNTS, 0),
         "interviews": 1,
@@ -373,7 +374,7 @@ def test_a_follow_up_of_an_interview_logged_by_hand(evaluation: Evaluation) -> N
     someone = builders.person("Kwame Mensah")
     earlier = builders.log(evaluation, someone, date=D(2019, 1, 10))
     rows = [HEADER, ["Mr. Kwame Mensah (second interview)", "", "3.2.19", "AX"]]
-    result = interviews_import(table(rows), evaluation=evaluation, by=None)
+    result = interviews_import(table(rows), evaluation=evaluation, by=SYSTEM)
     assert result.lines[0].text == (
         "Row 2: interview 1 — Kwame Mensah (matched: Kwame Mensah); 03.02.2019; by AX; "
         "follow-up of the interview of 10.01.2019"
@@ -385,7 +386,7 @@ def test_a_follow_up_listed_above_its_first_interview_is_still_linked(
     evaluation: Evaluation,
 ) -> None:
     rows = [HEADER, ["A. Example (2nd)", "", "2.4.19", "AX"], ["A. Example", "", "12.3.19", "AX"]]
-    result = interviews_import(table(rows), evaluation=evaluation, by=None)
+    result = interviews_import(table(rows), evaluation=evaluation, by=SYSTEM)
     assert "follow-up of interview 2 (row 3)" in result.lines[0].text
     second = Interview.objects.get(date=D(2019, 4, 2))
     assert second.follow_up_of.date == D(2019, 3, 12)
@@ -410,7 +411,7 @@ def test_location_country_mode_and_notes_columns(evaluation: Evaluation) -> None
         ["Anna Beispiel", "ILO", "3/15/2019", "AX", "Geneva", "CH", "Skype", "Said a lot."],
         ["Ben Beispiel (person)", "ILO", "", "", "Geneva", "", "", "Agreed."],
     ]
-    result = interviews_import(table(rows), evaluation=evaluation, by=None, month_first=True)
+    result = interviews_import(table(rows), evaluation=evaluation, by=SYSTEM, month_first=True)
     assert result.lines[0].text == (
         "Row 2: interview 1 — Anna Beispiel (new person), ILO; 15.03.2019; Geneva; by AX; "
         "Video call; Switzerland"
@@ -429,7 +430,7 @@ def test_several_people_of_one_name_the_department_chooses(evaluation: Evaluatio
     builders.person("J. Doe", organisation="Ministry of Labour")
     wanted = builders.person("J. Doe", organisation="Example Employers")
     rows = [HEADER, ["J. Doe", "Example Employers", "1.2.2019", "AX"]]
-    result = interviews_import(table(rows), evaluation=evaluation, by=None)
+    result = interviews_import(table(rows), evaluation=evaluation, by=SYSTEM)
     assert result.near_matches == []
     assert Participation.objects.get().person == wanted
 
@@ -474,7 +475,7 @@ def test_decisions_choose_the_person_a_new_person_or_how_to_read_the_name(
         ],
     ]
     assert checked.lines[0].text.startswith("Row 2: interview 1 — Anna Biespiel (chosen: Anna")
-    interviews_import(table(rows), evaluation=evaluation, by=None, decisions=decisions)
+    interviews_import(table(rows), evaluation=evaluation, by=SYSTEM, decisions=decisions)
     by_date = {i.date.day: i.participations.get() for i in Interview.objects.all()}
     assert by_date[1].person == anna
     assert by_date[1].original_text == "Anna Biespiel"
@@ -492,13 +493,13 @@ def test_stop_on_near_matches_makes_them_errors(evaluation: Evaluation) -> None:
         "Choose who it is (or that it is a new person) before importing."
     ]
     with pytest.raises(ValidationProblem):
-        interviews_import(table(rows), evaluation=evaluation, by=None, stop_on_near_matches=True)
+        interviews_import(table(rows), evaluation=evaluation, by=SYSTEM, stop_on_near_matches=True)
     assert Interview.objects.count() == 0
 
 
 def test_an_interview_listed_twice_is_imported_once(evaluation: Evaluation) -> None:
     row = ["A. Example", "UNIT-X", "12.3.2019", "AX"]
-    result = interviews_import(table([HEADER, row, row]), evaluation=evaluation, by=None)
+    result = interviews_import(table([HEADER, row, row]), evaluation=evaluation, by=SYSTEM)
     assert result.lines[1].text == (
         "Row 3: interview 2 — the same interview as row 2 (same names, date and interviewers): "
         "imported once"
@@ -514,7 +515,7 @@ def refused(evaluation: Evaluation, rows: list[list[object]]) -> tuple[Interview
     before = Interview.objects.count(), Participation.objects.count(), Person.objects.count()
     checked = interviews_check(table(rows), evaluation=evaluation)
     with pytest.raises(ValidationProblem) as problem:
-        interviews_import(table(rows), evaluation=evaluation, by=None)
+        interviews_import(table(rows), evaluation=evaluation, by=SYSTEM)
     after = Interview.objects.count(), Participation.objects.count(), Person.objects.count()
     assert after == before
     assert problem.value.errors == {"file": checked.errors}

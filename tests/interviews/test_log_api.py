@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from interviews.models import Interview, InterviewNote, Participation, ReportingCategory
+from interviews.services import reporting_category_get_or_create
 from stakeholders.models import Region
 from tests.factories import EvaluationFactory
 from tests.interviews.builders import guide, log, person
@@ -209,7 +210,7 @@ def test_bad_filters_name_the_parameter_and_what_is_accepted(as_role, base, eval
     assert response.status_code == 400
     assert "There is no region with id 99999" in response.json()["errors"]["region"][0]
     assert "Asia and the Pacific" in response.json()["errors"]["region"][0]
-    ReportingCategory.objects.create(evaluation=evaluation, name="Headquarters")
+    reporting_category_get_or_create(evaluation=evaluation, name="Headquarters")
     response = client.get(base + "?category=99999")
     assert "Headquarters" in response.json()["errors"]["category"][0]
     response = client.get(base + "?date_from=15.3.2013")
@@ -432,6 +433,29 @@ def test_patch_of_participants_keeps_what_was_recorded_for_those_already_there(
         format="json",
     ).json()["participants"][0]
     assert (given["job_title"], given["unit"]) == ("Acting Director", "Labour Inspection")
+
+
+def test_follow_up_with_participants_keeps_what_was_recorded_for_those_met_before(
+    as_role, base, people
+) -> None:
+    client = as_role("evaluator")
+    body = {**_individual(people), "participants": [
+        {"person": people["anna"].pk, "job_title": "Acting Director"}
+    ]}  # fmt: skip
+    first = client.post(base, body, format="json").json()
+    response = client.post(
+        f"{base}{first['id']}/follow-up/",
+        {
+            "date": "2013-04-01",
+            "participants": [{"person": people["anna"].pk}, {"person": people["bob"].pk}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    # As the page does: Anna as recorded at the first interview, Bob (new) as of the day.
+    rows = {p["person"]["name"]: p for p in response.json()["participants"]}
+    assert rows["Anna Beispiel"]["job_title"] == "Acting Director"
+    assert rows["Bob Example"]["organisation_name"] == "Trade Union Centre"
 
 
 def test_delete_removes_the_interview_and_its_participants(as_role, base, people) -> None:

@@ -9,6 +9,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from evaluations.permissions import SYSTEM
 from interviews.models import Interview, InterviewNote
 from interviews.services import ParticipantInput, interview_exclude, note_add
 from questionnaires.models import Question
@@ -61,7 +62,7 @@ def test_log_lists_interviews_with_counts_and_filters(client, evaluation, team, 
     )
     log(evaluation, unnamed("Members of the Example Group"), grouping="Hanoi")
     excluded = log(evaluation, people["chen"], grouping="Geneva")
-    interview_exclude(interview=excluded, by=None, reason="A courtesy call")
+    interview_exclude(interview=excluded, by=SYSTEM, reason="A courtesy call")
 
     page = as_member(client, team).get(url("log", evaluation))
     text = page.content.decode()

@@ -10,7 +10,7 @@ from interviews import selectors
 from interviews.models import Participation
 from stakeholders import services as registry
 from stakeholders.models import PersonMerge
-from tests.factories import EvaluationFactory, MembershipFactory
+from tests.factories import EvaluationFactory, MembershipFactory, ParticipationFactory
 from tests.interviews.builders import log, person, unnamed
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_undo_is_refused_when_the_person_was_added_to_the_interview_since(evalua
     merge = registry.person_merge(by=lead, kept=anna, merged=biespiel)
     # Someone adds the merged-away record again to the same interview (bypassing the services,
     # which would put the kept person instead).
-    Participation.objects.create(interview=interview, person=biespiel)
+    ParticipationFactory(interview=interview, person=biespiel)
 
     with pytest.raises(ValidationProblem, match="cannot be undone"):
         registry.person_merge_undo(by=lead, merge=merge)

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from evaluations.permissions import forget_roles
+from evaluations.permissions import SYSTEM, forget_roles
 from interviews import selectors, services
 from interviews.models import Interview
 from interviews.selectors import log_counts
@@ -42,11 +42,11 @@ def people(db):
 def test_counts_distinct_people_and_groups_of_unknown_size(evaluation, team, people) -> None:
     anna, bob = people["anna"], people["bob"]
     first = log(evaluation, anna, interviewers=["LE"])
-    services.follow_up_create(of=first, by=None, date=DAY + dt.timedelta(days=7))
+    services.follow_up_create(of=first, by=SYSTEM, date=DAY + dt.timedelta(days=7))
     log(evaluation, anna, bob, unnamed("Ministry of Labour (6 people)", 6))
     log(evaluation, unnamed("NTUC HQ"))
     dropped = log(evaluation, people["chai"], unnamed("Village committee", 12))
-    services.interview_exclude(interview=dropped, by=None, reason="Courtesy visit")
+    services.interview_exclude(interview=dropped, by=SYSTEM, reason="Courtesy visit")
 
     result = selectors.interview_list(user=team["evaluator"].user, evaluation=evaluation)
 
@@ -152,7 +152,7 @@ def test_the_log_takes_a_fixed_number_of_queries(evaluation, team, people) -> No
             guide_version=version,
             country=country("TH"),
         )
-    services.follow_up_create(of=first, by=None, date=DAY)
+    services.follow_up_create(of=first, by=SYSTEM, date=DAY)
     assert read() == few == 6  # role, log, participants, interviewers, two counts
 
 
@@ -190,7 +190,7 @@ def test_notes_follow_their_visibility(evaluation, team, people) -> None:
     interview = log(evaluation, people["anna"], guide_version=version)
     q = {key: Question.objects.get(version=version, key=key) for key in ("Q1", "Q9")}
     evaluator, data_entry = team["evaluator"].user, team["data_entry"].user
-    services.note_add(interview=interview, by=None, text="free, for all")
+    services.note_add(interview=interview, by=SYSTEM, text="free, for all")
     services.note_add(interview=interview, by=evaluator, question=q["Q9"], text="GMG: none")
     services.note_add(
         interview=interview, by=evaluator, question=q["Q1"], text="mine, lead only",
@@ -250,7 +250,7 @@ def test_coverage_planned_against_reached(evaluation, team, people, plan, make_d
     log(evaluation, chai, country=country("TH"))
     # Not counted: excluded, a debrief, planned for later, Workers only, another evaluation.
     dropped = log(evaluation, anna, date=DAY + dt.timedelta(days=1))
-    services.interview_exclude(interview=dropped, by=None, reason="duplicate entry")
+    services.interview_exclude(interview=dropped, by=SYSTEM, reason="duplicate entry")
     log(evaluation, anna, mode="debrief")
     log(evaluation, anna, date=dt.date.today() + dt.timedelta(days=10))
     log(evaluation, bob)
@@ -301,7 +301,7 @@ def test_coverage_is_for_members(evaluation, outsider, plan) -> None:
 
 def test_a_group_met_again_in_a_follow_up_counts_once(evaluation) -> None:
     first = log(evaluation, unnamed("Ministry staff", 6), unnamed("Village committee"))
-    follow_up_create(of=first, by=None, date=first.date)
+    follow_up_create(of=first, by=SYSTEM, date=first.date)
     counts = log_counts(Interview.objects.filter(evaluation=evaluation))
     assert (counts.interviews, counts.group_people, counts.groups_unknown_size) == (2, 6, 1)
     log(evaluation, unnamed("ministry STAFF", 4))  # not a follow-up: other people

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from common.errors import ValidationProblem
+from evaluations.permissions import SYSTEM
 from interviews import services
 from interviews.models import (
     Interview,
@@ -35,7 +36,7 @@ def test_copied_affiliation_survives_a_later_job_change(evaluation, team, anna) 
     Affiliation.objects.filter(person=anna).update(end=dt.date(2014, 1, 31))
     registry.affiliation_add(
         person=anna,
-        organisation=registry.organisation_create(by=None, name="Employers Federation"),
+        organisation=registry.organisation_create(by=SYSTEM, name="Employers Federation"),
         job_title="Adviser",
         stakeholder_group=group("employers"),
         country=country("TH"),
@@ -102,7 +103,7 @@ def test_group_participants_and_kind(evaluation, anna, bob) -> None:
 
 def test_a_person_merged_away_stands_for_the_one_kept(evaluation, anna) -> None:
     twin = person("Anna Biespiel")
-    registry.person_merge(by=None, kept=anna, merged=twin)
+    registry.person_merge(by=SYSTEM, kept=anna, merged=twin)
     interview = log(evaluation, twin)
     assert interview.participations.get().person == anna
 
@@ -190,6 +191,7 @@ def test_the_database_refuses_a_range_ending_before_it_starts(evaluation, anna) 
 
 def test_the_database_refuses_a_participant_that_is_neither_person_nor_group(evaluation, anna):
     interview = log(evaluation, anna)
+    # Straight to the table, past the services: the constraints themselves are under test.
     with pytest.raises(IntegrityError), transaction.atomic():
         Participation.objects.create(interview=interview)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -288,20 +290,20 @@ def test_update_keeps_participant_rows_and_changes_what_is_given(evaluation, tea
         (team["evaluator"].pk, "EV"),
         (None, "XY"),
     ]
-    services.interview_update(interview=interview, by=None, category=None)
+    services.interview_update(interview=interview, by=SYSTEM, category=None)
     interview.refresh_from_db()
     assert interview.category is None and not interview.category_by_hand
     with pytest.raises(ValidationProblem, match="cannot end"):
-        services.interview_update(interview=interview, by=None, date_end=dt.date(2000, 1, 1))
+        services.interview_update(interview=interview, by=SYSTEM, date_end=dt.date(2000, 1, 1))
 
 
 def test_update_refuses_a_follow_up_cycle_or_order(evaluation, anna) -> None:
     first = log(evaluation, anna)
-    second = services.follow_up_create(of=first, by=None, date=DAY)
+    second = services.follow_up_create(of=first, by=SYSTEM, date=DAY)
     with pytest.raises(ValidationProblem, match="follow-up of itself"):
-        services.interview_update(interview=first, by=None, follow_up_of=second)
+        services.interview_update(interview=first, by=SYSTEM, follow_up_of=second)
     with pytest.raises(ValidationProblem, match="A follow-up of this interview took place"):
-        services.interview_update(interview=first, by=None, date=DAY + dt.timedelta(days=1))
+        services.interview_update(interview=first, by=SYSTEM, date=DAY + dt.timedelta(days=1))
     first.refresh_from_db()
     assert (first.date, first.follow_up_of) == (DAY, None)
 

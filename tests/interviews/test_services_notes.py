@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from common.errors import ValidationProblem
+from evaluations.permissions import SYSTEM
 from interviews import selectors, services
 from interviews.models import (
     InterviewNote,
@@ -41,9 +42,9 @@ def test_notes_on_guide_questions_or_free(evaluation, team, anna) -> None:
         (interview, None, "   ", "empty"),
     ]:
         with pytest.raises(ValidationProblem, match=words):
-            services.note_add(interview=target, by=None, question=question, text=text)
+            services.note_add(interview=target, by=SYSTEM, question=question, text=text)
     with pytest.raises(ValidationProblem, match="visibility"):
-        services.note_add(interview=interview, by=None, text="x", visibility="public")
+        services.note_add(interview=interview, by=SYSTEM, text="x", visibility="public")
     with pytest.raises(PermissionDenied):
         services.note_add(interview=interview, by=team["viewer"].user, text="x")
     assert InterviewNote.objects.count() == 2
@@ -67,8 +68,10 @@ def test_guide_questions_follow_the_interviewee_type(evaluation, team, anna) -> 
 
     q9 = Question.objects.get(version=version, key="Q9")
     with pytest.raises(ValidationProblem, match=r"not asked of this interviewee .*GMG"):
-        services.note_add(interview=other, by=None, question=q9, text="x")
-    assert services.note_add(interview=gmg, by=None, question=q9, text="Chairs a GMG working group")
+        services.note_add(interview=other, by=SYSTEM, question=q9, text="x")
+    assert services.note_add(
+        interview=gmg, by=SYSTEM, question=q9, text="Chairs a GMG working group"
+    )
 
     with pytest.raises(ValidationProblem, match=r"not a value of Interviewee type\. Use one of"):
         log(evaluation, anna, guide_version=version, guide_attributes={"interviewee_type": "X"})
@@ -76,5 +79,5 @@ def test_guide_questions_follow_the_interviewee_type(evaluation, team, anna) -> 
         log(evaluation, anna, guide_version=version, guide_attributes={"rank": "high"})
     with pytest.raises(ValidationProblem, match="Choose an interview guide that asks"):
         log(evaluation, anna, guide_attributes={"interviewee_type": "M"})
-    follow = services.follow_up_create(of=gmg, by=None, date=gmg.date)
+    follow = services.follow_up_create(of=gmg, by=SYSTEM, date=gmg.date)
     assert follow.guide_attributes == {"interviewee_type": "M_GMG"}

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from questionnaires.models import Instrument, Response
+from questionnaires.models import Answer, Instrument, Response
 from questionnaires.services import response_submit
 from tests.conftest import COMPLETE, STAFF_FILE
 
@@ -190,9 +192,6 @@ def test_anonymous_responses_carry_no_name_through_the_api(
 def test_listing_responses_costs_the_same_for_one_or_many(
     api_client, team, evaluation, make_distribution, invite
 ) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     distribution = make_distribution("team")
     api_client.force_authenticate(team["evaluator"].user)
     url = f"{base(evaluation)}/distributions/{distribution.pk}/responses/"
@@ -207,24 +206,59 @@ def test_listing_responses_costs_the_same_for_one_or_many(
     assert len(five) == len(one)
 
 
-@pytest.mark.parametrize(
-    "answers",
-    [
-        {"A1": {"nested": 1}, "C1": [1, 2], "B1": None, "A2": 5},
-        {"A1__other__other": "x"},
-        {"C1": True},
-        {"C1": ["4"]},
-        {"A1": "with a NUL \x00 inside"},
-    ],
-)
-def test_odd_answer_values_through_the_api(make_distribution, invite, answers) -> None:
-    invitation = invite(make_distribution())
-    response = APIClient().post(
+def _respond(invitation, answers):
+    return APIClient().post(
         f"/api/v1/respond/{invitation.token}/", {"answers": answers}, format="json"
     )
-    assert response.status_code in (201, 400), response.content
-    if response.status_code == 400:
-        assert set(response.json()) == {"detail", "errors"}
+
+
+def _kept(invitation) -> dict[str, str]:
+    """The stored answers of the invitation's response: text or choice code by question key."""
+    answers = Answer.objects.filter(response__invitation=invitation).select_related("question")
+    return {answer.question.key: answer.text or answer.choice for answer in answers}
+
+
+@pytest.mark.parametrize(
+    ("answers", "kept"),
+    [
+        ({"A1__other__other": "x"}, {}),  # no such question: ignored
+        ({"B1": None, "A2": 5}, {"A2": "5"}),  # null is no answer; a number is read as text
+        ({"C1": ["4"]}, {"C1": "4"}),  # a list of one code is that code
+        ({"A1": "with a NUL \x00 inside"}, {"A1": "with a NUL  inside"}),  # PostgreSQL refuses NUL
+    ],
+)
+def test_odd_answer_values_the_api_accepts(make_distribution, invite, answers, kept) -> None:
+    invitation = invite(make_distribution())
+    response = _respond(invitation, answers)
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "submitted"
+    assert _kept(invitation) == kept
+
+
+def test_a_choice_that_is_no_code_is_refused_through_the_api(make_distribution, invite) -> None:
+    invitation = invite(make_distribution())
+    response = _respond(invitation, {"C1": True})
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Some answers need attention (1), starting with C1: Not one of the choices.",
+        "errors": {"C1": ["Not one of the choices."]},
+    }
+    assert not Response.objects.filter(status="submitted").exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="accepted today (201): an object is kept as its Python repr, and of two codes for a "
+    "one-choice question only the first",
+)
+@pytest.mark.parametrize("answers", [{"A1": {"nested": 1}}, {"C1": [1, 2]}])
+def test_values_that_are_no_answer_are_refused_through_the_api(
+    make_distribution, invite, answers
+) -> None:
+    invitation = invite(make_distribution())
+    response = _respond(invitation, answers)
+    assert response.status_code == 400, response.content
+    assert set(response.json()["errors"]) == set(answers)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from common.errors import ValidationProblem
+from evaluations.permissions import SYSTEM
 from questionnaires.models import Instrument, InstrumentVersion, Question, Scale
 from questionnaires.selectors import version_spec
 from questionnaires.services import instrument_load, version_freeze
@@ -43,7 +44,7 @@ sections:
 
 
 def load(evaluation, text: str):
-    return instrument_load(evaluation=evaluation, text=text)
+    return instrument_load(evaluation=evaluation, text=text, by=SYSTEM)
 
 
 def problem_of(evaluation, text: str) -> ValidationProblem:

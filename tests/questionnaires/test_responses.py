@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from common.errors import ValidationProblem
@@ -152,8 +155,6 @@ def test_team_enters_a_returned_questionnaire_marked_late(make_distribution, tea
 
 
 def test_viewers_cannot_enter_responses(make_distribution, team) -> None:
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         response_enter(
             distribution=make_distribution(),
@@ -173,9 +174,6 @@ def test_submission_uses_a_fixed_number_of_queries(
         invitation=invite(distribution, name="Warm"), answers=COMPLETE
     )  # caches metadata
     small = {k: v for k, v in COMPLETE.items() if k.startswith("C")}
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as q_few:
         response_submit(
             invitation=few, answers={**small, **{k: "" for k in COMPLETE if not k.startswith("C")}}

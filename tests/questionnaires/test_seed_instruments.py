@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
+from evaluations.permissions import SYSTEM
 from questionnaires.instrument_format import instrument_dump, instrument_parse
 from questionnaires.models import Instrument, InstrumentVersion, Question
 from questionnaires.selectors import version_spec
@@ -54,13 +56,13 @@ def test_three_seed_files() -> None:
 @pytest.mark.parametrize("name", FILES)
 def test_seed_loads_and_dumps_back_exactly(name: str, evaluation) -> None:
     text = (SEEDS / name).read_text(encoding="utf-8")
-    result = instrument_load(evaluation=evaluation, text=text)
+    result = instrument_load(evaluation=evaluation, text=text, by=SYSTEM)
     assert result.outcome == "created"
     stored = version_spec(result.version)
     assert stored == instrument_parse(text)
     body = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
     assert instrument_dump(stored) == body
-    again = instrument_load(evaluation=evaluation, text=instrument_dump(stored))
+    again = instrument_load(evaluation=evaluation, text=instrument_dump(stored), by=SYSTEM)
     assert (again.outcome, again.version.pk) == ("unchanged", result.version.pk)
 
 
@@ -154,8 +156,6 @@ def test_interview_guide_matches_the_transcription() -> None:
 
 @pytest.mark.django_db
 def test_demo_loads_the_seed_instruments(settings, tmp_path) -> None:
-    from django.core.management import call_command
-
     settings.VAR_DIR = tmp_path
     call_command("load_demo", stdout=io.StringIO())
     call_command("load_demo", stdout=io.StringIO())

@@ -16,6 +16,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from common.errors import ValidationProblem
+from evaluations.permissions import SYSTEM
 from questionnaires.audience import audience_people
 from questionnaires.models import DistributionAttachment, Invitation, Message
 from questionnaires.services import (
@@ -37,6 +38,7 @@ from questionnaires.tasks import messages_send
 from stakeholders.models import Country, StakeholderGroup
 from stakeholders.services import affiliation_add, person_create
 from tests.conftest import COMPLETE
+from tests.factories import MessageFactory
 
 pytestmark = pytest.mark.django_db
 Status = Invitation.Status
@@ -120,12 +122,12 @@ def test_smtp_failure_is_recorded_retried_with_backoff_and_nothing_is_lost(
 
 
 def test_a_send_interrupted_half_way_is_marked_failed_not_resent(open_distribution, recipients):
-    message = Message.objects.create(
-        key="inv:x:invitation", distribution=open_distribution, invitation=recipients[0],
-        kind="invitation", recipient="r0@example.org", subject="s", body="b",
-        status=Message.Status.SENDING, attempts=1,
-    )  # fmt: skip
-    Message.objects.filter(pk=message.pk).update(claimed_at=timezone.now() - dt.timedelta(hours=1))
+    message = MessageFactory(
+        invitation=recipients[0],
+        status=Message.Status.SENDING,
+        attempts=1,
+        claimed_at=timezone.now() - dt.timedelta(hours=1),
+    )
     messages_dispatch()
     message.refresh_from_db()
     assert message.status == Message.Status.FAILED and message.next_attempt_at is None
@@ -263,7 +265,7 @@ def test_bad_recipient_is_refused_and_nothing_is_created(
 
 
 def test_a_person_invited_twice_to_one_distribution_is_refused(open_distribution, team):
-    person = person_create(by=None, name="Ana Example", emails=["ana@example.org"])
+    person = person_create(by=SYSTEM, name="Ana Example", emails=["ana@example.org"])
     invitation_create(distribution=open_distribution, by=team["lead"].user, person=person)
     with pytest.raises(ValidationProblem, match="already invited"):
         invitation_create(distribution=open_distribution, by=team["lead"].user, person=person)
@@ -302,7 +304,7 @@ def test_audience_from_the_registry_snapshots_place_and_group(
         ("Wanjiru Example", government, kenya),
         ("Union Person", workers, kenya),
     ]:
-        people[name] = person_create(by=None, name=name, emails=[f"{len(people)}@example.org"])
+        people[name] = person_create(by=SYSTEM, name=name, emails=[f"{len(people)}@example.org"])
         affiliation_add(person=people[name], stakeholder_group=group, country=country)
     chosen = audience_people({"groups": ["government"], "regions": ["africa"]})
     assert [p.display_name for p in chosen] == ["Wanjiru Example"]
@@ -335,9 +337,9 @@ def test_attachment_goes_only_to_its_group(
     invite(
         open_distribution, name="Elsewhere", email="x@example.org", attributes={"country": "Peru"}
     )
-    DistributionAttachment.objects.create(
-        distribution=open_distribution, attribute="country", value="Kenya",
-        file=ContentFile(b"draft summary", name="kenya.pdf"), filename="Kenya summary.pdf",
+    attachment_create(
+        distribution=open_distribution, by=team["lead"].user, attribute="country", value="Kenya",
+        file=ContentFile(b"draft summary", name="Kenya summary.pdf"),
     )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         distribution_send(distribution=open_distribution, by=team["lead"].user)

@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from common.errors import ValidationProblem
+from evaluations.permissions import SYSTEM
 from questionnaires.models import Distribution, Invitation
 from questionnaires.selectors.tracking import (
     attribute_keys,
@@ -581,7 +582,7 @@ def test_api_hides_names_from_whom_may_not_see_them(api_client, tracked) -> None
 def other_distribution(lead) -> Distribution:
     evaluation = EvaluationFactory()
     MembershipFactory(evaluation=evaluation, user=lead, role="lead")
-    version = instrument_load(evaluation=evaluation, text=STAFF_FILE.read_text()).version
+    version = instrument_load(evaluation=evaluation, text=STAFF_FILE.read_text(), by=SYSTEM).version
     return distribution_create(evaluation=evaluation, by=lead, version=version, title="Other")
 
 

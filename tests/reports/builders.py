@@ -23,6 +23,7 @@ from django.conf import settings
 
 from accounts.models import User
 from evaluations.models import Evaluation, Membership
+from evaluations.permissions import SYSTEM
 from questionnaires.models import Distribution, InstrumentVersion, Response
 from questionnaires.services import (
     distribution_create,
@@ -89,11 +90,11 @@ def lead_of(evaluation: Evaluation) -> User:
 
 
 def staff_version(evaluation: Evaluation) -> InstrumentVersion:
-    return instrument_load(evaluation=evaluation, text=STAFF_FILE.read_text()).version
+    return instrument_load(evaluation=evaluation, text=STAFF_FILE.read_text(), by=SYSTEM).version
 
 
 def outside_version(evaluation: Evaluation) -> InstrumentVersion:
-    return instrument_load(evaluation=evaluation, text=OUTSIDE_SCALE_YAML).version
+    return instrument_load(evaluation=evaluation, text=OUTSIDE_SCALE_YAML, by=SYSTEM).version
 
 
 def respond(
@@ -108,7 +109,7 @@ def respond(
     for number, spec in enumerate(responses, start=start + 1):
         invitation = invitation_create(
             distribution=distribution,
-            by=None,
+            by=SYSTEM,
             name=spec.get("name", f"Respondent {number}"),
             attributes=spec.get("attributes") or {},
         )

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from common.errors import ValidationProblem
+from evaluations.permissions import SYSTEM
 from interviews import services as log_services
 from reports.selectors.annex import annex, annex_rows
 from tests.factories import UserFactory
@@ -53,7 +54,7 @@ def logged(evaluation, team):
     )
     log(evaluation, unnamed("Members of the Example Group"), date=DAY + dt.timedelta(days=1))
     dropped = log(evaluation, person("Xavier Left"), date=DAY, grouping="Headquarters")
-    log_services.interview_exclude(interview=dropped, by=None, reason="Duplicate entry")
+    log_services.interview_exclude(interview=dropped, by=SYSTEM, reason="Duplicate entry")
     return anna
 
 

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from common.errors import ValidationProblem
 from reports.models import ExportJob
 from reports.selectors.exports import export_list, export_ready
+from reports.selectors.overview import interview_overview, overview_rows
 from reports.services import exports
 from reports.services.exports import (
     export_build,
@@ -24,6 +25,7 @@ from reports.services.exports import (
     exports_expire,
 )
 from reports.tasks import export_build_task, exports_expire_task
+from reports.workbook import workbook_write
 from tests.reports.builders import staff_survey
 
 pytestmark = pytest.mark.django_db
@@ -144,9 +146,7 @@ def test_cancelling_while_running_stops_at_the_next_progress_update(
 def test_a_failure_is_shown_without_a_stack_trace_and_a_retry_builds_the_file(
     evaluation, team, settings, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    from reports import workbook
-
-    real = workbook.workbook_write
+    real = workbook_write
     calls = []
 
     def flaky(target, **options):
@@ -243,8 +243,6 @@ def csv_text(job: ExportJob) -> str:
 
 
 def test_csv_of_the_overview_is_the_tables_rows(evaluation, team) -> None:
-    from reports.selectors.overview import interview_overview, overview_rows
-
     job = request(evaluation, team["viewer"].user, kind="csv", table="overview")
     export_build(job_id=job.pk)
     job.refresh_from_db()

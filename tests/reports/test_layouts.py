@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from common.errors import ValidationProblem
+from evaluations.permissions import SYSTEM
 from interviews import services as log_services
 from interviews.models import CategoryRule, Interview
 from interviews.services import categories as category_services
@@ -28,7 +29,7 @@ def category_of(interview: Interview) -> str:
 def governments_then_places(evaluation) -> list[CategoryRule]:
     return category_services.category_rules_set(
         evaluation=evaluation,
-        by=None,
+        by=SYSTEM,
         rules=[
             {"field": "participant_group", "value": "Government", "category": "Governments"},
             {"field": "grouping", "value": "BUDAPEST", "category": "Europe"},
@@ -45,7 +46,7 @@ def test_rules_first_match_wins(evaluation):
         person=person("Mina Minister"), stakeholder_group=group("government")
     )
     office = registry.office_create(
-        by=None,
+        by=SYSTEM,
         name="Example Regional Office",
         type="regional",
         region=Region.objects.get(code="africa"),
@@ -90,7 +91,7 @@ def test_categories_apply_counts_interviews_categorised(evaluation):
     log(evaluation, person("Bert Sample"), grouping="Paris")
     category_services.category_rules_set(
         evaluation=evaluation,
-        by=None,
+        by=SYSTEM,
         rules=[{"field": "grouping", "value": "Budapest", "category": "Europe"}],
     )
 
@@ -104,7 +105,7 @@ def test_a_new_rule_set_takes_back_what_the_old_rules_decided(evaluation):
     governments_then_places(evaluation)
     assert category_of(interview) == "Europe"
 
-    category_services.category_rules_set(evaluation=evaluation, by=None, rules=[])
+    category_services.category_rules_set(evaluation=evaluation, by=SYSTEM, rules=[])
 
     assert category_of(interview) == ""
 
@@ -115,7 +116,7 @@ def test_rules_set_is_all_or_nothing_and_names_the_bad_rule(evaluation):
     with pytest.raises(ValidationProblem) as refused:
         category_services.category_rules_set(
             evaluation=evaluation,
-            by=None,
+            by=SYSTEM,
             rules=[
                 {"field": "grouping", "value": "Paris", "category": "France"},
                 {"field": "region", "value": "Atlantis", "category": "Elsewhere"},
@@ -138,7 +139,7 @@ def test_rules_set_is_all_or_nothing_and_names_the_bad_rule(evaluation):
 )
 def test_bad_rules_are_refused(evaluation, rule, field):
     with pytest.raises(ValidationProblem) as refused:
-        category_services.category_rules_set(evaluation=evaluation, by=None, rules=[rule])
+        category_services.category_rules_set(evaluation=evaluation, by=SYSTEM, rules=[rule])
 
     assert list(refused.value.errors) == ["rule 1"]
 
@@ -148,20 +149,20 @@ def test_interviews_logged_or_changed_follow_the_rules(evaluation, team):
     interview = log(evaluation, person("Anna Example"), grouping="Paris")
     assert category_of(interview) == "Other"
 
-    log_services.interview_update(interview=interview, by=None, grouping="Budapest")
+    log_services.interview_update(interview=interview, by=SYSTEM, grouping="Budapest")
     assert category_of(interview) == "Europe"
 
     minister = ParticipantInput(
         person=person("Mina Minister"), stakeholder_group=group("government")
     )
-    log_services.interview_update(interview=interview, by=None, participants=[minister])
+    log_services.interview_update(interview=interview, by=SYSTEM, participants=[minister])
     assert category_of(interview) == "Governments"
 
-    log_services.interview_update(interview=interview, by=None, category="Workers")
-    log_services.interview_update(interview=interview, by=None, grouping="Paris")
+    log_services.interview_update(interview=interview, by=SYSTEM, category="Workers")
+    log_services.interview_update(interview=interview, by=SYSTEM, grouping="Paris")
     assert category_of(interview) == "Workers"  # by hand: the rules leave it alone
 
-    log_services.interview_update(interview=interview, by=None, category=None)
+    log_services.interview_update(interview=interview, by=SYSTEM, category=None)
     assert category_of(interview) == "Governments"
 
 
@@ -184,7 +185,7 @@ def test_category_set_by_hand_and_given_back_to_the_rules(evaluation, team):
 @pytest.mark.parametrize("role", ["data_entry", "viewer"])
 def test_only_lead_and_evaluators_decide_layouts_rules_and_overrides(evaluation, team, role):
     user = team[role].user
-    layout = layouts.layout_create(evaluation=evaluation, by=None, name="Report")
+    layout = layouts.layout_create(evaluation=evaluation, by=SYSTEM, name="Report")
 
     for attempt in (
         lambda: layouts.layout_create(evaluation=evaluation, by=user, name="Mine"),
@@ -205,7 +206,7 @@ def test_only_lead_and_evaluators_decide_layouts_rules_and_overrides(evaluation,
 
 @pytest.mark.parametrize("reason", [None, "", "   "])
 def test_override_without_a_reason_is_refused(evaluation, team, reason):
-    layout = layouts.layout_create(evaluation=evaluation, by=None, name="Report")
+    layout = layouts.layout_create(evaluation=evaluation, by=SYSTEM, name="Report")
 
     with pytest.raises(ValidationProblem) as refused:
         layouts.override_set(
@@ -222,14 +223,14 @@ def test_override_without_a_reason_is_refused(evaluation, team, reason):
 
 
 def test_negative_numbers_are_refused(evaluation, team):
-    layout = layouts.layout_create(evaluation=evaluation, by=None, name="Report")
+    layout = layouts.layout_create(evaluation=evaluation, by=SYSTEM, name="Report")
 
     with pytest.raises(ValidationProblem):
         layouts.override_set(
-            layout=layout, by=None, category=None, column="participants", value=-1, reason="typo"
+            layout=layout, by=SYSTEM, category=None, column="participants", value=-1, reason="typo"
         )
     with pytest.raises(ValidationProblem):
-        layouts.printed_set(layout=layout, by=None, category=None, column="interviews", value=-3)
+        layouts.printed_set(layout=layout, by=SYSTEM, category=None, column="interviews", value=-3)
     assert not LayoutCell.objects.exists()
 
 
@@ -267,20 +268,20 @@ def test_override_is_kept_with_author_and_time_and_cleared_back(evaluation, team
 
 
 def test_printed_none_clears_the_number(evaluation, team):
-    layout = layouts.layout_create(evaluation=evaluation, by=None, name="Report")
-    layouts.printed_set(layout=layout, by=None, category=None, column="interviews", value=10)
+    layout = layouts.layout_create(evaluation=evaluation, by=SYSTEM, name="Report")
+    layouts.printed_set(layout=layout, by=SYSTEM, category=None, column="interviews", value=10)
     assert LayoutCell.objects.get(layout=layout, category=None).printed == 10
 
-    layouts.printed_set(layout=layout, by=None, category=None, column="interviews", value=None)
+    layouts.printed_set(layout=layout, by=SYSTEM, category=None, column="interviews", value=None)
 
     assert not LayoutCell.objects.filter(layout=layout).exists()
 
 
 def test_unknown_column_is_refused(evaluation):
-    layout = layouts.layout_create(evaluation=evaluation, by=None, name="Report")
+    layout = layouts.layout_create(evaluation=evaluation, by=SYSTEM, name="Report")
 
     with pytest.raises(ValidationProblem) as refused:
-        layouts.printed_set(layout=layout, by=None, category=None, column="people", value=1)
+        layouts.printed_set(layout=layout, by=SYSTEM, category=None, column="people", value=1)
 
     assert list(refused.value.errors) == ["column"]
 
@@ -292,7 +293,7 @@ def test_layout_names_are_unique_ignoring_case(evaluation, team):
     assert layout.show_sex
 
     with pytest.raises(ValidationProblem) as refused:
-        layouts.layout_create(evaluation=evaluation, by=None, name=" as PRINTED ")
+        layouts.layout_create(evaluation=evaluation, by=SYSTEM, name=" as PRINTED ")
 
     assert list(refused.value.errors) == ["name"]
     layouts.layout_update(layout=layout, by=team["lead"].user, name="Final", show_modes=True)

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from common.errors import ValidationProblem
+from evaluations.permissions import SYSTEM
 from interviews import services as log_services
 from interviews.models import Interview, ReportingCategory
 from interviews.selectors import log_counts
@@ -38,7 +39,7 @@ def invented_example(evaluation) -> dict[str, object]:
     found = categories(evaluation)
     category_services.category_rules_set(
         evaluation=evaluation,
-        by=None,
+        by=SYSTEM,
         rules=[
             {"field": "participant_group", "value": "employers", "category": "Employers"},
             {"field": "grouping", "value": "geneva", "category": "Headquarters"},
@@ -48,7 +49,7 @@ def invented_example(evaluation) -> dict[str, object]:
     )
     anna, bert, carl = person("Anna Example"), person("Bert Sample"), person("Carl Test")
     first = log(evaluation, anna, date=DAY, grouping="Geneva", interviewers=["LE"])
-    log_services.follow_up_create(of=first, by=None, date=DAY + dt.timedelta(days=21))
+    log_services.follow_up_create(of=first, by=SYSTEM, date=DAY + dt.timedelta(days=21))
     log(evaluation, bert, date=DAY, grouping="Geneva")
     log(evaluation, carl, date=DAY, grouping="Geneva")
     log(evaluation, person("Dora Demo"), date=DAY, country=country("KE"))
@@ -138,9 +139,9 @@ def test_group_met_again_in_a_follow_up_counts_once(evaluation, team):
     categories(evaluation)
     first = log(evaluation, unnamed("Ministry of Examples", 6), category="Region B")
     log_services.follow_up_create(
-        of=first, by=None, date=first.date + dt.timedelta(days=3), category="Region B"
+        of=first, by=SYSTEM, date=first.date + dt.timedelta(days=3), category="Region B"
     )
-    log_services.follow_up_create(of=first, by=None, date=first.date + dt.timedelta(days=5))
+    log_services.follow_up_create(of=first, by=SYSTEM, date=first.date + dt.timedelta(days=5))
 
     table = interview_overview(evaluation=evaluation, user=team["lead"].user)
 
@@ -156,7 +157,7 @@ def test_uncategorised_interviews_come_last_and_excluded_ones_are_listed(evaluat
     log(evaluation, person("Anna Example"), category="Employers")
     log(evaluation, person("Bert Sample"))
     dropped = log(evaluation, person("Carl Test"), category="Employers", grouping="Lyon")
-    log_services.interview_exclude(interview=dropped, by=None, reason="Not an interview")
+    log_services.interview_exclude(interview=dropped, by=SYSTEM, reason="Not an interview")
 
     table = interview_overview(evaluation=evaluation, user=team["viewer"].user)
 
@@ -171,7 +172,7 @@ def test_uncategorised_interviews_come_last_and_excluded_ones_are_listed(evaluat
 
 def test_an_excluded_interview_is_never_named_after_its_participant_for_a_viewer(evaluation, team):
     dropped = log(evaluation, person("Carl Test"))
-    log_services.interview_exclude(interview=dropped, by=None, reason="Asked not to be quoted")
+    log_services.interview_exclude(interview=dropped, by=SYSTEM, reason="Asked not to be quoted")
 
     viewer = interview_overview(evaluation=evaluation, user=team["viewer"].user)
     lead = interview_overview(evaluation=evaluation, user=team["lead"].user)
@@ -253,7 +254,7 @@ def test_optional_columns_count_group_interviews_follow_ups_modes_and_sex(evalua
     first = log(evaluation, anna, person("Bert Sample"), category="Headquarters")
     log_services.follow_up_create(
         of=first,
-        by=None,
+        by=SYSTEM,
         date=first.date + dt.timedelta(days=1),
         mode="phone",
         category="Headquarters",
@@ -262,7 +263,7 @@ def test_optional_columns_count_group_interviews_follow_ups_modes_and_sex(evalua
     log(evaluation, anna, category="Region A")
     layout = layouts.layout_create(
         evaluation=evaluation,
-        by=None,
+        by=SYSTEM,
         name="Full",
         show_group_interviews=True,
         show_follow_ups=True,
@@ -317,7 +318,7 @@ def test_outsiders_are_refused(evaluation, team):
 
 
 def test_unknown_layout_is_refused_naming_the_known_ones(evaluation, team):
-    layouts.layout_create(evaluation=evaluation, by=None, name="As printed")
+    layouts.layout_create(evaluation=evaluation, by=SYSTEM, name="As printed")
 
     with pytest.raises(ValidationProblem) as refused:
         interview_overview(evaluation=evaluation, user=None, layout="Draft")
@@ -328,8 +329,8 @@ def test_unknown_layout_is_refused_naming_the_known_ones(evaluation, team):
 
 
 def test_first_layout_by_name_is_the_default(evaluation, team):
-    layouts.layout_create(evaluation=evaluation, by=None, name="Zeta")
-    layouts.layout_create(evaluation=evaluation, by=None, name="Alpha", title="Table 1")
+    layouts.layout_create(evaluation=evaluation, by=SYSTEM, name="Zeta")
+    layouts.layout_create(evaluation=evaluation, by=SYSTEM, name="Alpha", title="Table 1")
 
     table = interview_overview(evaluation=evaluation, user=None)
 

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from evaluations.permissions import SYSTEM
 from reports.selectors.overview import interview_overview
 from reports.services import layouts
 from tests.interviews.builders import log, unnamed
@@ -40,9 +41,9 @@ def test_csv_output_has_the_selectors_numbers(evaluation, team):
 def test_csv_output_follows_the_chosen_layout_and_marks_unknown_group_sizes(evaluation, team):
     invented_example(evaluation)
     log(evaluation, unnamed("Visitors"), category="Employers")
-    layout = layouts.layout_create(evaluation=evaluation, by=None, name="Printed")
+    layout = layouts.layout_create(evaluation=evaluation, by=SYSTEM, name="Printed")
     layouts.override_set(
-        layout=layout, by=None, category=None, column="interviews", value=12, reason="As printed"
+        layout=layout, by=SYSTEM, category=None, column="interviews", value=12, reason="As printed"
     )
 
     out, err = run("--evaluation", evaluation.slug, "--layout", "printed")
@@ -71,8 +72,8 @@ def test_unknown_evaluation_is_a_clear_error(db):
 
 
 def test_unknown_layout_lists_the_known_ones(evaluation):
-    layouts.layout_create(evaluation=evaluation, by=None, name="As printed")
-    layouts.layout_create(evaluation=evaluation, by=None, name="Draft")
+    layouts.layout_create(evaluation=evaluation, by=SYSTEM, name="As printed")
+    layouts.layout_create(evaluation=evaluation, by=SYSTEM, name="Draft")
 
     with pytest.raises(CommandError, match=r"Known layouts: As printed, Draft\."):
         run("--evaluation", evaluation.slug, "--layout", "final")

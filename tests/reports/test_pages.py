@@ -4,15 +4,19 @@ refused, and CSV downloads with the page's numbers."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
 
+from evaluations.permissions import forget_roles
 from interviews.models import CategoryRule, ReportingCategory
-from reports.models import LayoutCell, TableLayout
+from reports.models import ExportJob, LayoutCell, TableLayout
 from reports.selectors.overview import interview_overview
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, ExportJobFactory, MembershipFactory
 from tests.reports.builders import staff_survey
 from tests.reports.test_overview import invented_example
 
@@ -58,7 +62,11 @@ def test_overview_csv_has_the_page_numbers(evaluation, team):
 def test_outsider_gets_no_reports(evaluation, team, outsider):
     client = Client()
     client.login(email=outsider.email, password=PASSWORD)
-    assert client.get(url(evaluation)).status_code in (403, 404)
+    response = client.get(url(evaluation))
+    assert response.status_code == 404
+    assert f"There is no evaluation “{evaluation.slug}” that you can open" in (
+        response.content.decode()
+    )
 
 
 def test_override_without_reason_is_refused_and_nothing_is_kept(evaluation, team):
@@ -330,8 +338,6 @@ def test_viewer_prepares_and_downloads_the_workbook(
     assert 'data-state="done"' in row.content.decode() and "hx-get" not in row.content.decode()
     download = client.get(url(evaluation, f"downloads/{job.pk}/file/"))
     assert download.status_code == 200
-    from openpyxl import load_workbook
-
     book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert "Likert" in book.sheetnames and not any(n.startswith("Raw") for n in book.sheetnames)
     # Another member may not fetch it.
@@ -342,14 +348,8 @@ def test_viewer_prepares_and_downloads_the_workbook(
 
 
 def test_a_job_in_progress_polls_and_can_be_cancelled(evaluation, team):
-    from reports.models import ExportJob
-
-    job = ExportJob.objects.create(
-        evaluation=evaluation,
-        kind="workbook",
-        requested_by=team["viewer"].user,
-        state="running",
-        progress=40,
+    job = ExportJobFactory(
+        evaluation=evaluation, requested_by=team["viewer"].user, state="running", progress=40
     )
     client = client_for(team["viewer"])
     row = client.get(url(evaluation, f"downloads/{job.pk}/")).content.decode()
@@ -366,21 +366,15 @@ def test_a_job_in_progress_polls_and_can_be_cancelled(evaluation, team):
 def test_a_lead_demoted_to_viewer_cannot_fetch_the_file_built_with_answers(
     evaluation, team, django_capture_on_commit_callbacks
 ):
-    from evaluations.permissions import forget_roles
-
     surveyed(evaluation)
     lead = team["lead"]
     client = client_for(lead)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url(evaluation, "downloads/"), {"unsuppressed": "on"})
-    from reports.models import ExportJob
-
     job = ExportJob.objects.get()
     assert job.state == "done" and job.parameters["answers"] is True
     assert client.get(url(evaluation, f"downloads/{job.pk}/file/")).status_code == 200
     # Another lead takes over; the first becomes a viewer.
-    from tests.factories import MembershipFactory
-
     MembershipFactory(evaluation=evaluation, role="lead")
     lead.role = "viewer"
     lead.save(update_fields=["role"])
@@ -389,8 +383,6 @@ def test_a_lead_demoted_to_viewer_cannot_fetch_the_file_built_with_answers(
 
 
 def test_a_missing_file_is_not_served(evaluation, team, django_capture_on_commit_callbacks):
-    from reports.models import ExportJob
-
     client = client_for(team["viewer"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url(evaluation, "downloads/"), {})
@@ -402,12 +394,6 @@ def test_a_missing_file_is_not_served(evaluation, team, django_capture_on_commit
 def test_an_expired_job_is_shown_expired_and_not_served(
     evaluation, team, django_capture_on_commit_callbacks
 ):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from reports.models import ExportJob
-
     client = client_for(team["viewer"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url(evaluation, "downloads/"), {})
@@ -423,12 +409,6 @@ def test_opening_the_downloads_page_deletes_no_file(
     evaluation, team, django_capture_on_commit_callbacks
 ):
     """A GET changes nothing: files past their expiry are deleted by the beat task only."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from reports.models import ExportJob
-
     client = client_for(team["viewer"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url(evaluation, "downloads/"), {})

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from evaluations.permissions import SYSTEM
 from questionnaires.models import Distribution
 from questionnaires.services import instrument_load
 from reports.selectors.raw import raw_columns, raw_response_count, raw_response_rows
@@ -59,7 +60,7 @@ sections:
 
 @pytest.fixture
 def kinds(evaluation, team):
-    version = instrument_load(evaluation=evaluation, text=KINDS_YAML).version
+    version = instrument_load(evaluation=evaluation, text=KINDS_YAML, by=SYSTEM).version
     return survey(
         evaluation,
         version,
@@ -124,7 +125,7 @@ def test_answers_as_codes_by_default_and_labels_on_request(kinds, team) -> None:
 
 
 def test_lead_only_answers_reach_only_the_lead(evaluation, team) -> None:
-    version = instrument_load(evaluation=evaluation, text=KINDS_YAML).version
+    version = instrument_load(evaluation=evaluation, text=KINDS_YAML, by=SYSTEM).version
     distribution = survey(
         evaluation,
         version,
@@ -150,7 +151,7 @@ def test_lead_only_answers_reach_only_the_lead(evaluation, team) -> None:
 
 
 def test_a_lead_distribution_gives_evaluators_no_rows_at_all(evaluation, team) -> None:
-    version = instrument_load(evaluation=evaluation, text=KINDS_YAML).version
+    version = instrument_load(evaluation=evaluation, text=KINDS_YAML, by=SYSTEM).version
     distribution = survey(
         evaluation,
         version,

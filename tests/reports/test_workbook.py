@@ -6,13 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from openpyxl import load_workbook
 
+from evaluations.models import Evaluation
+from questionnaires.models import Distribution
 from questionnaires.selectors.tracking import CountryRollup, RateRow
+from reports.selectors.overview import interview_overview, overview_rows
 from reports.tables import (
     Annex,
     AnnexGroup,
@@ -30,6 +36,7 @@ from reports.tables import (
     OverviewTable,
     ScaleColumn,
 )
+from reports.workbook import workbook_write
 from reports.workbook.book import Book, write_cell
 from reports.workbook.sheets import (
     annex_sheet,
@@ -39,6 +46,7 @@ from reports.workbook.sheets import (
     rates_sheet,
     raw_sheet,
 )
+from tests.reports.builders import respond
 
 
 def written(fill) -> tuple[bytes, object]:
@@ -324,12 +332,6 @@ SECRET = "LEAD-ONLY: the director blocks everything"
 
 @pytest.fixture
 def demo(db, settings, tmp_path):
-    from django.core.management import call_command
-
-    from evaluations.models import Evaluation
-    from questionnaires.models import Distribution
-    from tests.reports.builders import respond
-
     settings.VAR_DIR = tmp_path
     call_command("load_demo", stdout=io.StringIO())
     evaluation = Evaluation.objects.get(slug="demo-migration-strategy")
@@ -369,8 +371,6 @@ def every_text(workbook) -> list[str]:
 
 
 def build(evaluation, user, **options) -> tuple[bytes, object, object]:
-    from reports.workbook import workbook_write
-
     target = io.BytesIO()
     calls: list[tuple[int, int, str]] = []
     stats = workbook_write(
@@ -438,8 +438,6 @@ def test_the_leads_unsuppressed_workbook_is_marked_and_complete(demo) -> None:
 
 
 def test_workbook_numbers_match_the_selectors(demo) -> None:
-    from reports.selectors.overview import interview_overview, overview_rows
-
     viewer = member(demo, "viewer")
     _data, workbook, _stats = build(demo, viewer)
     expected = overview_rows(interview_overview(evaluation=demo, user=viewer))
@@ -450,8 +448,6 @@ def test_workbook_numbers_match_the_selectors(demo) -> None:
 
 
 def _office() -> str | None:
-    import shutil
-
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
@@ -462,8 +458,6 @@ def _office() -> str | None:
 def test_libreoffice_opens_the_lead_workbook_and_reads_the_same_numbers(demo, tmp_path) -> None:
     """LibreOffice converts the workbook's first sheets to CSV: the file opens, and the
     Response rates it reads are the ones openpyxl reads."""
-    import subprocess
-
     data, workbook, _stats = build(demo, member(demo, "lead"), unsuppressed=True)
     source = tmp_path / "book.xlsx"
     source.write_bytes(data)

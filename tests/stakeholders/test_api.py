@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from evaluations.permissions import SYSTEM
 from stakeholders import services
 from stakeholders.models import (
     Affiliation,
     Country,
-    NotDuplicate,
     Organisation,
     Person,
     PersonMerge,
@@ -26,7 +26,7 @@ CHANGE_REFUSED = "Only lead evaluators and evaluators can change the stakeholder
 
 
 def add_person(name: str, **kwargs: object) -> Person:
-    return services.person_create(by=None, name=name, **kwargs)
+    return services.person_create(by=SYSTEM, name=name, **kwargs)
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def as_role(api_client, team):
 def people(db):
     vn = Country.objects.get(code="VN")
     ministry = services.organisation_create(
-        by=None, name="Ministry of Labour", acronym="MOLISA", country=vn
+        by=SYSTEM, name="Ministry of Labour", acronym="MOLISA", country=vn
     )
     jose = add_person("José García-López", emails=["jgl@example.org"], tags=["focal point"])
     services.affiliation_add(
@@ -193,7 +193,7 @@ def test_person_create_and_update(as_role, people) -> None:
     assert response.json()["errors"] == {"name": ["This field is required."]}
 
 
-def test_candidates_are_proposed_never_merged(as_role, people) -> None:
+def test_candidates_are_proposed_never_merged(as_role, team, people) -> None:
     response = as_role("data_entry").get(BASE + f"people/{people['anna'].pk}/candidates/")
     assert response.status_code == 200
     [candidate] = response.json()
@@ -201,7 +201,9 @@ def test_candidates_are_proposed_never_merged(as_role, people) -> None:
     assert 85 <= candidate["score"] < 100
     assert candidate["emails"] == ["biespiel@example.org"]
     assert not PersonMerge.objects.exists()
-    NotDuplicate.objects.create(first=people["anna"], second=people["biespiel"])
+    services.not_duplicate_add(
+        by=team["lead"].user, first=people["anna"], second=people["biespiel"]
+    )
     response = as_role("data_entry").get(BASE + f"people/{people['anna'].pk}/candidates/")
     assert response.json() == []
 

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from common.errors import ValidationProblem
 from common.names import normalise, similarity
 from common.spreadsheets import read_table
+from evaluations.permissions import SYSTEM
 from stakeholders import services
 from stakeholders.importing.columns import recognise
 from stakeholders.importing.matching import RegistryIndex
@@ -56,14 +57,14 @@ def registry() -> dict[str, Person]:
     """The registry before the import: five people (one with an alias) and the ILO."""
     OrganisationFactory(name="International Labour Organization", acronym="ILO")
     people = {
-        "anna": services.person_create(by=None, name="Anna Beispiel",
+        "anna": services.person_create(by=SYSTEM, name="Anna Beispiel",
                                        emails=["anna.beispiel@example.org"]),
-        "mohammed": services.person_create(by=None, name="Mohammed Al-Rashid"),
-        "khai": services.person_create(by=None, name="Nguyễn Thị Minh Khai",
+        "mohammed": services.person_create(by=SYSTEM, name="Mohammed Al-Rashid"),
+        "khai": services.person_create(by=SYSTEM, name="Nguyễn Thị Minh Khai",
                                        emails=["khai@example.org"], aliases=["Minh Khai Nguyen"]),
-        "kwame": services.person_create(by=None, name="Kwame Mensah",
+        "kwame": services.person_create(by=SYSTEM, name="Kwame Mensah",
                                         emails=["kwame@example.org"]),
-        "ingrid": services.person_create(by=None, name="Ingrid Solberg",
+        "ingrid": services.person_create(by=SYSTEM, name="Ingrid Solberg",
                                          emails=["ingrid@example.org"]),
     }  # fmt: skip
     return people
@@ -220,7 +221,7 @@ def test_commit_of_a_file_with_an_error_row_writes_nothing() -> None:
     before = (Person.objects.count(), Organisation.objects.count(), PersonAlias.objects.count())
     table = read_table(csv_bytes(people_rows(errors=True)), "people.csv")
     with pytest.raises(ValidationProblem) as refused:
-        people_import(table=table, mapping=recognise(table.headers), by=None)
+        people_import(table=table, mapping=recognise(table.headers), by=SYSTEM)
     last = GENERATED + 18
     assert refused.value.message.startswith("Nothing was imported: 4 rows have errors (rows ")
     assert f"{last - 3}, {last - 2}, {last - 1}, {last}" in refused.value.message
@@ -233,7 +234,7 @@ def test_commit_creates_people_and_organisations_once_and_a_second_import_create
     people = registry()
     content = csv_bytes(people_rows())
     table = read_table(content, "people.csv")
-    analysis, counts = people_import(table=table, mapping=recognise(table.headers), by=None)
+    analysis, counts = people_import(table=table, mapping=recognise(table.headers), by=SYSTEM)
     assert {k: analysis.counts[k] for k in COUNTS} == COUNTS
     # new people, plus the four possible duplicates kept separate by default
     assert counts["created"] == GENERATED + 2 + 4
@@ -262,7 +263,7 @@ def test_commit_creates_people_and_organisations_once_and_a_second_import_create
         PersonAlias.objects.count(),
     )
     again, counts = people_import(table=read_table(content, "people.csv"),
-                                  mapping=recognise(table.headers), by=None)  # fmt: skip
+                                  mapping=recognise(table.headers), by=SYSTEM)  # fmt: skip
     assert {k: again.counts[k] for k in COUNTS} == {
         "new": 0, "matched": GENERATED + 13, "duplicate": 0, "error": 0
     }  # fmt: skip
@@ -291,7 +292,7 @@ def test_xlsx_written_with_openpyxl_reads_back_like_the_csv() -> None:
 
 
 def test_matched_rows_add_email_phone_alias_and_a_new_affiliation_only_when_different() -> None:
-    anna = services.person_create(by=None, name="Anna Beispiel", emails=["anna@example.org"])
+    anna = services.person_create(by=SYSTEM, name="Anna Beispiel", emails=["anna@example.org"])
     ilo = OrganisationFactory(name="International Labour Organization", acronym="ILO")
     services.affiliation_add(person=anna, organisation=ilo, job_title="Programme officer")
     rows = [
@@ -303,7 +304,7 @@ def test_matched_rows_add_email_phone_alias_and_a_new_affiliation_only_when_diff
     table = read_table(csv_bytes(rows), "people.csv")
     decisions = {"5": f"merge:{anna.pk}"}
     analysis, counts = people_import(
-        table=table, mapping=recognise(table.headers), by=None, decisions=decisions
+        table=table, mapping=recognise(table.headers), by=SYSTEM, decisions=decisions
     )
     assert [r["status"] for r in analysis.report] == ["matched", "matched", "matched", "duplicate"]
     assert "phone +41 22 799 6111" in analysis.report[0]["message"]
@@ -333,7 +334,7 @@ def test_decisions_skip_and_keep_separate() -> None:
     table = read_table(csv_bytes(rows), "people.csv")
     decisions = {"2": "new", "3": "skip", "4": "skip"}
     analysis, counts = people_import(
-        table=table, mapping=recognise(table.headers), by=None, decisions=decisions
+        table=table, mapping=recognise(table.headers), by=SYSTEM, decisions=decisions
     )
     assert [r["action"] for r in analysis.report] == ["create", "skip", "skip"]
     assert analysis.counts["skipped"] == 2
@@ -359,7 +360,7 @@ def test_stop_on_duplicates_refuses_the_file() -> None:
     table = read_table(csv_bytes([row("Zoë Ångström", 4), row("Anna Biespiel", 1)]), "p.csv")
     with pytest.raises(ValidationProblem, match="rows 3 may be people already"):
         people_import(
-            table=table, mapping=recognise(table.headers), by=None, stop_on_duplicates=True
+            table=table, mapping=recognise(table.headers), by=SYSTEM, stop_on_duplicates=True
         )
     assert not Person.objects.filter(display_name="Zoë Ångström").exists()
 
@@ -392,7 +393,7 @@ def test_given_and_family_name_columns_and_honorific_column() -> None:
         "First name": "given_name", "Surname": "family_name", "Honorific": "honorific",
         "Organization": "organisation", "Gender": "sex", "Country": "country",
     }  # fmt: skip
-    _analysis, counts = people_import(table=table, mapping=recognise(table.headers), by=None)
+    _analysis, counts = people_import(table=table, mapping=recognise(table.headers), by=SYSTEM)
     assert counts["created"] == 2
     zoe = Person.objects.get(family_name="Ångström")
     assert (zoe.display_name, zoe.given_name, zoe.honorific, zoe.sex) == (
@@ -426,7 +427,7 @@ def test_a_national_organisation_is_one_per_country_created_once_per_file() -> N
         row("Juma Kapuya", 0, Country="UR Tanzania"),
     ]
     table = read_table(csv_bytes(rows), "p.csv")
-    _analysis, counts = people_import(table=table, mapping=recognise(HEADERS), by=None)
+    _analysis, counts = people_import(table=table, mapping=recognise(HEADERS), by=SYSTEM)
     assert counts["organisations_created"] == 2
     ministries = Organisation.objects.filter(acronym="MOLISA").order_by("country__code")
     assert [(m.country.code, m.affiliations.count()) for m in ministries] == [("TZ", 1), ("VN", 2)]
@@ -434,7 +435,7 @@ def test_a_national_organisation_is_one_per_country_created_once_per_file() -> N
 
 def test_group_decides_the_kind_of_a_new_organisation() -> None:
     rows = [row("Lan Pham", 3), row("Minh Tran", 1, Organisation="Helvetas", Constituent="")]
-    people_import(table=read_table(csv_bytes(rows), "p.csv"), mapping=recognise(HEADERS), by=None)
+    people_import(table=read_table(csv_bytes(rows), "p.csv"), mapping=recognise(HEADERS), by=SYSTEM)
     assert Organisation.objects.get(acronym="TUCTA").kind == "workers"
     helvetas = Organisation.objects.get(name="Helvetas")
     assert (helvetas.kind, helvetas.stakeholder_group) == ("other", None)

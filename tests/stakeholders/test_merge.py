@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from common.errors import ValidationProblem
+from evaluations.permissions import SYSTEM
 from questionnaires.models import Invitation
 from questionnaires.services import distribution_create, instrument_load, invitation_create
 from stakeholders import services
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def add_person(name: str, **kwargs: object) -> Person:
-    return services.person_create(by=None, name=name, **kwargs)
+    return services.person_create(by=SYSTEM, name=name, **kwargs)
 
 
 def state(*people: Person) -> dict[int, dict[str, object]]:
@@ -76,7 +77,7 @@ def anna(db):
         aliases=["A. Beispiel"],
     )
     organisation = services.organisation_create(
-        by=None, name="Ministry of Labour", country=Country.objects.get(code="VN")
+        by=SYSTEM, name="Ministry of Labour", country=Country.objects.get(code="VN")
     )
     services.affiliation_add(
         person=person, organisation=organisation, job_title="Director", start=dt.date(2019, 1, 1)
@@ -96,7 +97,7 @@ def biespiel(db):
         sex="f",
         language="fr",
     )
-    organisation = services.organisation_create(by=None, name="Trade Union Centre")
+    organisation = services.organisation_create(by=SYSTEM, name="Trade Union Centre")
     services.affiliation_add(person=person, organisation=organisation, job_title="Adviser")
     services.affiliation_add(person=person, unit="Research", end=dt.date(2018, 12, 31))
     return person
@@ -105,7 +106,7 @@ def biespiel(db):
 def test_merge_moves_everything_and_undo_restores_exactly(
     anna, biespiel, team, make_distribution
 ) -> None:
-    invitation = invitation_create(distribution=make_distribution(), by=None, person=biespiel)
+    invitation = invitation_create(distribution=make_distribution(), by=SYSTEM, person=biespiel)
     before = state(anna, biespiel)
     lead = team["lead"].user
 
@@ -140,20 +141,20 @@ def test_merge_moves_everything_and_undo_restores_exactly(
 
 def test_merge_refuses_a_person_into_themselves(anna) -> None:
     with pytest.raises(ValidationProblem, match="cannot be merged into themselves"):
-        services.person_merge(by=None, kept=anna, merged=anna)
+        services.person_merge(by=SYSTEM, kept=anna, merged=anna)
     assert not PersonMerge.objects.exists()
 
 
 def test_merge_refuses_into_or_of_a_merged_person(anna, biespiel) -> None:
     third = add_person("Anna Beispiell")
-    services.person_merge(by=None, kept=anna, merged=biespiel)
+    services.person_merge(by=SYSTEM, kept=anna, merged=biespiel)
     with pytest.raises(ValidationProblem) as into:
-        services.person_merge(by=None, kept=biespiel, merged=third)
+        services.person_merge(by=SYSTEM, kept=biespiel, merged=third)
     assert into.value.message == (
         "Anna Biespiel was merged into Anna Beispiel: merge into Anna Beispiel instead."
     )
     with pytest.raises(ValidationProblem, match="has already been merged into Anna Beispiel"):
-        services.person_merge(by=None, kept=third, merged=biespiel)
+        services.person_merge(by=SYSTEM, kept=third, merged=biespiel)
     assert PersonMerge.objects.count() == 1
     assert Person.objects.get(pk=third.pk).merged_into is None
 
@@ -163,7 +164,7 @@ def test_merge_refuses_two_people_invited_to_one_distribution_and_names_it(
 ) -> None:
     distribution = make_distribution()
     for person, email in ((anna, "anna@example.org"), (biespiel, "a.biespiel@example.org")):
-        invitation_create(distribution=distribution, by=None, person=person, email=email)
+        invitation_create(distribution=distribution, by=SYSTEM, person=person, email=email)
     before = state(anna, biespiel)
     with pytest.raises(ValidationProblem) as refusal:
         services.person_merge(by=team["lead"].user, kept=anna, merged=biespiel)
@@ -178,12 +179,12 @@ def test_merge_refuses_two_people_invited_to_one_distribution_and_names_it(
 def test_shared_distribution_of_another_evaluation_is_not_named(anna, biespiel, team) -> None:
     other = EvaluationFactory(title="Confidential evaluation")
     lead = MembershipFactory(evaluation=other, role="lead").user
-    version = instrument_load(evaluation=other, text=STAFF_FILE.read_text()).version
+    version = instrument_load(evaluation=other, text=STAFF_FILE.read_text(), by=SYSTEM).version
     distribution = distribution_create(
         evaluation=other, by=lead, version=version, title="Secret survey"
     )
     for person, email in ((anna, "anna@example.org"), (biespiel, "a.biespiel@example.org")):
-        invitation_create(distribution=distribution, by=None, person=person, email=email)
+        invitation_create(distribution=distribution, by=SYSTEM, person=person, email=email)
     with pytest.raises(ValidationProblem) as refusal:
         services.person_merge(by=team["evaluator"].user, kept=anna, merged=biespiel)
     shown = refusal.value.message + str(refusal.value.errors)
@@ -206,17 +207,17 @@ def test_undo_twice_is_refused(anna, biespiel, team) -> None:
 
 def test_undo_is_refused_while_a_later_merge_depends_on_it(anna, biespiel) -> None:
     third = add_person("Anne Beispiel", emails=["anne@example.org"])
-    first = services.person_merge(by=None, kept=anna, merged=biespiel)
-    second = services.person_merge(by=None, kept=third, merged=anna)
+    first = services.person_merge(by=SYSTEM, kept=anna, merged=biespiel)
+    second = services.person_merge(by=SYSTEM, kept=third, merged=anna)
     assert person_final(Person.objects.get(pk=biespiel.pk)) == third
     with pytest.raises(ValidationProblem) as refusal:
-        services.person_merge_undo(by=None, merge=first)
+        services.person_merge_undo(by=SYSTEM, merge=first)
     assert refusal.value.message == (
         "A later merge depends on this one (Anna Beispiel into Anne Beispiel): undo that one first."
     )
     assert PersonMerge.objects.get(pk=first.pk).undone_at is None
-    services.person_merge_undo(by=None, merge=second)
-    services.person_merge_undo(by=None, merge=first)
+    services.person_merge_undo(by=SYSTEM, merge=second)
+    services.person_merge_undo(by=SYSTEM, merge=first)
     assert Affiliation.objects.filter(person=biespiel).count() == 2
     assert Person.objects.filter(merged_into__isnull=False).count() == 0
 
@@ -231,11 +232,11 @@ def test_only_registry_managers_merge(anna, biespiel, team) -> None:
 
 
 def test_a_merged_person_cannot_be_edited_and_merge_aliases_stay(anna, biespiel) -> None:
-    services.person_merge(by=None, kept=anna, merged=biespiel)
+    services.person_merge(by=SYSTEM, kept=anna, merged=biespiel)
     with pytest.raises(ValidationProblem, match="was merged into Anna Beispiel"):
-        services.person_update(by=None, person=biespiel, notes="changed")
+        services.person_update(by=SYSTEM, person=biespiel, notes="changed")
     with pytest.raises(ValidationProblem) as refusal:
-        services.person_update(by=None, person=anna, aliases=["A. Beispiel"])
+        services.person_update(by=SYSTEM, person=anna, aliases=["A. Beispiel"])
     assert refusal.value.errors["aliases"][0].startswith("“Anna B")
     assert PersonAlias.objects.filter(person=anna).count() == 3
 
@@ -243,7 +244,7 @@ def test_a_merged_person_cannot_be_edited_and_merge_aliases_stay(anna, biespiel)
 def test_merge_names_that_normalise_alike_keeps_both_spellings(db) -> None:
     kept = add_person("José García-López")
     merged = add_person("Jose Garcia Lopez")
-    services.person_merge(by=None, kept=kept, merged=merged)
+    services.person_merge(by=SYSTEM, kept=kept, merged=merged)
     assert list(PersonAlias.objects.filter(person=kept).values_list("name", "source")) == [
         ("Jose Garcia Lopez", "merge")
     ]

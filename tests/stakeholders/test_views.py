@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from evaluations.permissions import SYSTEM
 from questionnaires.services import distribution_create, instrument_load, invitation_create
 from stakeholders import services
 from stakeholders.models import (
@@ -39,7 +40,7 @@ def client_for(user) -> Client:
 
 
 def add_person(name: str, **kwargs: object) -> Person:
-    return services.person_create(by=None, name=name, **kwargs)
+    return services.person_create(by=SYSTEM, name=name, **kwargs)
 
 
 def names(people) -> list[str]:
@@ -57,15 +58,15 @@ def registry(db):
     vn, ke = Country.objects.get(code="VN"), Country.objects.get(code="KE")
     group = StakeholderGroup.objects.get
     ministry = services.organisation_create(
-        by=None, name="Ministry of Labour", acronym="MOLISA", country=vn
+        by=SYSTEM, name="Ministry of Labour", acronym="MOLISA", country=vn
     )
     union = services.organisation_create(
-        by=None,
+        by=SYSTEM,
         name="Central Organisation of Trade Unions",
         country=ke,
         stakeholder_group=group(code="workers"),
     )
-    hanoi = services.office_create(by=None, name="CO-Hanoi", type="country", country=vn)
+    hanoi = services.office_create(by=SYSTEM, name="CO-Hanoi", type="country", country=vn)
     jose = add_person("Mr. José GARCÍA-LÓPEZ", emails=["jgl@example.org"], tags=["focal point"])
     services.affiliation_add(
         person=jose,
@@ -110,7 +111,7 @@ def test_search_finds_people_by_alias(registry, team) -> None:
 def test_search_leaves_merged_people_out(registry, team) -> None:
     twin = add_person("Jose Garcia Lopez")
     assert len(people_search(user=team["lead"].user, q="garcia")) == 2
-    services.person_merge(by=None, kept=registry["jose"], merged=twin)
+    services.person_merge(by=SYSTEM, kept=registry["jose"], merged=twin)
     assert names(people_search(user=team["lead"].user, q="garcia")) == ["José GARCÍA-LÓPEZ"]
 
 
@@ -243,12 +244,12 @@ def test_person_page_shows_affiliations_and_evaluations_of_members_only(
 ) -> None:
     jose = registry["jose"]
     distribution = make_distribution()
-    invitation_create(distribution=distribution, by=None, person=jose)
+    invitation_create(distribution=distribution, by=SYSTEM, person=jose)
     other = EvaluationFactory(title="Someone else's evaluation")
     lead = MembershipFactory(evaluation=other, role="lead").user
-    version = instrument_load(evaluation=other, text=STAFF_FILE.read_text()).version
+    version = instrument_load(evaluation=other, text=STAFF_FILE.read_text(), by=SYSTEM).version
     hidden = distribution_create(evaluation=other, by=lead, version=version, title="Hidden survey")
-    invitation_create(distribution=hidden, by=None, person=jose)
+    invitation_create(distribution=hidden, by=SYSTEM, person=jose)
 
     response = client_for(team["data_entry"].user).get(f"/registry/people/{jose.pk}/")
     page = text(response)
@@ -437,7 +438,7 @@ def test_merge_page_explains_a_refusal(db, team, make_distribution) -> None:
     anna, biespiel = add_person("Anna Beispiel"), add_person("Anna Biespiel")
     distribution = make_distribution()
     for person in (anna, biespiel):
-        invitation_create(distribution=distribution, by=None, person=person)
+        invitation_create(distribution=distribution, by=SYSTEM, person=person)
     client = client_for(team["lead"].user)
     page = text(client.get("/registry/merge/", {"kept": anna.pk, "merged": biespiel.pk}))
     assert "Both are in “Staff questionnaire (team)”" in page

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from common.errors import ValidationProblem
 from common.spreadsheets import read_table
 from evaluations.models import Evaluation
+from evaluations.permissions import SYSTEM
 from interviews.importing.plan import InterviewImport
 from interviews.importing.run import interviews_check, interviews_import
 
@@ -69,7 +70,7 @@ class Command(BaseCommand):
             if options["dry_run"] or report.already_imported:
                 self.stdout.write(self._summary(report, dry_run=options["dry_run"]))
                 return
-            report = interviews_import(table, by=None, **settings)
+            report = interviews_import(table, by=SYSTEM, **settings)
         except ValidationProblem as problem:
             raise CommandError(problem.message) from problem
         self.stdout.write(self.style.SUCCESS(self._summary(report, dry_run=False)))

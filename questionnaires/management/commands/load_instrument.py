@@ -7,6 +7,7 @@ from django.db import transaction
 
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
+from evaluations.permissions import SYSTEM
 from questionnaires.services.instruments import instrument_load
 
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: cannot read the file ({exc}).") from exc
         try:
             with transaction.atomic():
-                result = instrument_load(evaluation=evaluation, text=text)
+                result = instrument_load(evaluation=evaluation, text=text, by=SYSTEM)
                 summary = result.summary()
                 if options["dry_run"]:
                     raise DryRun

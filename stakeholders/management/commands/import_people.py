@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from common.errors import ValidationProblem
 from common.spreadsheets import Table, read_table
+from evaluations.permissions import SYSTEM
 from stakeholders.importing.columns import FIELD_BY_KEY, mapping_for
 from stakeholders.importing.plan import DUPLICATE, ERROR, NEW, STATUS_LABELS, Analysis, analyse
 from stakeholders.importing.writer import people_import, refusal
@@ -58,7 +59,7 @@ class Command(BaseCommand):
             if options["dry_run"]:
                 self.stdout.write("Dry run: nothing was written.")
                 return
-            _analysis, counts = people_import(table=table, mapping=mapping, by=None)
+            _analysis, counts = people_import(table=table, mapping=mapping, by=SYSTEM)
         except ValidationProblem as problem:
             raise CommandError(problem.message) from problem
         self.stdout.write(
