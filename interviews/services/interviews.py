@@ -27,6 +27,7 @@ from interviews.services.checks import (
 from interviews.services.participants import (
     ParticipantInput,
     interview_kind,
+    participant_inputs,
     participants_as_recorded,
     participants_check,
     participations_save,
@@ -406,15 +407,7 @@ def follow_up_create(
     place and guide. Participants of the first interview keep what was recorded for them then
     (participants_as_recorded), whichever door the follow-up comes through."""
     if participants is None:
-        participants = [
-            ParticipantInput(
-                person=p.person,
-                group_label=p.group_label,
-                headcount=p.headcount,
-                stakeholder_group=p.stakeholder_group,
-            )
-            for p in of.participations.select_related("person", "stakeholder_group")
-        ]
+        participants = participant_inputs(of)
     participants = participants_as_recorded(participants, of)
     if interviewers is None:
         interviewers = [

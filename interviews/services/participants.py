@@ -153,6 +153,20 @@ def _participation_values(item: ParticipantInput, day: dt.date) -> dict[str, Any
     }
 
 
+def participant_inputs(interview: Interview) -> list[ParticipantInput]:
+    """Who took part in the interview, as inputs for editing it or following it up (who, group
+    and headcount; participants_as_recorded adds what was recorded for them)."""
+    return [
+        ParticipantInput(
+            person=p.person,
+            group_label=p.group_label,
+            headcount=p.headcount,
+            stakeholder_group=p.stakeholder_group,
+        )
+        for p in interview.participations.select_related("person", "stakeholder_group")
+    ]
+
+
 def participants_as_recorded(
     items: Sequence[ParticipantInput], source: Interview
 ) -> list[ParticipantInput]:

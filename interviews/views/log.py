@@ -41,6 +41,7 @@ from interviews.services import interviews as interview_services
 from interviews.services.notes import note_add
 from interviews.services.participants import (
     ParticipantInput,
+    participant_inputs,
     participant_person_create,
     participants_as_recorded,
 )
@@ -112,15 +113,7 @@ def _entry(
             initial["follow_up_of"] = follow_up_of.pk
         initial["entry_token"] = uuid.uuid4().hex
         form = InterviewForm(initial=initial, evaluation=evaluation)
-        participants = [
-            ParticipantInput(
-                person=p.person,
-                group_label=p.group_label,
-                headcount=p.headcount,
-                stakeholder_group=p.stakeholder_group,
-            )
-            for p in (source.participations.all() if source else [])
-        ]
+        participants = participant_inputs(source) if source else []
     if source is not None:
         # Shown as recorded; the service keeps what was recorded when it saves as well.
         participants = participants_as_recorded(participants, source)
