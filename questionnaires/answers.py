@@ -104,11 +104,22 @@ def _plain(number: Decimal) -> str:
 
 
 def _one(raw: Any) -> str:
-    """One value as text. NUL characters are dropped: no database text column holds them."""
+    """One value as text. NUL characters are dropped: no database text column holds them; an
+    object or a nested list is no value (never stored as its Python text)."""
     if isinstance(raw, list | tuple):
         raw = raw[0] if raw else ""
+    if isinstance(raw, dict | list | tuple):
+        return ""
     text = "" if raw is None else raw if isinstance(raw, str) else str(raw).strip()
     return text.replace("\x00", "")
+
+
+def _not_one_value(raw: Any, *, many: bool) -> bool:
+    """An object, a nested list, or (where one value is asked for) several values."""
+    items = raw if isinstance(raw, list | tuple) else [raw]
+    if not many and len(items) > 1:
+        return True
+    return any(isinstance(item, dict | list | tuple) for item in items)
 
 
 def answer_values(question: QuestionMeta, raw: Any, other: Any = None) -> tuple[dict, str | None]:
@@ -119,6 +130,10 @@ def answer_values(question: QuestionMeta, raw: Any, other: Any = None) -> tuple[
     """
     kind = question.kind
     values: dict[str, Any] = {"text": "", "number": None, "date": None, "choice": "", "choices": []}
+    if _not_one_value(raw, many=kind == "multiple_choice"):
+        if kind == "multiple_choice":
+            return values, _("Give a list of choice codes.")
+        return values, _("Give one answer: a text, a number or a code, not a list or an object.")
     if kind == "multiple_choice":
         chosen = [_one(v) for v in (raw if isinstance(raw, list | tuple) else [raw] if raw else [])]
         values["choices"] = chosen

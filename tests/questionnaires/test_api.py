@@ -246,19 +246,29 @@ def test_a_choice_that_is_no_code_is_refused_through_the_api(make_distribution, 
     assert not Response.objects.filter(status="submitted").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accepted today (201): an object is kept as its Python repr, and of two codes for a "
-    "one-choice question only the first",
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        (
+            {"A1": {"nested": 1}},
+            "Give one answer: a text, a number or a code, not a list or an object.",
+        ),
+        ({"C1": [1, 2]}, "Give one answer: a text, a number or a code, not a list or an object."),
+        (
+            {"A1": [["nested"]]},
+            "Give one answer: a text, a number or a code, not a list or an object.",
+        ),
+    ],
 )
-@pytest.mark.parametrize("answers", [{"A1": {"nested": 1}}, {"C1": [1, 2]}])
 def test_values_that_are_no_answer_are_refused_through_the_api(
-    make_distribution, invite, answers
+    make_distribution, invite, answers, message
 ) -> None:
     invitation = invite(make_distribution())
     response = _respond(invitation, answers)
     assert response.status_code == 400, response.content
-    assert set(response.json()["errors"]) == set(answers)
+    assert response.json()["errors"] == {key: [message] for key in answers}
+    assert not Response.objects.filter(status="submitted").exists()
+    assert not Answer.objects.filter(text__contains="nested").exists()
 
 
 @pytest.mark.parametrize(
