@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.errors import ValidationProblem
 from evaluations.permissions import Actor
@@ -22,7 +23,10 @@ if TYPE_CHECKING:
     from evaluations.models import Evaluation
 
 Field = CategoryRule.Field
-RULES_REFUSED = _("Only the lead evaluator and evaluators can change how the tables are made.")
+# Lazy: translated when a refusal is raised, in the language of that request.
+RULES_REFUSED = gettext_lazy(
+    "Only the lead evaluator and evaluators can change how the tables are made."
+)
 
 
 @transaction.atomic
@@ -199,7 +203,8 @@ def _rule_category(
 ) -> ReportingCategory:
     if isinstance(category, str):
         category = category.strip() or None
-    found = category_of(evaluation, category) if category is not None else None
+    known = isinstance(category, str | ReportingCategory)
+    found = category_of(evaluation, category) if known else None
     if found is None:
         raise refuse("category", _("Say which category the rule puts interviews in."))
     return found
@@ -213,7 +218,7 @@ def category_rules_set(
 
     Each rule: {"field": a CategoryRule.Field, "value": …, "category": a ReportingCategory or
     a category name (added when new)}. Errors name the rule: "rule 2"."""
-    ensure_can_decide(by, evaluation, RULES_REFUSED)
+    ensure_can_decide(by, evaluation, str(RULES_REFUSED))
     made = []
     for number, given in enumerate(rules, start=1):
         try:

@@ -135,6 +135,7 @@ def test_rules_set_is_all_or_nothing_and_names_the_bad_rule(evaluation):
         ({"field": "mode", "value": "telepathy", "category": "X"}, "value"),
         ({"field": "grouping", "value": " ", "category": "X"}, "value"),
         ({"field": "grouping", "value": "Paris", "category": ""}, "category"),
+        ({"field": "grouping", "value": "Paris", "category": 7}, "category"),  # not a name
     ],
 )
 def test_bad_rules_are_refused(evaluation, rule, field):
