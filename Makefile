@@ -74,6 +74,7 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 bench: install ## run the benchmarks in bench/ (prints ratios against a baseline; BIG=1 adds the 132,229 × 510 raw export)
 	$(PY) -m bench
 	$(PY) bench/submissions.py
+	$(PY) bench/outage.py
 	$(PY) bench/exports.py $(if $(BIG),--big)
 
 worker: $(STAMP) ## a Celery worker against REDIS_URL

@@ -8,8 +8,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from common.ratelimit import ScopedRateThrottle
 
 
 class TokenRequestSerializer(serializers.Serializer):

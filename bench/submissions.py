@@ -96,7 +96,7 @@ from evaluations.models import Evaluation, Membership
 from evaluations.permissions import SYSTEM
 from questionnaires.models import Invitation
 from questionnaires.services import distribution_create, instrument_load
-from questionnaires.services.invitations import _new_token
+from questionnaires.links import new_selector
 lead = User.objects.create_user(email="bench@example.org", password=None)
 evaluation = Evaluation.objects.create(title="Bench", slug="bench")
 Membership.objects.create(evaluation=evaluation, user=lead, role="lead")
@@ -105,9 +105,8 @@ version = instrument_load(evaluation=evaluation, text=text, by=SYSTEM).version
 distribution = distribution_create(evaluation=evaluation, by=lead, version=version, title="Bench")
 rows = []
 for n in range({TOKENS}):
-    selector, token = _new_token()
     rows.append(Invitation(
-        distribution=distribution, selector=selector, token=token, name=f"R{{n}}", language="en"
+        distribution=distribution, selector=new_selector(), name=f"R{{n}}", language="en"
     ))
 Invitation.objects.bulk_create(rows, batch_size=2000)
 open("{tokens_file}", "w").write("\\n".join(i.token for i in rows) + "\\n")

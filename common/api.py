@@ -6,13 +6,21 @@ Bad input, whether refused by a serializer or by a service, answers
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser as DrfJSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from common.errors import ValidationProblem
+from common.text import lone_surrogate_path
+
+logger = logging.getLogger(__name__)
 
 
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -32,15 +40,47 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix: messages} if messages else {}
 
 
+class JSONParser(DrfJSONParser):
+    """DRF's JSON parser, refusing text no database can store (a lone surrogate such as
+    "\\ud800") with a 400 naming where it is, before any view sees it."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        path = lone_surrogate_path(data)
+        if path is not None:
+            message = (
+                "Not valid text: it holds a lone surrogate (a \\ud800-\\udfff escape "
+                "without its pair), which cannot be stored. Send the text as UTF-8."
+            )
+            raise ValidationError({path or "": [message]})
+        return data
+
+
 def problem_body(message: str, errors: dict[str, list[str]]) -> dict[str, object]:
     return {"detail": message, "errors": errors}
 
 
+DATABASE_DOWN = (
+    "The database cannot be reached just now, so nothing was stored. Try again in a minute."
+)
+SERVER_ERROR = "Something went wrong on our side; it was logged. Try again, or tell the team."
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Domain problems and serializer errors as one 400 shape; the rest as DRF does."""
+    """Domain problems and serializer errors as one 400 shape; a database that cannot be reached
+    as 503 and any other failure as 500, in JSON too (never an HTML page or a trace); the rest
+    as DRF does."""
     if isinstance(exc, ValidationProblem):
         return Response(problem_body(exc.message, exc.errors), status=400)
     response = drf_exception_handler(exc, context)
+    if response is None and isinstance(exc, OperationalError | InterfaceError):
+        logger.error("API request failed, the database is unreachable: %r", exc)
+        set_rollback()
+        return Response({"detail": DATABASE_DOWN}, status=503, headers={"Retry-After": "30"})
+    if response is None and not settings.DEBUG:  # DEBUG keeps Django's page with the trace
+        logger.error("API request failed", exc_info=exc)
+        set_rollback()
+        return Response({"detail": SERVER_ERROR}, status=500)
     if response is not None and isinstance(exc, ValidationError):
         errors = _flatten(exc.detail)
         field, messages = next(iter(errors.items()), ("", ["Invalid input."]))

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.spreadsheets import MAX_BYTES
+from common.upload_limits import limits, too_large_message
 
 
 class SpreadsheetUploadForm(forms.Form):
@@ -35,9 +34,6 @@ class SpreadsheetUploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s MB. Split it into smaller files.")
-                % {"limit": MAX_BYTES // (1024 * 1024)}
-            )
+        if upload.size > limits().max_bytes:
+            raise forms.ValidationError(too_large_message(limits().max_bytes))
         return upload

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from common.models import ImportJobBase
-from common.spreadsheets import MAX_BYTES, Table, read_table
+from common.spreadsheets import Table, read_table
+from common.upload_limits import limits
 
 Job = TypeVar("Job", bound=ImportJobBase)
 
@@ -42,7 +43,7 @@ def upload_read(*, file: IO[bytes], filename: str, sheet: str = "") -> Upload:
     ValidationProblem."""
     if hasattr(file, "seek"):
         file.seek(0)
-    content = file.read(MAX_BYTES + 1)  # one byte over the limit tells "too large"
+    content = file.read(limits().max_bytes + 1)  # one byte over tells "too large"
     table = read_table(content, filename, sheet or None)
     return Upload(filename=filename, content=content, table=table)
 
@@ -58,7 +59,7 @@ def job_keep_upload(job: ImportJobBase, upload: Upload, *, default_name: str) ->
 def job_table(job: ImportJobBase) -> Table:
     """The job's stored file read again, on its sheet."""
     with job.file.open("rb") as handle:
-        return read_table(handle.read(MAX_BYTES + 1), job.filename, job.sheet or None)
+        return read_table(handle.read(limits().max_bytes + 1), job.filename, job.sheet or None)
 
 
 def job_ensure_open(job: ImportJobBase) -> None:

@@ -4,7 +4,8 @@ Writing them safely: text that a spreadsheet would run as a formula, control cha
 past Excel's cell limit and impossible sheet names (`safe_text`, `safe_sheet_name`).
 
 Every importer reads through `read_table`; an unreadable file raises a ValidationProblem that
-says what is wrong, never a stack trace."""
+says what is wrong, never a stack trace. What a file may hold (its size, an XLSX's size
+unpacked, its cells, rows and the characters of a cell) is in `common.upload_limits`."""
 
 from __future__ import annotations
 
@@ -18,14 +19,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from common.errors import ValidationProblem
 from common.names import normalise_text
+from common.upload_limits import (
+    Limits,
+    limits,
+    not_plain_problem,
+    too_large_message,
+    xlsx_check,
+)
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
 MAX_COLUMNS = 200
 CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
@@ -68,12 +75,10 @@ def header_signature(headers: Sequence[str], *, kind: str) -> str:
 
 def read_table(file: IO[bytes] | bytes, filename: str, sheet: str | None = None) -> Table:
     """The header row and data rows of a CSV or XLSX file (the first sheet, or `sheet`)."""
-    data = file if isinstance(file, bytes) else _read_limited(file)
-    if len(data) > MAX_BYTES:
-        raise _problem(
-            _("The file is larger than %(limit)s MB. Split it into smaller files.")
-            % {"limit": MAX_BYTES // (1024 * 1024)}
-        )
+    found = limits()
+    data = file if isinstance(file, bytes) else _read_limited(file, found.max_bytes)
+    if len(data) > found.max_bytes:
+        raise _problem(too_large_message(found.max_bytes))
     if not data.strip():
         raise _problem(_("The file is empty."))
     name = (filename or "").lower()
@@ -81,6 +86,7 @@ def read_table(file: IO[bytes] | bytes, filename: str, sheet: str | None = None)
         raise _problem(_("Old Excel files (.xls) cannot be read. Save it as .xlsx or .csv."))
     is_zip = data[:4] == b"PK\x03\x04"
     if name.endswith(XLSX_EXTENSIONS) or (is_zip and not name.endswith(CSV_EXTENSIONS)):
+        xlsx_check(data)  # a zip bomb or XML entities are refused before openpyxl parses
         return _xlsx_table(data, sheet)
     if is_zip or _looks_binary(data):
         if name.endswith(CSV_EXTENSIONS):
@@ -93,10 +99,10 @@ def read_table(file: IO[bytes] | bytes, filename: str, sheet: str | None = None)
     return _csv_table(data)
 
 
-def _read_limited(file: IO[bytes]) -> bytes:
+def _read_limited(file: IO[bytes], max_bytes: int) -> bytes:
     if hasattr(file, "seek"):
         file.seek(0)
-    return file.read(MAX_BYTES + 1)
+    return file.read(max_bytes + 1)  # one byte over the limit tells "too large"
 
 
 def _problem(message: str) -> ValidationProblem:
@@ -155,6 +161,13 @@ def _csv_table(data: bytes) -> Table:
                 number += 1
                 yield number, cells
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise _problem(
+                    _("Line %(line)s: a cell holds more than %(csv)s characters; the most "
+                      "accepted is %(limit)s.")
+                    % {"line": reader.line_num, "csv": f"{csv.field_size_limit():,}",
+                       "limit": f"{limits().max_cell_characters:,}"}
+                ) from exc  # fmt: skip
             raise _problem(
                 _("The CSV file could not be read near line %(line)s: %(error)s")
                 % {"line": reader.line_num, "error": exc}
@@ -171,6 +184,8 @@ def _xlsx_table(data: bytes, sheet: str | None) -> Table:
         # data_only: a formula cell gives the value Excel last computed, never the formula.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl's own errors for damaged files
+        if _refused_entities(exc):
+            raise not_plain_problem() from exc
         raise _problem(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
     try:
         sheets = list(book.sheetnames)
@@ -187,6 +202,8 @@ def _xlsx_table(data: bytes, sheet: str | None) -> Table:
         except ValidationProblem:
             raise
         except Exception as exc:
+            if _refused_entities(exc):
+                raise not_plain_problem() from exc
             raise _problem(
                 _("The sheet “%(sheet)s” is damaged and could not be read.")
                 % {"sheet": worksheet.title}
@@ -195,6 +212,15 @@ def _xlsx_table(data: bytes, sheet: str | None) -> Table:
         return table
     finally:
         book.close()
+
+
+def _refused_entities(exc: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML (openpyxl wraps its errors in a ValueError)."""
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def cell_text(value: Any) -> str:
@@ -219,19 +245,30 @@ def cell_text(value: Any) -> str:
 
 def _table(rows: Iterator[tuple[int, Sequence[Any]]]) -> Table:
     """Header (the first row with any text: blank rows above it are skipped) and data rows."""
+    found = limits()
     headers: list[str] | None = None
     kept: list[TableRow] = []
+    cells_read = 0
     for number, cells in rows:
+        # A sheet may claim a million empty rows of 16,384 cells: they count too.
+        cells_read += max(len(cells), 1)
+        if cells_read > found.max_cells:
+            raise _problem(
+                _("The sheet has more than %(limit)s cells (empty ones included); the most "
+                  "accepted is %(limit)s. Delete the empty rows and columns, or split the file.")
+                % {"limit": f"{found.max_cells:,}"}
+            )  # fmt: skip
+        _check_cells(number, cells, found)
         values = [cell_text(c) for c in cells]
         if not any(values):
             continue
         if headers is None:
             headers = values
             continue
-        if len(kept) >= MAX_ROWS:
+        if len(kept) >= found.max_rows:
             raise _problem(
                 _("The file has more than %(limit)s rows. Split it into smaller files.")
-                % {"limit": f"{MAX_ROWS:,}"}
+                % {"limit": f"{found.max_rows:,}"}
             )
         kept.append(TableRow(number=number, values=values))
     if headers is None:
@@ -253,6 +290,17 @@ def _table(rows: Iterator[tuple[int, Sequence[Any]]]) -> Table:
     for row in kept:
         row.values[:] = (row.values + [""] * used)[:used]
     return Table(headers=headers, rows=kept)
+
+
+def _check_cells(number: int, cells: Sequence[Any], found: Limits) -> None:
+    for index, cell in enumerate(cells):
+        if isinstance(cell, str) and len(cell) > found.max_cell_characters:
+            raise _problem(
+                _("Row %(row)s, column %(letter)s: the cell holds %(count)s characters; the "
+                  "most accepted is %(limit)s.")
+                % {"row": number, "letter": letter(index), "count": f"{len(cell):,}",
+                   "limit": f"{found.max_cell_characters:,}"}
+            )  # fmt: skip
 
 
 def letter(index: int) -> str:

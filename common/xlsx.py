@@ -105,8 +105,11 @@ class Book:
         progress: Progress | None = None,
         total: int = 0,
         formats: Mapping[str, dict[str, Any]] = FORMATS,
+        tmpdir: str | Path | None = None,
     ) -> None:
-        self._tmpdir = tempfile.mkdtemp(prefix="consulta-xlsx-")
+        # The sheets' temporary files, under `tmpdir` when given (a job's own folder, which a
+        # sweeper can remove when the process writing it was killed).
+        self._tmpdir = tempfile.mkdtemp(prefix="consulta-xlsx-", dir=tmpdir)
         options = {
             "constant_memory": True,
             "tmpdir": self._tmpdir,
@@ -125,11 +128,16 @@ class Book:
     @classmethod
     @contextmanager
     def open(
-        cls, target: str | Path | IO[bytes], *, progress: Progress | None = None, total: int = 0
+        cls,
+        target: str | Path | IO[bytes],
+        *,
+        progress: Progress | None = None,
+        total: int = 0,
+        tmpdir: str | Path | None = None,
     ) -> Iterator[Self]:
         """A book to a path or a binary file (io.BytesIO for bytes), closed at the end of the
         block; an exception in the block leaves nothing written to `target`."""
-        book = cls(target, progress=progress, total=total)
+        book = cls(target, progress=progress, total=total, tmpdir=tmpdir)
         try:
             yield book
         except BaseException:

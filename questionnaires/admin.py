@@ -51,5 +51,5 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "distribution", "status", "created_at"]
     list_filter = ["status", "distribution__evaluation"]
     search_fields = ["name", "email"]
-    exclude = ["token", "selector"]
+    exclude = ["selector", "legacy_token_hash"]
     readonly_fields = ["distribution", "status", "opened_at", "submitted_at"]

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from common.text import has_lone_surrogate
 from questionnaires.models import InstrumentVersion, Question
 
 SHORT_TEXT_MAX = 1000
@@ -87,14 +89,32 @@ def version_meta(version: InstrumentVersion) -> VersionMeta:
 
 
 def applies(question: QuestionMeta, attributes: dict[str, Any]) -> bool:
-    """Whether a question is asked of a respondent with these attributes."""
+    """Whether a question is asked of a respondent with these attributes: the one rule of the
+    respondent form, the respondent API, the team's data entry and the required questions.
+
+    Values compare as trimmed text (5 and "5" in JSON are one value, as in tracking); a
+    missing attribute is no value, so it is in no list."""
     condition = question.applies_to
     if not condition:
         return True
-    value = attributes.get(condition["attribute"])
+    raw = attributes.get(condition["attribute"]) if isinstance(attributes, dict) else None
+    value = None if raw is None else str(raw).strip()
     if "in" in condition:
         return value in condition["in"]
     return value not in condition["not_in"]
+
+
+def not_asked_message(question: QuestionMeta) -> str:
+    """Why an answer to a question that does not apply is refused, with its condition."""
+    condition = question.applies_to or {}
+    if "in" in condition:
+        shown = _("%(attribute)s is %(values)s")
+    else:
+        shown = _("%(attribute)s is not %(values)s")
+    values = " / ".join(condition.get("in") or condition.get("not_in") or [])
+    return _(
+        "This question is not asked of this respondent: it applies only where %(condition)s."
+    ) % {"condition": shown % {"attribute": condition.get("attribute", ""), "values": values}}
 
 
 def _plain(number: Decimal) -> str:
@@ -122,14 +142,36 @@ def _not_one_value(raw: Any, *, many: bool) -> bool:
     return any(isinstance(item, dict | list | tuple) for item in items)
 
 
+def _nothing() -> dict[str, Any]:
+    return {"text": "", "number": None, "date": None, "choice": "", "choices": []}
+
+
 def answer_values(question: QuestionMeta, raw: Any, other: Any = None) -> tuple[dict, str | None]:
     """The Answer columns for what was given, and an error message or None.
 
     What was typed is always kept (in `text` for kinds that are not text) so a draft never
-    loses it, even when it is not valid yet.
+    loses it, even when it is not valid yet — except text no database can hold: a lone
+    surrogate refuses the answer, NUL characters are removed (said in the API's schema).
+    Texts longer than ANSWER_TEXT_MAX are kept in a draft but refused at submission.
     """
+    if has_lone_surrogate(raw) or has_lone_surrogate(other):
+        return _nothing(), _(
+            "This answer holds a character that is not valid text (a lone surrogate); "
+            "please type it again."
+        )
+    values, error = _values(question, raw, other)
+    limit = settings.ANSWER_TEXT_MAX
+    if error is None and len(values["text"]) > limit:
+        error = _("At most %(n)s characters; this answer has %(length)s. Please shorten it.") % {
+            "n": format(limit, ","),
+            "length": format(len(values["text"]), ","),
+        }
+    return values, error
+
+
+def _values(question: QuestionMeta, raw: Any, other: Any) -> tuple[dict, str | None]:
     kind = question.kind
-    values: dict[str, Any] = {"text": "", "number": None, "date": None, "choice": "", "choices": []}
+    values = _nothing()
     if _not_one_value(raw, many=kind == "multiple_choice"):
         if kind == "multiple_choice":
             return values, _("Give a list of choice codes.")

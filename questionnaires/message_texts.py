@@ -7,11 +7,11 @@ import re
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from questionnaires import links
 from questionnaires.models import Distribution, Invitation, Message
 
 PLACEHOLDERS = {
@@ -79,7 +79,7 @@ def deadline_text(distribution: Distribution) -> str:
 
 
 def _link(invitation: Invitation, name: str = "respondent:start") -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=[invitation.token])
+    return links.link_url(invitation, name)
 
 
 def sender_name(distribution: Distribution) -> str:

@@ -7,6 +7,7 @@ same thing.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,8 +173,11 @@ def fill_answers(form: Form, answers: list[Answer]) -> None:
                 q.value = answer.text
 
 
-def posted_answers(questions: list[ShownQuestion], data: Any) -> dict[str, object]:
-    """What a form posted for these questions, keyed as the services take it.
+def posted_answers(
+    questions: Sequence[ShownQuestion] | Sequence[QuestionMeta], data: Any
+) -> dict[str, object]:
+    """What a form posted for these questions (shown ones, or all of a version's), keyed as
+    the services take it.
 
     An unticked multiple choice posts nothing: that means none, not "unchanged".
     """
@@ -181,9 +185,10 @@ def posted_answers(questions: list[ShownQuestion], data: Any) -> dict[str, objec
     for q in questions:
         if q.kind == "instruction":
             continue
-        values = data.getlist(q.name)
+        name = f"q-{q.key}"  # ShownQuestion.name
+        values = data.getlist(name)
         answers[q.key] = values if q.kind == "multiple_choice" else (values[0] if values else "")
-        other = data.get(q.name + OTHER_SUFFIX)
+        other = data.get(name + OTHER_SUFFIX)
         if other is not None:
             answers[q.key + OTHER_SUFFIX] = other
     return answers

@@ -3,22 +3,25 @@ responses, submissions and response tracking."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.upload_limits import size_text
+from questionnaires import links
 from questionnaires.models import (
     Distribution,
     Instrument,
     InstrumentVersion,
     Invitation,
-    InvitationEvent,
     Message,
     Response,
 )
 from questionnaires.selectors.distributions import reminder_plan
+from questionnaires.selectors.responses import HistoryLine, day_of, day_only, invitation_history
 from stakeholders.models import Person
 
 
@@ -45,6 +48,9 @@ class InstrumentImportSerializer(serializers.Serializer):
     file = serializers.FileField(required=False, help_text="Or the file itself (multipart).")
 
     def validate(self, data: dict) -> dict:
+        limit = settings.INSTRUMENT_MAX_BYTES
+        if data.get("file") is not None and data["file"].size > limit:
+            raise serializers.ValidationError({"file": _larger_than(limit)})
         if data.get("file") is not None:
             try:
                 data["yaml"] = data["file"].read().decode("utf-8")
@@ -52,7 +58,13 @@ class InstrumentImportSerializer(serializers.Serializer):
                 raise serializers.ValidationError({"file": "The file is not UTF-8 text."}) from exc
         if not data.get("yaml"):
             raise serializers.ValidationError({"yaml": "Give the file's text, or the file."})
+        if len(data["yaml"].encode("utf-8", "surrogatepass")) > limit:
+            raise serializers.ValidationError({"yaml": _larger_than(limit)})
         return data
+
+
+def _larger_than(limit: int) -> str:
+    return f"The file is larger than {size_text(limit)}."
 
 
 class ImportResultSerializer(serializers.Serializer):
@@ -134,12 +146,30 @@ class SendResultSerializer(serializers.Serializer):
     queued = serializers.IntegerField()
 
 
-class InvitationEventSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.display_name", default=None, read_only=True)
+DAY_ONLY_HELP = "In an anonymous distribution, the day only (YYYY-MM-DD)."
 
-    class Meta:
-        model = InvitationEvent
-        fields = ["status", "at", "by", "note"]
+
+def _time_or_day(value: dt.datetime | None, day: bool) -> str | None:
+    """A time as DRF writes it; where only the day is shown, that day (anonymous)."""
+    if value is None:
+        return None
+    if day:
+        return str(day_of(value))
+    return serializers.DateTimeField().to_representation(value)
+
+
+class InvitationEventSerializer(serializers.Serializer):
+    """One step of an invitation's history (selectors.responses.HistoryLine)."""
+
+    status = serializers.CharField(read_only=True)
+    at = serializers.SerializerMethodField(
+        help_text="When. The respondent's own steps: " + DAY_ONLY_HELP
+    )
+    by = serializers.CharField(source="by.display_name", default=None, read_only=True)
+    note = serializers.CharField(read_only=True)
+
+    def get_at(self, line: HistoryLine) -> str | None:
+        return _time_or_day(line.at, line.day is not None)
 
 
 class InvitationActionSerializer(serializers.Serializer):
@@ -190,7 +220,9 @@ class InvitationSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="A registry person; name, e-mail and attributes default from it.",
     )
-    history = InvitationEventSerializer(source="events", many=True, read_only=True)
+    history = serializers.SerializerMethodField()
+    opened_at = serializers.SerializerMethodField(help_text=DAY_ONLY_HELP)
+    submitted_at = serializers.SerializerMethodField(help_text=DAY_ONLY_HELP)
 
     class Meta:
         model = Invitation
@@ -208,7 +240,25 @@ class InvitationSerializer(serializers.ModelSerializer):
         """The personal link; null for roles that may not see it (see can_see_links)."""
         if not self.context.get("show_links", False):
             return None
-        return settings.SITE_URL.rstrip("/") + reverse("respondent:start", args=[invitation.token])
+        return links.link_url(invitation)
+
+    def _distribution(self, invitation: Invitation) -> Distribution:
+        return self.context.get("distribution") or invitation.distribution
+
+    @extend_schema_field(InvitationEventSerializer(many=True))
+    def get_history(self, invitation: Invitation) -> list:
+        lines = invitation_history(
+            invitation.events.all(), distribution=self._distribution(invitation)
+        )
+        return InvitationEventSerializer(lines, many=True).data
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_opened_at(self, invitation: Invitation) -> str | None:
+        return _time_or_day(invitation.opened_at, day_only(self._distribution(invitation)))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_submitted_at(self, invitation: Invitation) -> str | None:
+        return _time_or_day(invitation.submitted_at, day_only(self._distribution(invitation)))
 
 
 class ResponseSerializer(serializers.ModelSerializer):
@@ -217,6 +267,7 @@ class ResponseSerializer(serializers.ModelSerializer):
         help_text="Question key to value; null when your role may not read them."
     )
     answers_withheld = serializers.SerializerMethodField()
+    submitted_at = serializers.SerializerMethodField(help_text=DAY_ONLY_HELP)
 
     class Meta:
         model = Response
@@ -224,6 +275,10 @@ class ResponseSerializer(serializers.ModelSerializer):
             "id", "status", "channel", "route", "language", "late", "attributes", "submitted_at",
             "respondent", "answers", "answers_withheld",
         ]  # fmt: skip
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_submitted_at(self, response: Response) -> str | None:
+        return _time_or_day(response.submitted_at, day_only(response.distribution))
 
     def get_respondent(self, response: Response) -> str | None:
         return response.invitation.name if response.invitation else None
@@ -254,7 +309,11 @@ class ResponseSerializer(serializers.ModelSerializer):
 class SubmissionSerializer(serializers.Serializer):
     answers = serializers.DictField(
         child=serializers.JSONField(),
-        help_text="Question key to answer: text, number, choice code, or a list of codes.",
+        help_text=(
+            "Question key to answer: text, number, choice code, or a list of codes. NUL "
+            "characters are removed from texts; a text holds at most ANSWER_TEXT_MAX (50,000 "
+            "by default) characters; a lone surrogate (\\ud800) is refused with a 400."
+        ),
     )
     language = serializers.CharField(required=False, allow_blank=True, max_length=8)
     route = serializers.ChoiceField(

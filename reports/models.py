@@ -8,6 +8,9 @@ Numbers are never stored here: they are computed from the log and the responses 
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import secrets
 
 from django.conf import settings
@@ -109,6 +112,17 @@ def export_file_name(job: ExportJob, filename: str) -> str:
     return f"exports/{job.evaluation_id}/{secrets.token_hex(8)}/{filename}"
 
 
+def parameters_key(parameters: dict) -> str:
+    """The same hash for the same parameters, whatever the order of their keys."""
+    text = json.dumps(parameters, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def stale_after() -> dt.timedelta:
+    """The stall limit: a running export without a heartbeat for this long is stale."""
+    return dt.timedelta(seconds=settings.EXPORT_STALE_SECONDS)
+
+
 class ExportJob(models.Model):
     """One requested export (the evaluation workbook, or one table as CSV), built by a Celery
     task: queued → running (progress) → done (file) | failed (error) | cancelled."""
@@ -125,10 +139,13 @@ class ExportJob(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     FINISHED = frozenset({State.DONE, State.FAILED, State.CANCELLED})
+    ACTIVE = (State.QUEUED, State.RUNNING)
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="exports")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    # A hash of the parameters: one active job per (evaluation, user, kind, parameters).
+    parameters_key = models.CharField(max_length=64, blank=True, default="")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -148,12 +165,22 @@ class ExportJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written by the builder as it makes progress: a running job that stopped beating for
+    # EXPORT_STALE_SECONDS lost its worker (see `stale`).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["evaluation", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "requested_by", "kind", "parameters_key"],
+                condition=Q(state__in=["queued", "running"]),
+                name="reports_exportjob_one_active",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
@@ -161,6 +188,14 @@ class ExportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in self.FINISHED
+
+    @property
+    def stale(self) -> bool:
+        """Running, but its builder has not written a heartbeat for the stall limit: the
+        worker was killed or hangs. It may be taken over, swept or tried again."""
+        beat = self.heartbeat_at or self.started_at
+        limit = timezone.now() - stale_after()
+        return self.state == self.State.RUNNING and (beat is None or beat < limit)
 
     @property
     def expired(self) -> bool:

@@ -36,9 +36,14 @@ if not SECRET_KEY:
             'python -c "import secrets; print(secrets.token_urlsafe(50))").'
         )
     SECRET_KEY = _DEV_SECRET_KEY
+# Personal links are signed with SECRET_KEY (questionnaires.links): when changing it, list the
+# old key here so the links already sent keep working.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused CSRF check keeps what a respondent typed (survey_site/views.py).
+CSRF_FAILURE_VIEW = "survey_site.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "common.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -123,6 +129,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: cache, Celery broker and result backend -------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Seconds a cache call waits for Redis: an unreachable Redis costs a request this much, then
+# the rate limits fail open (common/ratelimit.py) instead of holding respondents.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=2)
 
 if REDIS_URL:
     CACHES = {
@@ -130,6 +139,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "consulta",
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
@@ -150,7 +160,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+# Redis hands a task a killed worker never acknowledged to another worker after this long.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT * 2)
+}
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.clear_expired_sessions",
@@ -168,9 +181,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.exports_expire",
         "schedule": 60 * 60,
     },
+    "exports-sweep": {
+        "task": "reports.exports_sweep",
+        "schedule": 60,
+    },
 }
 # Finished export files are deleted this many days after they were built.
 EXPORT_EXPIRY_DAYS = env.int("EXPORT_EXPIRY_DAYS", default=7)
+# A running export whose builder wrote no heartbeat for this long is stale (its worker died
+# or hangs): taken over, swept as failed, or tried again by its user. Exports have no
+# wall-clock limit (EXPORT_TIME_LIMIT, a day, is only a backstop); this is their stall limit.
+EXPORT_STALE_SECONDS = env.int("EXPORT_STALE_SECONDS", default=120)
+EXPORT_TIME_LIMIT = env.int("EXPORT_TIME_LIMIT", default=24 * 60 * 60)
+# Where exports are built before being moved into place; empty: MEDIA_ROOT/exports-building.
+EXPORT_BUILD_DIR = env.str("EXPORT_BUILD_DIR", default="")
 
 # --- Authentication ----------------------------------------------------------------------
 
@@ -245,6 +269,17 @@ if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# On every answer (SecurityMiddleware; common.headers for the policy). The pages need no inline
+# script, style or event handler (tests/reliability/test_headers.py checks the templates).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+)
 
 # --- REST API ----------------------------------------------------------------------------
 
@@ -262,6 +297,12 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "common.api.exception_handler",
+    # JSON refusing lone surrogates (a 400 naming the field, not a 500 when stored).
+    "DEFAULT_PARSER_CLASSES": [
+        "common.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("API_AUTH_THROTTLE", default="20/min"),
         "respond": env.str("API_RESPOND_THROTTLE", default="600/min"),
@@ -296,15 +337,22 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    # Personal links open a respondent's answers: no log line carries one ("/r/[link]/").
+    "filters": {"redact_links": {"()": "questionnaires.links.RedactLinks"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "plain",
+            "filters": ["redact_links"],
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own handlers (console, mail_admins) would print paths unfiltered: its
+        # records go to the root's handler above instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
     },
 }
@@ -318,3 +366,23 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Generous: a whole office behind one address, autosaving as people type.
 RESPONDENT_RATE_LIMIT = env.int("RESPONDENT_RATE_LIMIT", default=3000)
 RESPONDENT_BAD_LINK_LIMIT = env.int("RESPONDENT_BAD_LINK_LIMIT", default=30)
+# Fields one POST may carry. Django's 1,000 refuses a long Likert section (one field per
+# item); the body stays bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), and Python's
+# randomised hashing is what guards against many-keys attacks.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=10_000)
+# The longest text answer accepted, in characters (longer ones are refused with a message).
+ANSWER_TEXT_MAX = env.int("ANSWER_TEXT_MAX", default=50_000)
+# Uploaded spreadsheets (people, interviews, recipients): what one file may hold. An XLSX is
+# checked before it is parsed (common/upload_limits.py): its size unpacked, in all and per
+# part, how tightly a part is packed, how many parts; then, while it is read, its cells (the
+# empty ones a sheet claims included), rows and the characters of one cell.
+SPREADSHEET_MAX_BYTES = env.int("SPREADSHEET_MAX_MB", default=5) * 1024 * 1024
+SPREADSHEET_MAX_UNPACKED_BYTES = env.int("SPREADSHEET_MAX_UNPACKED_MB", default=200) * 1024 * 1024
+SPREADSHEET_MAX_PART_BYTES = env.int("SPREADSHEET_MAX_PART_MB", default=100) * 1024 * 1024
+SPREADSHEET_MAX_RATIO = env.int("SPREADSHEET_MAX_RATIO", default=100)
+SPREADSHEET_MAX_PARTS = env.int("SPREADSHEET_MAX_PARTS", default=1000)
+SPREADSHEET_MAX_ROWS = env.int("SPREADSHEET_MAX_ROWS", default=20_000)
+SPREADSHEET_MAX_CELLS = env.int("SPREADSHEET_MAX_CELLS", default=5_000_000)
+SPREADSHEET_MAX_CELL_CHARACTERS = env.int("SPREADSHEET_MAX_CELL_CHARACTERS", default=32_767)
+# An instrument file (YAML), on the page and through the API.
+INSTRUMENT_MAX_BYTES = env.int("INSTRUMENT_MAX_KB", default=1024) * 1024

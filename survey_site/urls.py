@@ -6,6 +6,9 @@ from django.views.generic import RedirectView
 
 from common.views import healthz, livez
 
+# A respondent's page refused for too many fields comes back with its answers (survey_site.views).
+handler400 = "survey_site.views.bad_request"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="evaluations:list", permanent=False), name="home"),
     path("healthz", healthz, name="healthz"),

@@ -165,15 +165,16 @@ class ReaderState:
         index = self.columns.get(name)
         return row.values[index].strip() if index is not None else ""
 
-    def _where(self, name: str) -> str:
-        index = self.columns[name]
+    def _where(self, name: str | int) -> str:
+        """A column named by its field, or by its index (the heading rows' first cell)."""
+        index = name if isinstance(name, int) else self.columns[name]
         return _("%(header)s (column %(letter)s)") % {
             "header": " ".join(self.table.headers[index].split()),
             "letter": letter(index),
         }
 
-    def _error(self, line: RowLine, message: str, column: str = "") -> None:
-        text = f"{self._where(column)}: {message}" if column else message
+    def _error(self, line: RowLine, message: str, column: str | int = "") -> None:
+        text = f"{self._where(column)}: {message}" if column != "" else message
         self.errors.append(_("Row %(row)s: %(message)s") % {"row": line.row, "message": text})
         prefix = _("Row %(row)s: error — ") % {"row": line.row}
         line.text = f"{line.text}; {text}" if line.text.startswith(prefix) else prefix + text

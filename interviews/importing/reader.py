@@ -7,10 +7,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from common.dates import DateProblem, parse_date_range
-from common.names import fold, normalise, normalise_text
+from common.errors import ValidationProblem
+from common.names import fold, normalise, normalise_text, parse_name
 from common.spreadsheets import TableRow
 from interviews.cells import (
     NameCell,
@@ -39,7 +41,9 @@ from interviews.importing.plan import (
     RowLine,
 )
 from interviews.importing.report import Report
-from interviews.models import Interview
+from interviews.models import Interview, Interviewer, Participation, ReportingCategory
+from interviews.services.checks import check_length
+from stakeholders.models import Person
 from stakeholders.selectors import country_find, organisation_find
 
 
@@ -105,6 +109,7 @@ class Reader(PeopleMatching, Report):
             "row": row.number,
             "heading": self.heading,
         }
+        self._fits(line, 0, Interview, "grouping", self.heading)
 
     def _orphan(self, row: TableRow, line: RowLine) -> None:
         line.kind = CO_PARTICIPANT
@@ -136,6 +141,8 @@ class Reader(PeopleMatching, Report):
         if not cell.display:
             self._error(line, _("“%(text)s” holds no name.") % {"text": text}, "name")
             return None
+        if not self._participant_fits(cell, self.cell(row, "department"), line):
+            return None
         if cell.is_group and cell.headcount is None:
             line.warnings.append(
                 _(
@@ -148,6 +155,28 @@ class Reader(PeopleMatching, Report):
         if not cell.is_group:
             self._names.add(normalise(cell.display))
         return Participant(row.number, cell, self.cell(row, "department"), line)
+
+    def _participant_fits(self, cell: NameCell, department: str, line: RowLine) -> bool:
+        if cell.is_group:
+            fits = self._fits(line, "name", Participation, "group_label", cell.display)
+        else:
+            parsed = parse_name(cell.display)  # as person_create will split it
+            parts = [("display_name", cell.display), ("honorific", cell.honorific),
+                     ("given_name", parsed.given), ("family_name", parsed.family)]  # fmt: skip
+            fits = all(self._fits(line, "name", Person, field, text) for field, text in parts)
+        return self._fits(line, "department", Participation, "unit", department) and fits
+
+    def _fits(
+        self, line: RowLine, column: str | int, model: type[Model], field: str, text: str
+    ) -> bool:
+        """Whether the text fits its place in the database; else an error at its row and
+        column, so the dry run says what the import would refuse."""
+        try:
+            check_length(model, field, text)
+        except ValidationProblem as problem:
+            self._error(line, problem.message, column)
+            return False
+        return True
 
     def _co_participant(self, row: TableRow, line: RowLine, interview: Planned) -> None:
         line.kind, line.interview = CO_PARTICIPANT, interview.number
@@ -188,6 +217,16 @@ class Reader(PeopleMatching, Report):
         plan.category = " ".join(self.cell(row, "category").split())
         if note := self.cell(row, "notes"):
             plan.notes.append(note)
+        fits = [
+            not self.cell(row, "location")
+            or self._fits(line, "location", Interview, "grouping", plan.grouping),
+            all(
+                self._fits(line, "interviewers", Interviewer, "initials", i)
+                for i in plan.interviewers
+            ),
+            self._fits(line, "category", ReportingCategory, "name", plan.category),
+        ]
+        plan.bad = not all(fits) or plan.bad
         plan.bad = not self._mode_and_country(row, plan, participant) or plan.bad
 
     def _mode_and_country(

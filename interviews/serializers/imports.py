@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from common.spreadsheets import MAX_BYTES
+from common.upload_limits import limits, too_large_message
 from interviews.models import InterviewImportJob
 
 
@@ -103,10 +102,8 @@ class InterviewImportUploadSerializer(serializers.Serializer):
     )
 
     def validate_file(self, upload: Any) -> Any:
-        if upload.size > MAX_BYTES:
-            raise serializers.ValidationError(
-                _("The file is larger than %(limit)s MB.") % {"limit": MAX_BYTES // (1024 * 1024)}
-            )
+        if upload.size > limits().max_bytes:
+            raise serializers.ValidationError(too_large_message(limits().max_bytes))
         return upload
 
 

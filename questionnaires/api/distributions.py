@@ -26,7 +26,7 @@ from questionnaires.models import (
     Response,
 )
 from questionnaires.selectors.distributions import distribution_list
-from questionnaires.selectors.responses import answers_refusal
+from questionnaires.selectors.responses import answers_refusal, response_order
 from questionnaires.serializers import (
     AudienceResultSerializer,
     AudienceSerializer,
@@ -206,6 +206,7 @@ class InvitationViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
         context = super().get_serializer_context()
         if not getattr(self, "swagger_fake_view", False):
             distribution = self.distribution(Action.VIEW_INSTRUMENTS)
+            context["distribution"] = distribution
             context["show_links"] = can_see_links(
                 self.request.user,
                 distribution.evaluation,
@@ -242,6 +243,7 @@ class ResponseViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
             Response.objects.filter(distribution=distribution, status=Response.Status.SUBMITTED)
             .select_related("invitation", "distribution__evaluation")
             .prefetch_related(Prefetch("answers", Answer.objects.select_related("question")))
+            .order_by(*response_order(distribution))
         )
 
     def get_serializer_context(self) -> dict:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from common.api import problem_body
+from common.ratelimit import ScopedRateThrottle, over_limit
 from questionnaires.serializers import SubmissionResultSerializer, SubmissionSerializer
 from questionnaires.services.responses import (
     AlreadySubmitted,
@@ -32,7 +35,11 @@ class RespondView(APIView):
         request=SubmissionSerializer,
         responses={
             201: SubmissionResultSerializer,
-            200: SubmissionResultSerializer,
+            409: OpenApiResponse(
+                SubmissionResultSerializer,
+                description="already submitted: the receipt of the stored response; the "
+                "answers sent now were not stored",
+            ),
             404: OpenApiResponse(description="unknown link"),
             403: OpenApiResponse(description="closed"),
         },
@@ -52,18 +59,29 @@ class RespondView(APIView):
             return ApiResponse(problem_body(message, {"answers": [message]}), status=400)
         try:
             submission = response_submit(
-                token=token, answers=answers, language=language[:8], route=route
+                token=token, answers=answers, language=language.replace("\x00", "")[:8], route=route
             )
         except InvalidLink:
+            # Counted with the form's unknown links: guessing at either door is one budget.
+            if over_limit(request, "respondent-bad-link", settings.RESPONDENT_BAD_LINK_LIMIT):
+                message = "Too many links that open no questionnaire; try again in a minute."
+                return ApiResponse({"detail": message}, status=429)
             return ApiResponse({"detail": "This link does not open a questionnaire."}, status=404)
-        except AlreadySubmitted:
-            return ApiResponse({"status": "already submitted", "submitted_at": None})
+        except AlreadySubmitted as done:
+            return _already_submitted(done.submitted_at)
         except FormClosed:
             return ApiResponse({"detail": "This questionnaire is closed."}, status=403)
         submitted_at = submission.response.submitted_at
         if not submission.created:
-            return ApiResponse({"status": "already submitted", "submitted_at": submitted_at})
+            return _already_submitted(submitted_at)
         return ApiResponse(
             {"status": "submitted", "submitted_at": submitted_at},
             status=status.HTTP_201_CREATED,
         )
+
+
+def _already_submitted(submitted_at: dt.datetime | None) -> ApiResponse:
+    """409 with the receipt of the stored submission: a retry, a race lost, other answers."""
+    detail = "This questionnaire was already submitted; the answers sent now were not stored."
+    body = {"status": "already submitted", "submitted_at": submitted_at, "detail": detail}
+    return ApiResponse(body, status=status.HTTP_409_CONFLICT)

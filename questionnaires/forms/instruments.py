@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-MAX_YAML_BYTES = 1024 * 1024
+from common.upload_limits import size_text
 
 
 class InstrumentUploadForm(forms.Form):
@@ -16,8 +17,11 @@ class InstrumentUploadForm(forms.Form):
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_YAML_BYTES:
-            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        if upload.size > settings.INSTRUMENT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s.")
+                % {"limit": size_text(settings.INSTRUMENT_MAX_BYTES)}
+            )
         try:
             return upload.read().decode("utf-8")
         except UnicodeDecodeError as exc:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation
+from questionnaires import links
 from questionnaires.models.instruments import InstrumentVersion
 
 
@@ -130,10 +131,10 @@ class Invitation(models.Model):
     distribution = models.ForeignKey(
         Distribution, on_delete=models.CASCADE, related_name="invitations"
     )
-    # The link's token is selector + secret; lookups use the selector, then compare the whole
-    # token in constant time (services.invitation_by_token).
+    # The link's token is the selector + a secret derived from it under SECRET_KEY, never
+    # stored (questionnaires.links); links made before that keep only their token's SHA-256.
     selector = models.CharField(max_length=16, unique=True, editable=False)
-    token = models.CharField(max_length=64, editable=False)
+    legacy_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail address"), blank=True)
     language = models.CharField(_("language"), max_length=8, default="en")
@@ -174,6 +175,11 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.distribution})"
+
+    @property
+    def token(self) -> str:
+        """The token of the personal link (/r/<token>/), computed: it is not stored."""
+        return links.link_token(self.selector)
 
 
 class InvitationEvent(models.Model):

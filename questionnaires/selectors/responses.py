@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING
 
@@ -11,12 +14,75 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from evaluations.permissions import Action, can_read_answers, ensure
-from questionnaires.models import Answer, Distribution, Response
+from questionnaires.models import Answer, Distribution, Invitation, InvitationEvent, Response
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
+
+
+# --- anonymous distributions: no order nor time finer than the day ------------------------------
+# At submission an anonymous response is cut from its invitation, gets a new random id and
+# keeps only the day (services.responses._complete). What anyone reads must not link them
+# back: responses are listed by that random id, never by submission, and the times of the
+# respondent's own steps on the invitation (opened, started, submitted …) are shown as a day.
+
+RESPONDENT_STEPS = frozenset(
+    {
+        Invitation.Status.OPENED,
+        Invitation.Status.STARTED,
+        Invitation.Status.SUBMITTED,
+        Invitation.Status.RETURNED,
+        Invitation.Status.DECLINED,
+    }
+)
+
+
+def day_only(distribution: Distribution) -> bool:
+    """Whether the distribution's respondents' times are shown as a day only (anonymous)."""
+    return distribution.confidentiality == Distribution.Confidentiality.ANONYMOUS
+
+
+def response_order(distribution: Distribution, *, prefix: str = "") -> tuple[str, ...]:
+    """How the distribution's responses are listed (order_by fields, on Response or with
+    `prefix` "response__" on Answer): by submission, except anonymous ones: by their random
+    id, unrelated to who submitted when."""
+    if day_only(distribution):
+        return (f"{prefix}id",)
+    return (f"{prefix}submitted_at", f"{prefix}id")
+
+
+def day_of(value: dt.datetime | None) -> dt.date | None:
+    """The (UTC) day of a time: anonymous submissions are stored as their UTC day."""
+    return None if value is None else value.astimezone(dt.UTC).date()
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One step of an invitation's history as shown; `day` is set where only the day is."""
+
+    status: str
+    at: dt.datetime
+    by: User | None
+    note: str
+    day: dt.date | None = None
+
+
+def invitation_history(
+    events: Iterable[InvitationEvent], *, distribution: Distribution
+) -> list[HistoryLine]:
+    """One invitation's events (oldest first; give them with their `by`) as shown. For an
+    anonymous distribution the respondent's own steps keep their day only (`at` at 00:00 UTC)
+    and the steps are listed in the order they were recorded."""
+    if not day_only(distribution):
+        return [HistoryLine(e.status, e.at, e.by, e.note) for e in events]
+    lines = []
+    for event in sorted(events, key=lambda event: event.pk):
+        day = day_of(event.at) if event.status in RESPONDENT_STEPS else None
+        at = event.at if day is None else dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+        lines.append(HistoryLine(event.status, at, event.by, event.note, day))
+    return lines
 
 
 def response_rows(*, user: User, distribution: Distribution) -> list[dict]:
@@ -28,7 +94,7 @@ def response_rows(*, user: User, distribution: Distribution) -> list[dict]:
         # Drafts stay with their respondents: the team sees what was submitted.
         Response.objects.filter(distribution=distribution, status=Response.Status.SUBMITTED)
         .select_related("invitation", "entered_by", "distribution")
-        .order_by("status", "submitted_at")
+        .order_by(*response_order(distribution))
     ):
         rows.append(
             {

@@ -28,6 +28,7 @@ from common.spreadsheets import safe_cell
 from evaluations.permissions import Action, actions_for
 from questionnaires.instrument_format.vocabulary import STANDARD_ATTRIBUTES
 from questionnaires.models import Distribution, Invitation, Response
+from questionnaires.selectors.responses import day_of, day_only
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -420,6 +421,11 @@ def csv_rows(
         return
     channels = dict(Invitation.Channel.choices)
     replies = dict(Response.Channel.choices)
+    day = day_only(distribution)  # anonymous: the respondent's own times as a day only
+
+    def when(value: dt.datetime | None) -> str:
+        return str(day_of(value) or "") if day else local_time(value, distribution)
+
     yield []
     yield list(INVITATION_HEADER)
     for line in invitation_rows(distribution, user=user).iterator(chunk_size=1000):
@@ -432,8 +438,8 @@ def csv_rows(
             str(STATUS_LABELS.get(line["tracking_status"], line["tracking_status"])),
             str(replies.get(line["replied_by"], line["replied_by"] or "")),
             local_time(line["sent_at"], distribution),
-            local_time(line["opened_at"], distribution),
-            local_time(line["submitted_at"], distribution),
+            when(line["opened_at"]),
+            when(line["submitted_at"]),
             line["reminders_sent"],
         ]
         yield [safe_cell(cell) for cell in cells]

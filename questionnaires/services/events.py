@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
 
 from questionnaires.models import Invitation, InvitationEvent
 
@@ -12,9 +15,17 @@ if TYPE_CHECKING:
 
 
 def invitation_event(
-    invitation: Invitation, status: str, *, by: User | None = None, note: str = ""
+    invitation: Invitation,
+    status: str,
+    *,
+    by: User | None = None,
+    note: str = "",
+    at: dt.datetime | None = None,
 ) -> None:
-    InvitationEvent.objects.create(invitation=invitation, status=status, by=by, note=note[:2000])
+    """Record a step, now or (an anonymous submission: its day only) at `at`."""
+    InvitationEvent.objects.create(
+        invitation=invitation, status=status, by=by, note=note[:2000], at=at or timezone.now()
+    )
 
 
 def invitation_advance(

@@ -4,8 +4,6 @@ InvitationEvent, so the history of each invitation can be shown and counted."""
 
 from __future__ import annotations
 
-import hmac
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 from common.errors import ValidationProblem
 from common.spreadsheets import Table
 from evaluations.permissions import Action, Actor, author_of, ensure, is_system
+from questionnaires import links
 from questionnaires.models import Distribution, Invitation
 from questionnaires.services.events import invitation_advance, invitation_event
 from questionnaires.services.messaging import invitation_queue
@@ -29,15 +28,7 @@ from stakeholders.services import clean_emails
 if TYPE_CHECKING:
     from accounts.models import User
 
-SELECTOR_LENGTH = 11  # 8 random bytes, url-safe
-SECRET_BYTES = 24  # 192 bits
-
 Status = Invitation.Status
-
-
-def _new_token() -> tuple[str, str]:
-    selector = secrets.token_urlsafe(8)[:SELECTOR_LENGTH]
-    return selector, selector + secrets.token_urlsafe(SECRET_BYTES)
 
 
 def person_attributes(person: Person) -> dict[str, str]:
@@ -126,13 +117,13 @@ def invitation_create(
     _check_not_invited(distribution, person, email)
     snapshot = person_attributes(person) if person else {}
     snapshot.update({k: str(v) for k, v in (attributes or {}).items() if v})
-    selector, token = _new_token()
+    selector = links.new_selector()
     while Invitation.objects.filter(selector=selector).exists():  # pragma: no cover - 2^-64
-        selector, token = _new_token()
+        selector = links.new_selector()
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
-                distribution=distribution, selector=selector, token=token, name=name[:200],
+                distribution=distribution, selector=selector, name=name[:200],
                 email=email, language=language, attributes=snapshot, person=person,
                 channel=channel,
             )  # fmt: skip
@@ -189,17 +180,18 @@ def invitations_for_people(
 def invitation_by_token(token: Any) -> Invitation | None:
     """The invitation of a link, compared in constant time; None for anything unknown or
     revoked."""
-    if not isinstance(token, str) or not SELECTOR_LENGTH < len(token) <= 64:
+    selector = links.selector_of(token)
+    if selector is None:
         return None
     invitation = (
         Invitation.objects.select_related(
             "distribution__version__instrument", "distribution__evaluation"
         )
-        .filter(selector=token[:SELECTOR_LENGTH])
+        .filter(selector=selector)
         .exclude(status=Status.REVOKED)
         .first()
     )
-    if invitation is None or not hmac.compare_digest(invitation.token, token):
+    if invitation is None or not links.token_matches(invitation, token):
         return None
     return invitation
 

@@ -4,7 +4,6 @@ go through these functions."""
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,12 +15,14 @@ from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from evaluations.permissions import SYSTEM, Action, ensure
+from questionnaires import links
 from questionnaires.answers import (
     OTHER_SUFFIX,
     QuestionMeta,
     answer_values,
     applies,
     is_empty,
+    not_asked_message,
     version_meta,
 )
 from questionnaires.instrument_format.vocabulary import STANDARD_ATTRIBUTES
@@ -29,7 +30,6 @@ from questionnaires.models import Answer, Distribution, Invitation, Response, re
 from questionnaires.services.distributions import form_is_closed
 from questionnaires.services.events import invitation_event
 from questionnaires.services.invitations import (
-    SELECTOR_LENGTH,
     invitation_create,
     invitation_started,
 )
@@ -43,7 +43,12 @@ class FormClosed(Exception):
 
 
 class AlreadySubmitted(Exception):
-    """The invitation's response is already submitted; show the receipt."""
+    """The invitation's response is already submitted; show the receipt (its time, when the
+    response is no longer linked to the invitation, is the invitation's)."""
+
+    def __init__(self, submitted_at: dt.datetime | None = None) -> None:
+        super().__init__(submitted_at)
+        self.submitted_at = submitted_at
 
 
 class InvalidLink(Exception):
@@ -73,6 +78,25 @@ def _clean(
     return cleaned, errors
 
 
+def _asked(
+    questions: list[QuestionMeta], answers: Mapping[str, Any], attributes: dict
+) -> tuple[list[QuestionMeta], dict[str, list[str]]]:
+    """The questions asked of a respondent with these attributes (questionnaires.answers.
+    applies), and an error naming each other one that was given an answer: such an answer is
+    refused, never stored. An empty value for it is no answer and passes."""
+    asked, refused = [], {}
+    for question in questions:
+        if applies(question, attributes):
+            asked.append(question)
+        elif question.key in answers or question.key + OTHER_SUFFIX in answers:
+            values, error = answer_values(
+                question, answers.get(question.key), answers.get(question.key + OTHER_SUFFIX)
+            )
+            if error or not is_empty(values):
+                refused[question.key] = [not_asked_message(question)]
+    return asked, refused
+
+
 def _insert_answers(response: Response, cleaned: list[tuple[QuestionMeta, dict]]) -> None:
     """The non-empty answers, in one insert whatever their number."""
     Answer.objects.bulk_create(
@@ -93,10 +117,10 @@ def _draft_for(invitation: Invitation, language: str) -> Response:
     response = _response_of(invitation)
     if response is not None:
         if response.status == Response.Status.SUBMITTED:
-            raise AlreadySubmitted
+            raise AlreadySubmitted(response.submitted_at)
         return response
     if invitation.status in Invitation.RESPONDED:  # an anonymous response, cut off
-        raise AlreadySubmitted
+        raise AlreadySubmitted(invitation.submitted_at)
     now = timezone.now()
     return Response.objects.create(
         distribution=invitation.distribution,
@@ -128,7 +152,9 @@ def response_save(
     wanted = keys if keys is not None else [k for k in answers if k in meta.by_key]
     questions = [meta.by_key[k] for k in wanted if k in meta.by_key]
     questions = [q for q in questions if q.kind != "instruction"]
+    questions, refused = _asked(questions, answers, invitation.attributes)
     cleaned, errors = _clean(questions, answers)
+    errors = refused | errors
     _store_answers(response, cleaned)
     fields: dict[str, object] = {"last_saved_at": timezone.now()}
     if language and language != response.language:
@@ -148,19 +174,26 @@ def _required_errors(response: Response, attributes: dict) -> dict[str, list[str
     }
 
 
-def _stored_errors(response: Response) -> dict[str, list[str]]:
-    """Re-check stored answers (a draft may hold what was typed but is not valid)."""
+def _stored_errors(response: Response, attributes: dict) -> dict[str, list[str]]:
+    """Re-check stored answers (a draft may hold what was typed but is not valid). Answers to
+    questions no longer asked of the respondent (their attributes changed since they were
+    typed; the form no longer shows them) are removed, so a summary never counts them."""
     meta = version_meta(response.version)
     by_id = {q.id: q for q in meta.questions}
-    errors = {}
+    errors, not_asked = {}, []
     for answer in Answer.objects.filter(response=response):
         question = by_id[answer.question_id]
+        if not applies(question, attributes):
+            not_asked.append(answer.pk)
+            continue
         raw = (
             answer.choices if question.kind == "multiple_choice" else (answer.choice or answer.text)
         )
         _values, error = answer_values(question, raw, answer.text)
         if error:
             errors[question.key] = [error]
+    if not_asked:
+        Answer.objects.filter(pk__in=not_asked).delete()
     return errors
 
 
@@ -193,10 +226,11 @@ def _lock(*, invitation: Invitation | None, token: str | None) -> Invitation:
     )
     if invitation is not None:
         return query.get(pk=invitation.pk)
-    if not isinstance(token, str) or not SELECTOR_LENGTH < len(token) <= 64:
+    selector = links.selector_of(token)
+    if selector is None or not isinstance(token, str):
         raise InvalidLink
-    locked = query.filter(selector=token[:SELECTOR_LENGTH]).first()
-    if locked is None or not hmac.compare_digest(locked.token, token):
+    locked = query.filter(selector=selector).first()
+    if locked is None or not links.token_matches(locked, token):
         raise InvalidLink
     if locked.status == Invitation.Status.REVOKED:
         raise InvalidLink
@@ -292,7 +326,9 @@ def response_submit(
     if existing is not None and existing.status == Response.Status.SUBMITTED:
         return Submission(response=existing, created=False)
     if invitation.status in Invitation.RESPONDED:
-        raise AlreadySubmitted
+        # Anonymous (the response is cut off), or a race lost: the row lock re-read the
+        # invitation, not its response. Its submission time is the receipt.
+        raise AlreadySubmitted(invitation.submitted_at)
     if form_is_closed(distribution) and entered_by is None:
         raise FormClosed
     now = timezone.now()
@@ -302,7 +338,7 @@ def response_submit(
     }  # fmt: skip
     if answers is None:  # the form: the draft holds the answers
         response = existing or _draft_for(invitation, language)
-        errors = _stored_errors(response)
+        errors = _stored_errors(response, invitation.attributes)
         required = _required_errors(response, invitation.attributes)
         _raise_if_any(errors | {k: v for k, v in required.items() if k not in errors})
         _complete(response, invitation, now, **finish)
@@ -313,10 +349,11 @@ def response_submit(
         unknown = sorted(k for k in answers if k.split(OTHER_SUFFIX)[0] not in meta.by_key)
         if unknown:
             errors["answers"] = [_("Unknown question(s): %(keys)s.") % {"keys": ", ".join(unknown)}]
-        cleaned, errors_now = _clean(
-            [q for q in meta.questions if q.kind != "instruction"], answers
+        asked, refused = _asked(
+            [q for q in meta.questions if q.kind != "instruction"], answers, invitation.attributes
         )
-        errors |= errors_now
+        cleaned, errors_now = _clean(asked, answers)
+        errors |= refused | errors_now
         answered = {q.id for q, values in cleaned if not is_empty(values)}
         for q in meta.questions:
             if q.required and q.id not in answered and applies(q, invitation.attributes):
@@ -336,7 +373,11 @@ def response_submit(
         status=done, submitted_at=response.submitted_at
     )
     invitation.status, invitation.submitted_at = done, response.submitted_at
-    invitation_event(invitation, done, by=entered_by, note=channel if entered_by else "")
+    anonymous = distribution.confidentiality == Distribution.Confidentiality.ANONYMOUS
+    invitation_event(
+        invitation, done, by=entered_by, note=channel if entered_by else "",
+        at=response.submitted_at if anonymous else None,  # the day only, like the response
+    )  # fmt: skip
     return Submission(response=response, created=True)
 
 

@@ -36,7 +36,7 @@ from questionnaires.message_texts import (
 )
 from questionnaires.models import Distribution, Invitation, Message
 from questionnaires.selectors.distributions import reminder_plan, reminder_times
-from questionnaires.selectors.responses import response_rows
+from questionnaires.selectors.responses import invitation_history, response_rows
 from questionnaires.selectors.tracking import attribute_keys
 from questionnaires.services.actions import invitation_act
 from questionnaires.services.distributions import (
@@ -407,7 +407,9 @@ def invitation_page(
             "evaluation": evaluation,
             "distribution": distribution,
             "invitation": item,
-            "events": item.events.select_related("by"),
+            "events": invitation_history(
+                item.events.select_related("by"), distribution=distribution
+            ),
             "messages_sent": item.messages.all(),
             "form": form,
             "can_resend": item.status not in STOPPED and bool(item.email),

@@ -12,6 +12,7 @@ from common.errors import ValidationProblem, form_add_problem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action
 from evaluations.views import evaluation_view
+from questionnaires.answers import version_meta
 from questionnaires.forms.responses import EntryForm
 from questionnaires.models import Distribution, Invitation, Response
 from questionnaires.presentation import build_form, fill_answers, fill_posted, posted_answers
@@ -82,13 +83,25 @@ def entry_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpRes
         status__in=[*Invitation.RESPONDED, Invitation.Status.REVOKED]
     )
     choices = [(i.pk, i.name) for i in open_invitations.order_by("name")]
-    envelope = EntryForm(request.POST or None, request.FILES or None, invitations=choices)
+    # The form shows the questions asked of the chosen respondent (questionnaires.answers.
+    # applies on their attributes; a new respondent has none): chosen on the page (GET) first,
+    # or the one posted.
+    chosen_id = request.POST.get("invitation") or request.GET.get("invitation") or ""
+    chosen = open_invitations.filter(pk=int(chosen_id)).first() if chosen_id.isdigit() else None
+    envelope = EntryForm(
+        request.POST or None,
+        request.FILES or None,
+        invitations=choices,
+        initial={"invitation": chosen.pk if chosen else ""},
+    )
     if distribution.confidentiality != Distribution.Confidentiality.RESPONDENT:
         del envelope.fields["route"]
-    form = build_form(distribution.version, "en")
+    form = build_form(distribution.version, "en", chosen.attributes if chosen else {})
     status = 200
     if request.method == "POST":
-        answers = posted_answers([q for p in form.pages for q in p.questions], request.POST)
+        # Every question of the version is read, so an answer typed for one not asked of the
+        # chosen respondent is refused by the service with its name, not silently dropped.
+        answers = posted_answers(version_meta(distribution.version).questions, request.POST)
         if envelope.is_valid():
             invitation = (
                 open_invitations.filter(pk=envelope.cleaned_data["invitation"]).first()
@@ -125,6 +138,8 @@ def entry_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpRes
             "distribution": distribution,
             "envelope": envelope,
             "form": form,
+            "respondents": choices,
+            "chosen": chosen,
         },
         status=status,
     )

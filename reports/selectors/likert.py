@@ -6,15 +6,17 @@ Only submitted responses count. The numbers come from one GROUP BY over the answ
 breakdown value, scale code); mean and SD follow exactly from those counts and the points'
 values. Breakdowns are suppressed as reports.selectors.suppression says:
 
-- a group whose n is under the threshold is hidden whole (n, counts, percents, mean, SD), and
-  when that leaves a single group hidden for an item, the next-smallest group is hidden too;
+- a group whose n, or whose number of answers (Don't know and N/A too), is under the threshold
+  is hidden whole (n, counts, percents, mean, SD), and when that leaves a single group hidden
+  for an item, the next-smallest group is hidden too;
 - in the groups left, a point's count under the threshold is hidden, with complementary cells
   so that neither the group's n nor the overall row gives it back;
 - a group with any hidden in-scale count also hides its mean, SD and percent agreeing (they
   would let one solve for the hidden counts), and its outside-scale percents when an outside
   count is hidden (their base, all answers, would give it back).
 
-The overall row is hidden only when its own n is under the threshold.
+The overall row is hidden only when its own n or number of answers is under the threshold
+(a row with n = 0 and one "N/A" is hidden, not shown as "N/A: 1 (100%)").
 
 The blank value of a breakdown has group "" like the overall row: `LikertRow.is_overall`
 tells them apart.
@@ -52,7 +54,7 @@ from questionnaires.selectors.tracking import (
     standard_first,
 )
 from reports.selectors.access import report_access
-from reports.selectors.suppression import suppress
+from reports.selectors.suppression import Breakdown, suppress_breakdown
 from reports.tables import LikertCount, LikertRow, LikertTable, ReportAccess, ScaleColumn
 
 if TYPE_CHECKING:
@@ -240,23 +242,6 @@ def likert_row(
     )
 
 
-def hidden_groups(
-    counts: list[list[int]], k: int, threshold: int
-) -> tuple[list[list[int | None]], list[bool]]:
-    """Suppress one item's breakdown (see the top): whole groups by their n, then single
-    counts; the counts left shown per group, and which groups are hidden whole."""
-    by_n, _hidden = suppress([[sum(row[:k])] for row in counts], threshold, row_totals=False)
-    whole = [cell is None for (cell,) in by_n]
-    start: list[list[int | None]] = [
-        [None] * len(row) if w else list(row) for row, w in zip(counts, whole, strict=True)
-    ]
-    # The group's n is shown, so its in-scale counts are a row with a total; the outside
-    # counts are not (their percents are hidden with any of them).
-    in_scale, _hidden = suppress([row[:k] for row in start], threshold)
-    outside, _hidden = suppress([row[k:] for row in start], threshold, row_totals=False)
-    return [a + b for a, b in zip(in_scale, outside, strict=True)], whole
-
-
 def item_rows(
     item: Question,
     columns: list[ScaleColumn],
@@ -264,25 +249,34 @@ def item_rows(
     groups: list[tuple[str, str]] | None,
     access: ReportAccess,
 ) -> tuple[list[LikertRow], int]:
-    """An item's overall row, then its row per group; and how many counts are hidden."""
+    """An item's overall row, then its row per group; and how many counts are hidden. In a
+    suppressed view every count goes through suppression.suppress_breakdown: the size of a
+    row is its n and all its answers (Don't know and N/A too), so a row answered only outside
+    the scale by fewer than the threshold is hidden like any other small one."""
     codes = [c.code for c in columns]
     k = sum(1 for c in columns if c.in_scale)
     overall = counts.of(item.pk, None, codes)
-    hide = access.suppressed and 0 < sum(overall[:k]) < access.threshold
-    shown: list[int | None] = [None] * len(overall) if hide else list(overall)
+    true = [counts.of(item.pk, value, codes) for value, _label in groups or []]
+    if access.suppressed:
+        shown = suppress_breakdown(
+            true,
+            access.threshold,
+            sizes=[[sum(row[:k]), sum(row)] for row in true],
+            overall_sizes=[sum(overall[:k]), sum(overall)],
+            scale=k,
+        )
+    else:
+        shown = Breakdown([list(row) for row in true], [False] * len(true), overall=True)
+    hide = not shown.overall
     everyone = ("", _("All respondents"))
-    rows = [likert_row(item, everyone, overall, shown, columns, whole=hide, is_overall=True)]
+    cells: list[int | None] = [None] * len(overall) if hide else list(overall)
+    rows = [likert_row(item, everyone, overall, cells, columns, whole=hide, is_overall=True)]
     hidden = len(overall) if hide else 0
     if groups is None:
         return rows, hidden
-    true = [counts.of(item.pk, value, codes) for value, _label in groups]
-    if access.suppressed:
-        shown_groups, whole = hidden_groups(true, k, access.threshold)
-    else:
-        shown_groups, whole = [list(row) for row in true], [False] * len(true)
-    for group, row, cells, w in zip(groups, true, shown_groups, whole, strict=True):
-        rows.append(likert_row(item, group, row, cells, columns, whole=w))
-        hidden += sum(1 for value in cells if value is None)
+    for group, row, group_cells, w in zip(groups, true, shown.groups, shown.whole, strict=True):
+        rows.append(likert_row(item, group, row, group_cells, columns, whole=w))
+        hidden += sum(1 for value in group_cells if value is None)
     return rows, hidden
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from questionnaires.models import Answer, Distribution, Question, Response, localized
 from questionnaires.selectors import readable_responses_filter
+from questionnaires.selectors.responses import response_order
 from questionnaires.selectors.tracking import (
     attribute_text,
     bucket_text,
@@ -63,7 +64,7 @@ def open_answers(
     shown = (
         answers.filter(allowed)
         .annotate(bucket=attribute_text(by, "response__attributes") if by else Value(""))
-        .order_by("response__submitted_at", "response_id")
+        .order_by(*response_order(distribution, prefix="response__"))
         .values_list("question_id", "bucket", "text")
     )
     for question_id, bucket, text in shown.iterator(chunk_size=2000):

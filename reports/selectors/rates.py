@@ -19,7 +19,7 @@ from questionnaires.selectors.tracking import (
     response_rates,
 )
 from reports.selectors.access import report_access
-from reports.selectors.suppression import suppress
+from reports.selectors.suppression import suppress_breakdown
 from reports.tables import DistributionRates
 
 if TYPE_CHECKING:
@@ -89,17 +89,25 @@ def _without_respondents(row: RateRow) -> RateRow:
 
 
 def _shown(rows: list[RateRow], access: ReportAccess) -> list[RateRow]:
-    """The rate rows as the user may see them: in a suppressed view, a group with fewer
-    respondents than the threshold shows none of its respondents' counts, nor does one more
-    group where that one could be worked out from the Total (suppression.suppress)."""
+    """The rate rows as the user may see them: in a suppressed view, through the one step
+    (suppression.suppress_breakdown) — a group with fewer respondents than the threshold
+    shows none of its respondents' counts, nor does one more group where that one could be
+    worked out from the Total, and the Total hides its own when it would give back a group
+    that is hidden alone (the only group of the table)."""
     if not access.suppressed:
         return rows
     groups = [row for row in rows if not row.is_total]
-    column, _hidden = suppress(
-        [[row.responded] for row in groups], access.threshold, row_totals=False
+    responded = [row.responded or 0 for row in groups]
+    shown = suppress_breakdown(
+        [[count] for count in responded],
+        access.threshold,
+        sizes=[[count] for count in responded],
+        overall_sizes=[],
+        cells=False,
     )
-    shown = [
-        _without_respondents(row) if counts[0] is None else row
-        for row, counts in zip(groups, column, strict=True)
+    lines = [
+        _without_respondents(row) if whole else row
+        for row, whole in zip(groups, shown.whole, strict=True)
     ]
-    return shown + [row for row in rows if row.is_total]
+    totals = [row if shown.overall else _without_respondents(row) for row in rows if row.is_total]
+    return lines + totals

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from evaluations.permissions import Action, can
 from questionnaires.models import Answer, Distribution, Question, Response, localized
 from questionnaires.selectors import readable_responses_filter
+from questionnaires.selectors.responses import day_of, day_only
 from questionnaires.selectors.tracking import ATTRIBUTE_LABELS
 from reports.selectors.likert import response_attribute_keys
 
@@ -71,9 +72,14 @@ def raw_columns(distribution: Distribution) -> list[tuple[str, str]]:
     """The columns of the raw responses, as (code, label): the response's id, submission time
     and channel, its snapshot attributes, then one per answerable question (its key)."""
     zone = _zone(distribution)
+    submitted = (
+        _("Submitted on (day, UTC)")
+        if day_only(distribution)
+        else _("Submitted at (%(zone)s)") % {"zone": zone.key}
+    )
     columns = [
         ("response", _("Response")),
-        ("submitted_at", _("Submitted at (%(zone)s)") % {"zone": zone.key}),
+        ("submitted_at", submitted),
         ("channel", _("Channel")),
     ]
     columns += [
@@ -104,6 +110,7 @@ def raw_response_rows(
     if condition is None:
         return
     zone = _zone(distribution)
+    day = day_only(distribution)  # anonymous: listed by random id, the day only
     keys = response_attribute_keys(distribution)
     questions = raw_questions(distribution)
     column_of = {q.id: i for i, q in enumerate(questions)}
@@ -112,7 +119,7 @@ def raw_response_rows(
     cutoff = timezone.now()
     responses = (
         Response.objects.filter(condition, submitted_at__lte=cutoff)
-        .order_by("id")
+        .order_by("id")  # random ids: for anonymous responses too, unrelated to submission
         .values_list("id", "submitted_at", "channel", "attributes")
         .iterator(chunk_size=chunk_size)
     )
@@ -131,7 +138,7 @@ def raw_response_rows(
         attributes = attributes if isinstance(attributes, dict) else {}
         yield [
             response_id,
-            _local(submitted_at, zone),
+            day_of(submitted_at) if day else _local(submitted_at, zone),
             str(channels.get(channel, channel)) if labels else channel,
             *(_attribute(attributes.get(key)) for key in keys),
             *cells,

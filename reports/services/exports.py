@@ -1,44 +1,46 @@
 """Export jobs: the evaluation workbook or one table as CSV, built by a Celery task.
 
-A job is claimed by a conditional update (queued -> running), so a duplicated or retried task
-builds nothing twice; the file is written to a temporary file first and stored once, under the
-job. Progress is saved every few thousand rows with a plain UPDATE, which also tells the
-builder when someone cancelled the job."""
+A job is claimed by a conditional update (queued -> running, attempts + 1), so a duplicated or
+retried task builds nothing twice; the file is built in the job's own folder under
+EXPORT_BUILD_DIR and moved into place once, under the job. Progress is saved every few
+thousand rows, or every few seconds, with a plain UPDATE that writes the heartbeat and tells
+the builder when the job was cancelled or taken over.
+
+A running job without a heartbeat for EXPORT_STALE_SECONDS lost its worker: the redelivered
+task takes it over, its user may try it again at once, and the beat sweeper fails it (and
+removes killed builds' folders). One active job per (evaluation, user, kind, parameters) is
+kept by a partial unique constraint; a concurrent duplicate request gets the same job."""
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
 import logging
 import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+import shutil
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
-from common.spreadsheets import safe_cell
 from evaluations.permissions import Role, role_of
-from interviews.selectors import coverage_rows
 from questionnaires.instrument_format import STANDARD_ATTRIBUTES
 from questionnaires.models import Distribution
-from questionnaires.selectors.tracking import PLANNED_CHANNEL, RATE_HEADER, attribute_keys
-from reports.models import ExportJob, export_file_name
+from questionnaires.selectors.tracking import PLANNED_CHANNEL, attribute_keys
+from reports.models import ExportJob, export_file_name, parameters_key, stale_after
 from reports.selectors.access import report_access
 from reports.selectors.annex import BY as ANNEX_BY
-from reports.selectors.annex import annex, annex_rows
-from reports.selectors.likert import likert_breakdowns, likert_rows, likert_summary
-from reports.selectors.overview import interview_overview, layout_find, overview_rows
-from reports.selectors.rates import evaluation_rates
+from reports.selectors.likert import likert_breakdowns
+from reports.selectors.overview import layout_find
+from reports.services.export_tables import TABLES, csv_write
 from reports.tasks import export_build_task
 from reports.workbook import workbook_write
 
@@ -51,8 +53,7 @@ logger = logging.getLogger(__name__)
 
 State = ExportJob.State
 PROGRESS_ROWS = 5000  # rows between progress updates (and cancellation checks)
-# A job still "running" this long after it started lost its worker: it may be claimed again.
-STALE_AFTER = dt.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 660) * 2)
+BEATS_PER_LIMIT = 6  # heartbeats written within one stall limit, when progress comes slowly
 
 
 def failed_message() -> str:
@@ -62,79 +63,32 @@ def failed_message() -> str:
     )
 
 
+def stale_message() -> str:
+    return _(
+        "The export stopped: the worker building it stopped responding (it was restarted or "
+        "ran out of memory). Try again."
+    )
+
+
 class ExportCancelled(Exception):
-    """Someone cancelled the job while it was being built."""
+    """Someone cancelled the job, or another worker took it over, while it was being built."""
 
 
-# --- CSV per table ----------------------------------------------------------------------------
+def _stale(now: dt.datetime) -> Q:
+    """Running jobs whose builder has not beaten within the stall limit (ExportJob.stale)."""
+    limit = now - stale_after()
+    silent = Q(heartbeat_at__isnull=True) & (Q(started_at__lt=limit) | Q(started_at__isnull=True))
+    return Q(state=State.RUNNING) & (Q(heartbeat_at__lt=limit) | silent)
 
 
-def _overview_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterable[list]:
-    table = interview_overview(evaluation=evaluation, user=user, layout=parameters.get("layout"))
-    return overview_rows(table)
+def build_dir() -> str:
+    """Where exports are built: EXPORT_BUILD_DIR, or a folder beside the stored files (the
+    same disk, so a finished file is moved into place, not copied)."""
+    return str(settings.EXPORT_BUILD_DIR or os.path.join(settings.MEDIA_ROOT, "exports-building"))
 
 
-def _annex_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterable[list]:
-    by = parameters.get("by") or "grouping"
-    return annex_rows(annex(evaluation=evaluation, user=user, by=by))
-
-
-def _likert_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterator[list]:
-    for distribution in _distributions(evaluation, parameters):
-        for table in likert_summary(
-            user=user,
-            distribution=distribution,
-            by=parameters.get("by") or "",
-            unsuppressed=bool(parameters.get("unsuppressed")),
-        ):
-            yield [f"{table.distribution_title} — {table.block_title}"]
-            yield from likert_rows(table)
-            yield []
-
-
-def _rates_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterator[list]:
-    for rates in evaluation_rates(
-        user=user,
-        evaluation=evaluation,
-        by=parameters.get("by") or "region",
-        unsuppressed=bool(parameters.get("unsuppressed")),
-    ):
-        yield [rates.title]
-        yield [rates.by_label, *RATE_HEADER[1:]]
-        yield from (rates.cells(row) for row in rates.rows)
-        yield []
-
-
-def _coverage_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterator[list]:
-    return coverage_rows(evaluation=evaluation, user=user)
-
-
-def _distributions(evaluation: Evaluation, parameters: dict):
-    found = Distribution.objects.filter(evaluation=evaluation).order_by("created_at", "pk")
-    if parameters.get("distribution"):
-        found = found.filter(pk=parameters["distribution"])
-    return found.select_related("evaluation")
-
-
-TABLES: dict[str, Callable[[Evaluation, User, dict], Iterable[list]]] = {
-    "overview": _overview_rows,
-    "annex": _annex_rows,
-    "likert": _likert_rows,
-    "rates": _rates_rows,
-    "coverage": _coverage_rows,
-}
-
-
-def csv_write(rows: Iterable[Iterable[object]], handle: Any, *, bom: bool = True) -> int:
-    """Write rows as UTF-8 CSV (with a BOM for Excel), formulas kept as text; the row count."""
-    if bom:
-        handle.write(codecs.BOM_UTF8.decode("utf-8"))
-    writer = csv.writer(handle)
-    count = 0
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-        count += 1
-    return count
+def _job_dir(job_id: int) -> str:
+    return os.path.join(build_dir(), f"job-{job_id}")
 
 
 # --- requesting and acting on jobs ------------------------------------------------------------
@@ -194,26 +148,58 @@ def _check_choices(evaluation: Evaluation, access: ReportAccess, cleaned: dict) 
 def export_request(
     *, evaluation: Evaluation, by: User, kind: str, parameters: dict | None = None
 ) -> ExportJob:
-    """Queue an export of what `by` may see; the same request still waiting is returned."""
+    """Queue an export of what `by` may see. The same request still waiting is returned (a
+    stale one queued again); the database keeps one active job per request, so concurrent
+    identical requests all get the same job."""
     cleaned = _clean_parameters(kind, parameters or {})
     access = report_access(by, evaluation, unsuppressed=cleaned["unsuppressed"])
     _check_choices(evaluation, access, cleaned)
     # What the file will hold beyond aggregates: downloading it later asks for the same right.
     cleaned["answers"] = kind == ExportJob.Kind.WORKBOOK and access.raw_answers
-    waiting = ExportJob.objects.filter(
-        evaluation=evaluation,
-        requested_by=by,
-        kind=kind,
-        parameters=cleaned,
-        state__in=[State.QUEUED, State.RUNNING],
-    ).first()
-    if waiting is not None:
-        return waiting
-    job = ExportJob.objects.create(
-        evaluation=evaluation, kind=kind, parameters=cleaned, requested_by=by
+    key = parameters_key(cleaned)
+    same = ExportJob.objects.filter(
+        evaluation=evaluation, requested_by=by, kind=kind, parameters_key=key
     )
+    waiting = same.filter(state__in=ExportJob.ACTIVE).first()
+    if waiting is not None:
+        if waiting.stale and _requeue(waiting, _stale(timezone.now())):
+            waiting.refresh_from_db()
+        return waiting
+    try:
+        with transaction.atomic():
+            job = ExportJob.objects.create(
+                evaluation=evaluation,
+                kind=kind,
+                parameters=cleaned,
+                parameters_key=key,
+                requested_by=by,
+            )
+    except IntegrityError:
+        # The same request, made at the same moment, created its job first: that one.
+        first = same.order_by("-pk").first()
+        if first is None:
+            raise
+        return first
     _enqueue(job)
     return job
+
+
+def _requeue(job: ExportJob, which: Q) -> bool:
+    """Put the job back in the queue (a new attempt) if it matches `which`; then enqueue."""
+    requeued = ExportJob.objects.filter(which, pk=job.pk).update(
+        state=State.QUEUED,
+        error="",
+        progress=0,
+        rows_done=0,
+        rows_total=0,
+        step="",
+        started_at=None,
+        heartbeat_at=None,
+        finished_at=None,
+    )
+    if requeued:
+        _enqueue(job)
+    return bool(requeued)
 
 
 def _enqueue(job: ExportJob) -> None:
@@ -241,27 +227,30 @@ def export_cancel(*, job: ExportJob, by: User) -> ExportJob:
 
 
 def export_retry(*, job: ExportJob, by: User) -> ExportJob:
-    """Queue a failed or cancelled export again (the same job, a new attempt)."""
+    """Queue a failed, cancelled or stale export again (the same job, a new attempt). When the
+    same export is already waiting as another job, that job is returned."""
     _ensure_may_act(job, by)
     if job.requested_by is None:
         raise ValidationProblem(_("The person who asked for this export has no account anymore."))
     report_access(job.requested_by, job.evaluation, unsuppressed=job.parameters.get("unsuppressed"))
-    requeued = ExportJob.objects.filter(
-        pk=job.pk, state__in=[State.FAILED, State.CANCELLED]
-    ).update(
-        state=State.QUEUED,
-        error="",
-        progress=0,
-        rows_done=0,
-        rows_total=0,
-        step="",
-        started_at=None,
-        finished_at=None,
-    )
+    retryable = Q(state__in=[State.FAILED, State.CANCELLED]) | _stale(timezone.now())
+    try:
+        with transaction.atomic():
+            requeued = _requeue(job, retryable)
+    except IntegrityError:
+        waiting = ExportJob.objects.filter(
+            evaluation_id=job.evaluation_id,
+            requested_by_id=job.requested_by_id,
+            kind=job.kind,
+            parameters_key=job.parameters_key,
+            state__in=ExportJob.ACTIVE,
+        ).first()
+        if waiting is None:
+            raise
+        return waiting
     job.refresh_from_db()
     if not requeued:
-        raise ValidationProblem(_("Only a failed or cancelled export can be tried again."))
-    _enqueue(job)
+        raise ValidationProblem(_("Only a failed, cancelled or stalled export can be tried again."))
     return job
 
 
@@ -277,40 +266,86 @@ def exports_expire(now: dt.datetime | None = None) -> int:
     return count
 
 
+def exports_sweep(now: dt.datetime | None = None) -> int:
+    """Beat: fail the running exports that stopped beating (their user can try again), and
+    remove the build folders no live build owns. Returns the number of jobs failed."""
+    now = now or timezone.now()
+    failed = ExportJob.objects.filter(_stale(now)).update(
+        state=State.FAILED, error=stale_message(), finished_at=now
+    )
+    if failed:
+        logger.warning("%s export(s) stopped responding and were marked failed", failed)
+    root = build_dir()
+    folders = {
+        int(name[4:]): os.path.join(root, name)
+        for name in (os.listdir(root) if os.path.isdir(root) else [])
+        if name.startswith("job-") and name[4:].isdigit()
+    }
+    alive = set(
+        ExportJob.objects.filter(pk__in=folders, state=State.RUNNING)
+        .exclude(_stale(now))
+        .values_list("pk", flat=True)
+    )
+    old = (now - stale_after()).timestamp()
+    for job_id, folder in folders.items():
+        if job_id not in alive and os.path.getmtime(folder) < old:
+            shutil.rmtree(folder, ignore_errors=True)
+    return failed
+
+
 # --- building ---------------------------------------------------------------------------------
 
 
-def _claim(job_id: int) -> bool:
+def _claim(job_id: int) -> int | None:
+    """Take a queued job, or a stale running one (its worker died), for this build: the
+    attempt number it now runs under, or None when it is not ours to build."""
     now = timezone.now()
-    stale = Q(state=State.RUNNING, started_at__lt=now - STALE_AFTER)
-    return bool(
-        ExportJob.objects.filter(Q(state=State.QUEUED) | stale, pk=job_id).update(
-            state=State.RUNNING,
-            attempts=F("attempts") + 1,
-            started_at=now,
-            finished_at=None,
-            error="",
-            progress=0,
-            rows_done=0,
-            step="",
-        )
+    claimable = Q(state=State.QUEUED) | _stale(now)
+    current = ExportJob.objects.filter(claimable, pk=job_id).values_list("attempts", flat=True)
+    attempt = current.first()
+    if attempt is None:
+        return None
+    claimed = ExportJob.objects.filter(claimable, pk=job_id, attempts=attempt).update(
+        state=State.RUNNING,
+        attempts=attempt + 1,
+        started_at=now,
+        heartbeat_at=now,
+        finished_at=None,
+        error="",
+        progress=0,
+        rows_done=0,
+        step="",
     )
+    return attempt + 1 if claimed else None
 
 
-def _progress_saver(job_id: int) -> Callable[[int, int, str], None]:
-    """progress(rows_done, rows_total, step): saved every PROGRESS_ROWS rows and at each new
-    step; raises ExportCancelled when the job is no longer running."""
+def _ours(job_id: int, attempt: int) -> Q:
+    """The job, still running under this build's attempt (not cancelled, not taken over)."""
+    return Q(pk=job_id, state=State.RUNNING, attempts=attempt)
+
+
+def _progress_saver(job_id: int, attempt: int) -> Callable[[int, int, str], None]:
+    """progress(rows_done, rows_total, step): saved, with the heartbeat, every PROGRESS_ROWS
+    rows, at each new step, and whenever a sixth of the stall limit has passed since the last
+    save (a slow sheet keeps beating); raises ExportCancelled when the job is not ours."""
     last_rows = -PROGRESS_ROWS
     last_step: str | None = None
+    last_beat = time.monotonic()
+    beat_every = settings.EXPORT_STALE_SECONDS / BEATS_PER_LIMIT
 
     def save(done: int, total: int, step: str) -> None:
-        nonlocal last_rows, last_step
-        if step == last_step and done - last_rows < PROGRESS_ROWS:
+        nonlocal last_rows, last_step, last_beat
+        due = time.monotonic() - last_beat >= beat_every
+        if step == last_step and done - last_rows < PROGRESS_ROWS and not due:
             return
-        last_rows, last_step = done, step
+        last_rows, last_step, last_beat = done, step, time.monotonic()
         percent = min(99, done * 100 // total) if total else 0
-        running = ExportJob.objects.filter(pk=job_id, state=State.RUNNING).update(
-            rows_done=done, rows_total=total, progress=percent, step=str(step)[:100]
+        running = ExportJob.objects.filter(_ours(job_id, attempt)).update(
+            rows_done=done,
+            rows_total=total,
+            progress=percent,
+            step=str(step)[:100],
+            heartbeat_at=timezone.now(),
         )
         if not running:
             raise ExportCancelled
@@ -338,70 +373,88 @@ def _write(
             labels=bool(parameters.get("labels")),
             by=parameters.get("by") or "region",
             progress=progress,
+            tmpdir=os.path.dirname(path),
         )
         return
     report_access(user, job.evaluation, unsuppressed=bool(parameters.get("unsuppressed")))
-    progress(0, 0, _("Writing the table"))
+    step = _("Writing the table")
+    progress(0, 0, step)
     rows = TABLES[parameters["table"]](job.evaluation, user, parameters)
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        count = csv_write(rows, handle, bom=parameters.get("bom", True))
+        count = csv_write(
+            rows,
+            handle,
+            bom=parameters.get("bom", True),
+            progress=lambda done: progress(done, done, step),
+        )
     progress(count, count, _("Saving the file"))
+
+
+class _Built(File):
+    """The finished file in the build folder: the file storage moves it into place."""
+
+    def temporary_file_path(self) -> str:
+        return str(self.name)
 
 
 def export_build(*, job_id: int, final_attempt: bool = True) -> None:
     """Build the job's file, once: a job that is not queued (already taken, finished or
-    cancelled) is left alone. A database error on a try that is not the last puts the job
-    back in the queue and is raised, for the task to retry."""
-    if not _claim(job_id):
+    cancelled) is left alone, unless it is stale, which is taken over. A database error on a
+    try that is not the last puts the job back in the queue and is raised, for the task to
+    retry. The job's build folder is removed at the end, and at the start (a killed try's)."""
+    attempt = _claim(job_id)
+    if attempt is None:
         return
     job = ExportJob.objects.select_related("evaluation", "requested_by").get(pk=job_id)
-    fd, path = tempfile.mkstemp(prefix="consulta-export-")
-    os.close(fd)
+    folder = _job_dir(job_id)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    path = os.path.join(folder, "export.part")
     try:
         user = job.requested_by
         if user is None:
             raise ValidationProblem(_("The person who asked for this export has no account."))
-        _write(job, user, path, _progress_saver(job_id))
-        _store(job, path)
+        _write(job, user, path, _progress_saver(job_id, attempt))
+        _store(job, attempt, path)
     except ExportCancelled:
-        logger.info("Export %s cancelled while running", job_id)
+        logger.info("Export %s cancelled or taken over while running", job_id)
     except OperationalError:
         if final_attempt:
             logger.exception("Export %s failed", job_id)
-            _fail(job_id, failed_message())
+            _fail(job_id, attempt, failed_message())
         else:
-            ExportJob.objects.filter(pk=job_id, state=State.RUNNING).update(state=State.QUEUED)
+            ExportJob.objects.filter(_ours(job_id, attempt)).update(state=State.QUEUED)
             raise
     except (ValidationProblem, PermissionDenied) as exc:
-        _fail(job_id, str(getattr(exc, "message", "") or exc))
+        _fail(job_id, attempt, str(getattr(exc, "message", "") or exc))
     except Exception:
         logger.exception("Export %s failed", job_id)
-        _fail(job_id, failed_message())
+        _fail(job_id, attempt, failed_message())
     finally:
-        if os.path.exists(path):
-            os.unlink(path)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def _fail(job_id: int, message: str) -> None:
-    ExportJob.objects.filter(pk=job_id, state=State.RUNNING).update(
+def _fail(job_id: int, attempt: int, message: str) -> None:
+    ExportJob.objects.filter(_ours(job_id, attempt)).update(
         state=State.FAILED, error=message, finished_at=timezone.now()
     )
 
 
-def _store(job: ExportJob, path: str) -> None:
-    """Save the file under the job (replacing an earlier try's) and mark the job done; a job
-    cancelled meanwhile keeps no file."""
+def _store(job: ExportJob, attempt: int, path: str) -> None:
+    """Move the file into place under the job (replacing an earlier try's) and mark the job
+    done; a job cancelled or taken over meanwhile keeps no file."""
     if job.file:
         job.file.delete(save=False)
     filename = _filename(job)
+    size = os.path.getsize(path)
     with open(path, "rb") as handle:
-        name = default_storage.save(export_file_name(job, filename), File(handle))
+        name = default_storage.save(export_file_name(job, filename), _Built(handle, name=path))
     now = timezone.now()
-    done = ExportJob.objects.filter(pk=job.pk, state=State.RUNNING).update(
+    done = ExportJob.objects.filter(_ours(job.pk, attempt)).update(
         state=State.DONE,
         file=name,
         filename=filename,
-        size=os.path.getsize(path),
+        size=size,
         progress=100,
         rows_done=F("rows_total"),
         step="",

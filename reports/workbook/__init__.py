@@ -130,17 +130,19 @@ def workbook_write(
     labels: bool = False,
     progress: Progress | None = None,
     by: str = "region",
+    tmpdir: str | Path | None = None,
 ) -> WorkbookStats:
     """Write the evaluation workbook as `user` may see it (None: a viewer's view) to a path
     or a binary file. `progress(rows_done, rows_total, step)` is called as rows are written;
-    an exception it raises stops the writing (nothing is written to `target`)."""
+    an exception it raises stops the writing (nothing is written to `target`). The sheets'
+    temporary files go under `tmpdir` (default: the system's)."""
     reader = user if user is not None else role_stand_in(evaluation, Role.VIEWER)
     access = report_access(reader, evaluation, unsuppressed=unsuppressed)
     if progress is not None:
         progress(0, 0, _("Computing the tables"))
     content = _gather(evaluation, reader, access, by)
     total = content.rows + sum(count for _d, count in content.raw)
-    with Book.open(target, progress=progress, total=total) as book:
+    with Book.open(target, progress=progress, total=total, tmpdir=tmpdir) as book:
         book.step(_("About"))
         about_sheet(
             book,

@@ -34,7 +34,12 @@ class Book(xlsx.Book):
     stats: WorkbookStats
 
     def __init__(
-        self, target: str | Path | IO[bytes], *, progress: Progress | None = None, total: int = 0
+        self,
+        target: str | Path | IO[bytes],
+        *,
+        progress: Progress | None = None,
+        total: int = 0,
+        tmpdir: str | Path | None = None,
     ) -> None:
-        super().__init__(target, progress=progress, total=total, formats=FORMATS)
+        super().__init__(target, progress=progress, total=total, formats=FORMATS, tmpdir=tmpdir)
         self.stats = WorkbookStats()

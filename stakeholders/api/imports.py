@@ -14,7 +14,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.spreadsheets import MAX_BYTES
+from common.upload_limits import limits, too_large_message
 from evaluations.permissions import ensure_registry
 from stakeholders.importing.jobs import import_job_check, import_job_commit, import_job_create
 from stakeholders.models import ImportJob
@@ -89,10 +89,8 @@ class ImportUploadSerializer(serializers.Serializer):
     )
 
     def validate_file(self, upload: Any) -> Any:
-        if upload.size > MAX_BYTES:
-            raise serializers.ValidationError(
-                f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."
-            )
+        if upload.size > limits().max_bytes:
+            raise serializers.ValidationError(too_large_message(limits().max_bytes))
         return upload
 
     def validate_mapping(self, value: Any) -> dict[str, str]:

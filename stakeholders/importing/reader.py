@@ -10,13 +10,23 @@ from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import CharField, Model
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from common.names import normalise_text, parse_name
 from common.spreadsheets import TableRow
-from stakeholders.importing.columns import Columns
-from stakeholders.models import Country, Office, Organisation, StakeholderGroup
+from stakeholders.importing.columns import NAME_FIELDS, Columns
+from stakeholders.models import (
+    Affiliation,
+    Country,
+    Office,
+    Organisation,
+    Person,
+    PersonAlias,
+    StakeholderGroup,
+    Tag,
+)
 from stakeholders.selectors.groups import group_find
 from stakeholders.selectors.organisations import organisation_find
 from stakeholders.selectors.places import country_find
@@ -182,7 +192,53 @@ def row_data(row: TableRow, columns: Columns, lookups: Lookups) -> RowData:
     _read_name(data, row, columns)
     _read_person(data, row, columns, lookups)
     _read_affiliation(data, row, columns, lookups)
+    _check_lengths(data, row, columns)
     return data
+
+
+def _check_lengths(data: RowData, row: TableRow, columns: Columns) -> None:
+    """A cell longer than its place in the registry is an error at its row and column in the
+    dry run: the import never cuts it short."""
+    typed_in = (
+        columns.value(row, "name")[0]
+        if "name" in columns.indexes
+        else columns.header("given_name" if "given_name" in columns.indexes else "family_name")
+    )
+    parsed = parse_name(data.typed)
+    org = data.organisation
+    checks: list[tuple[str, type[Model], str, list[str]]] = [
+        ("name", Person, "display_name", [data.display]),
+        ("given_name", Person, "given_name", [data.given or parsed.given]),
+        ("family_name", Person, "family_name", [data.family or parsed.family]),
+        ("honorific", Person, "honorific", [data.honorific]),
+        ("organisation", Organisation, "name", [org.name if org else ""]),
+        ("acronym", Organisation, "acronym", [org.acronym if org else ""]),
+        ("unit", Affiliation, "unit", [data.unit]),
+        ("job_title", Affiliation, "job_title", [data.job_title]),
+        ("aliases", PersonAlias, "name", data.aliases),
+        ("tags", Tag, "name", data.tags),
+    ]
+    flagged = {column for column, _message in data.problems}
+    for key, model, field_name, texts in checks:
+        if columns.indexes.get(key):
+            column = columns.value(row, key)[0]
+        else:  # a name's parts read from the Name cell
+            column = typed_in if key in (*NAME_FIELDS, "honorific") else ""
+        limit = _max_length(model, field_name)
+        longest = max((len(text) for text in texts), default=0)
+        if longest > limit and column and column not in flagged:
+            flagged.add(column)
+            message = _("The text has %(length)s characters; the most accepted is %(limit)s.")
+            data.problems.append(
+                (column, message % {"length": f"{longest:,}", "limit": f"{limit:,}"})
+            )
+
+
+def _max_length(model: type[Model], field_name: str) -> int:
+    column = model._meta.get_field(field_name)
+    if not isinstance(column, CharField) or not column.max_length:
+        raise TypeError(f"{model.__name__}.{field_name} is not a text column with a limit.")
+    return column.max_length
 
 
 def _read_name(data: RowData, row: TableRow, columns: Columns) -> None:

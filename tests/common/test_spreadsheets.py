@@ -10,7 +10,6 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from common import spreadsheets
 from common.errors import ValidationProblem
 from common.spreadsheets import cell_text, header_signature, letter, read_table
 
@@ -145,11 +144,11 @@ def test_a_zip_that_is_not_a_workbook_is_refused() -> None:
         read_table(out.getvalue(), "people.xlsx")
 
 
-def test_size_and_row_limits(monkeypatch) -> None:
-    big = b"Name\n" + b"x" * (spreadsheets.MAX_BYTES + 10)
+def test_size_and_row_limits(settings) -> None:
+    big = b"Name\n" + b"x" * (settings.SPREADSHEET_MAX_BYTES + 10)
     with pytest.raises(ValidationProblem, match="larger than 5 MB"):
         read_table(io.BytesIO(big), "big.csv")
-    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 3)
+    settings.SPREADSHEET_MAX_ROWS = 3
     read_table(b"Name\na\nb\nc\n", "ok.csv")
     with pytest.raises(ValidationProblem, match="more than 3 rows"):
         read_table(b"Name\na\nb\nc\nd\n", "long.csv")

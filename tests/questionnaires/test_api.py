@@ -121,7 +121,7 @@ def test_send_add_a_respondent_and_submit_by_token(
     first = respondent.post(f"/api/v1/respond/{token}/", {"answers": COMPLETE}, format="json")
     second = respondent.post(f"/api/v1/respond/{token}/", {"answers": COMPLETE}, format="json")
     assert (first.status_code, first.json()["status"]) == (201, "submitted")
-    assert (second.status_code, second.json()["status"]) == (200, "already submitted")
+    assert (second.status_code, second.json()["status"]) == (409, "already submitted")
     assert Response.objects.filter(status="submitted").count() == 1
     bad = respondent.post("/api/v1/respond/nope-nope-nope-nope/", {"answers": {}}, format="json")
     assert bad.status_code == 404

@@ -1,0 +1,85 @@
+"""The respondent's page again after a refused CSRF check (a cleared, expired or rotated cookie).
+
+survey_site.views.csrf_failure sends a refused POST to /r/<token>/... here: the page comes back
+in the form's own layout, status 403, with what was posted in its fields and a fresh token (the
+template's {% csrf_token %} sets a new cookie when there was none). Nothing is saved: the POST
+may be forged. Only the browser that sent the answers sees them again, and they are stored when
+it sends the page again with the fresh token.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from questionnaires.models import Invitation
+from questionnaires.presentation import build_form, fill_posted
+from questionnaires.views.respondent import (
+    RespondentView,
+    _context,
+    _form_with_answers,
+    _submitted,
+    respondent_view,
+)
+
+STALE = 403
+
+
+def _token(request: HttpRequest) -> str:
+    """The link's token as the URL holds it (for redirects)."""
+    match = request.resolver_match
+    return str(match.kwargs["token"]) if match is not None else ""
+
+
+@respondent_view
+def page(request: HttpRequest, invitation: Invitation, language: str, number: int) -> HttpResponse:
+    if _submitted(invitation):
+        return redirect("respondent:done", token=_token(request))
+    form, _response = _form_with_answers(invitation, language)
+    if not 1 <= number <= len(form.pages):
+        return redirect("respondent:start", token=_token(request))
+    current = form.pages[number - 1]
+    fill_posted(current, request.POST, {})
+    context = _context(invitation, language, form, page=current, total=len(form.pages))
+    context["stale"] = True
+    return render(request, "questionnaires/respondent/page.html", context, status=STALE)
+
+
+@respondent_view
+def autosave(
+    request: HttpRequest, invitation: Invitation, language: str, number: int
+) -> HttpResponse:
+    """htmx does not swap a 403: the typed answers stay on the page, sent with the page."""
+    return HttpResponse(
+        _("Not saved: your session had expired."), status=STALE, content_type="text/plain"
+    )
+
+
+@respondent_view
+def review(request: HttpRequest, invitation: Invitation, language: str) -> HttpResponse:
+    if _submitted(invitation):
+        return redirect("respondent:done", token=_token(request))
+    form, response = _form_with_answers(invitation, language)
+    context = _context(invitation, language, form, response=response, stale=True)
+    return render(request, "questionnaires/respondent/review.html", context, status=STALE)
+
+
+@respondent_view
+def decline(request: HttpRequest, invitation: Invitation, language: str) -> HttpResponse:
+    if _submitted(invitation):
+        return redirect("respondent:done", token=_token(request))
+    form = build_form(invitation.distribution.version, language, invitation.attributes)
+    context = _context(
+        invitation, language, form, stale=True, reason=request.POST.get("reason", "")
+    )
+    return render(request, "questionnaires/respondent/decline.html", context, status=STALE)
+
+
+# By the URL name of the refused page (questionnaires/respondent_urls.py).
+RESEND: dict[str, RespondentView] = {
+    "page": page,
+    "autosave": autosave,
+    "review": review,
+    "decline": decline,
+}
