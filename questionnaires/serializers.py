@@ -352,7 +352,9 @@ class TrackingCountrySerializer(serializers.Serializer):
     country = serializers.CharField(help_text='"" for recipients without a country.')
     label = serializers.CharField()
     recipients = serializers.IntegerField()
-    responded_recipients = serializers.IntegerField()
+    responded_recipients = serializers.IntegerField(
+        allow_null=True, help_text="Null where a report suppresses it (fewer than the threshold)."
+    )
     responded = serializers.BooleanField(help_text="At least one recipient responded.")
     non_responders = serializers.ListField(
         child=serializers.CharField(),

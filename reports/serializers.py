@@ -336,7 +336,7 @@ class EvaluationRatesSerializer(serializers.Serializer):
     rows = ReportRateRowSerializer(
         many=True, help_text="Per value of the attribute, the Total last."
     )
-    channels = serializers.DictField(child=serializers.IntegerField())
+    channels = serializers.DictField(child=serializers.IntegerField(allow_null=True))
     rollup = CountryRollupSerializer()
     threshold = serializers.IntegerField(
         allow_null=True, help_text="The small-cell threshold applied; null when unsuppressed."

@@ -246,7 +246,7 @@ class DistributionRates:
     by: str
     by_label: str
     rows: list[RateRow]  # questionnaires.selectors.tracking.RateRow, the Total row last
-    channels: dict[str, int]  # submitted responses by channel (web, email, phone, paper)
+    channels: dict[str, int | None]  # submitted responses by channel; None where suppressed
     rollup: CountryRollup  # per country, with non-responders' names when allowed
     threshold: int | None = None  # set when small cells are suppressed (None in the counts)
 

@@ -258,13 +258,14 @@ class CountryRow:
     country: str
     label: str
     recipients: int
-    responded_recipients: int
+    responded_recipients: int | None  # None where a report suppresses it (never a zero)
     non_responders: list[str] | None  # None where the user may not see names
 
     @property
     def responded(self) -> bool:
-        """A country has responded when at least one of its recipients has."""
-        return self.responded_recipients > 0
+        """A country has responded when at least one of its recipients has (a suppressed
+        count is never zero: zeros are shown)."""
+        return self.responded_recipients is None or self.responded_recipients > 0
 
 
 @dataclass(frozen=True)

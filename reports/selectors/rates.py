@@ -1,6 +1,7 @@
 """Response rates across an evaluation's distributions, as questionnaires.selectors.tracking
 counts them: per distribution the rates by an attribute, submitted responses by channel, and the
-roll-up per country (non-responders' names only for those who may see them)."""
+roll-up per country (non-responders' names only for those who may see them). In a suppressed
+view all three go through the one suppression step."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from questionnaires.selectors.tracking import (
     response_rates,
 )
 from reports.selectors.access import report_access
-from reports.selectors.suppression import suppress_breakdown
+from reports.selectors.suppression import Breakdown, suppress_breakdown
 from reports.tables import DistributionRates
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
     from accounts.models import User
     from evaluations.models import Evaluation
-    from questionnaires.selectors.tracking import RateRow
+    from questionnaires.selectors.tracking import CountryRollup, RateRow
     from reports.tables import ReportAccess
 
 
@@ -67,8 +68,8 @@ def evaluation_rates(
                 by=key,
                 by_label=label,
                 rows=_shown(response_rates(distribution, key), access),  # tracking's rule
-                channels=channel_counts(distribution),
-                rollup=country_rollup(distribution, user=user),
+                channels=_channels_shown(channel_counts(distribution), access),
+                rollup=_rollup_shown(country_rollup(distribution, user=user), access),
                 threshold=access.threshold if access.suppressed else None,
             )
         )
@@ -97,17 +98,48 @@ def _shown(rows: list[RateRow], access: ReportAccess) -> list[RateRow]:
     if not access.suppressed:
         return rows
     groups = [row for row in rows if not row.is_total]
-    responded = [row.responded or 0 for row in groups]
-    shown = suppress_breakdown(
-        [[count] for count in responded],
-        access.threshold,
-        sizes=[[count] for count in responded],
-        overall_sizes=[],
-        cells=False,
-    )
+    shown = _counts_shown([row.responded or 0 for row in groups], access.threshold)
     lines = [
         _without_respondents(row) if whole else row
         for row, whole in zip(groups, shown.whole, strict=True)
     ]
     totals = [row if shown.overall else _without_respondents(row) for row in rows if row.is_total]
     return lines + totals
+
+
+def _counts_shown(counts: list[int], threshold: int) -> Breakdown:
+    """One count of respondents per group, under a total that is shown elsewhere (the rates'
+    Total): the one suppression step, groups hidden whole."""
+    return suppress_breakdown(
+        [[count] for count in counts],
+        threshold,
+        sizes=[[count] for count in counts],
+        overall_sizes=[],
+        cells=False,
+    )
+
+
+def _rollup_shown(rollup: CountryRollup, access: ReportAccess) -> CountryRollup:
+    """The roll-up per country as the user may see it: in a suppressed view a country with
+    fewer respondents than the threshold (or one more, where it could be worked out from the
+    Total) shows no count of them."""
+    if not access.suppressed:
+        return rollup
+    counts = [row.responded_recipients or 0 for row in rollup.rows]
+    shown = _counts_shown(counts, access.threshold)
+    rows = [
+        replace(row, responded_recipients=None) if hidden else row
+        for row, hidden in zip(rollup.rows, shown.whole, strict=True)
+    ]
+    return replace(rollup, rows=rows)
+
+
+def _channels_shown(channels: dict[str, int], access: ReportAccess) -> dict[str, int | None]:
+    """Submitted responses by channel as the user may see them: suppressed like the groups."""
+    if not access.suppressed:
+        return dict(channels)
+    shown = _counts_shown(list(channels.values()), access.threshold)
+    return {
+        channel: None if hidden else count
+        for (channel, count), hidden in zip(channels.items(), shown.whole, strict=True)
+    }

@@ -144,7 +144,10 @@ def rates_sheet(book: Book, rates: Sequence[DistributionRates]) -> None:
         for row in each.rows:
             sheet.line(each.cells(row), formats, style="total" if row.is_total else None)
         if each.channels:
-            channels = ", ".join(f"{key}: {count}" for key, count in each.channels.items())
+            channels = ", ".join(
+                f"{key}: {f'<{each.threshold}' if count is None else count}"
+                for key, count in each.channels.items()
+            )
             sheet.line([_("Responses by channel"), channels], ["bold"])
         if each.rollup.summary:
             sheet.line([_("Countries"), each.rollup.summary], ["bold"])

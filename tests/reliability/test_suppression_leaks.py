@@ -196,3 +196,34 @@ def test_a_likert_row_answered_only_outside_the_scale_by_one_is_hidden(
     ).json()
     (q1,) = [row for row in lead[0]["rows"] if row["question_key"] == "Q1"]
     assert [o["count"] for o in q1["outside"]] == [0, 1]
+
+
+@pytest.mark.django_db
+def test_a_viewer_sees_no_small_count_per_country_or_channel(
+    api_client, client, evaluation, team
+) -> None:
+    """Kenya: 7 answered online; Ghana: 2 answered, one of them by phone; Peru: 1 invited, no
+    answer. A viewer sees Kenya's count and Peru's zero; Ghana's count is hidden and so is one
+    more country's (it would be the Total minus the rest), and the phone channel's 1 with
+    another channel; the lead's unsuppressed view shows them all."""
+    ghana = {"region": "Africa", "country": "Ghana"}
+    responses = [{"attributes": AFRICA, "answers": {"C1": "4"}}] * 7
+    responses += [{"attributes": ghana, "answers": {"C1": "3"}}]
+    responses += [{"attributes": ghana, "answers": {"C1": "2"}, "channel": "phone"}]
+    responses += [{"attributes": {"region": "Americas", "country": "Peru"}, "status": "invited"}]
+    staff_survey(evaluation, responses)
+    api_client.force_authenticate(team["viewer"].user)
+
+    (rates,) = api_client.get(_api(evaluation, "rates/")).json()
+    client.force_login(team["viewer"].user)
+    page = client.get(reverse("reports:rates", args=[evaluation.slug])).content.decode()
+
+    counts = {row["country"]: row["responded_recipients"] for row in rates["rollup"]["rows"]}
+    assert counts == {"Ghana": None, "Kenya": None, "Peru": 0}
+    assert rates["channels"] == {"web": None, "email": 0, "phone": None, "paper": 0}
+    assert "phone &lt;5" in page and "phone 1" not in page
+    api_client.force_authenticate(team["lead"].user)
+    (lead,) = api_client.get(_api(evaluation, "rates/"), {"unsuppressed": "true"}).json()
+    counts = {row["country"]: row["responded_recipients"] for row in lead["rollup"]["rows"]}
+    assert counts == {"Ghana": 2, "Kenya": 7, "Peru": 0}
+    assert lead["channels"]["phone"] == 1
