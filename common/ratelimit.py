@@ -16,6 +16,26 @@ from rest_framework.throttling import ScopedRateThrottle as DrfScopedRateThrottl
 
 logger = logging.getLogger(__name__)
 
+# While the cache is down every request would log the same line: log once a minute per process,
+# with how many requests were let through since.
+QUIET_SECONDS = 60
+_quiet: dict[str, float] = {"until": 0.0, "passed": 0}
+
+
+def _let_through(scope: str, exc: Exception) -> None:
+    now = time.monotonic()
+    _quiet["passed"] += 1
+    if now < _quiet["until"]:
+        return
+    logger.warning(
+        "Rate limit %r not checked, the cache is unreachable (%d request(s) let through "
+        "unchecked in the last minute): %r",
+        scope,
+        _quiet["passed"],
+        exc,
+    )
+    _quiet["until"], _quiet["passed"] = now + QUIET_SECONDS, 0
+
 
 def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
@@ -41,7 +61,7 @@ def over_limit(request: HttpRequest, scope: str, limit: int, window: int = 60) -
     try:
         hits = _count(key, window)
     except Exception as exc:  # the cache is down: let the request through
-        logger.warning("Rate limit %r not checked, the cache is unreachable: %r", scope, exc)
+        _let_through(scope, exc)
         return False
     return hits > limit
 
@@ -53,6 +73,5 @@ class ScopedRateThrottle(DrfScopedRateThrottle):
         try:
             return super().allow_request(request, view)
         except Exception as exc:  # the cache is down: let the request through
-            scope = getattr(view, "throttle_scope", "")
-            logger.warning("API rate limit %r not checked, no cache: %r", scope, exc)
+            _let_through(f"api:{getattr(view, 'throttle_scope', '')}", exc)
             return True
