@@ -11,18 +11,11 @@ from urllib.parse import parse_qsl
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.request import RawPostDataException
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from questionnaires.models import Invitation
-from questionnaires.presentation import fill_posted
-from questionnaires.views.respondent import (
-    RespondentView,
-    _context,
-    _form_with_answers,
-    _submitted,
-    respondent_view,
-)
+from questionnaires.views.respondent import RespondentView, respondent_view
+from questionnaires.views.respondent_resend import page_again
 
 TOO_LARGE = 413
 
@@ -42,28 +35,16 @@ def posted_without_limit(request: HttpRequest) -> QueryDict:
     return data
 
 
-def _token(request: HttpRequest) -> str:
-    """The link's token as the URL holds it (for redirects)."""
-    match = request.resolver_match
-    return str(match.kwargs["token"]) if match is not None else ""
-
-
 @respondent_view
 def page(request: HttpRequest, invitation: Invitation, language: str, number: int) -> HttpResponse:
-    if _submitted(invitation):
-        return redirect("respondent:done", token=_token(request))
-    form, _response = _form_with_answers(invitation, language)
-    if not 1 <= number <= len(form.pages):
-        return redirect("respondent:start", token=_token(request))
-    current = form.pages[number - 1]
     posted = posted_without_limit(request)
-    fill_posted(current, posted, {})
-    context = _context(invitation, language, form, page=current, total=len(form.pages))
-    context["overflow"] = {
+    overflow = {
         "sent": format(sum(len(values) for _key, values in posted.lists()), ","),
         "limit": format(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, ","),
     }
-    return render(request, "questionnaires/respondent/page.html", context, status=TOO_LARGE)
+    return page_again(
+        request, invitation, language, number, posted=posted, status=TOO_LARGE, overflow=overflow
+    )
 
 
 @respondent_view

@@ -9,7 +9,7 @@ it sends the page again with the fresh token.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -32,18 +32,34 @@ def _token(request: HttpRequest) -> str:
     return str(match.kwargs["token"]) if match is not None else ""
 
 
-@respondent_view
-def page(request: HttpRequest, invitation: Invitation, language: str, number: int) -> HttpResponse:
+def page_again(
+    request: HttpRequest,
+    invitation: Invitation,
+    language: str,
+    number: int,
+    *,
+    posted: QueryDict,
+    status: int,
+    **context: object,
+) -> HttpResponse:
+    """Page `number` of the form with what was posted in its fields, saving nothing; the
+    receipt when the questionnaire was submitted meanwhile, the start for a page not there."""
     if _submitted(invitation):
         return redirect("respondent:done", token=_token(request))
     form, _response = _form_with_answers(invitation, language)
     if not 1 <= number <= len(form.pages):
         return redirect("respondent:start", token=_token(request))
     current = form.pages[number - 1]
-    fill_posted(current, request.POST, {})
-    context = _context(invitation, language, form, page=current, total=len(form.pages))
-    context["stale"] = True
-    return render(request, "questionnaires/respondent/page.html", context, status=STALE)
+    fill_posted(current, posted, {})
+    shown = _context(invitation, language, form, page=current, total=len(form.pages))
+    return render(request, "questionnaires/respondent/page.html", shown | context, status=status)
+
+
+@respondent_view
+def page(request: HttpRequest, invitation: Invitation, language: str, number: int) -> HttpResponse:
+    return page_again(
+        request, invitation, language, number, posted=request.POST, status=STALE, stale=True
+    )
 
 
 @respondent_view
