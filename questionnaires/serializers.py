@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from common.upload_limits import size_text
 from questionnaires import links
+from questionnaires.instrument_format import yaml_refusal
 from questionnaires.models import (
     Distribution,
     Instrument,
@@ -60,6 +61,10 @@ class InstrumentImportSerializer(serializers.Serializer):
             raise serializers.ValidationError({"yaml": "Give the file's text, or the file."})
         if len(data["yaml"].encode("utf-8", "surrogatepass")) > limit:
             raise serializers.ValidationError({"yaml": _larger_than(limit)})
+        refused = yaml_refusal(data["yaml"])
+        if refused is not None:  # e.g. an alias bomb, refused before the YAML is composed
+            field = "file" if data.get("file") is not None else "yaml"
+            raise serializers.ValidationError({field: f"Line {refused[0]}: {refused[1]}"})
         return data
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from common.upload_limits import size_text
+from questionnaires.instrument_format import yaml_refusal
 
 
 class InstrumentUploadForm(forms.Form):
@@ -23,6 +24,12 @@ class InstrumentUploadForm(forms.Form):
                 % {"limit": size_text(settings.INSTRUMENT_MAX_BYTES)}
             )
         try:
-            return upload.read().decode("utf-8")
+            text = upload.read().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise forms.ValidationError(_("The file is not UTF-8 text.")) from exc
+        refused = yaml_refusal(text)
+        if refused is not None:  # e.g. an alias bomb, refused before the YAML is composed
+            raise forms.ValidationError(
+                _("Line %(line)s: %(problem)s") % {"line": refused[0], "problem": refused[1]}
+            )
+        return text

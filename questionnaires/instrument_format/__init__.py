@@ -15,6 +15,7 @@ from questionnaires.instrument_format.dumper import (
     instrument_dump,
     instrument_dump_document,
 )
+from questionnaires.instrument_format.lines import yaml_refusal
 from questionnaires.instrument_format.parser import instrument_parse
 from questionnaires.instrument_format.vocabulary import (
     CHOICE_KINDS,
@@ -37,4 +38,5 @@ __all__ = [
     "instrument_dump",
     "instrument_dump_document",
     "instrument_parse",
+    "yaml_refusal",
 ]

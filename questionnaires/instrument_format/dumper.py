@@ -119,7 +119,9 @@ def instrument_document(spec: dict) -> dict:
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        # An object met twice is written twice: the parser refuses anchors and aliases.
+        return True
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

@@ -61,7 +61,60 @@ def _line_map(node: yaml.Node, path: Path, out: dict[Path, int], problems: list)
             _line_map(item, (*path, index), out, problems)
 
 
+ALIASES_REFUSED = "anchors and aliases (&name, *name) are not allowed in an instrument file."
+MAX_DEPTH = 50
+
+_OPENING = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSING = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+_STANDARD_TAG = "tag:yaml.org,2002:"
+
+
+def _tag_refusal(token: yaml.TagToken) -> str | None:
+    handle, suffix = token.value
+    full = _STANDARD_TAG + suffix if handle == "!!" else suffix if handle is None else None
+    if full is not None and full in yaml.SafeLoader.yaml_constructors:
+        return None
+    shown = f"!<{suffix}>" if handle is None else f"{handle}{suffix}"
+    return f"the tag “{shown}” is not allowed in an instrument file; write the value without a tag."
+
+
+def yaml_refusal(text: str) -> tuple[int, str] | None:
+    """The first (line, message) of what an instrument file may not hold, read from the YAML
+    tokens before anything is composed: anchors and aliases (a few of them nested expand to
+    billions of nodes), tags other than YAML's standard ones, %TAG directives, and nesting
+    deeper than MAX_DEPTH (PyYAML composes recursively). None when there is none; text that is
+    not valid YAML is left to the parser, which says where."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            line = token.start_mark.line + 1
+            if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+                return line, ALIASES_REFUSED
+            if isinstance(token, yaml.TagToken) and (refused := _tag_refusal(token)):
+                return line, refused
+            if isinstance(token, yaml.DirectiveToken) and token.name == "TAG":
+                return line, "YAML directives (%TAG) are not allowed in an instrument file."
+            if isinstance(token, _OPENING):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return line, f"the file nests lists and mappings more than {MAX_DEPTH} deep."
+            elif isinstance(token, _CLOSING):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def load_yaml(text: str) -> tuple[Any, dict[Path, int]]:
+    refused = yaml_refusal(text)
+    if refused is not None:
+        line, message = refused
+        raise ValidationProblem(f"line {line}: {message}", errors={f"line {line}": [message]})
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)

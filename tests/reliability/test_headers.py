@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from pathlib import Path
 
 import pytest
@@ -79,9 +80,16 @@ def test_api_respondent_door_refuses_a_burst_of_unknown_links() -> None:
     body = {"answers": {}, "language": "en"}
     statuses = []
     last = None
+    # The limit counts per address in fixed one-minute windows: an address of this test's own,
+    # and a burst that does not straddle two windows.
+    address = f"198.51.100.{secrets.randbelow(250) + 1}"
+    if time.time() % 60 > 50:
+        time.sleep(61 - time.time() % 60)
     for _ in range(60):
         token = secrets.token_urlsafe(8)[:11] + secrets.token_urlsafe(24)
-        last = Client().post(f"/api/v1/respond/{token}/", body, "application/json")
+        last = Client(REMOTE_ADDR=address).post(
+            f"/api/v1/respond/{token}/", body, "application/json"
+        )
         statuses.append(last.status_code)
     assert statuses[0] == 404
     assert 429 in statuses, statuses

@@ -7,19 +7,32 @@ thousands of parts, XLSX files with XML entities (XXE, billion laughs)."""
 from __future__ import annotations
 
 import io
+import signal
+import time
 import tracemalloc
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.utils.html import escape
 from openpyxl import Workbook
 
 from common import spreadsheets, upload_limits
 from common.errors import ValidationProblem
 from common.spreadsheets import read_table
 from interviews.models import InterviewImportJob
+from questionnaires.instrument_format import (
+    instrument_document,
+    instrument_dump,
+    instrument_dump_document,
+    instrument_parse,
+)
+from questionnaires.models import Instrument
 from stakeholders.models import ImportJob
 
 MB = 1024 * 1024
@@ -308,3 +321,169 @@ def test_instrument_files_over_the_limit_are_refused_at_both_doors(
         {"file": SimpleUploadedFile("big.yaml", text.encode())},
     )
     assert "The file is larger than 1 KB." in page.content.decode()
+
+
+# --- instrument files: YAML anchors and aliases ----------------------------------------------
+
+ALIASES = "anchors and aliases (&name, *name) are not allowed in an instrument file."
+
+
+def alias_bomb() -> str:
+    """'Billion laughs' in YAML: ten levels of nine aliases each, 9**10 strings once expanded."""
+    lines = ["consulta_instrument: 1", "key: bomb", "kind: questionnaire", "a0: &a0 [lol, lol]"]
+    for level in range(1, 11):
+        aliases = ", ".join([f"*a{level - 1}"] * 9)
+        lines.append(f"a{level}: &a{level} [{aliases}]")
+    lines.append("title: *a10")
+    return "\n".join(lines) + "\n"
+
+
+class TooSlow(BaseException):
+    """Not an Exception, so no door turns it into a 500 answer: the test sees it."""
+
+
+@contextmanager
+def within(seconds: float) -> Iterator[None]:
+    """Fail the test, instead of hanging, when the block takes longer than `seconds`."""
+
+    def stop(signum, frame):
+        raise TooSlow(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_an_alias_bomb_is_refused_quickly_naming_its_line() -> None:
+    bomb = alias_bomb()
+    assert len(bomb.encode()) <= 1024
+    started = time.monotonic()
+    with within(5), pytest.raises(ValidationProblem) as refused:
+        instrument_parse(bomb)
+    assert time.monotonic() - started < 1
+    assert refused.value.message == f"line 4: {ALIASES}"
+    assert refused.value.errors == {"line 4": [ALIASES]}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("key: k\ntitle: &t Title\nsubtitle: *t\n", f"line 2: {ALIASES}"),
+        ("key: k\ntitle: Title\nsubtitle: *t\n", f"line 3: {ALIASES}"),
+        ("key: k\nsections:\n  - <<: *s\n", f"line 3: {ALIASES}"),
+        (
+            "key: k\ntitle: !shout Title\n",
+            "line 2: the tag “!shout” is not allowed in an instrument file; "
+            "write the value without a tag.",
+        ),
+        (
+            "key: k\ntitle: !!python/object:os.system x\n",
+            "line 2: the tag “!!python/object:os.system” is not allowed in an instrument file; "
+            "write the value without a tag.",
+        ),
+        (
+            "%TAG !! tag:example.com,2000:\n---\nkey: k\n",
+            "line 1: YAML directives (%TAG) are not allowed in an instrument file.",
+        ),
+        (
+            "key: k\ntitle: " + "[" * 5000 + "\n",
+            "line 2: the file nests lists and mappings more than 50 deep.",
+        ),
+    ],
+)
+def test_anchors_aliases_foreign_tags_and_deep_nesting_are_refused(text, message) -> None:
+    with within(5), pytest.raises(ValidationProblem) as refused:
+        instrument_parse(text)
+    assert refused.value.message == message
+
+
+@pytest.mark.django_db
+def test_an_alias_bomb_is_refused_at_the_api_the_page_and_the_command(
+    client, api_client, evaluation, team, tmp_path
+) -> None:
+    bomb = alias_bomb()
+    shown = f"Line 4: {ALIASES}"
+    api_client.force_authenticate(team["lead"].user)
+    url = f"/api/v1/evaluations/{evaluation.slug}/instruments/import/"
+    with within(5):
+        as_text = api_client.post(url, {"yaml": bomb}, format="json")
+        as_file = api_client.post(
+            url, {"file": SimpleUploadedFile("bomb.yaml", bomb.encode())}, format="multipart"
+        )
+    assert as_text.status_code == 400
+    assert as_text.json() == {"detail": f"yaml: {shown}", "errors": {"yaml": [shown]}}
+    assert as_file.status_code == 400
+    assert as_file.json() == {"detail": f"file: {shown}", "errors": {"file": [shown]}}
+
+    client.force_login(team["lead"].user)
+    with within(5):
+        page = client.post(
+            f"/evaluations/{evaluation.slug}/instruments/",
+            {"file": SimpleUploadedFile("bomb.yaml", bomb.encode())},
+        )
+    assert page.status_code == 400
+    assert page.context["form"].errors == {"file": [shown]}
+    assert escape(shown) in page.content.decode()
+
+    path = tmp_path / "bomb.yaml"
+    path.write_text(bomb)
+    with within(5), pytest.raises(CommandError) as refused:
+        call_command("load_instrument", str(path), "--evaluation", evaluation.slug)
+    assert str(refused.value) == f"{path}: rejected, nothing saved.\n  line 4: {ALIASES}"
+    assert Instrument.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_normal_instrument_still_loads_at_every_door(
+    settings, client, api_client, evaluation, team, tmp_path
+) -> None:
+    seeds = Path(settings.BASE_DIR) / "seeds" / "instruments"
+    # "&" and "*" inside texts are text, not anchors; a standard tag (!!str) is accepted.
+    text = (
+        "consulta_instrument: 1\nkey: plain\nkind: questionnaire\n"
+        'title: "Q&A: *the* questions & answers"\nsubtitle: !!str 2024\n'
+        "sections:\n  - key: S\n    questions:\n      - key: q1\n        kind: short_text\n"
+        "        text: Anything & everything *else*?\n"
+    )
+    assert instrument_parse(text)["subtitle"] == {"en": "2024"}
+    api_client.force_authenticate(team["lead"].user)
+    url = f"/api/v1/evaluations/{evaluation.slug}/instruments/import/"
+    assert api_client.post(url, {"yaml": text}, format="json").status_code == 201
+    client.force_login(team["lead"].user)
+    seed = seeds / "stakeholder_questionnaire_2009.yaml"
+    page = client.post(
+        f"/evaluations/{evaluation.slug}/instruments/",
+        {"file": SimpleUploadedFile(seed.name, seed.read_bytes())},
+    )
+    assert page.status_code == 302
+    guide = seeds / "interview_guide_2013.yaml"
+    out = io.StringIO()
+    call_command("load_instrument", str(guide), "--evaluation", evaluation.slug, stdout=out)
+    assert sorted(Instrument.objects.values_list("key", flat=True)) == [
+        "interview-guide-2013",
+        "plain",
+        "stakeholder-questionnaire-2009",
+    ]
+
+
+def test_the_dumper_writes_no_aliases_even_for_shared_objects(settings) -> None:
+    seeds = Path(settings.BASE_DIR) / "seeds" / "instruments"
+    for seed in sorted(seeds.glob("*.yaml")):
+        spec = instrument_parse(seed.read_text())
+        assert instrument_parse(instrument_dump(spec)) == spec
+    document = instrument_document(
+        instrument_parse((seeds / "ilo_staff_questionnaire_2008.yaml").read_text())
+    )
+    shared = {"en": "Shared", "fr": "Partagé"}
+    document["title"] = document["subtitle"] = shared  # one object in two places
+    document["details"] = {"a": ["x", "y"]}
+    document["details"]["b"] = document["details"]["a"]
+    dumped = instrument_dump_document(document)
+    assert "&id" not in dumped and "*id" not in dumped
+    assert "title:\n  en: Shared\n  fr: Partagé\n" in dumped
+    assert "subtitle:\n  en: Shared\n  fr: Partagé\n" in dumped
+    assert "  a:\n  - x\n  - y\n  b:\n  - x\n  - y\n" in dumped
