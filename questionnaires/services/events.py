@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from questionnaires.models import Invitation, InvitationEvent
+from questionnaires.selectors.responses import RESPONDENT_STEPS, day_only
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -22,10 +23,27 @@ def invitation_event(
     note: str = "",
     at: dt.datetime | None = None,
 ) -> None:
-    """Record a step, now or (an anonymous submission: its day only) at `at`."""
+    """Record a step, now or at `at`. The respondent's own steps (opened, started,
+    submitted …) of an anonymous distribution are stored as their day only."""
+    when = at or timezone.now()
+    if status in RESPONDENT_STEPS:
+        when = respondent_time(invitation, when)
     InvitationEvent.objects.create(
-        invitation=invitation, status=status, by=by, note=note[:2000], at=at or timezone.now()
+        invitation=invitation, status=status, by=by, note=note[:2000], at=when
     )
+
+
+def day_start(value: dt.datetime) -> dt.datetime:
+    """00:00 UTC of the time's UTC day: how anonymous respondents' times are stored
+    (migration 0004_anonymous_times_to_the_day applies the same rule to older rows)."""
+    return dt.datetime.combine(value.astimezone(dt.UTC).date(), dt.time(), tzinfo=dt.UTC)
+
+
+def respondent_time(invitation: Invitation, at: dt.datetime | None = None) -> dt.datetime:
+    """When a respondent did something (now by default) as stored: the time, or its day
+    where the distribution is anonymous, so no stored time orders its respondents."""
+    when = at or timezone.now()
+    return day_start(when) if day_only(invitation.distribution) else when
 
 
 def invitation_advance(

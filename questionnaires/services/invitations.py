@@ -17,7 +17,11 @@ from common.spreadsheets import Table
 from evaluations.permissions import Action, Actor, author_of, ensure, is_system
 from questionnaires import links
 from questionnaires.models import Distribution, Invitation
-from questionnaires.services.events import invitation_advance, invitation_event
+from questionnaires.services.events import (
+    invitation_advance,
+    invitation_event,
+    respondent_time,
+)
 from questionnaires.services.messaging import invitation_queue
 from stakeholders.importing.columns import mapping_for
 from stakeholders.importing.plan import SKIP
@@ -197,12 +201,12 @@ def invitation_by_token(token: Any) -> Invitation | None:
 
 
 def invitation_opened(invitation: Invitation) -> None:
-    """Record the first visit of the link."""
+    """Record the first visit of the link (its day only where the distribution is anonymous)."""
     invitation_advance(
         invitation,
         Status.OPENED,
         (Status.CREATED, Status.SENT, Status.FAILED),
-        opened_at=timezone.now(),
+        opened_at=respondent_time(invitation),
     )
 
 
@@ -277,7 +281,8 @@ def invitation_restore(*, invitation: Invitation, by: User) -> Invitation:
     # The last status it had before being stopped (resend, reminded … are not statuses).
     waiting = set(Status.values) - {Status.EXCLUDED, Status.REVOKED, Status.DECLINED}
     events = invitation.events.filter(status__in=waiting)
-    previous = events.order_by("-at", "-pk").values_list("status", flat=True).first()
+    # The last recorded (by id: an anonymous respondent's steps keep their day only, 00:00).
+    previous = events.order_by("-pk").values_list("status", flat=True).first()
     invitation.status = previous if previous in Status.values else Status.CREATED
     invitation.reason = ""
     invitation.save(update_fields=["status", "reason"])

@@ -28,7 +28,7 @@ from questionnaires.answers import (
 from questionnaires.instrument_format.vocabulary import STANDARD_ATTRIBUTES
 from questionnaires.models import Answer, Distribution, Invitation, Response, response_id
 from questionnaires.services.distributions import form_is_closed
-from questionnaires.services.events import invitation_event
+from questionnaires.services.events import day_start, invitation_event
 from questionnaires.services.invitations import (
     invitation_create,
     invitation_started,
@@ -282,7 +282,7 @@ def _complete(response: Response, invitation: Invitation, now: dt.datetime, **fi
     response.route = fields["route"]
     if anonymous:
         response.invitation = None
-        response.submitted_at = dt.datetime.combine(now.date(), dt.time(), tzinfo=dt.UTC)
+        response.submitted_at = day_start(now)
         response.started_at = response.last_saved_at = None
 
 

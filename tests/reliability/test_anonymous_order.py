@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
 import io
 import re
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from rest_framework.test import APIClient
 
-from questionnaires.models import Answer
-from questionnaires.services import response_save, response_submit
+from questionnaires.models import Answer, Invitation, InvitationEvent, Response
+from questionnaires.services import (
+    invitation_decline,
+    invitation_opened,
+    invitation_restore,
+    response_save,
+    response_submit,
+)
+from questionnaires.services.events import day_start
 from reports.selectors.open_answers import open_answers
 from reports.selectors.raw import raw_columns, raw_response_rows
 from tests.conftest import COMPLETE
@@ -137,3 +146,149 @@ def test_workbook_sheets_list_anonymous_responses_by_random_id_and_days_only(
     ranks = [int(text.split()[1]) for text in group.answers]
     _unlinked(ranks, sorted(ids))
     assert ranks == [rank[i] for i in sorted(ids)]
+
+
+# --- the times stored before: the migration keeps their day only -------------------------------
+
+MIGRATION = "questionnaires.migrations.0004_anonymous_times_to_the_day"
+OWN_STEPS = ("opened", "started", "submitted", "returned", "declined")
+MIDNIGHT = dt.time(0, 0)
+
+
+def _exact(day: int, hour: int, minute: int) -> dt.datetime:
+    """A time with seconds and microseconds, late in the UTC day (another day elsewhere)."""
+    return dt.datetime(2025, 3, day, hour, minute, 17, 123456, tzinfo=dt.UTC)
+
+
+def _old_rows(distribution, invite, staff_version) -> dict:
+    """Invitations, their steps and responses with exact times, written as the code before
+    stored them for any distribution: the database state the migration repairs."""
+    rows: dict = {"invitations": [], "responses": []}
+    for i in range(4):
+        invitation = invite(distribution, name=f"Old {distribution.confidentiality} {i}")
+        opened, submitted = _exact(3, 22, 10 + i), _exact(4, 23, 40 + i)
+        InvitationEvent.objects.create(invitation=invitation, status="sent", at=_exact(3, 9, i))
+        InvitationEvent.objects.create(invitation=invitation, status="opened", at=opened)
+        InvitationEvent.objects.create(invitation=invitation, status="started", at=opened)
+        InvitationEvent.objects.create(invitation=invitation, status="reminded", at=_exact(4, 8, i))
+        last = "declined" if i == 3 else ("returned" if i == 2 else "submitted")
+        InvitationEvent.objects.create(invitation=invitation, status=last, at=submitted)
+        Invitation.objects.filter(pk=invitation.pk).update(
+            status=last, sent_at=_exact(3, 9, i), opened_at=opened,
+            submitted_at=None if last == "declined" else submitted,
+            last_reminder_at=_exact(4, 8, i),
+        )  # fmt: skip
+        rows["invitations"].append(invitation.pk)
+        if last != "declined":
+            response = Response.objects.create(
+                distribution=distribution, version=staff_version, status="submitted",
+                invitation=None if distribution.confidentiality == "anonymous" else invitation,
+                started_at=opened, last_saved_at=submitted, submitted_at=submitted,
+                late=True,  # the deadline is at 12:00 on the 4th: late by the minute
+            )  # fmt: skip
+            rows["responses"].append(response.pk)
+    return rows
+
+
+def _times(rows: dict) -> dict:
+    return {
+        "events": sorted(
+            InvitationEvent.objects.filter(invitation__in=rows["invitations"]).values_list(
+                "pk", "status", "at"
+            )
+        ),
+        "invitations": sorted(
+            Invitation.objects.filter(pk__in=rows["invitations"]).values_list(
+                "pk", "created_at", "sent_at", "opened_at", "submitted_at", "last_reminder_at"
+            )
+        ),
+        "responses": sorted(
+            Response.objects.filter(pk__in=rows["responses"]).values_list(
+                "pk", "started_at", "last_saved_at", "submitted_at", "late"
+            )
+        ),
+    }
+
+
+def _day_start(value: dt.datetime) -> dt.datetime:
+    return dt.datetime.combine(value.astimezone(dt.UTC).date(), MIDNIGHT, tzinfo=dt.UTC)
+
+
+def test_migration_keeps_only_the_day_of_anonymous_times_stored_before(
+    make_distribution, invite, staff_version
+) -> None:
+    deadline = _exact(4, 12, 0)
+    anonymous = make_distribution("anonymous", deadline=deadline)
+    team = make_distribution("team", deadline=deadline)
+    old_anonymous = _old_rows(anonymous, invite, staff_version)
+    old_team = _old_rows(team, invite, staff_version)
+    before, team_before = _times(old_anonymous), _times(old_team)
+
+    migration = importlib.import_module(MIGRATION)
+    auckland = dt.timezone(dt.timedelta(hours=13))  # the 5th there, the 4th in UTC
+    for value in (_exact(4, 23, 59), _exact(4, 23, 59).astimezone(auckland), _exact(5, 0, 0)):
+        assert migration.day_start(value) == day_start(value) == _day_start(value)
+    migration.anonymous_times_to_the_day(apps, None)
+    migration.anonymous_times_to_the_day(apps, None)  # twice: nothing more changes
+
+    after = _times(old_anonymous)
+    assert _times(old_team) == team_before  # other distributions keep their times
+    # The respondent's own steps: the start of their UTC day; the team's steps keep theirs.
+    for (pk, status, was), (pk_after, status_after, at) in zip(
+        before["events"], after["events"], strict=True
+    ):
+        assert (pk_after, status_after) == (pk, status)
+        assert at == (_day_start(was) if status in OWN_STEPS else was), status
+    own = [at for _pk, status, at in after["events"] if status in OWN_STEPS]
+    assert own and all(at.astimezone(dt.UTC).time() == MIDNIGHT for at in own)
+    for was, now in zip(before["invitations"], after["invitations"], strict=True):
+        pk, created, sent, opened, submitted, reminded = was
+        assert now == (
+            pk, created, sent, _day_start(opened),
+            submitted and _day_start(submitted), reminded,
+        )  # fmt: skip
+    # Responses: the day of submission, no draft times, late by the day (the 4th is not
+    # after the deadline's day), as response_submit stores an anonymous one today.
+    assert len(after["responses"]) == 3
+    for (pk, _s, _l, submitted, _late), now in zip(
+        before["responses"], after["responses"], strict=True
+    ):
+        assert now == (pk, None, None, _day_start(submitted), False)
+
+
+def test_anonymous_respondent_steps_are_stored_as_their_day(
+    make_distribution, invite, team
+) -> None:
+    stored = {}
+    for mode in ("anonymous", "team"):
+        distribution = make_distribution(mode)
+        declined = invite(distribution, name=f"Declines {mode}")
+        invitation_opened(declined)
+        response_save(invitation=declined, answers={"B1": "a draft"})
+        invitation_decline(invitation=declined, reason="no time")
+        restored = invitation_restore(invitation=declined, by=team["lead"].user)
+        assert restored.status == "started"  # the last step before, whatever the times
+        answered = invite(distribution, name=f"Answers {mode}")
+        invitation_opened(answered)
+        response_submit(invitation=answered, answers=COMPLETE)
+        stored[mode] = (
+            list(
+                InvitationEvent.objects.filter(
+                    invitation__distribution=distribution, status__in=OWN_STEPS
+                ).values_list("status", "at")
+            ),
+            list(
+                Invitation.objects.filter(distribution=distribution).values_list(
+                    "opened_at", "submitted_at"
+                )
+            ),
+        )
+    events, invitations = stored["anonymous"]
+    assert sorted({status for status, _at in events}) == [
+        "declined", "opened", "started", "submitted",
+    ]  # fmt: skip
+    times = [at for _status, at in events] + [t for row in invitations for t in row if t]
+    assert len(times) == len(events) + 3
+    assert all(at.astimezone(dt.UTC).time() == MIDNIGHT for at in times), times
+    events, invitations = stored["team"]  # other distributions keep the exact time
+    assert not any(at.astimezone(dt.UTC).time() == MIDNIGHT for _status, at in events)
