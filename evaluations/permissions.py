@@ -38,7 +38,7 @@ SYSTEM = System()
 Actor: TypeAlias = User | System
 
 
-def is_system(by: Actor) -> TypeIs[System]:
+def is_system(by: Actor | AnonymousUser | None) -> TypeIs[System]:
     """Whether a service skips its checks for this caller: for SYSTEM only. A missing caller
     (None) is refused as an anonymous user is: a forgotten `by` must not grant full rights."""
     if by is None:
@@ -167,8 +167,11 @@ def can(user: User | AnonymousUser, action: Action, evaluation: Evaluation) -> b
     return action in actions_for(user, evaluation)
 
 
-def ensure(user: User | AnonymousUser, action: Action, evaluation: Evaluation) -> None:
-    """Raise PermissionDenied, with a message a person can act on, unless the user may act."""
+def ensure(user: Actor | AnonymousUser, action: Action, evaluation: Evaluation) -> None:
+    """Raise PermissionDenied, with a message a person can act on, unless the user may act;
+    SYSTEM is not checked (a missing caller is refused)."""
+    if is_system(user):
+        return
     if not can(user, action, evaluation):
         raise PermissionDenied(_(DENIED_MESSAGES[action]))
 
@@ -260,8 +263,11 @@ def can_manage_registry(user: User | AnonymousUser) -> bool:
     )
 
 
-def ensure_registry(user: User | AnonymousUser, *, manage: bool = False) -> None:
-    """Raise PermissionDenied unless the user may see (or, with manage, change) the registry."""
+def ensure_registry(user: Actor | AnonymousUser, *, manage: bool = False) -> None:
+    """Raise PermissionDenied unless the user may see (or, with manage, change) the registry;
+    SYSTEM is not checked (a missing caller is refused)."""
+    if is_system(user):
+        return
     if manage and not can_manage_registry(user):
         raise PermissionDenied(
             _("Only lead evaluators and evaluators can change the stakeholder registry.")

@@ -72,6 +72,17 @@ def api_client() -> APIClient:
     return APIClient()
 
 
+@pytest.fixture
+def as_role(api_client, team):
+    """as_role("viewer") -> the API client, signed in as the team member of that role."""
+
+    def login(role: str) -> APIClient:
+        api_client.force_authenticate(team[role].user)
+        return api_client
+
+    return login
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> None:
     """Transactional tests (live server, real worker) empty every table after them, the

@@ -28,7 +28,7 @@ from common.imports import (
 )
 from common.spreadsheets import Table
 from evaluations.models import Evaluation
-from evaluations.permissions import Action, Actor, author_of, ensure, is_system
+from evaluations.permissions import Action, Actor, author_of, ensure
 from interviews.importing.plan import InterviewImport
 from interviews.importing.run import interviews_check, interviews_import
 from interviews.models import InterviewImportJob
@@ -117,8 +117,7 @@ def import_job_create(
 ) -> InterviewImportJob:
     """Keep an uploaded list and dry-run it. An unreadable file, a wrong sheet or unknown
     columns raise a ValidationProblem and keep nothing."""
-    if not is_system(by):
-        ensure(by, Action.ENTER_RESPONSES, evaluation)
+    ensure(by, Action.ENTER_RESPONSES, evaluation)
     upload = upload_read(file=file, filename=filename, sheet=sheet)
     job = InterviewImportJob(
         evaluation=evaluation, month_first=month_first, created_by=author_of(by)
@@ -140,8 +139,7 @@ def import_job_check(
 ) -> InterviewImportJob:
     """Change the review decisions (or the sheet, or how dates read) and dry-run again. Another
     sheet drops earlier decisions, which were about other rows. A refusal changes nothing."""
-    if not is_system(by):
-        ensure(by, Action.ENTER_RESPONSES, job.evaluation)
+    ensure(by, Action.ENTER_RESPONSES, job.evaluation)
     job_ensure_open(job)
     try:
         if sheet is not None and sheet != job.sheet:
@@ -190,8 +188,7 @@ def _decisions_merge(job: InterviewImportJob, decisions: Mapping[Any, str]) -> d
 def import_job_commit(*, job: InterviewImportJob, by: Actor) -> InterviewImportJob:
     """Import the list as reviewed, all or nothing. A refusal leaves the job checked with the
     message and a fresh dry run; a second commit raises AlreadyCommitted and imports nothing."""
-    if not is_system(by):
-        ensure(by, Action.ENTER_RESPONSES, job.evaluation)
+    ensure(by, Action.ENTER_RESPONSES, job.evaluation)
     try:
         with transaction.atomic():
             locked = job_lock_open(job)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from common.spreadsheets import Table
-from evaluations.permissions import Action, Actor, author_of, ensure, is_system
+from evaluations.permissions import Action, Actor, author_of, ensure
 from questionnaires import links
 from questionnaires.models import Distribution, Invitation
 from questionnaires.services.events import (
@@ -89,8 +89,7 @@ def invitation_create(
     """A personal link for one respondent: a registry person, or a name and address.
 
     Added after the invitations went out (a late recipient), it is sent at once."""
-    if not is_system(by):
-        ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
+    ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
     name = (name or (person.display_name if person else "")).strip()
     if not name:
         raise _refuse("name", _("A name is required."))

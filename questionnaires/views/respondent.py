@@ -16,7 +16,14 @@ from django.views.decorators.http import require_POST
 from common.errors import ValidationProblem
 from common.ratelimit import over_limit
 from questionnaires.models import Answer, Distribution, Invitation, Response
-from questionnaires.presentation import Form, build_form, fill_answers, fill_posted, posted_answers
+from questionnaires.presentation import (
+    Form,
+    Page,
+    build_form,
+    fill_answers,
+    fill_posted,
+    posted_answers,
+)
 from questionnaires.services.distributions import form_is_closed
 from questionnaires.services.invitations import (
     invitation_by_token,
@@ -109,15 +116,26 @@ def start(request: HttpRequest, invitation: Invitation, language: str) -> HttpRe
     )
 
 
-@respondent_view
-def page(request: HttpRequest, invitation: Invitation, language: str, number: int) -> HttpResponse:
+def page_shown(
+    invitation: Invitation, language: str, number: int
+) -> HttpResponse | tuple[Form, Page, dict]:
+    """Page `number` with the stored answers: (form, page, context); or where to go instead,
+    the receipt once submitted, the start for a page the form does not have."""
     if _submitted(invitation):
         return redirect("respondent:done", token=invitation.token)
     form, _response = _form_with_answers(invitation, language)
     if not 1 <= number <= len(form.pages):
         return redirect("respondent:start", token=invitation.token)
     current = form.pages[number - 1]
-    context = _context(invitation, language, form, page=current, total=len(form.pages))
+    return form, current, _context(invitation, language, form, page=current, total=len(form.pages))
+
+
+@respondent_view
+def page(request: HttpRequest, invitation: Invitation, language: str, number: int) -> HttpResponse:
+    shown = page_shown(invitation, language, number)
+    if isinstance(shown, HttpResponse):
+        return shown
+    form, current, context = shown
     if request.method != "POST":
         return render(request, "questionnaires/respondent/page.html", context)
     if form_is_closed(invitation.distribution):

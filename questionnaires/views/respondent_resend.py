@@ -20,16 +20,11 @@ from questionnaires.views.respondent import (
     _context,
     _form_with_answers,
     _submitted,
+    page_shown,
     respondent_view,
 )
 
 STALE = 403
-
-
-def _token(request: HttpRequest) -> str:
-    """The link's token as the URL holds it (for redirects)."""
-    match = request.resolver_match
-    return str(match.kwargs["token"]) if match is not None else ""
 
 
 def page_again(
@@ -44,15 +39,14 @@ def page_again(
 ) -> HttpResponse:
     """Page `number` of the form with what was posted in its fields, saving nothing; the
     receipt when the questionnaire was submitted meanwhile, the start for a page not there."""
-    if _submitted(invitation):
-        return redirect("respondent:done", token=_token(request))
-    form, _response = _form_with_answers(invitation, language)
-    if not 1 <= number <= len(form.pages):
-        return redirect("respondent:start", token=_token(request))
-    current = form.pages[number - 1]
+    shown = page_shown(invitation, language, number)
+    if isinstance(shown, HttpResponse):
+        return shown
+    _form, current, page_context = shown
     fill_posted(current, posted, {})
-    shown = _context(invitation, language, form, page=current, total=len(form.pages))
-    return render(request, "questionnaires/respondent/page.html", shown | context, status=status)
+    return render(
+        request, "questionnaires/respondent/page.html", page_context | context, status=status
+    )
 
 
 @respondent_view
@@ -75,7 +69,7 @@ def autosave(
 @respondent_view
 def review(request: HttpRequest, invitation: Invitation, language: str) -> HttpResponse:
     if _submitted(invitation):
-        return redirect("respondent:done", token=_token(request))
+        return redirect("respondent:done", token=invitation.token)
     form, response = _form_with_answers(invitation, language)
     context = _context(invitation, language, form, response=response, stale=True)
     return render(request, "questionnaires/respondent/review.html", context, status=STALE)
@@ -84,7 +78,7 @@ def review(request: HttpRequest, invitation: Invitation, language: str) -> HttpR
 @respondent_view
 def decline(request: HttpRequest, invitation: Invitation, language: str) -> HttpResponse:
     if _submitted(invitation):
-        return redirect("respondent:done", token=_token(request))
+        return redirect("respondent:done", token=invitation.token)
     form = build_form(invitation.distribution.version, language, invitation.attributes)
     context = _context(
         invitation, language, form, stale=True, reason=request.POST.get("reason", "")

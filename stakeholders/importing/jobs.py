@@ -21,7 +21,7 @@ from common.imports import (
     upload_read,
 )
 from common.spreadsheets import Table
-from evaluations.permissions import Actor, author_of, ensure_registry, is_system
+from evaluations.permissions import Actor, author_of, ensure_registry
 from stakeholders.importing.columns import layout_remember, mapping_for, mapping_validate
 from stakeholders.importing.plan import Analysis, analyse
 from stakeholders.importing.writer import people_import
@@ -53,8 +53,7 @@ def import_job_create(
 ) -> ImportJob:
     """Keep an uploaded file and dry-run it with the given mapping, else the one remembered for
     its layout, else the recognised one. An unreadable file or bad mapping keeps nothing."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     upload = upload_read(file=file, filename=filename, sheet=sheet)
     table = upload.table
     if mapping is not None:
@@ -77,8 +76,7 @@ def import_job_check(
 ) -> ImportJob:
     """Change the mapping (remembered for the layout) or the review decisions, and dry-run
     again. A new mapping drops earlier decisions, which were about other rows."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     job_ensure_open(job)
     table = job_table(job)
     if mapping is not None:
@@ -108,8 +106,7 @@ def _decisions_merge(job: ImportJob, table: Table, decisions: Mapping[str, str])
 
 def import_job_commit(*, job: ImportJob, by: Actor) -> ImportJob:
     """Import the job's file as reviewed, all or nothing; the report is refreshed either way."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     try:
         with transaction.atomic():
             locked = job_lock_open(job)

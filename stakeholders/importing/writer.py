@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from common.spreadsheets import Table
-from evaluations.permissions import Actor, author_of, ensure_registry, is_system
+from evaluations.permissions import Actor, author_of, ensure_registry
 from stakeholders.importing.plan import (
     CREATE,
     DUPLICATE,
@@ -60,8 +60,7 @@ def people_import(
     stop_on_duplicates: bool = False,
 ) -> tuple[Analysis, dict[str, int]]:
     """Import every row of the file, or nothing: refused while any row has an error."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     analysis = analyse(table, mapping, decisions)
     if analysis.error_rows:
         raise refusal(analysis)

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
-from evaluations.permissions import Actor, ensure_registry, is_system
+from evaluations.permissions import Actor, ensure_registry
 from stakeholders.models import StakeholderGroup
 from stakeholders.services.checks import clean_names, refuse, refuse_alias_clash
 
@@ -37,8 +37,7 @@ def group_create(
     order: int | None = None,
 ) -> StakeholderGroup:
     """Add a stakeholder group to the controlled list (at the end unless an order is given)."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     aliases = clean_names(aliases)
     name = _group_checks(None, name, aliases)
     code = slugify(code or name)[:40]
@@ -63,8 +62,7 @@ def group_update(
 ) -> StakeholderGroup:
     """Rename, re-alias, (de)activate or move a group. Its code stays: files and saved
     audiences refer to it."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     aliases = clean_names(aliases)
     group.name = _group_checks(group, name, aliases)
     group.aliases, group.active = aliases, active
@@ -77,8 +75,7 @@ def group_update(
 @transaction.atomic
 def group_move(*, by: Actor, group: StakeholderGroup, up: bool) -> None:
     """Move a group one place up or down the list (the list is renumbered 1, 2, 3 …)."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     groups = list(StakeholderGroup.objects.select_for_update().order_by("order", "name"))
     index = next(i for i, g in enumerate(groups) if g.pk == group.pk)
     target = index - 1 if up else index + 1
@@ -93,8 +90,7 @@ def group_move(*, by: Actor, group: StakeholderGroup, up: bool) -> None:
 @transaction.atomic
 def group_delete(*, by: Actor, group: StakeholderGroup) -> None:
     """Remove a group nobody uses; one in use can only be deactivated."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     organisations = group.organisations.count()
     affiliations = group.affiliations.count()
     if organisations or affiliations:

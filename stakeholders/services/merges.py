@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
-from evaluations.permissions import Actor, author_of, ensure_registry, is_system
+from evaluations.permissions import Actor, author_of, ensure_registry
 from stakeholders.models import NotDuplicate, Person, PersonAlias, PersonMerge
 from stakeholders.selectors.merges import PERSON_LINKS, merge_conflicts, person_final, shared_label
 
@@ -22,8 +22,7 @@ if TYPE_CHECKING:
 @transaction.atomic
 def not_duplicate_add(*, by: Actor, first: Person, second: Person) -> NotDuplicate:
     """Record that two people are different, so they are no longer proposed as one."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     if first.pk == second.pk:
         raise ValidationProblem(_("Choose two different people."))
     low, high = sorted((first.pk, second.pk))
@@ -66,8 +65,7 @@ def person_merge(
     """Merge `merged` into `kept`: names, aliases, affiliations, invitations (and whatever else
     PERSON_LINKS lists), e-mails, phones and tags go to `kept`; `merged` stays, pointing at
     `kept`, and everything moved is recorded so that `person_merge_undo` puts it back."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     if kept.pk == merged.pk:
         raise ValidationProblem(_("A person cannot be merged into themselves."))
     kept, merged = _locked_pair(kept, merged)
@@ -146,8 +144,7 @@ def _merge_details(kept: Person, merged: Person) -> dict[str, object]:
 def person_merge_undo(*, by: Actor, merge: PersonMerge) -> PersonMerge:
     """Put back what a merge moved, exactly; refused once undone, or while a later merge of
     the kept person stands (undo that one first)."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     merge = (
         PersonMerge.objects.select_for_update(of=("self",))
         .select_related("undone_by")

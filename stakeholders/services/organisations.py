@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.names import normalise_text
-from evaluations.permissions import Actor, ensure_registry, is_system
+from evaluations.permissions import Actor, ensure_registry
 from stakeholders.models import Country, Organisation, StakeholderGroup
 from stakeholders.services.checks import clean_names, refuse
 
@@ -46,8 +46,7 @@ def _organisation_save(
     aliases: Sequence[str],
 ) -> Organisation:
     """Check and store an organisation, new or changed (the same rules for both)."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     name = " ".join(name.split())
     key = normalise_text(name)
     if not key:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from common.names import normalise, parse_name
-from evaluations.permissions import Actor, author_of, ensure_registry, is_system
+from evaluations.permissions import Actor, author_of, ensure_registry
 from stakeholders.models import (
     Affiliation,
     Country,
@@ -47,8 +47,7 @@ def person_create(
     alias_source: str = PersonAlias.Source.IMPORT,
 ) -> Person:
     """Add a person. `name` as typed ("Mr. José GARCÍA-LÓPEZ") or given and family names."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     typed = name.strip() or f"{given_name.strip()} {family_name.strip()}".strip()
     if not typed:
         raise ValidationProblem(_("A name is required."), errors={"name": [_("Required.")]})
@@ -179,8 +178,7 @@ def person_update(
     """Change a person's details. What is None stays as it is; `tags` and `aliases` replace
     the current ones. A new name splits into given and family names again unless those were
     changed too."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     person = (
         Person.objects.select_for_update(of=("self",))
         .select_related("merged_into")
@@ -259,8 +257,7 @@ def affiliation_update(
     end: dt.date | None = None,
 ) -> Affiliation:
     """Correct an affiliation; every field is set as given."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     affiliation = Affiliation.objects.select_related("person__merged_into").get(pk=affiliation.pk)
     refuse_merged(affiliation.person)
     _check_dates(start, end)
@@ -278,8 +275,7 @@ def affiliation_update(
 @transaction.atomic
 def affiliation_end(*, by: Actor, affiliation: Affiliation, end: dt.date) -> Affiliation:
     """The person left: the affiliation holds until `end` (inclusive)."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     affiliation = Affiliation.objects.select_related("person__merged_into").get(pk=affiliation.pk)
     refuse_merged(affiliation.person)
     if affiliation.start and end < affiliation.start:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from evaluations.permissions import Actor, ensure_registry, is_system
+from evaluations.permissions import Actor, ensure_registry
 from stakeholders.models import Country, Office, Region
 from stakeholders.services.checks import clean_names, refuse, refuse_alias_clash
 
@@ -37,8 +37,7 @@ def office_create(
     region: Region | None = None,
 ) -> Office:
     """Add an office; its region defaults to its country's."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     name = _office_checks(None, name, type)
     return Office.objects.create(
         name=name[:200],
@@ -60,8 +59,7 @@ def office_update(
     country: Country | None = None,
     region: Region | None = None,
 ) -> Office:
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     office.name = _office_checks(office, name, type)[:200]
     office.type, office.city = type, city.strip()[:100]
     office.country = country
@@ -75,8 +73,7 @@ def country_update(
     *, by: Actor, country: Country, region: Region | None, aliases: Sequence[str]
 ) -> Country:
     """Set a country's region and the other names people write for it."""
-    if not is_system(by):
-        ensure_registry(by, manage=True)
+    ensure_registry(by, manage=True)
     aliases = clean_names(aliases)
     refuse_alias_clash(Country.objects.exclude(pk=country.pk), aliases)
     country.region, country.aliases = region, aliases

@@ -24,15 +24,6 @@ def base(evaluation) -> str:
 
 
 @pytest.fixture
-def as_role(api_client, team):
-    def login(role: str):
-        api_client.force_authenticate(team[role].user)
-        return api_client
-
-    return login
-
-
-@pytest.fixture
 def people(db):
     return {
         "anna": person("Anna Beispiel", organisation="Ministry of Labour", job_title="Director",

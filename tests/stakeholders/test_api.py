@@ -30,15 +30,6 @@ def add_person(name: str, **kwargs: object) -> Person:
 
 
 @pytest.fixture
-def as_role(api_client, team):
-    def login(role: str):
-        api_client.force_authenticate(team[role].user)
-        return api_client
-
-    return login
-
-
-@pytest.fixture
 def people(db):
     vn = Country.objects.get(code="VN")
     ministry = services.organisation_create(
