@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from questionnaires.models import Invitation
 
 SELECTOR_LENGTH = 11  # 8 random bytes, url-safe
@@ -56,6 +58,18 @@ def selector_of(token: object) -> str | None:
     if not isinstance(token, str) or not SELECTOR_LENGTH < len(token) <= MAX_TOKEN_LENGTH:
         return None
     return token[:SELECTOR_LENGTH]
+
+
+def invitation_of(invitations: QuerySet[Invitation], token: object) -> Invitation | None:
+    """The invitation among these whose link the token is (found by its selector, checked in
+    constant time); None for anything else."""
+    selector = selector_of(token)
+    if selector is None:
+        return None
+    found = invitations.filter(selector=selector).first()
+    if found is None or not token_matches(found, str(token)):
+        return None
+    return found
 
 
 def token_matches(invitation: Invitation, token: str) -> bool:

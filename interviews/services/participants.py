@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from evaluations.permissions import SYSTEM, Actor
+from evaluations.permissions import SYSTEM, Actor, author_of
 from interviews.models import Interview, Participation
 from interviews.services.checks import check_choice, check_length, ensure_can_log, refuse
 from stakeholders import services as registry
@@ -255,7 +255,11 @@ def participant_person_create(
     may add the people they interviewed (the registry's editors tidy up later). The
     organisation is found by name, acronym or alias, or added."""
     ensure_can_log(by, evaluation)
+    # Created past the registry's own check (checked above as logging); the member who logged
+    # them is still who added them.
     person = registry.person_create(by=SYSTEM, name=name, emails=[email] if email else [])
+    person.created_by = author_of(by)
+    person.save(update_fields=["created_by"])
     organisation = None
     organisation_name = (organisation_name or "").strip()
     if organisation_name:

@@ -21,11 +21,10 @@ def invitation_event(
     *,
     by: User | None = None,
     note: str = "",
-    at: dt.datetime | None = None,
 ) -> None:
-    """Record a step, now or at `at`. The respondent's own steps (opened, started,
-    submitted …) of an anonymous distribution are stored as their day only."""
-    when = at or timezone.now()
+    """Record a step, now. The respondent's own steps (opened, started, submitted …) of an
+    anonymous distribution are stored as their day only."""
+    when = timezone.now()
     if status in RESPONDENT_STEPS:
         when = respondent_time(invitation, when)
     InvitationEvent.objects.create(

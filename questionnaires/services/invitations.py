@@ -183,20 +183,10 @@ def invitations_for_people(
 def invitation_by_token(token: Any) -> Invitation | None:
     """The invitation of a link, compared in constant time; None for anything unknown or
     revoked."""
-    selector = links.selector_of(token)
-    if selector is None:
-        return None
-    invitation = (
-        Invitation.objects.select_related(
-            "distribution__version__instrument", "distribution__evaluation"
-        )
-        .filter(selector=selector)
-        .exclude(status=Status.REVOKED)
-        .first()
-    )
-    if invitation is None or not links.token_matches(invitation, token):
-        return None
-    return invitation
+    invitations = Invitation.objects.select_related(
+        "distribution__version__instrument", "distribution__evaluation"
+    ).exclude(status=Status.REVOKED)
+    return links.invitation_of(invitations, token)
 
 
 def invitation_opened(invitation: Invitation) -> None:

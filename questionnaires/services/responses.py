@@ -226,13 +226,8 @@ def _lock(*, invitation: Invitation | None, token: str | None) -> Invitation:
     )
     if invitation is not None:
         return query.get(pk=invitation.pk)
-    selector = links.selector_of(token)
-    if selector is None or not isinstance(token, str):
-        raise InvalidLink
-    locked = query.filter(selector=selector).first()
-    if locked is None or not links.token_matches(locked, token):
-        raise InvalidLink
-    if locked.status == Invitation.Status.REVOKED:
+    locked = links.invitation_of(query.exclude(status=Invitation.Status.REVOKED), token)
+    if locked is None:
         raise InvalidLink
     return locked
 
@@ -272,9 +267,10 @@ def _complete(response: Response, invitation: Invitation, now: dt.datetime, **fi
     response.channel = fields["channel"]
     response.entered_by = fields["entered_by"]
     response.language = fields["language"] or response.language or invitation.language
-    response.late = bool(distribution.deadline and now > distribution.deadline)
-    if anonymous and distribution.deadline:  # only the day is kept, so lateness by the day
-        response.late = now.date() > distribution.deadline.date()
+    deadline = distribution.deadline  # anonymous: only the day is kept, so late by the day
+    response.late = deadline is not None and (
+        now.date() > deadline.date() if anonymous else now > deadline
+    )
     response.attributes = _snapshot(invitation, anonymous)
     response.submitted_at = now
     if fields["returned_file"] is not None:
@@ -373,10 +369,8 @@ def response_submit(
         status=done, submitted_at=response.submitted_at
     )
     invitation.status, invitation.submitted_at = done, response.submitted_at
-    anonymous = distribution.confidentiality == Distribution.Confidentiality.ANONYMOUS
     invitation_event(
-        invitation, done, by=entered_by, note=channel if entered_by else "",
-        at=response.submitted_at if anonymous else None,  # the day only, like the response
+        invitation, done, by=entered_by, note=channel if entered_by else ""
     )  # fmt: skip
     return Submission(response=response, created=True)
 

@@ -215,7 +215,8 @@ def test_new_person_after_the_duplicate_check(client, evaluation, team, people) 
         "Deputy Director",
     )
     fresh = client.post(url("person_new", evaluation), {"new_name": "Zoltan Nagy"})
-    assert Person.objects.filter(display_name="Zoltan Nagy").exists()
+    zoltan = Person.objects.get(display_name="Zoltan Nagy")
+    assert zoltan.created_by == anna2.created_by == team["data_entry"].user  # who logged them
     assert "Zoltan Nagy" in fresh.content.decode()
     empty = client.post(url("person_new", evaluation), {"new_name": "  "})
     assert "This field is required." in empty.content.decode()
