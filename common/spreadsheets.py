@@ -29,6 +29,7 @@ from common.upload_limits import (
     Limits,
     limits,
     not_plain_problem,
+    problem,
     too_large_message,
     xlsx_check,
 )
@@ -78,22 +79,22 @@ def read_table(file: IO[bytes] | bytes, filename: str, sheet: str | None = None)
     found = limits()
     data = file if isinstance(file, bytes) else _read_limited(file, found.max_bytes)
     if len(data) > found.max_bytes:
-        raise _problem(too_large_message(found.max_bytes))
+        raise problem(too_large_message(found.max_bytes))
     if not data.strip():
-        raise _problem(_("The file is empty."))
+        raise problem(_("The file is empty."))
     name = (filename or "").lower()
     if name.endswith(".xls"):
-        raise _problem(_("Old Excel files (.xls) cannot be read. Save it as .xlsx or .csv."))
+        raise problem(_("Old Excel files (.xls) cannot be read. Save it as .xlsx or .csv."))
     is_zip = data[:4] == b"PK\x03\x04"
     if name.endswith(XLSX_EXTENSIONS) or (is_zip and not name.endswith(CSV_EXTENSIONS)):
         xlsx_check(data)  # a zip bomb or XML entities are refused before openpyxl parses
         return _xlsx_table(data, sheet)
     if is_zip or _looks_binary(data):
         if name.endswith(CSV_EXTENSIONS):
-            raise _problem(_("“%(name)s” is not a CSV file.") % {"name": filename})
-        raise _problem(_("Only CSV and XLSX files can be read."))
+            raise problem(_("“%(name)s” is not a CSV file.") % {"name": filename})
+        raise problem(_("Only CSV and XLSX files can be read."))
     if not name.endswith(CSV_EXTENSIONS) and "." in name.rsplit("/", 1)[-1]:
-        raise _problem(
+        raise problem(
             _("Only CSV and XLSX files can be read, not “%(name)s”.") % {"name": filename}
         )
     return _csv_table(data)
@@ -103,10 +104,6 @@ def _read_limited(file: IO[bytes], max_bytes: int) -> bytes:
     if hasattr(file, "seek"):
         file.seek(0)
     return file.read(max_bytes + 1)  # one byte over the limit tells "too large"
-
-
-def _problem(message: str) -> ValidationProblem:
-    return ValidationProblem(message, errors={"file": [message]})
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -162,13 +159,13 @@ def _csv_table(data: bytes) -> Table:
                 yield number, cells
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
-                raise _problem(
+                raise problem(
                     _("Line %(line)s: a cell holds more than %(csv)s characters; the most "
                       "accepted is %(limit)s.")
                     % {"line": reader.line_num, "csv": f"{csv.field_size_limit():,}",
                        "limit": f"{limits().max_cell_characters:,}"}
                 ) from exc  # fmt: skip
-            raise _problem(
+            raise problem(
                 _("The CSV file could not be read near line %(line)s: %(error)s")
                 % {"line": reader.line_num, "error": exc}
             ) from exc
@@ -186,7 +183,7 @@ def _xlsx_table(data: bytes, sheet: str | None) -> Table:
     except Exception as exc:  # zipfile, XML and openpyxl's own errors for damaged files
         if _refused_entities(exc):
             raise not_plain_problem() from exc
-        raise _problem(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
+        raise problem(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
     try:
         sheets = list(book.sheetnames)
         if sheet and sheet not in sheets:
@@ -204,7 +201,7 @@ def _xlsx_table(data: bytes, sheet: str | None) -> Table:
         except Exception as exc:
             if _refused_entities(exc):
                 raise not_plain_problem() from exc
-            raise _problem(
+            raise problem(
                 _("The sheet “%(sheet)s” is damaged and could not be read.")
                 % {"sheet": worksheet.title}
             ) from exc
@@ -253,7 +250,7 @@ def _table(rows: Iterator[tuple[int, Sequence[Any]]]) -> Table:
         # A sheet may claim a million empty rows of 16,384 cells: they count too.
         cells_read += max(len(cells), 1)
         if cells_read > found.max_cells:
-            raise _problem(
+            raise problem(
                 _("The sheet has more than %(limit)s cells (empty ones included); the most "
                   "accepted is %(limit)s. Delete the empty rows and columns, or split the file.")
                 % {"limit": f"{found.max_cells:,}"}
@@ -266,15 +263,15 @@ def _table(rows: Iterator[tuple[int, Sequence[Any]]]) -> Table:
             headers = values
             continue
         if len(kept) >= found.max_rows:
-            raise _problem(
+            raise problem(
                 _("The file has more than %(limit)s rows. Split it into smaller files.")
                 % {"limit": f"{found.max_rows:,}"}
             )
         kept.append(TableRow(number=number, values=values))
     if headers is None:
-        raise _problem(_("The file is empty: it has no header row."))
+        raise problem(_("The file is empty: it has no header row."))
     if not kept:
-        raise _problem(_("The file has a header row but no data rows."))
+        raise problem(_("The file has a header row but no data rows."))
     # Trailing columns with neither header nor data are dropped; a column with data but no
     # header is named after its letter, so a message can point at it.
     used = max(
@@ -282,7 +279,7 @@ def _table(rows: Iterator[tuple[int, Sequence[Any]]]) -> Table:
         + [i + 1 for row in kept for i, v in enumerate(row.values) if v]
     )
     if used > MAX_COLUMNS:
-        raise _problem(_("The file has more than %(limit)s columns.") % {"limit": MAX_COLUMNS})
+        raise problem(_("The file has more than %(limit)s columns.") % {"limit": MAX_COLUMNS})
     headers = [
         (headers[i] if i < len(headers) else "") or _("Column %(letter)s") % {"letter": letter(i)}
         for i in range(used)
@@ -295,7 +292,7 @@ def _table(rows: Iterator[tuple[int, Sequence[Any]]]) -> Table:
 def _check_cells(number: int, cells: Sequence[Any], found: Limits) -> None:
     for index, cell in enumerate(cells):
         if isinstance(cell, str) and len(cell) > found.max_cell_characters:
-            raise _problem(
+            raise problem(
                 _("Row %(row)s, column %(letter)s: the cell holds %(count)s characters; the "
                   "most accepted is %(limit)s.")
                 % {"row": number, "letter": letter(index), "count": f"{len(cell):,}",

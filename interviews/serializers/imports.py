@@ -3,11 +3,8 @@ counts), the upload and the review decisions."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 
-from common.upload_limits import limits, too_large_message
 from interviews.models import InterviewImportJob
 
 
@@ -94,17 +91,14 @@ class InterviewImportSerializer(InterviewImportSummarySerializer):
 
 class InterviewImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
-        allow_empty_file=True, help_text="A .csv or .xlsx list of persons interviewed, ≤ 5 MB."
+        allow_empty_file=True,
+        help_text="A .csv or .xlsx list of persons interviewed, at most SPREADSHEET_MAX_MB "
+        "(5 MB by default).",
     )
     sheet = serializers.CharField(required=False, allow_blank=True, max_length=100)
     month_first = serializers.BooleanField(
         required=False, default=False, help_text="Dates are month first (3/15/2013)."
     )
-
-    def validate_file(self, upload: Any) -> Any:
-        if upload.size > limits().max_bytes:
-            raise serializers.ValidationError(too_large_message(limits().max_bytes))
-        return upload
 
 
 class InterviewImportDecisionsSerializer(serializers.Serializer):

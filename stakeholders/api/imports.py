@@ -14,7 +14,6 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.upload_limits import limits, too_large_message
 from evaluations.permissions import ensure_registry
 from stakeholders.importing.jobs import import_job_check, import_job_commit, import_job_create
 from stakeholders.models import ImportJob
@@ -79,7 +78,9 @@ class ImportJobSummarySerializer(ImportJobSerializer):
 
 
 class ImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="A .csv or .xlsx file, at most 5 MB.")
+    file = serializers.FileField(
+        help_text="A .csv or .xlsx file, at most SPREADSHEET_MAX_MB (5 MB by default)."
+    )
     sheet = serializers.CharField(required=False, allow_blank=True, max_length=100)
     mapping = serializers.JSONField(
         required=False,
@@ -87,11 +88,6 @@ class ImportUploadSerializer(serializers.Serializer):
         help_text='Optional: {"<header>": "<field>" or ""} for every column to import; by '
         "default the mapping remembered for the layout, else the recognised one.",
     )
-
-    def validate_file(self, upload: Any) -> Any:
-        if upload.size > limits().max_bytes:
-            raise serializers.ValidationError(too_large_message(limits().max_bytes))
-        return upload
 
     def validate_mapping(self, value: Any) -> dict[str, str]:
         return _string_map(value)
