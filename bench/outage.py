@@ -6,9 +6,9 @@ this run's own as cache (rate limits, throttles) and Celery broker; half way thr
 is stopped. Prints the answers by status, p50/p99 latency before and after the stop, and checks
 that every accepted submission (201) is stored exactly once and that no request got a 5xx.
 
-Needs PostgreSQL (BENCH_DATABASE_URL, default the local server), gunicorn (installed with the
-requirements) and redis-server; says so and stops when one is missing. BENCH_TINY=1 runs 4
-clients for 4 s (tests/test_bench.py runs that in CI so the bench cannot rot).
+Needs PostgreSQL (BENCH_DATABASE_URL, default the local server) and redis-server (gunicorn
+comes with the requirements); says so and stops when one is missing. BENCH_TINY=1 runs 4
+clients for 4 s (tests/reliability/test_outage_bench.py runs that in CI so the bench cannot rot).
 
 Target (issue "Trust under faults and attack"): accepted = stored, no 5xx.
 """
@@ -28,7 +28,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +35,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: `python bench/outage.py`
     sys.path.insert(0, str(ROOT))
 
-from bench.submissions import database, django_env, prepare, stored_submissions  # noqa: E402
+from bench.submissions import (  # noqa: E402
+    answer_body,
+    database,
+    django_env,
+    prepare,
+    serve,
+    stored_submissions,
+)
 
 TINY = os.environ.get("BENCH_TINY") == "1"
 CLIENTS = 4 if TINY else int(os.environ.get("BENCH_OUTAGE_CLIENTS", "30"))
@@ -139,19 +145,9 @@ def run(workdir: Path) -> Answers:
         "RESPONDENT_RATE_LIMIT": "100000000",
         "API_RESPOND_THROTTLE": "100000000/min",
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "survey_site.wsgi:application", "--bind",
-         f"127.0.0.1:{PORT}", "--workers", "3", "--threads", "4", "--worker-class", "gthread",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
+    server = None
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/livez", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+        server = serve(env, PORT, workers="3", threads="4")
         answers = Answers()
         body = json.dumps({"answers": answer_body()}).encode()
         start = time.monotonic()
@@ -171,17 +167,11 @@ def run(workdir: Path) -> Answers:
             client.join()
         stopper.join()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
         if redis.poll() is None:
             os.killpg(redis.pid, signal.SIGKILL)
-    return answers
-
-
-def answer_body() -> dict[str, str]:
-    answers = {f"A{n}": f"Background answer {n}" for n in range(1, 6)}
-    answers |= {f"B{n}": f"Open answer {n}, with a sentence or two." for n in range(1, 9)}
-    answers |= {f"C{n}": str(1 + n % 4) for n in range(1, 7)}
     return answers
 
 

@@ -145,6 +145,32 @@ def wrk(path: str, script: Path | None = None) -> dict[str, float | str]:
     return result
 
 
+def answer_body() -> dict[str, str]:
+    """A complete staff-questionnaire submission (19 answers)."""
+    answers = {f"A{n}": f"Background answer {n}" for n in range(1, 6)}
+    answers |= {f"B{n}": f"Open answer {n}, with a sentence or two." for n in range(1, 9)}
+    answers |= {f"C{n}": str(1 + n % 4) for n in range(1, 7)}
+    return answers
+
+
+def serve(env: dict[str, str], port: int, *, workers: str, threads: str) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:port, once /livez answers (in its own process group)."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "survey_site.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", workers, "--threads", threads,
+         "--worker-class", "gthread", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    os.killpg(server.pid, signal.SIGTERM)
+    raise RuntimeError(f"gunicorn did not answer on port {port}")
+
+
 def stored_submissions() -> tuple[int, int]:
     code = """
 import django; django.setup()
@@ -179,25 +205,12 @@ def main() -> int:
     try:
         tokens = workdir / "tokens.txt"
         prepare(tokens)
-        answers = {f"A{n}": f"Background answer {n}" for n in range(1, 6)}
-        answers |= {f"B{n}": f"Open answer {n}, with a sentence or two." for n in range(1, 9)}
-        answers |= {f"C{n}": str(1 + n % 4) for n in range(1, 7)}
+        answers = answer_body()
         script = workdir / "submit.lua"
         script.write_text(
             LUA % {"tokens": tokens, "threads": 2, "body": json.dumps({"answers": answers})}
         )
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "survey_site.wsgi:application", "--bind",
-             f"127.0.0.1:{PORT}", "--workers", WORKERS, "--threads", THREADS,
-             "--worker-class", "gthread", "--log-level", "warning"],
-            cwd=ROOT, env=django_env(), start_new_session=True,
-        )  # fmt: skip
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/livez", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+        server = serve(django_env(), PORT, workers=WORKERS, threads=THREADS)
         # Hello-world before and after, averaged: on a small shared machine one run of it
         # swings by a factor of two.
         before = wrk("/livez")
