@@ -14,8 +14,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.suppression import suppress_breakdown
 from evaluations.models import Evaluation
-from evaluations.permissions import Action, can
+from evaluations.permissions import Action, Role, can, role_of
 from interviews.models import CoverageTarget, Interview
 from questionnaires.models import Invitation
 from stakeholders.models import Country, Region, StakeholderGroup
@@ -41,14 +42,26 @@ METHOD_MODES: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class CoverageCell:
+    """Planned against reached; `reached` is None where it is a small count of respondents
+    hidden from this user (fewer than `hidden_below`, see coverage())."""
+
     target: CoverageTarget
     planned: int
-    reached: int
+    reached: int | None
+    hidden_below: int | None = None
 
     @property
-    def gap(self) -> int:
-        """How many are still to reach (0 when the plan is met or exceeded)."""
+    def gap(self) -> int | None:
+        """How many are still to reach (0 when the plan is met or exceeded; None when reached
+        is hidden: the gap would give it back)."""
+        if self.reached is None:
+            return None
         return max(self.planned - self.reached, 0)
+
+    @property
+    def reached_shown(self) -> int | str:
+        """Reached as shown: the count, or "<N" where it is hidden."""
+        return f"<{self.hidden_below}" if self.reached is None else self.reached
 
 
 def _interview_place(target: CoverageTarget) -> Q:
@@ -135,6 +148,31 @@ def _questionnaire_counts(evaluation: Evaluation, targets: list[CoverageTarget])
     return {t.pk: found[f"t{t.pk}"] for t in wanted}
 
 
+def _suppressed(
+    targets: list[CoverageTarget], counts: dict[int, int], threshold: int
+) -> dict[int, int | None]:
+    """Questionnaire counts are respondents: per stakeholder group, its places go through the
+    one suppression step (a place under the threshold is hidden whole, with another so the
+    group's total cannot give it back; the group's total under the threshold hides them all)."""
+    by_group: dict[int, list[int]] = {}
+    for t in targets:
+        if t.pk in counts:
+            by_group.setdefault(t.stakeholder_group_id, []).append(t.pk)
+    shown: dict[int, int | None] = {}
+    for pks in by_group.values():
+        values = [[counts[pk]] for pk in pks]
+        breakdown = suppress_breakdown(
+            values,
+            threshold,
+            sizes=values,
+            overall_sizes=[sum(counts[pk] for pk in pks)],
+            cells=False,
+        )
+        for pk, (value,) in zip(pks, breakdown.groups, strict=True):
+            shown[pk] = value
+    return shown
+
+
 def coverage(
     *, evaluation: Evaluation, user: User | AnonymousUser | None = None
 ) -> list[CoverageCell]:
@@ -143,7 +181,10 @@ def coverage(
     Reached: interviews (by mode, see METHOD_MODES) with a participant whose copied group and
     country (or the interview's, when the participant's is not known) match; questionnaires
     submitted or returned whose respondent attributes name the group and country or region.
-    With a user, refused unless they are a member (these are counts, not names)."""
+    With a user, refused unless they are a member (these are counts, not names); for anyone
+    but the lead, questionnaires reached are small counts of respondents and go through the
+    suppression step of the reports (None where hidden). Interviews count named people and
+    are shown as they are."""
     if user is not None and not can(user, Action.VIEW_EVALUATION, evaluation):
         raise PermissionDenied(_("You are not a member of this evaluation."))
     targets = list(
@@ -151,8 +192,17 @@ def coverage(
         .select_related("stakeholder_group", "country", "region")
         .order_by("stakeholder_group__order", "country__name", "region__order", "method", "pk")
     )
-    reached = _interview_counts(evaluation, targets) | _questionnaire_counts(evaluation, targets)
-    return [CoverageCell(t, t.planned, reached.get(t.pk, 0)) for t in targets]
+    threshold = evaluation.small_cell_threshold
+    counts = _questionnaire_counts(evaluation, targets)
+    hidden = user is not None and role_of(user, evaluation) != Role.LEAD
+    questionnaires: dict[int, int | None] = (
+        _suppressed(targets, counts, threshold) if hidden else dict(counts)
+    )
+    reached: dict[int, int | None] = {**_interview_counts(evaluation, targets), **questionnaires}
+    return [
+        CoverageCell(t, t.planned, reached.get(t.pk, 0), threshold if hidden else None)
+        for t in targets
+    ]
 
 
 COVERAGE_HEADER = ("stakeholder_group", "country", "region", "method", "planned", "reached", "gap")
@@ -172,8 +222,8 @@ def coverage_rows(
             target.region.name if target.region else "",
             str(target.get_method_display()),
             cell.planned,
-            cell.reached,
-            cell.gap,
+            cell.reached_shown,
+            "" if cell.gap is None else cell.gap,
         ]
 
 
@@ -186,11 +236,18 @@ _NO_REGION_ORDER = 1_000_000
 @dataclass(frozen=True)
 class MatrixCell:
     """Planned, reached and still to reach; in totals the gap adds the cells' gaps (reaching
-    more in one cell does not fill another)."""
+    more in one cell does not fill another). Reached and gap are None where hidden (a total
+    over a hidden cell is hidden too); `hidden_below` is then the threshold."""
 
     planned: int
-    reached: int
-    gap: int
+    reached: int | None
+    gap: int | None
+    hidden_below: int | None = None
+
+    @property
+    def reached_shown(self) -> int | str:
+        """Reached as shown: the count, or "<N" where it is hidden."""
+        return f"<{self.hidden_below}" if self.reached is None else self.reached
 
 
 @dataclass(frozen=True)
@@ -246,10 +303,14 @@ def coverage_place(place: Country | Region) -> CoveragePlace:
 
 def _matrix_sum(cells: list[MatrixCell | None]) -> MatrixCell:
     present = [cell for cell in cells if cell is not None]
+    planned = sum(c.planned for c in present)
+    hidden = [c.hidden_below for c in present if c.reached is None]
+    if hidden:
+        return MatrixCell(planned, None, None, hidden[0])
     return MatrixCell(
-        sum(c.planned for c in present),
-        sum(c.reached for c in present),
-        sum(c.gap for c in present),
+        planned,
+        sum(c.reached or 0 for c in present),
+        sum(c.gap or 0 for c in present),
     )
 
 
@@ -312,7 +373,7 @@ def coverage_matrix(
         )
         group = target.stakeholder_group
         cells.setdefault(target.method, {})[(place.key, group.pk)] = MatrixCell(
-            cell.planned, cell.reached, cell.gap
+            cell.planned, cell.reached, cell.gap, cell.hidden_below
         )
         plan_places.setdefault(target.method, {})[place.key] = place
         plan_groups.setdefault(target.method, {})[group.pk] = group

@@ -33,9 +33,18 @@ class CoverageCellSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=CoverageTarget.Method.choices)
     planned = serializers.IntegerField()
     reached = serializers.IntegerField(
-        help_text="Interviews by the method's modes, or questionnaires submitted or returned."
+        allow_null=True,
+        help_text="Interviews by the method's modes, or questionnaires submitted or returned; "
+        "null where a small count of respondents is hidden (fewer than hidden_below).",
     )
-    gap = serializers.IntegerField(help_text="Planned − reached, never below 0.")
+    gap = serializers.IntegerField(
+        allow_null=True, help_text="Planned − reached, never below 0; null where reached is."
+    )
+    hidden_below = serializers.IntegerField(
+        allow_null=True,
+        help_text="The threshold under which questionnaires reached are hidden from you "
+        '(shown as "<N"); null when nothing is hidden from you.',
+    )
 
 
 class CoverageCellInputSerializer(serializers.Serializer):
@@ -80,4 +89,5 @@ def cell_body(cell: CoverageCell) -> dict[str, object]:
         "planned": cell.planned,
         "reached": cell.reached,
         "gap": cell.gap,
+        "hidden_below": cell.hidden_below,
     }

@@ -4,7 +4,7 @@ answers outside the scale (Don't know, N/A) apart; overall and by a snapshot att
 
 Only submitted responses count. The numbers come from one GROUP BY over the answers (item,
 breakdown value, scale code); mean and SD follow exactly from those counts and the points'
-values. Breakdowns are suppressed as reports.selectors.suppression says:
+values. Breakdowns are suppressed as common.suppression says:
 
 - a group whose n, or whose number of answers (Don't know and N/A too), is under the threshold
   is hidden whole (n, counts, percents, mean, SD), and when that leaves a single group hidden
@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from common.json_fields import json_object_keys
+from common.suppression import Breakdown, suppress_breakdown
 from questionnaires.instrument_format import STANDARD_ATTRIBUTES
 from questionnaires.models import (
     Answer,
@@ -54,7 +55,6 @@ from questionnaires.selectors.tracking import (
     standard_first,
 )
 from reports.selectors.access import report_access
-from reports.selectors.suppression import Breakdown, suppress_breakdown
 from reports.tables import LikertCount, LikertRow, LikertTable, ReportAccess, ScaleColumn
 
 if TYPE_CHECKING:

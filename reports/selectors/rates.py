@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef
 
+from common.suppression import Breakdown, suppress_breakdown
 from questionnaires.models import Distribution, Invitation
 from questionnaires.selectors.tracking import (
     DEFAULT_BREAKDOWN,
@@ -20,7 +21,6 @@ from questionnaires.selectors.tracking import (
     response_rates,
 )
 from reports.selectors.access import report_access
-from reports.selectors.suppression import Breakdown, suppress_breakdown
 from reports.tables import DistributionRates
 
 if TYPE_CHECKING:
@@ -61,15 +61,19 @@ def evaluation_rates(
     for distribution in distributions:
         distribution.evaluation = evaluation  # who may see names is asked of it
         key, label = rate_breakdown(choices[distribution.pk], by)
+        # The three tables share the Total: where one of them cannot show it, none does.
+        channels, channels_total = _channels_shown(channel_counts(distribution), access)
+        rollup, rollup_total = _rollup_shown(country_rollup(distribution, user=user), access)
+        rows = _shown(response_rates(distribution, key), access, channels_total and rollup_total)
         rates.append(
             DistributionRates(
                 distribution_id=distribution.pk,
                 title=distribution.title,
                 by=key,
                 by_label=label,
-                rows=_shown(response_rates(distribution, key), access),  # tracking's rule
-                channels=_channels_shown(channel_counts(distribution), access),
-                rollup=_rollup_shown(country_rollup(distribution, user=user), access),
+                rows=rows,
+                channels=channels,
+                rollup=rollup,
                 threshold=access.threshold if access.suppressed else None,
             )
         )
@@ -89,7 +93,7 @@ def _without_respondents(row: RateRow) -> RateRow:
     )
 
 
-def _shown(rows: list[RateRow], access: ReportAccess) -> list[RateRow]:
+def _shown(rows: list[RateRow], access: ReportAccess, total: bool = True) -> list[RateRow]:
     """The rate rows as the user may see them: in a suppressed view, through the one step
     (suppression.suppress_breakdown) — a group with fewer respondents than the threshold
     shows none of its respondents' counts, nor does one more group where that one could be
@@ -103,7 +107,8 @@ def _shown(rows: list[RateRow], access: ReportAccess) -> list[RateRow]:
         _without_respondents(row) if whole else row
         for row, whole in zip(groups, shown.whole, strict=True)
     ]
-    totals = [row if shown.overall else _without_respondents(row) for row in rows if row.is_total]
+    total = total and shown.overall
+    totals = [row if total else _without_respondents(row) for row in rows if row.is_total]
     return lines + totals
 
 
@@ -119,27 +124,31 @@ def _counts_shown(counts: list[int], threshold: int) -> Breakdown:
     )
 
 
-def _rollup_shown(rollup: CountryRollup, access: ReportAccess) -> CountryRollup:
+def _rollup_shown(rollup: CountryRollup, access: ReportAccess) -> tuple[CountryRollup, bool]:
     """The roll-up per country as the user may see it: in a suppressed view a country with
     fewer respondents than the threshold (or one more, where it could be worked out from the
-    Total) shows no count of them."""
+    Total) shows no count of them; and whether the Total may still be shown."""
     if not access.suppressed:
-        return rollup
+        return rollup, True
     counts = [row.responded_recipients or 0 for row in rollup.rows]
     shown = _counts_shown(counts, access.threshold)
     rows = [
         replace(row, responded_recipients=None) if hidden else row
         for row, hidden in zip(rollup.rows, shown.whole, strict=True)
     ]
-    return replace(rollup, rows=rows)
+    return replace(rollup, rows=rows), shown.overall
 
 
-def _channels_shown(channels: dict[str, int], access: ReportAccess) -> dict[str, int | None]:
-    """Submitted responses by channel as the user may see them: suppressed like the groups."""
+def _channels_shown(
+    channels: dict[str, int], access: ReportAccess
+) -> tuple[dict[str, int | None], bool]:
+    """Submitted responses by channel as the user may see them, suppressed like the groups;
+    and whether the Total may still be shown."""
     if not access.suppressed:
-        return dict(channels)
+        return dict(channels), True
     shown = _counts_shown(list(channels.values()), access.threshold)
-    return {
+    counts = {
         channel: None if hidden else count
         for (channel, count), hidden in zip(channels.items(), shown.whole, strict=True)
     }
+    return counts, shown.overall

@@ -368,5 +368,9 @@ def coverage_sheet(book: Book, matrix: CoverageMatrix) -> None:
 def _matrix_cells(cells: Sequence[Any]) -> list[object]:
     values: list[object] = []
     for cell in cells:
-        values += ["", "", ""] if cell is None else [cell.planned, cell.reached, cell.gap]
+        if cell is None:
+            values += ["", "", ""]
+        else:  # a hidden count of respondents: "<N", and no gap (it would give it back)
+            gap = "" if cell.gap is None else cell.gap
+            values += [cell.planned, cell.reached_shown, gap]
     return values

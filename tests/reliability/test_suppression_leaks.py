@@ -1,5 +1,5 @@
 """Small-cell suppression that holds (issue 14, item 3): every table a suppressed view shows
-goes through reports.selectors.suppression.suppress_breakdown, and no hidden cell of it can be
+goes through common.suppression.suppress_breakdown, and no hidden cell of it can be
 worked out from what is shown — the totals minus the shown cells, a cell alone in its line, the
 counts outside the scale. Checked exhaustively over small tables, then through the API and the
 pages where the two leaks were found (a viewer's rates, a Likert row with n = 0)."""
@@ -12,7 +12,9 @@ import itertools
 import pytest
 from django.urls import reverse
 
-from reports.selectors.suppression import Breakdown, suppress_breakdown
+from common.suppression import Breakdown, suppress_breakdown
+from interviews import services as interview_services
+from tests.interviews.builders import country, group
 from tests.reports.builders import outside_survey, staff_survey
 
 THRESHOLD = 5
@@ -227,3 +229,49 @@ def test_a_viewer_sees_no_small_count_per_country_or_channel(
     counts = {row["country"]: row["responded_recipients"] for row in lead["rollup"]["rows"]}
     assert counts == {"Ghana": 2, "Kenya": 7, "Peru": 0}
     assert lead["channels"]["phone"] == 1
+
+
+@pytest.mark.django_db
+def test_a_viewer_sees_no_small_questionnaire_count_in_the_coverage_plan(
+    api_client, client, evaluation, team
+) -> None:
+    """Two workers in Kenya returned the questionnaire the plan counts: a viewer's coverage
+    (API and CSV) shows "<5" and no gap, not 2 reached; the lead sees 2."""
+    interview_services.coverage_target_set(
+        evaluation=evaluation, by=team["lead"].user, stakeholder_group=group("workers"),
+        method="questionnaire", planned=6, country=country("KE"),
+    )  # fmt: skip
+    workers = {"stakeholder_group": group("workers").name, "country": "Kenya"}
+    staff_survey(evaluation, [{"attributes": workers, "answers": {"C1": "4"}}] * 2)
+    url = f"/api/v1/evaluations/{evaluation.slug}/coverage/"
+    api_client.force_authenticate(team["viewer"].user)
+
+    (cell,) = api_client.get(url).json()
+    client.force_login(team["viewer"].user)
+    csv = client.get(reverse("interviews:coverage_csv", args=[evaluation.slug]))
+    page = client.get(reverse("interviews:coverage", args=[evaluation.slug])).content.decode()
+
+    assert (cell["planned"], cell["reached"], cell["gap"]) == (6, None, None)
+    line = _text(csv).splitlines()[1].split(",")
+    assert line[-3:] == ["6", "<5", ""]
+    assert "&lt;5 / 6" in page and "2 / 6" not in page and "4 to go" not in page
+    api_client.force_authenticate(team["lead"].user)
+    (cell,) = api_client.get(url).json()
+    assert (cell["planned"], cell["reached"], cell["gap"]) == (6, 2, 4)
+
+
+@pytest.mark.django_db
+def test_the_total_hides_when_a_country_hidden_alone_would_be_it(api_client, evaluation, team):
+    """Everyone is in Kenya; three answered, from two regions: both regions are hidden and
+    the Total could stand (two hidden groups), but Kenya, hidden alone in the roll-up, would
+    be the Total: so the Total hides too."""
+    responses = [{"attributes": AFRICA, "answers": {"C1": "4"}}] * 2
+    responses += [{"attributes": {"region": "Europe", "country": "Kenya"}, "answers": {"C1": "3"}}]
+    responses += [{"attributes": AFRICA, "status": "invited", "name": "Silent"}]
+    staff_survey(evaluation, responses)
+    api_client.force_authenticate(team["viewer"].user)
+
+    (rates,) = api_client.get(_api(evaluation, "rates/")).json()
+
+    assert [row["responded_recipients"] for row in rates["rollup"]["rows"]] == [None]
+    assert rates["rows"][-1]["label"] == "Total" and rates["rows"][-1]["responded"] is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 
-from reports.selectors.suppression import suppress
+from common.suppression import suppress
 
 
 def recoverable(table: list[list[int | None]], *, row_totals: bool = True) -> list[tuple]:
