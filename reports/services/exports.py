@@ -157,12 +157,9 @@ def export_request(
     # What the file will hold beyond aggregates: downloading it later asks for the same right.
     cleaned["answers"] = kind == ExportJob.Kind.WORKBOOK and access.raw_answers
     key = parameters_key(cleaned)
-    same = ExportJob.objects.filter(
-        evaluation=evaluation, requested_by=by, kind=kind, parameters_key=key
-    )
-    waiting = same.filter(state__in=ExportJob.ACTIVE).first()
+    waiting = _active_twin(evaluation.pk, by.pk, kind, key)
     if waiting is not None:
-        if waiting.stale and _requeue(waiting, _stale(timezone.now())):
+        if _requeue(waiting, _stale(timezone.now())):  # a stale one starts again
             waiting.refresh_from_db()
         return waiting
     try:
@@ -176,12 +173,23 @@ def export_request(
             )
     except IntegrityError:
         # The same request, made at the same moment, created its job first: that one.
-        first = same.order_by("-pk").first()
+        first = _active_twin(evaluation.pk, by.pk, kind, key)
         if first is None:
             raise
         return first
     _enqueue(job)
     return job
+
+
+def _active_twin(evaluation_id: int, user_id: int | None, kind: str, key: str) -> ExportJob | None:
+    """The queued or running job of the same export (one at most: a database constraint)."""
+    return ExportJob.objects.filter(
+        evaluation_id=evaluation_id,
+        requested_by_id=user_id,
+        kind=kind,
+        parameters_key=key,
+        state__in=ExportJob.ACTIVE,
+    ).first()
 
 
 def _requeue(job: ExportJob, which: Q) -> bool:
@@ -238,13 +246,7 @@ def export_retry(*, job: ExportJob, by: User) -> ExportJob:
         with transaction.atomic():
             requeued = _requeue(job, retryable)
     except IntegrityError:
-        waiting = ExportJob.objects.filter(
-            evaluation_id=job.evaluation_id,
-            requested_by_id=job.requested_by_id,
-            kind=job.kind,
-            parameters_key=job.parameters_key,
-            state__in=ExportJob.ACTIVE,
-        ).first()
+        waiting = _active_twin(job.evaluation_id, job.requested_by_id, job.kind, job.parameters_key)
         if waiting is None:
             raise
         return waiting

@@ -11,6 +11,7 @@ sheet), and here the whole workbook as one user may see it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
@@ -89,8 +90,15 @@ class _Content:
 
 
 def _gather(
-    evaluation: Evaluation, user: User | AnonymousUser, access: ReportAccess, by: str
+    evaluation: Evaluation,
+    user: User | AnonymousUser,
+    access: ReportAccess,
+    by: str,
+    beat: Callable[[], object],
 ) -> _Content:
+    """Every table of the workbook, computed before writing; `beat()` after each one, so a
+    running export keeps its heartbeat while the database works (a long evaluation's tables
+    take minutes)."""
     unsuppressed = not access.suppressed
     distributions = list(
         Distribution.objects.filter(evaluation=evaluation)
@@ -100,21 +108,28 @@ def _gather(
     likert, breakdowns, answers, raw = [], [], [], []
     for distribution in distributions:
         likert += likert_summary(user=user, distribution=distribution, unsuppressed=unsuppressed)
+        beat()
         if by and by in dict(likert_breakdowns(distribution, access)):
             breakdowns += likert_summary(
                 user=user, distribution=distribution, by=by, unsuppressed=unsuppressed
             )
+            beat()
         if access.raw_answers:
             answers += open_answers(user=user, distribution=distribution)
             raw.append((distribution, raw_response_count(user=user, distribution=distribution)))
+            beat()
     likert = [table for table in likert if table.rows]
+    rates = evaluation_rates(user=user, evaluation=evaluation, unsuppressed=unsuppressed)
+    beat()
+    overview = interview_overview(evaluation=evaluation, user=user)
+    beat()
     return _Content(
-        rates=evaluation_rates(user=user, evaluation=evaluation, unsuppressed=unsuppressed),
+        rates=rates,
         likert=likert,
         charts={i: diverging_chart(table) for i, table in enumerate(likert)},
         breakdowns=[table for table in breakdowns if table.rows],
         open_answers=answers,
-        overview=interview_overview(evaluation=evaluation, user=user),
+        overview=overview,
         annex=annex(evaluation=evaluation, user=user),
         coverage=coverage_matrix(evaluation=evaluation, user=user),
         raw=raw,
@@ -138,9 +153,14 @@ def workbook_write(
     temporary files go under `tmpdir` (default: the system's)."""
     reader = user if user is not None else role_stand_in(evaluation, Role.VIEWER)
     access = report_access(reader, evaluation, unsuppressed=unsuppressed)
-    if progress is not None:
-        progress(0, 0, _("Computing the tables"))
-    content = _gather(evaluation, reader, access, by)
+    step = _("Computing the tables")
+
+    def beat() -> None:
+        if progress is not None:
+            progress(0, 0, step)
+
+    beat()
+    content = _gather(evaluation, reader, access, by, beat)
     total = content.rows + sum(count for _d, count in content.raw)
     with Book.open(target, progress=progress, total=total, tmpdir=tmpdir) as book:
         book.step(_("About"))
