@@ -56,6 +56,27 @@ class Evaluation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The interview log, locked by the lead once the report is final: reads and exports go on,
+    # writes are refused with the reason.
+    interview_log_locked_at = models.DateTimeField(null=True, blank=True)
+    interview_log_locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    interview_log_lock_reason = models.TextField(blank=True)
+    # A legal hold forbids erasing anyone who appears in the evaluation.
+    legal_hold = models.BooleanField(_("legal hold"), default=False)
+    legal_hold_reason = models.TextField(_("why on legal hold"), blank=True)
+    # Retention: personal data may be erased N months after the report (on confirmation).
+    report_date = models.DateField(_("report date"), null=True, blank=True)
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep personal data for (months after the report)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+    )
+    # Revisions of the plans edited as a whole (edit conflicts): the coverage plan, the rules.
+    coverage_revision = models.PositiveIntegerField(default=1, editable=False)
+    rules_revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at", "title"]

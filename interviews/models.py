@@ -176,6 +176,9 @@ class Interview(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Edit conflicts (README, "History and personal data"): bumped by every service write; an edit
+    # based on an older revision is refused.
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["evaluation", "date", "pk"]

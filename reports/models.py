@@ -47,6 +47,9 @@ class TableLayout(models.Model):
     show_sex = models.BooleanField(_("columns: participants by sex"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Edit conflicts (README, "History and personal data"): bumped by every service write; an edit
+    # based on an older revision is refused.
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["evaluation", "name"]

@@ -145,6 +145,9 @@ class Organisation(models.Model):
     aliases = models.JSONField(_("other names"), default=list, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="organisations")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Edit conflicts (README, "History and personal data"): bumped by every service write; an edit
+    # based on an older revision is refused.
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -181,6 +184,11 @@ class Person(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
     )
+    # Set when the person's personal data was erased (their name is then "Erased person <id>").
+    erased_at = models.DateTimeField(null=True, blank=True)
+    # Edit conflicts (README, "History and personal data"): bumped by every service write; an edit
+    # based on an older revision is refused.
+    revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -261,6 +269,9 @@ class Affiliation(models.Model):
     )
     start = models.DateField(_("from"), null=True, blank=True)
     end = models.DateField(_("to"), null=True, blank=True)
+    # Edit conflicts (README, "History and personal data"): bumped by every service write; an edit
+    # based on an older revision is refused.
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["person", "-start", "-pk"]

@@ -56,13 +56,16 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "auditlog",
     "common",
     "accounts",
     "evaluations",
+    "history",
     "stakeholders",
     "questionnaires",
     "interviews",
     "reports",
+    "privacy",
     "demo",
 ]
 
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "history.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -199,6 +203,11 @@ EXPORT_BUILD_DIR = env.str("EXPORT_BUILD_DIR", default="")
 # --- Authentication ----------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+
+# The history (README, "History and personal data"): django-auditlog writing into history.Entry.
+AUDITLOG_LOGENTRY_MODEL = "history.Entry"
+AUDITLOG_STORE_JSON_CHANGES = True  # before/after as JSON values, not their str()
+MIGRATION_MODULES = {"auditlog": None}  # its own table is never used: history.Entry replaces it
 AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "evaluations:list"

@@ -14,10 +14,12 @@ APPS = (
     "common",
     "accounts",
     "evaluations",
+    "history",
     "stakeholders",
     "questionnaires",
     "interviews",
     "reports",
+    "privacy",
     "demo",
     "survey_site",
 )

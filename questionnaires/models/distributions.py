@@ -70,6 +70,12 @@ class Distribution(models.Model):
         _("at most this many reminders per person"), default=2
     )
     sent_at = models.DateTimeField(_("invitations sent"), null=True, blank=True)
+    # Responses locked by the lead once the report is final: no submissions, entries or edits.
+    responses_locked_at = models.DateTimeField(null=True, blank=True)
+    responses_locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responses_lock_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

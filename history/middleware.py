@@ -1,0 +1,21 @@
+"""Sets who acts for the history entries a request writes: the signed-in user, or the respondent
+door for personal links (/r/…). Sits after AuthenticationMiddleware."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from history.context import for_request
+
+RESPONDENT_PREFIX = "/r/"
+
+
+class HistoryMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with for_request(request, respondent=request.path.startswith(RESPONDENT_PREFIX)):
+            return self.get_response(request)

@@ -1,0 +1,80 @@
+"""Scrubbing an erased person out of the history: the entries about them keep that something
+happened, when and by whom, but not the values; any other entry that quotes one of their names,
+addresses or numbers has it replaced by the placeholder."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
+
+from history.models import Entry
+
+ERASED = "(erased)"
+
+
+def _json_forms(value: str) -> set[str]:
+    """How a string may appear in a JSON column: as is (PostgreSQL's jsonb as text) and with
+    non-ASCII escaped (SQLite keeps json.dumps' text)."""
+    return {value, json.dumps(value)[1:-1]}
+
+
+def _replace(value: Any, pattern: re.Pattern[str], placeholder: str) -> Any:
+    if isinstance(value, str):
+        return pattern.sub(placeholder, value)
+    if isinstance(value, list):
+        return [_replace(v, pattern, placeholder) for v in value]
+    if isinstance(value, dict):
+        return {k: _replace(v, pattern, placeholder) for k, v in value.items()}
+    return value
+
+
+def scrub_person(person_id: int, strings: Iterable[str], placeholder: str) -> int:
+    """Scrub the history of one person; returns how many entries changed. `strings` are the
+    erased values (names, aliases, e-mail addresses, phone numbers) searched everywhere else."""
+    wanted = sorted(
+        {s.strip() for s in strings if s and len(s.strip()) >= 3}, key=len, reverse=True
+    )
+    changed = 0
+    about = Entry.objects.filter(person_id=person_id)
+    for entry in about.iterator():
+        entry.changes = {field: [ERASED, ERASED] for field in (entry.changes or {})}
+        entry.changes_text = ""
+        entry.object_repr = placeholder
+        entry.serialized_data = None
+        entry.additional_data = None
+        entry.save(
+            update_fields=[
+                "changes",
+                "changes_text",
+                "object_repr",
+                "serialized_data",
+                "additional_data",
+            ]
+        )
+        changed += 1
+    if not wanted:
+        return changed
+    pattern = re.compile("|".join(re.escape(s) for s in wanted), re.IGNORECASE)
+    mentions = Q()
+    for value in wanted:
+        for form in _json_forms(value):
+            mentions |= Q(as_text__icontains=form)
+        mentions |= Q(object_repr__icontains=value) | Q(reason__icontains=value)
+    quoting = (
+        Entry.objects.exclude(person_id=person_id)
+        .annotate(as_text=Cast("changes", TextField()))
+        .filter(mentions)
+    )
+    for entry in quoting.iterator():
+        entry.changes = _replace(entry.changes, pattern, placeholder)
+        entry.object_repr = pattern.sub(placeholder, entry.object_repr)
+        entry.reason = pattern.sub(placeholder, entry.reason)
+        entry.changes_text = pattern.sub(placeholder, entry.changes_text or "")
+        entry.save(update_fields=["changes", "object_repr", "reason", "changes_text"])
+        changed += 1
+    return changed
