@@ -1,0 +1,1 @@
+"""API doors of the privacy app. Import from the module."""

@@ -1,0 +1,1 @@
+"""Forms of the privacy app. Import from the module."""

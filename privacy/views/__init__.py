@@ -1,0 +1,1 @@
+"""Pages of the privacy app. Import from the module."""
