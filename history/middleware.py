@@ -1,5 +1,6 @@
 """Sets who acts for the history entries a request writes: the signed-in user, or the respondent
-door for personal links (/r/…). Sits after AuthenticationMiddleware."""
+door for personal links (the form at /r/…, the respondent API at /api/v1/respond/…). Sits after
+AuthenticationMiddleware."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 
 from history.context import for_request
 
-RESPONDENT_PREFIX = "/r/"
+RESPONDENT_PREFIXES = ("/r/", "/api/v1/respond/")
 
 
 class HistoryMiddleware:
@@ -17,5 +18,5 @@ class HistoryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with for_request(request, respondent=request.path.startswith(RESPONDENT_PREFIX)):
+        with for_request(request, respondent=request.path.startswith(RESPONDENT_PREFIXES)):
             return self.get_response(request)

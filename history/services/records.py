@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db import models
 
+from evaluations.permissions import Actor, author_of
+from history.context import Kind
 from history.models import Entry
 from history.tracked import describe
 
@@ -21,16 +23,23 @@ def record(
     changes: Mapping[str, Any] | None = None,
     action: int = Action.UPDATE,
     reason: str | None = None,
+    by: Actor | None = None,
     **columns: Any,
 ) -> Entry | None:
     """One entry about `instance`, written now by whoever acts (history.context): `verb` says
     what happened in a word ("merge", "lock", "import" …), `changes` is {field: [before, after]}
     as auditlog writes them. Columns (evaluation_id, person_id, anchor, lead_only …) default to
     what the tracked model's spec says; give them for models that are not tracked. Returns None
-    where the history stays silent (an anonymous respondent's own step)."""
+    where the history stays silent (an anonymous respondent's own step).
+
+    `by`, the service's caller, names the actor whatever the door (a command acting for the
+    lead still records the lead); without it, or for SYSTEM, the request or task context does."""
     if describe(instance) is None:
         return None
     extra: dict[str, Any] = {"verb": verb, **columns}
+    who = author_of(by) if by is not None else None
+    if who is not None:
+        extra |= {"actor": who, "actor_email": who.email, "actor_kind": Kind.USER}
     if reason is not None:
         extra["reason"] = reason
     return Entry.objects.log_create(
