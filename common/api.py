@@ -17,7 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from common.errors import ValidationProblem
+from common.errors import Locked, ValidationProblem
+from common.revisions import EditConflict
 from common.text import lone_surrogate_path
 
 logger = logging.getLogger(__name__)
@@ -69,9 +70,13 @@ SERVER_ERROR = "Something went wrong on our side; it was logged. Try again, or t
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Domain problems and serializer errors as one 400 shape; a database that cannot be reached
     as 503 and any other failure as 500, in JSON too (never an HTML page or a trace); the rest
-    as DRF does."""
+    as DRF does. An edit based on an old revision answers 409 with what changed meanwhile."""
+    if isinstance(exc, EditConflict):
+        set_rollback()
+        return Response(exc.as_dict(), status=409)
     if isinstance(exc, ValidationProblem):
-        return Response(problem_body(exc.message, exc.errors), status=400)
+        locked = isinstance(exc, Locked)  # the records are locked: a conflict, not bad input
+        return Response(problem_body(exc.message, exc.errors), status=409 if locked else 400)
     response = drf_exception_handler(exc, context)
     if response is None and isinstance(exc, OperationalError | InterfaceError):
         logger.error("API request failed, the database is unreachable: %r", exc)

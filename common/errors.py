@@ -39,6 +39,15 @@ class ValidationProblem(Exception):
         return {"detail": self.message, "errors": self.errors}
 
 
+class Locked(ValidationProblem):
+    """A write refused because the records it would change are locked (an interview log, a
+    distribution's responses): the message says who locked them, when and why. The API
+    answers 409."""
+
+    def __init__(self, message: str):
+        super().__init__(message, errors={"": [message]})
+
+
 def validate_model(instance: models.Model, *, exclude: Sequence[str] | None = None) -> None:
     """Run the model's full_clean and raise its errors as a ValidationProblem."""
     try:

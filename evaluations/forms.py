@@ -33,6 +33,7 @@ class EvaluationForm(forms.ModelForm):
             "period_end": DateInput(),
             "collection_start": DateInput(),
             "collection_end": DateInput(),
+            "report_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -69,3 +70,26 @@ class MemberAddForm(forms.Form):
 class MemberChangeForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
     initials = forms.CharField(label=_("Initials"), max_length=12, required=False)
+
+
+class LockForm(forms.Form):
+    """Locking or unlocking records: why, and a confirmation."""
+
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the history, and shown to everyone whose change is refused."),
+    )
+    confirm = forms.BooleanField(label=_("I confirm"), required=True)
+
+
+class LegalHoldForm(forms.Form):
+    legal_hold = forms.BooleanField(
+        label=_("On legal hold"),
+        required=False,
+        help_text=_("While on hold, nobody who appears in this evaluation can be erased."),
+    )
+    reason = forms.CharField(
+        label=_("Why the hold is set or lifted"), max_length=2000, widget=forms.TextInput()
+    )

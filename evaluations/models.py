@@ -156,6 +156,8 @@ EVALUATION_EDITABLE_FIELDS = (
     "languages",
     "small_cell_threshold",
     "status",
+    "report_date",
+    "retention_months",
 )
 
 

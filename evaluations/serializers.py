@@ -20,11 +20,35 @@ class EvaluationSerializer(serializers.ModelSerializer):
     my_role = serializers.SerializerMethodField(
         help_text="Your role in this evaluation; null for a site administrator who is not a member."
     )
+    interview_log_locked_by = serializers.CharField(
+        source="interview_log_locked_by.display_name",
+        read_only=True,
+        allow_null=True,
+        help_text="Who locked the interview log (POST …/interviews/lock/); null when unlocked.",
+    )
 
     class Meta:
         model = Evaluation
-        fields = [*EVALUATION_EDITABLE_FIELDS, "my_role", "created_at", "updated_at"]
-        read_only_fields = ["created_at", "updated_at"]
+        fields = [
+            *EVALUATION_EDITABLE_FIELDS,
+            "my_role",
+            "interview_log_locked_at",
+            "interview_log_locked_by",
+            "interview_log_lock_reason",
+            "legal_hold",
+            "legal_hold_reason",
+            "created_at",
+            "updated_at",
+        ]
+        # Locks and the legal hold change through their own endpoints, with a reason.
+        read_only_fields = [
+            "interview_log_locked_at",
+            "interview_log_lock_reason",
+            "legal_hold",
+            "legal_hold_reason",
+            "created_at",
+            "updated_at",
+        ]
         # Uniqueness and cross-field rules are the services' job (one place for every door).
         validators: list = []
 
@@ -67,3 +91,25 @@ class MembershipChangeSerializer(serializers.ModelSerializer):
         model = Membership
         fields = ["role", "initials"]
         extra_kwargs = {"role": {"required": False}, "initials": {"required": False}}
+
+
+class LockRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the records are locked or unlocked; kept in the history."
+    )
+
+
+class LockStateSerializer(serializers.Serializer):
+    locked = serializers.BooleanField()
+    locked_at = serializers.DateTimeField(allow_null=True)
+    locked_by = serializers.CharField(allow_null=True, help_text="Who locked them.")
+    reason = serializers.CharField(allow_blank=True, help_text="Why they were locked.")
+
+
+class LegalHoldSerializer(serializers.Serializer):
+    legal_hold = serializers.BooleanField(
+        help_text="True: nobody who appears in the evaluation may be erased."
+    )
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the hold is set or lifted; kept in the history."
+    )

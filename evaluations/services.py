@@ -64,6 +64,8 @@ def evaluation_create(
     languages: Sequence[str] = ("en",),
     small_cell_threshold: int = 5,
     status: str = Evaluation.Status.DRAFT,
+    report_date: date | None = None,
+    retention_months: int | None = None,
     initials: str = "",
 ) -> Evaluation:
     """Create an evaluation with its creator as lead evaluator."""
@@ -82,6 +84,8 @@ def evaluation_create(
         languages=list(languages),
         small_cell_threshold=small_cell_threshold,
         status=status,
+        report_date=report_date,
+        retention_months=retention_months,
         created_by=by,
     )
     validate_model(evaluation)

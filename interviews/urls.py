@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from interviews.views import coverage, exports, imports, log
+from interviews.views import coverage, exports, imports, locks, log
 
 app_name = "interviews"
 
 urlpatterns = [
     path("<slug:slug>/interviews/", log.log_page, name="log"),
+    path("<slug:slug>/interviews/lock/", locks.log_lock_page, name="log_lock"),
+    path("<slug:slug>/legal-hold/", locks.legal_hold_page, name="legal_hold"),
     path("<slug:slug>/interviews/new/", log.interview_new_page, name="new"),
     path("<slug:slug>/interviews/<int:pk>/", log.interview_page, name="interview"),
     path("<slug:slug>/interviews/<int:pk>/edit/", log.interview_edit_page, name="edit"),

@@ -102,7 +102,10 @@ class DistributionSerializer(serializers.ModelSerializer):
             "closes_at", "time_zone", "sender_name", "reply_to", "invitation_subject",
             "invitation_body", "reminder_subject", "reminder_body", "reminder_days",
             "max_reminders", "audience", "sent_at", "reminders", "created_at",
+            "responses_locked_at", "responses_lock_reason",
         ]  # fmt: skip
+        # Locked and unlocked through …/lock/ and …/unlock/, with a reason.
+        read_only_fields = ["responses_locked_at", "responses_lock_reason"]
 
     @extend_schema_field(
         {"type": "array", "items": {"type": "object", "properties": {

@@ -4,7 +4,7 @@ from django.urls import path
 
 from questionnaires.views import builder as builder_views
 from questionnaires.views import distribution as dviews
-from questionnaires.views import instruments, outbox, responses
+from questionnaires.views import instruments, locks, outbox, responses
 from questionnaires.views import tracking as tracking_views
 
 app_name = "questionnaires"
@@ -48,6 +48,11 @@ urlpatterns = [
         name="version_yaml",
     ),
     path("<slug:slug>/distributions/<int:pk>/", dviews.distribution_page, name="distribution"),
+    path(
+        "<slug:slug>/distributions/<int:pk>/lock/",
+        locks.distribution_lock_page,
+        name="distribution_lock",
+    ),
     path("<slug:slug>/distributions/<int:pk>/enter/", responses.entry_page, name="entry"),
     path("<slug:slug>/distributions/<int:pk>/settings/", dviews.settings_page, name="settings"),
     path(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.revisions import revision_field
 from interviews.models import CategoryRule
 from questionnaires.serializers import RateRowSerializer, TrackingCountrySerializer
 from reports.charts import diverging_chart
@@ -127,9 +128,9 @@ class LayoutSerializer(serializers.ModelSerializer):
         model = TableLayout
         fields = [
             "id", "name", "title", "show_group_interviews", "show_follow_ups", "show_modes",
-            "show_sex", "cells", "created_at", "updated_at",
+            "show_sex", "cells", "revision", "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["id", "cells", "created_at", "updated_at"]
+        read_only_fields = ["id", "cells", "revision", "created_at", "updated_at"]
 
 
 class LayoutWriteSerializer(serializers.Serializer):
@@ -139,6 +140,7 @@ class LayoutWriteSerializer(serializers.Serializer):
     show_follow_ups = serializers.BooleanField(required=False)
     show_modes = serializers.BooleanField(required=False)
     show_sex = serializers.BooleanField(required=False)
+    revision = revision_field()
 
 
 class CellWriteSerializer(serializers.Serializer):

@@ -20,9 +20,11 @@ from django.views.decorators.http import require_POST
 
 from common.downloads import csv_download, query_flag
 from common.errors import ValidationProblem
+from common.revisions import EditConflict, form_add_conflict, form_revision
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can
 from evaluations.views import evaluation_view
+from history.services import record_download
 from interviews.models import ReportingCategory
 from interviews.services import categories as category_services
 from questionnaires.models import Distribution
@@ -73,7 +75,17 @@ def _layout(evaluation: Evaluation, request: HttpRequest) -> TableLayout | None:
 
 @evaluation_view(Action.VIEW_EVALUATION)
 def overview_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
-    layout = _layout(evaluation, request)
+    return _overview(request, evaluation, _layout(evaluation, request))
+
+
+def _overview(
+    request: HttpRequest,
+    evaluation: Evaluation,
+    layout: TableLayout | None,
+    bound: dict[str, object] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The overview; `bound`: forms (and revisions) as posted, after an edit conflict."""
     table = overview.interview_overview(evaluation=evaluation, user=request.user, layout=layout)
     categories = list(ReportingCategory.objects.filter(evaluation=evaluation).order_by("order"))
     context = _context(
@@ -90,8 +102,12 @@ def overview_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
             "rules_form": RulesForm(evaluation=evaluation),
             "layout_form": LayoutForm(instance=layout),
             "categories_form": CategoriesForm(categories=categories),
+            "rules_revision": evaluation.rules_revision,
         }
-    return render(request, "reports/overview.html", context)
+        if layout is not None:
+            form_revision(context["layout_form"], layout.revision)
+        context |= bound or {}
+    return render(request, "reports/overview.html", context, status=status)
 
 
 def _back_to_overview(evaluation: Evaluation, layout: TableLayout | None) -> HttpResponse:
@@ -122,7 +138,41 @@ def overview_edit(request: HttpRequest, evaluation: Evaluation, what: str) -> Ht
             layout = _apply_edit(request, evaluation, layout, categories, what)
     except ValidationProblem as problem:
         _refused(request, problem)
+    except EditConflict as conflict:
+        return _conflict(request, evaluation, layout, what, conflict)
     return _back_to_overview(evaluation, layout)
+
+
+def _conflict(
+    request: HttpRequest,
+    evaluation: Evaluation,
+    layout: TableLayout | None,
+    what: str,
+    conflict: EditConflict,
+) -> HttpResponse:
+    """An edit based on an old revision: the page again with what changed meanwhile, what was
+    typed kept, and the current revision so that saving again passes."""
+    evaluation.refresh_from_db()
+    if what == "layout" and layout is not None:
+        form = LayoutForm(request.POST, instance=TableLayout.objects.get(pk=layout.pk))
+        form_revision(form, conflict.revision)
+        form.is_valid()
+        form_add_conflict(form, conflict)
+        return _overview(request, evaluation, layout, {"layout_form": form}, status=409)
+    for text in [conflict.message, *(c.sentence() for c in conflict.changes)]:
+        messages.error(request, text)
+    categories = list(ReportingCategory.objects.filter(evaluation=evaluation).order_by("order"))
+    bound: dict[str, object] = {"rules_revision": conflict.revision}
+    if what == "rules":
+        bound["rules_form"] = RulesForm(request.POST, evaluation=evaluation)
+    else:
+        bound["categories_form"] = CategoriesForm(request.POST, categories=categories)
+    return _overview(request, evaluation, layout, bound, status=409)
+
+
+def _posted_revision(request: HttpRequest) -> int | None:
+    value = request.POST.get("revision", "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
 
 
 def _apply_edit(
@@ -140,7 +190,9 @@ def _apply_edit(
             layout = layouts.layout_create(evaluation=evaluation, by=user, **options)
             messages.success(request, _("Layout “%(name)s” created.") % {"name": layout.name})
         else:
-            layout = layouts.layout_update(layout=layout, by=user, **options)
+            layout = layouts.layout_update(
+                layout=layout, by=user, revision=_posted_revision(request), **options
+            )
             messages.success(request, _("Layout saved."))
     elif what == "cell":
         if layout is None:
@@ -158,11 +210,18 @@ def _apply_edit(
             messages.success(request, _("Printed number saved."))
     elif what == "rules":
         rules = RulesForm(request.POST, evaluation=evaluation).cleaned_rules()
-        category_services.category_rules_set(evaluation=evaluation, by=user, rules=rules)
+        category_services.category_rules_set(
+            evaluation=evaluation, by=user, rules=rules, revision=_posted_revision(request)
+        )
         messages.success(request, _("Rules saved and applied to the log."))
     elif what == "categories":
         form = CategoriesForm(request.POST, categories=categories)
-        category_services.categories_save(evaluation=evaluation, by=user, **form.cleaned_changes())
+        category_services.categories_save(
+            evaluation=evaluation,
+            by=user,
+            revision=_posted_revision(request),
+            **form.cleaned_changes(),
+        )
         messages.success(request, _("Categories saved."))
     else:
         raise Http404
@@ -203,7 +262,9 @@ def annex_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
 @evaluation_view(Action.VIEW_EVALUATION)
 def annex_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     rows = annex_selectors.annex_rows(_annex(request, evaluation))
-    return _csv(request, rows, f"{evaluation.slug}-persons-interviewed.csv")
+    filename = f"{evaluation.slug}-persons-interviewed.csv"
+    record_download(evaluation, what=filename, evaluation_id=evaluation.pk)
+    return _csv(request, rows, filename)
 
 
 # --- questionnaire results ---------------------------------------------------------------------
@@ -427,4 +488,5 @@ def export_action(
 def export_download(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
     job = _job(request, evaluation, pk)
     opened = export_file(job=job, user=request.user)
+    record_download(job, what=job.filename, evaluation_id=evaluation.pk)
     return FileResponse(opened, as_attachment=True, filename=job.filename)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from common.revisions import revision_field
 from stakeholders.models import (
     Affiliation,
     Country,
@@ -88,6 +89,7 @@ class AffiliationSerializer(serializers.ModelSerializer):
             "stakeholder_group",
             "start",
             "end",
+            "revision",
         ]
 
 
@@ -122,6 +124,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "aliases",
             "affiliations",
             "merged_into",
+            "revision",
             "created_at",
             "updated_at",
         ]
@@ -157,6 +160,7 @@ class PersonWriteSerializer(serializers.Serializer):
     aliases = serializers.ListField(
         child=serializers.CharField(max_length=300), required=False, max_length=50
     )
+    revision = revision_field()
 
 
 class CandidateSerializer(serializers.Serializer):
@@ -184,6 +188,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     people = serializers.IntegerField(
         read_only=True, help_text="People who are or were affiliated with it."
     )
+    revision = revision_field()
 
     class Meta:
         model = Organisation
@@ -197,6 +202,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "stakeholder_group",
             "aliases",
             "people",
+            "revision",
         ]
         # Uniqueness is the services' rule (one name per country, accents ignored).
         validators: list = []

@@ -8,12 +8,17 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenObtainView
 from evaluations.api import EvaluationViewSet, MembershipViewSet
+from history.api.urls import urlpatterns as history_urls
 from interviews.api.coverage import CoverageView
 from interviews.api.exports import InterviewExportView
 from interviews.api.imports import InterviewImportViewSet
+from interviews.api.locks import InterviewLogLockView, LegalHoldView
 from interviews.api.log import InterviewViewSet, ReportingCategoryViewSet
+from privacy.api.people import PersonDataView, PersonEraseView
+from privacy.api.retention import RetentionView
 from questionnaires.api.distributions import DistributionViewSet, InvitationViewSet, ResponseViewSet
 from questionnaires.api.instruments import InstrumentViewSet, VersionViewSet
+from questionnaires.api.locks import DistributionLockView
 from questionnaires.api.respondent import RespondView
 from questionnaires.api.tracking import DistributionRatesView
 from reports.api.annex import AnnexView
@@ -85,6 +90,32 @@ urlpatterns = [
         DistributionRatesView.as_view(),
         name="distribution-rates",
     ),
+    # Before the router: "lock" is not an interview's id.
+    path(
+        "evaluations/<slug:evaluation_slug>/interviews/lock/",
+        InterviewLogLockView.as_view(locking=True),
+        name="interview-log-lock",
+    ),
+    path(
+        "evaluations/<slug:evaluation_slug>/interviews/unlock/",
+        InterviewLogLockView.as_view(locking=False),
+        name="interview-log-unlock",
+    ),
+    path(
+        "evaluations/<slug:evaluation_slug>/legal-hold/",
+        LegalHoldView.as_view(),
+        name="evaluation-legal-hold",
+    ),
+    path(
+        "evaluations/<slug:evaluation_slug>/distributions/<int:distribution_id>/lock/",
+        DistributionLockView.as_view(locking=True),
+        name="distribution-lock",
+    ),
+    path(
+        "evaluations/<slug:evaluation_slug>/distributions/<int:distribution_id>/unlock/",
+        DistributionLockView.as_view(locking=False),
+        name="distribution-unlock",
+    ),
     path(
         "evaluations/<slug:evaluation_slug>/coverage/",
         CoverageView.as_view(),
@@ -94,6 +125,13 @@ urlpatterns = [
         "evaluations/<slug:evaluation_slug>/interviews-export/",
         InterviewExportView.as_view(),
         name="interviews-export",
+    ),
+    path("registry/people/<int:pk>/data/", PersonDataView.as_view(), name="person-data"),
+    path("registry/people/<int:pk>/erase/", PersonEraseView.as_view(), name="person-erase"),
+    path(
+        "evaluations/<slug:evaluation_slug>/retention/",
+        RetentionView.as_view(),
+        name="evaluation-retention",
     ),
     *(
         path(f"evaluations/<slug:evaluation_slug>/reports/{name}/", view.as_view(), name=url_name)
@@ -106,5 +144,6 @@ urlpatterns = [
             ("rates", RatesView, "report-rates"),
         )
     ),
+    *history_urls,  # …/history/: read-only, before the router's detail routes
     *router.urls,
 ]

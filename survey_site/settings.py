@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "history.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "common.middleware.LockedMiddleware",  # a write refused by a lock: 409 with the reason
 ]
 
 ROOT_URLCONF = "survey_site.urls"

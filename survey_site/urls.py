@@ -18,7 +18,9 @@ urlpatterns = [
     path("evaluations/", include("questionnaires.urls")),
     path("evaluations/", include("interviews.urls")),
     path("evaluations/", include("reports.urls")),
+    path("", include("history.urls")),  # …/activity/, …/history/ (evaluations and registry)
     path("r/", include("questionnaires.respondent_urls")),
+    path("", include("privacy.urls")),
     path("registry/import/", include("stakeholders.import_urls")),
     path("registry/", include("stakeholders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -15,6 +15,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from common.errors import ValidationProblem
+from common.revisions import CONFLICT, IF_MATCH, revision_wanted
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can
@@ -99,18 +100,25 @@ def _resolve(index: int, data: dict[str, object], places: _Places) -> dict[str, 
 
 
 def plan_set(
-    *, evaluation: Evaluation, by: User | AnonymousUser, cells: list[dict[str, object]]
+    *,
+    evaluation: Evaluation,
+    by: User | AnonymousUser,
+    cells: list[dict[str, object]],
+    revision: int | None = None,
 ) -> None:
     """Set every cell or none: the first bad cell is refused with its index."""
     places = _Places()
     resolved = [_resolve(index, data, places) for index, data in enumerate(cells)]
     coverage_plan_set(
-        evaluation=evaluation, by=by, cells=[(str(i), cell) for i, cell in enumerate(resolved)]
+        evaluation=evaluation,
+        by=by,
+        cells=[(str(i), cell) for i, cell in enumerate(resolved)],
+        revision=revision,
     )
 
 
 WRITE_SCHEMA = {
-    "parameters": [SLUG],
+    "parameters": [SLUG, IF_MATCH],
     "request": CoverageCellInputSerializer(many=True),
     "responses": {
         200: CoverageCellSerializer(many=True),
@@ -119,6 +127,7 @@ WRITE_SCHEMA = {
         ),
         403: OpenApiResponse(description="Only the lead evaluator and evaluators change the plan."),
         404: OpenApiResponse(description="No such evaluation for you."),
+        409: CONFLICT,
     },
 }
 
@@ -133,7 +142,9 @@ class CoverageView(EvaluationScoped, APIView):
 
     def _plan(self, request: Request, evaluation: Evaluation) -> ApiResponse:
         cells = coverage(evaluation=evaluation, user=request.user)
-        return ApiResponse(CoverageCellSerializer([cell_body(c) for c in cells], many=True).data)
+        body = CoverageCellSerializer([cell_body(c) for c in cells], many=True).data
+        # The plan's revision, to send back as If-Match with a change.
+        return ApiResponse(body, headers={"ETag": f'"{evaluation.coverage_revision}"'})
 
     @extend_schema(
         parameters=[SLUG],
@@ -153,7 +164,12 @@ class CoverageView(EvaluationScoped, APIView):
             )
         serializer = CoverageCellInputSerializer(data=request.data, many=True, allow_empty=False)
         serializer.is_valid(raise_exception=True)
-        plan_set(evaluation=evaluation, by=request.user, cells=serializer.validated_data)
+        plan_set(
+            evaluation=evaluation,
+            by=request.user,
+            cells=serializer.validated_data,
+            revision=revision_wanted(None, request.headers.get("If-Match")),
+        )
         return self._plan(request, evaluation)
 
     @extend_schema(**WRITE_SCHEMA)

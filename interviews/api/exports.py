@@ -18,6 +18,7 @@ from common.downloads import XLSX_TYPE, csv_download, query_flag, xlsx_download
 from common.errors import ValidationProblem
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.permissions import Action
+from history.services import record_download
 from interviews.exporting import export_filename, log_rows, log_xlsx
 from interviews.serializers.imports import InterviewImportProblemSerializer
 
@@ -82,6 +83,10 @@ class InterviewExportView(EvaluationScoped, APIView):
         withhold = query_flag(request, "withhold_names")
         if request.query_params.get("format", "csv") == "xlsx":
             content = log_xlsx(evaluation=evaluation, user=request.user, withhold_names=withhold)
-            return xlsx_download(content, export_filename(evaluation, "xlsx"))
+            filename = export_filename(evaluation, "xlsx")
+            record_download(evaluation, what=filename, evaluation_id=evaluation.pk)
+            return xlsx_download(content, filename)
         rows = log_rows(evaluation=evaluation, user=request.user, withhold_names=withhold)
-        return csv_download(rows, export_filename(evaluation, "csv"))
+        filename = export_filename(evaluation, "csv")
+        record_download(evaluation, what=filename, evaluation_id=evaluation.pk)
+        return csv_download(rows, filename)

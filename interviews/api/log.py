@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.errors import ValidationProblem
+from common.revisions import CONFLICT, IF_MATCH, api_revision
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.models import Evaluation
 from evaluations.permissions import Action
@@ -95,7 +96,9 @@ def _with_follow_ups(queryset: QuerySet[Interview]) -> QuerySet[Interview]:
     create=extend_schema(request=InterviewWriteSerializer, responses={201: InterviewSerializer}),
     retrieve=extend_schema(parameters=[INTERVIEW_ID]),
     partial_update=extend_schema(
-        parameters=[INTERVIEW_ID], request=InterviewWriteSerializer, responses=InterviewSerializer
+        parameters=[INTERVIEW_ID, IF_MATCH],
+        request=InterviewWriteSerializer,
+        responses={200: InterviewSerializer, 409: CONFLICT},
     ),
     destroy=extend_schema(parameters=[INTERVIEW_ID], responses={204: None}),
 )
@@ -158,6 +161,7 @@ class InterviewViewSet(EvaluationScoped, viewsets.GenericViewSet):
         ensure_can_log(request.user, evaluation)
         data = InterviewWriteSerializer(data=request.data, context=self._context())
         data.is_valid(raise_exception=True)
+        data.validated_data.pop("revision", None)
         interview = interview_create(
             evaluation=evaluation, by=request.user, **_service_arguments(data.validated_data)
         )
@@ -172,8 +176,12 @@ class InterviewViewSet(EvaluationScoped, viewsets.GenericViewSet):
         ensure_can_log(request.user, interview.evaluation)
         data = InterviewWriteSerializer(data=request.data, partial=True, context=self._context())
         data.is_valid(raise_exception=True)
+        revision = api_revision(request, data.validated_data)
         interview = interview_update(
-            interview=interview, by=request.user, **_service_arguments(data.validated_data)
+            interview=interview,
+            by=request.user,
+            revision=revision,
+            **_service_arguments(data.validated_data),
         )
         return Response(self._body(interview))
 

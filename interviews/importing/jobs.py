@@ -27,8 +27,10 @@ from common.imports import (
     upload_read,
 )
 from common.spreadsheets import Table
+from evaluations.locks import ensure_log_unlocked
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, Actor, author_of, ensure
+from history.context import acting
 from interviews.importing.plan import InterviewImport
 from interviews.importing.run import interviews_check, interviews_import
 from interviews.models import InterviewImportJob
@@ -189,8 +191,10 @@ def import_job_commit(*, job: InterviewImportJob, by: Actor) -> InterviewImportJ
     """Import the list as reviewed, all or nothing. A refusal leaves the job checked with the
     message and a fresh dry run; a second commit raises AlreadyCommitted and imports nothing."""
     ensure(by, Action.ENTER_RESPONSES, job.evaluation)
+    ensure_log_unlocked(job.evaluation)  # refused before the job changes: it stays checked
     try:
-        with transaction.atomic():
+        # The history names the member who commits (or, for the system, who uploaded).
+        with transaction.atomic(), acting(author_of(by) or job.created_by):
             locked = job_lock_open(job)
             table = _stored_table(locked)
             result = interviews_import(

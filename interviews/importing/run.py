@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from django.db import transaction
 
 from common.spreadsheets import Table
+from evaluations.locks import ensure_log_unlocked
 from evaluations.models import Evaluation
 from evaluations.permissions import Actor
 from interviews.importing.plan import InterviewImport
@@ -83,6 +84,7 @@ def interviews_import(
     interviews (and, when the file adds people to the registry, to change the registry).
     """
     ensure_can_log(by, evaluation)
+    ensure_log_unlocked(evaluation)
     reader = _read(
         table,
         evaluation=evaluation,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from common.revisions import revision_field
 from interviews.models import Interview, Interviewer, InterviewNote, Participation
 from interviews.serializers.fields import (
     CategoryField,
@@ -116,6 +117,7 @@ class InterviewSerializer(serializers.ModelSerializer):
             "source",
             "participants",
             "interviewers",
+            "revision",
             "created_at",
             "updated_at",
         ]
@@ -239,6 +241,8 @@ VERSION_SCOPE = "instrument__evaluation"
 
 class InterviewWriteSerializer(serializers.Serializer):
     """What an interview is logged or changed with. Lists replace the current ones."""
+
+    revision = revision_field()
 
     date = serializers.DateField()
     date_end = serializers.DateField(required=False, allow_null=True)

@@ -9,14 +9,16 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import ValidationProblem
+from evaluations.locks import ensure_log_unlocked
 from evaluations.permissions import Actor
+from history.services import record
 from interviews.models import CategoryRule, Interview, Participation, ReportingCategory
-from interviews.services.checks import check_length, ensure_can_decide, refuse
+from interviews.services.checks import check_length, ensure_can_decide, plan_revise, refuse
 from stakeholders.models import Country, Region, StakeholderGroup
 
 if TYPE_CHECKING:
@@ -66,13 +68,17 @@ def categories_save(
     orders: dict[int, int],
     removed: set[int] | frozenset[int] = frozenset(),
     added: list[str] | tuple[str, ...] = (),
+    revision: int | None = None,
 ) -> list[ReportingCategory]:
     """Rename and reorder the categories (by id), remove some (their interviews lose the
     category; rules that lead to them go), add new ones at the end. Names stay unique (case
-    ignored); nothing is saved when one change is refused."""
+    ignored); nothing is saved when one change is refused. `revision`: the rules' revision
+    (categories and rules as a whole) the edit is based on (EditConflict when it is old)."""
     ensure_can_decide(
         by, evaluation, _("Only the lead evaluator and evaluators can change the categories.")
     )
+    ensure_log_unlocked(evaluation)  # removing a category changes the logged interviews
+    plan_revise(evaluation, "rules", revision)
     current = {
         c.pk: c for c in ReportingCategory.objects.select_for_update().filter(evaluation=evaluation)
     }
@@ -83,6 +89,7 @@ def categories_save(
             % {"ids": ", ".join(map(str, sorted(unknown)))}
         )
     kept = [c for pk, c in current.items() if pk not in removed]
+    before = {c.pk: (c.name, c.order) for c in kept}
     errors: dict[str, list[str]] = {}
     for category in kept:
         name = check_length(
@@ -104,12 +111,24 @@ def categories_save(
         seen[name.casefold()] = name
     if errors:
         raise ValidationProblem(_("The categories were not saved."), errors=errors)
+    orphans = dict(
+        Interview.objects.filter(evaluation=evaluation, category__in=removed).values_list(
+            "pk", "category_id"
+        )
+    )
     ReportingCategory.objects.filter(evaluation=evaluation, pk__in=removed).delete()
+    _record_categorised(Interview.objects.filter(pk__in=orphans), orphans)  # set to none
     # Two passes: a rename to a name another row is about to give up must not collide.
-    for category in kept:
+    renamed = [c for c in kept if c.name != before[c.pk][0]]
+    for category in renamed:
         ReportingCategory.objects.filter(pk=category.pk).update(name=f"(renaming #{category.pk})")
     for category in kept:
-        category.save(update_fields=["name", "order"])
+        if (category.name, category.order) == before[category.pk]:
+            continue
+        ReportingCategory.objects.filter(pk=category.pk).update(
+            name=category.name, order=category.order
+        )
+        record(category, verb="", changes=_changed(before[category.pk], category))
     last = max((c.order for c in kept), default=0)
     for offset, name in enumerate(new, start=1):
         ReportingCategory.objects.create(evaluation=evaluation, name=name, order=last + offset)
@@ -212,13 +231,20 @@ def _rule_category(
 
 @transaction.atomic
 def category_rules_set(
-    *, evaluation: Evaluation, by: Actor, rules: Sequence[Mapping[str, Any]]
+    *,
+    evaluation: Evaluation,
+    by: Actor,
+    rules: Sequence[Mapping[str, Any]],
+    revision: int | None = None,
 ) -> list[CategoryRule]:
-    """Replace the evaluation's rules (all or nothing), in the order given, and apply them.
+    """Replace the evaluation's rules (all or nothing), in the order given, and apply them;
+    `revision`: the one the edit is based on (EditConflict when it is old).
 
     Each rule: {"field": a CategoryRule.Field, "value": …, "category": a ReportingCategory or
     a category name (added when new)}. Errors name the rule: "rule 2"."""
     ensure_can_decide(by, evaluation, str(RULES_REFUSED))
+    ensure_log_unlocked(evaluation)  # applying the rules re-categorises the logged interviews
+    plan_revise(evaluation, "rules", revision)
     made = []
     for number, given in enumerate(rules, start=1):
         try:
@@ -240,7 +266,8 @@ def category_rules_set(
             )
         )
     CategoryRule.objects.filter(evaluation=evaluation).delete()
-    CategoryRule.objects.bulk_create(made)
+    for rule in made:  # one by one, so that each lands in the history
+        rule.save()
     categories_apply(evaluation=evaluation)
     return list(CategoryRule.objects.filter(evaluation=evaluation).select_related("category"))
 
@@ -250,6 +277,7 @@ def categories_apply(*, evaluation: Evaluation) -> int:
     """Put every interview not categorised by hand in the category of the first rule it
     matches (none when none does); returns how many interviews got a category."""
     loose = Interview.objects.filter(evaluation=evaluation, category_by_hand=False)
+    before = dict(loose.values_list("pk", "category_id"))
     loose.exclude(category=None).update(category=None)
     categorised = 0
     for rule in CategoryRule.objects.filter(evaluation=evaluation).order_by("order", "pk"):
@@ -258,7 +286,26 @@ def categories_apply(*, evaluation: Evaluation) -> int:
             .filter(rule_condition(rule.field, rule.value))
             .update(category=rule.category_id)
         )
+    _record_categorised(loose, before)
     return categorised
+
+
+def _record_categorised(interviews: QuerySet[Interview], before: Mapping[int, int | None]) -> None:
+    """One entry per interview the rules moved to another category (or to none)."""
+    after = dict(interviews.values_list("pk", "category_id"))
+    moved = [pk for pk, category in after.items() if before.get(pk) != category]
+    for interview in Interview.objects.filter(pk__in=moved).order_by("pk"):
+        was = before.get(interview.pk)
+        record(
+            interview,
+            verb="categorise",
+            changes={"category": [was, interview.category_id]},
+        )
+
+
+def _changed(before: tuple[str, int], category: ReportingCategory) -> dict[str, list[object]]:
+    pairs = {"name": (before[0], category.name), "order": (before[1], category.order)}
+    return {field: [b, a] for field, (b, a) in pairs.items() if b != a}
 
 
 def interview_categorise(*, interview: Interview) -> Interview:
@@ -279,6 +326,11 @@ def interview_categorise(*, interview: Interview) -> Interview:
         )
         category_id = None if index is None else rules[index].category_id
     if interview.category_id != category_id:
-        interview.category_id = category_id
+        was, interview.category_id = interview.category_id, category_id
         Interview.objects.filter(pk=interview.pk).update(category=category_id)
+        record(
+            interview,
+            verb="categorise",
+            changes={"category": [was, category_id]},
+        )
     return interview

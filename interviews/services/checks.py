@@ -9,8 +9,11 @@ from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
+from common.revisions import revision_bump
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, Actor, can, is_system
+from history.selectors.conflicts import changes_since
+from history.services import record
 
 
 class _Unset:
@@ -70,3 +73,25 @@ def check_choice(field: str, value: str, choices: type[Any], what: str) -> str:
             % {"value": value, "what": what, "known": ", ".join(choices.values)},
         )
     return value
+
+
+def plan_revise(evaluation: Evaluation, page: str, revision: int | None) -> int:
+    """Move the revision of an evaluation's coverage plan (page "coverage") or reporting
+    rules ("rules") on, refusing an edit based on an older one (EditConflict); the history
+    keeps the step on that page, where "what changed meanwhile" starts."""
+    field = f"{page}_revision"
+    what = _("The coverage plan") if page == "coverage" else _("The set of categories and rules")
+    anchor = f"{page}:{evaluation.pk}"
+    new = revision_bump(
+        Evaluation,
+        evaluation.pk,
+        expected=revision,
+        field=field,
+        what=what,
+        explain=lambda base: changes_since(
+            revised=evaluation, base=base, anchor=anchor, field="revision"
+        ),
+    )
+    setattr(evaluation, field, new)
+    record(evaluation, verb="revise", changes={"revision": [new - 1, new]}, anchor=anchor)
+    return new

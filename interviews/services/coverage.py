@@ -13,7 +13,7 @@ from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Actor
 from interviews.models import CoverageTarget
-from interviews.services.checks import check_choice, ensure_can_decide, refuse
+from interviews.services.checks import check_choice, ensure_can_decide, plan_revise, refuse
 from stakeholders.models import Country, Region, StakeholderGroup
 
 
@@ -37,11 +37,29 @@ def coverage_target_set(
     planned: int,
     country: Country | None = None,
     region: Region | None = None,
+    revision: int | None = None,
 ) -> CoverageTarget | None:
-    """Set how many the team plans to reach in one cell of the coverage plan; 0 removes it."""
+    """Set how many the team plans to reach in one cell of the coverage plan; 0 removes it.
+    `revision`: the plan's revision the edit is based on (EditConflict when it is old)."""
     ensure_can_decide(
         by, evaluation, _("Only the lead evaluator and evaluators can change the coverage plan.")
     )
+    plan_revise(evaluation, "coverage", revision)
+    return _target_set(
+        evaluation=evaluation, stakeholder_group=stakeholder_group, method=method,
+        planned=planned, country=country, region=region,
+    )  # fmt: skip
+
+
+def _target_set(
+    *,
+    evaluation: Evaluation,
+    stakeholder_group: StakeholderGroup,
+    method: str,
+    planned: int,
+    country: Country | None,
+    region: Region | None,
+) -> CoverageTarget | None:
     if (country is None) == (region is None):
         raise refuse("country", _("Choose a country or a region (one of the two)."))
     check_choice("method", method, CoverageTarget.Method, _("method"))
@@ -69,10 +87,15 @@ def coverage_plan_set(
     evaluation: Evaluation,
     by: Actor,
     cells: Sequence[tuple[str, dict[str, Any]]],
+    revision: int | None = None,
 ) -> None:
     """Set several cells of the plan, all or none. `cells`: (label, the arguments of
     coverage_target_set) pairs; a refusal names the cell by its label ("3", "Viet Nam,
-    Workers (Interview)") in the message and in the field errors ("<label>.<field>")."""
+    Workers (Interview)") in the message and in the field errors ("<label>.<field>").
+    `revision`: the plan's revision the edit is based on (EditConflict when it is old)."""
+    ensure_can_decide(
+        by, evaluation, _("Only the lead evaluator and evaluators can change the coverage plan.")
+    )
     seen: dict[tuple[object, ...], str] = {}
     for label, cell in cells:
         key = (cell["stakeholder_group"], cell.get("country"), cell.get("region"), cell["method"])
@@ -83,11 +106,18 @@ def coverage_plan_set(
             }
             raise ValidationProblem(message, errors={label: [message]})
         seen[key] = label
+    plan_revise(evaluation, "coverage", revision)
     for label, cell in cells:
         try:
-            coverage_target_set(evaluation=evaluation, by=by, **cell)
+            _target_set(evaluation=evaluation, **_cell_arguments(cell))
         except ValidationProblem as problem:
             raise ValidationProblem(
                 _("Cell %(label)s: %(problem)s") % {"label": label, "problem": problem.message},
                 errors={f"{label}.{k}" if k else label: v for k, v in problem.errors.items()},
             ) from problem
+
+
+def _cell_arguments(cell: dict[str, Any]) -> dict[str, Any]:
+    """A cell as _target_set's arguments (country and region optional, as for
+    coverage_target_set)."""
+    return {"country": None, "region": None, **cell}

@@ -10,8 +10,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.revisions import revision_take
+from evaluations.locks import ensure_log_unlocked
 from evaluations.models import Evaluation, Membership
 from evaluations.permissions import Actor, author_of, is_system
+from history.context import because
+from history.selectors.conflicts import changes_since
 from interviews.cells import initials_key
 from interviews.guide import guide_attributes
 from interviews.models import Interview, Interviewer, ReportingCategory
@@ -176,11 +180,14 @@ def _interviewers_resolve(
 
 
 def _interviewers_save(interview: Interview, resolved: list[tuple[Membership | None, str]]) -> None:
-    interview.interviewers.all().delete()
-    Interviewer.objects.bulk_create(
-        Interviewer(interview=interview, membership=member, initials=initials)
-        for member, initials in resolved
-    )
+    """Make the interviewers the resolved ones: those already there stay, the others are
+    removed and the new ones added, one row at a time (each a history entry)."""
+    wanted = {(member.pk if member else None, initials): member for member, initials in resolved}
+    for row in interview.interviewers.all():
+        if wanted.pop((row.membership_id, row.initials), False) is False:
+            row.delete()
+    for (_pk, initials), member in wanted.items():
+        Interviewer.objects.create(interview=interview, membership=member, initials=initials)
 
 
 # --- interviews -------------------------------------------------------------------------------
@@ -235,6 +242,7 @@ def interview_create(
     A category given here (an object, or a name, added when new) counts as set by hand.
     """
     ensure_can_log(by, evaluation)
+    ensure_log_unlocked(evaluation)
     items = participants_check(participants)
     if import_key is not None:
         import_key = check_length(Interview, "import_key", import_key) or None
@@ -275,6 +283,17 @@ def interview_create(
     return interview
 
 
+def _interview_revise(interview: Interview, revision: int | None) -> None:
+    revision_take(
+        interview,
+        expected=revision,
+        what=_("The interview of %(date)s") % {"date": interview.date.isoformat()},
+        explain=lambda base: changes_since(
+            revised=interview, base=base, anchor=f"interview:{interview.pk}"
+        ),
+    )
+
+
 INTERVIEW_UPDATABLE = (
     "date",
     "date_end",
@@ -301,14 +320,18 @@ def interview_update(
     interviewers: Sequence[str | Membership] | None = None,
     kind: str | None = UNSET,
     category: ReportingCategory | str | None = UNSET,
+    revision: int | None = None,
     **changes: Any,
 ) -> Interview:
     """Change an interview. Fields not given stay; `participants` (the whole list) keeps what
     was recorded for those already there and copies the affiliation of the interview's date for
     new ones (see participants_as_recorded); `interviewers` replaces the list. A category given
-    is set by hand; None clears it and leaves it to the rules again."""
+    is set by hand; None clears it and leaves it to the rules again. `revision`: the one the
+    edit is based on (EditConflict when it is old); participants and interviewers share it."""
     interview = Interview.objects.select_for_update().get(pk=interview.pk)
     ensure_can_log(by, interview.evaluation)
+    ensure_log_unlocked(interview.evaluation)
+    _interview_revise(interview, revision)
     unknown = sorted(set(changes) - set(INTERVIEW_UPDATABLE))
     if unknown:
         raise TypeError(f"interview_update() got unexpected fields: {', '.join(unknown)}")
@@ -354,6 +377,7 @@ def interview_delete(*, interview: Interview, by: Actor) -> None:
     (no longer follow-ups). Lead and evaluators delete any; others what they logged."""
     evaluation = interview.evaluation
     ensure_can_log(by, evaluation)
+    ensure_log_unlocked(evaluation)
     if not is_system(by) and interview.created_by_id != by.pk:
         ensure_can_decide(
             by,
@@ -371,11 +395,14 @@ def interview_exclude(*, interview: Interview, by: Actor, reason: str) -> Interv
         interview.evaluation,
         _("Only the lead evaluator and evaluators can exclude interviews from the tables."),
     )
+    ensure_log_unlocked(interview.evaluation)
     reason = (reason or "").strip()
     if not reason:
         raise refuse("excluded_reason", _("Say why the interview is left out of the tables."))
+    _interview_revise(interview, None)
     interview.excluded, interview.excluded_reason = True, reason
-    interview.save(update_fields=["excluded", "excluded_reason", "updated_at"])
+    with because(reason):
+        interview.save(update_fields=["excluded", "excluded_reason", "revision", "updated_at"])
     return interview
 
 
@@ -387,8 +414,10 @@ def interview_include(*, interview: Interview, by: Actor) -> Interview:
         interview.evaluation,
         _("Only the lead evaluator and evaluators can exclude interviews from the tables."),
     )
+    ensure_log_unlocked(interview.evaluation)
+    _interview_revise(interview, None)
     interview.excluded, interview.excluded_reason = False, ""
-    interview.save(update_fields=["excluded", "excluded_reason", "updated_at"])
+    interview.save(update_fields=["excluded", "excluded_reason", "revision", "updated_at"])
     return interview
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from evaluations.locks import ensure_log_unlocked
 from evaluations.permissions import Actor, author_of
 from interviews.guide import asked, condition_text
 from interviews.models import Interview, InterviewNote
@@ -25,6 +26,7 @@ def note_add(
     """A note on one question of the interview's guide, or a free note; `lead` notes are read
     by the lead evaluator only (and by whoever wrote them)."""
     ensure_can_log(by, interview.evaluation)
+    ensure_log_unlocked(interview.evaluation)
     text = (text or "").strip()
     if not text:
         raise refuse("text", _("The note is empty."))

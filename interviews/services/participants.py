@@ -225,7 +225,8 @@ def participations_save(interview: Interview, items: Sequence[ParticipantInput])
             setattr(row, field, value)
         row.order = order
         row.save()
-    Participation.objects.bulk_create(new)
+    for participation in new:  # one by one, so that each lands in the history
+        participation.save()
 
 
 def interview_kind(kind: str | None, items: Sequence[ParticipantInput]) -> str:

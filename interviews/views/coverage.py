@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from common.downloads import csv_download
 from common.errors import ValidationProblem
+from common.revisions import EditConflict
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can
 from evaluations.views import evaluation_view
@@ -225,9 +226,15 @@ def _read_typed(grid: Grid, data: dict[str, str]) -> dict[str, int]:
 
 
 def _save(
-    evaluation: Evaluation, user: User | AnonymousUser, grid: Grid, changed: dict[str, int]
-) -> None:
-    """Every changed cell, or none: a refusal of one cell is shown next to it."""
+    evaluation: Evaluation,
+    user: User | AnonymousUser,
+    grid: Grid,
+    changed: dict[str, int],
+    revision: int | None = None,
+) -> int | None:
+    """Every changed cell, or none: a refusal of one cell is shown next to it. A plan changed
+    since the page was loaded: what changed meanwhile, the current number beside each typed
+    one, and the current revision (returned) so that saving again passes."""
     labels = {item.name: item.label for item in grid.inputs()}
     cells = []
     for name, planned in changed.items():
@@ -244,7 +251,17 @@ def _save(
             )
         )
     try:
-        coverage_plan_set(evaluation=evaluation, by=user, cells=cells)
+        coverage_plan_set(evaluation=evaluation, by=user, cells=cells, revision=revision)
+    except EditConflict as conflict:
+        grid.errors += [conflict.message, *(c.sentence() for c in conflict.changes)]
+        for item in grid.inputs():
+            if item.name in changed:
+                item.error = _("%(cell)s: now %(current)s (you typed %(typed)s).") % {
+                    "cell": labels[item.name],
+                    "current": grid.current[item.name],
+                    "typed": item.value,
+                }
+        return conflict.revision
     except ValidationProblem as problem:
         refused = next(iter(problem.errors), "").split(".")[0]
         for item in grid.inputs():
@@ -273,12 +290,16 @@ def coverage_edit_page(request: HttpRequest, evaluation: Evaluation) -> HttpResp
             _("Unknown rows (no such country or region): %(keys)s.") % {"keys": ", ".join(unknown)}
         )
     changed = _read_typed(grid, request.POST)
+    base = _revision_posted(request)
     if request.POST.get("action") == "add" or grid.errors:
         status = 400 if grid.errors or add_error else 200
-        return _edit_render(request, evaluation, grid, add_error=add_error, status=status)
-    _save(evaluation, request.user, grid, changed)
+        return _edit_render(
+            request, evaluation, grid, add_error=add_error, status=status, revision=base
+        )
+    current = _save(evaluation, request.user, grid, changed, base)
     if grid.errors:
-        return _edit_render(request, evaluation, grid, status=400)
+        status = 400 if current is None else 409
+        return _edit_render(request, evaluation, grid, status=status, revision=current or base)
     messages.success(
         request,
         ngettext(
@@ -318,6 +339,7 @@ def _edit_render(
     *,
     add_error: str = "",
     status: int = 200,
+    revision: int | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -329,6 +351,13 @@ def _edit_render(
             "grid": grid,
             "picker": _picker(request.user, grid),
             "add_error": add_error,
+            # The plan's revision the page shows (kept while rows are added).
+            "revision": revision or evaluation.coverage_revision,
         },
         status=status,
     )
+
+
+def _revision_posted(request: HttpRequest) -> int | None:
+    value = request.POST.get("revision", "")
+    return int(value) if value.isdigit() and int(value) > 0 else None

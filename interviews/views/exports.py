@@ -9,6 +9,7 @@ from common.downloads import csv_download, query_flag, xlsx_download
 from evaluations.models import Evaluation
 from evaluations.permissions import Action
 from evaluations.views import evaluation_view
+from history.services import record_download
 from interviews.exporting import export_filename, log_rows, log_xlsx
 
 
@@ -22,7 +23,9 @@ def export_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     rows = log_rows(
         evaluation=evaluation, user=request.user, withhold_names=withhold_names(request)
     )
-    return csv_download(rows, export_filename(evaluation, "csv"))
+    filename = export_filename(evaluation, "csv")
+    record_download(evaluation, what=filename, evaluation_id=evaluation.pk)
+    return csv_download(rows, filename)
 
 
 @evaluation_view(Action.VIEW_RESPONSES)
@@ -30,4 +33,6 @@ def export_xlsx(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     content = log_xlsx(
         evaluation=evaluation, user=request.user, withhold_names=withhold_names(request)
     )
-    return xlsx_download(content, export_filename(evaluation, "xlsx"))
+    filename = export_filename(evaluation, "xlsx")
+    record_download(evaluation, what=filename, evaluation_id=evaluation.pk)
+    return xlsx_download(content, filename)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.errors import ValidationProblem, form_add_problem
+from common.revisions import EditConflict, form_add_conflict, form_revision
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can
 from evaluations.views import evaluation_view
@@ -114,6 +115,8 @@ def _entry(
         initial["entry_token"] = uuid.uuid4().hex
         form = InterviewForm(initial=initial, evaluation=evaluation)
         participants = participant_inputs(source) if source else []
+    if interview is not None:
+        form_revision(form, interview.revision)
     if source is not None:
         # Shown as recorded; the service keeps what was recorded when it saves as well.
         participants = participants_as_recorded(participants, source)
@@ -177,11 +180,15 @@ def _save(
                 interviewers=data["interviewer_list"],
                 kind=data.get("kind") or None,
                 category=data.get("category") or None,
+                revision=data.get("revision"),
                 **values,
             )
             messages.success(request, _("Interview saved."))
     except ValidationProblem as problem:
         form_add_problem(form, problem)
+        return None
+    except EditConflict as conflict:
+        form_add_conflict(form, conflict)
         return None
     return saved
 

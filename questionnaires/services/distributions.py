@@ -14,9 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.errors import ValidationProblem
+from common.errors import Locked, ValidationProblem
+from evaluations.locks import ensure_can_lock, lock_sentence
 from evaluations.models import Evaluation
-from evaluations.permissions import Action, ensure
+from evaluations.permissions import Action, Actor, author_of, ensure
+from history.services import record
 from questionnaires.message_texts import check_templates
 from questionnaires.models import Distribution, DistributionAttachment, InstrumentVersion, Message
 from questionnaires.services.instruments import version_freeze
@@ -140,7 +142,109 @@ def distribution_update(*, distribution: Distribution, by: User, **changes: Any)
 
 
 def form_is_closed(distribution: Distribution, now: dt.datetime | None = None) -> bool:
+    """Past its close, or its responses locked by the lead: the respondent's form is closed."""
+    if distribution.responses_locked_at is not None:
+        return True
     return bool(distribution.closes_at and (now or timezone.now()) > distribution.closes_at)
+
+
+# --- the lock on the responses ----------------------------------------------------------------
+
+
+def responses_lock_state(distribution: Distribution) -> str:
+    """Who locked the distribution's responses, when and why; empty when they are not locked.
+    Read from the database: a distribution loaded earlier may not know of a lock."""
+    row = (
+        Distribution.objects.filter(pk=distribution.pk)
+        .values(
+            "title",
+            "responses_locked_at",
+            "responses_locked_by__name",
+            "responses_locked_by__email",
+            "responses_lock_reason",
+        )
+        .first()
+    )
+    if row is None or row["responses_locked_at"] is None:
+        return ""
+    return lock_sentence(
+        _("The responses to “%(title)s”") % {"title": row["title"]},
+        row["responses_locked_at"],
+        row["responses_locked_by__name"] or row["responses_locked_by__email"] or "",
+        row["responses_lock_reason"],
+    )
+
+
+def ensure_responses_unlocked(distribution: Distribution) -> None:
+    """Raise Locked, saying who locked the responses, when and why, while they are locked."""
+    sentence = responses_lock_state(distribution)
+    if sentence:
+        raise Locked(
+            sentence + " " + _("Reads and exports go on; ask the lead evaluator to unlock them.")
+        )
+
+
+def _lock_reason(reason: str, doing: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        message = _("Say why you %(doing)s.") % {"doing": doing}
+        raise ValidationProblem(message, errors={"reason": [message]})
+    return reason[:2000]
+
+
+@transaction.atomic
+def distribution_responses_lock(
+    *, distribution: Distribution, by: Actor, reason: str
+) -> Distribution:
+    """Lock the responses (lead only): the form closes, nothing is entered, excluded or
+    revived; reads and exports go on."""
+    ensure_can_lock(by, distribution.evaluation)
+    reason = _lock_reason(reason, _("lock the responses"))
+    now, who = timezone.now(), author_of(by)
+    claimed = Distribution.objects.filter(
+        pk=distribution.pk, responses_locked_at__isnull=True
+    ).update(responses_locked_at=now, responses_locked_by=who, responses_lock_reason=reason)
+    if not claimed:
+        raise ValidationProblem(
+            _("The responses are already locked. %(state)s")
+            % {"state": responses_lock_state(distribution)}
+        )
+    distribution.refresh_from_db()
+    changes = {
+        "responses_locked_at": [None, now.isoformat()],
+        "responses_locked_by": [None, who.pk if who else None],
+        "responses_lock_reason": ["", reason],
+    }
+    record(distribution, verb="lock", changes=changes, reason=reason, by=by)
+    return distribution
+
+
+@transaction.atomic
+def distribution_responses_unlock(
+    *, distribution: Distribution, by: Actor, reason: str
+) -> Distribution:
+    """Unlock the responses (lead only), saying why; the history keeps who and why."""
+    ensure_can_lock(by, distribution.evaluation)
+    reason = _lock_reason(reason, _("unlock the responses"))
+    before = (
+        Distribution.objects.select_for_update()
+        .filter(pk=distribution.pk)
+        .values("responses_locked_at", "responses_locked_by", "responses_lock_reason")
+        .get()
+    )
+    if before["responses_locked_at"] is None:
+        raise ValidationProblem(_("The responses are not locked."))
+    Distribution.objects.filter(pk=distribution.pk).update(
+        responses_locked_at=None, responses_locked_by=None, responses_lock_reason=""
+    )
+    distribution.refresh_from_db()
+    changes = {
+        "responses_locked_at": [before["responses_locked_at"].isoformat(), None],
+        "responses_locked_by": [before["responses_locked_by"], None],
+        "responses_lock_reason": [before["responses_lock_reason"], ""],
+    }
+    record(distribution, verb="unlock", changes=changes, reason=reason, by=by)
+    return distribution
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from history.services import record
 from questionnaires.models import Invitation, InvitationEvent
 from questionnaires.selectors.responses import RESPONDENT_STEPS, day_only
 
@@ -49,10 +50,17 @@ def invitation_advance(
     invitation: Invitation, to: str, since: Iterable[str], **fields: Any
 ) -> bool:
     """Move the status forward only from the given ones; record the step when it moved."""
+    was = invitation.status
     moved = Invitation.objects.filter(pk=invitation.pk, status__in=list(since)).update(
         status=to, **fields
     )
     if moved:
         invitation.status = to
         invitation_event(invitation, to)
+        if to not in RESPONDENT_STEPS:
+            # Sending steps (sent, failed) by the team or the system land in the history; the
+            # respondent's own steps stay in the events only, where an anonymous one keeps
+            # its day (an exact time could tie the invitation to its response).
+            times = {k: [None, str(v) if v else v] for k, v in fields.items()}
+            record(invitation, verb="", changes={"status": [was, to], **times})
     return bool(moved)

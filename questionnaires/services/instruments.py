@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, Actor, author_of, ensure
+from history.services import record
 from questionnaires.instrument_format.dumper import (
     instrument_document_scale,
     instrument_dump,
@@ -195,11 +196,19 @@ def instrument_load(*, evaluation: Evaluation, text: str, by: Actor) -> LoadResu
         number = latest.number + 1 if latest else 1
         version, outcome = InstrumentVersion(instrument=instrument, number=number), "new version"
     else:
+        replaced = list(
+            latest.questions.order_by("section__order", "order").values_list("key", flat=True)
+        )
         latest.sections.all().delete()
         version, outcome = latest, "draft replaced"
     _write_version_fields(version, spec)
     version.save()
     _write_content(version, spec, scales)
+    if outcome == "draft replaced":  # its questions are not tracked one by one: say they changed
+        keys = list(
+            version.questions.order_by("section__order", "order").values_list("key", flat=True)
+        )
+        record(version, verb="load", changes={"questions": [replaced, keys]})
     return LoadResult(version, outcome)
 
 
@@ -254,10 +263,12 @@ def scale_create(*, evaluation: Evaluation, by: User, spec: dict) -> Scale:
 @transaction.atomic
 def version_freeze(*, version: InstrumentVersion) -> InstrumentVersion:
     """Freeze a version (its first invitation or response): from now on it never changes."""
-    InstrumentVersion.objects.filter(pk=version.pk, frozen_at__isnull=True).update(
+    frozen = InstrumentVersion.objects.filter(pk=version.pk, frozen_at__isnull=True).update(
         frozen_at=timezone.now()
     )
     version.refresh_from_db(fields=["frozen_at"])
+    if frozen:
+        record(version, verb="freeze", changes={"frozen_at": [None, str(version.frozen_at)]})
     return version
 
 

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from common.errors import ValidationProblem
 from common.spreadsheets import Table
 from evaluations.permissions import Action, Actor, author_of, ensure
+from history.context import because
 from questionnaires import links
 from questionnaires.models import Distribution, Invitation
+from questionnaires.services.distributions import ensure_responses_unlocked
 from questionnaires.services.events import (
     invitation_advance,
     invitation_event,
@@ -90,6 +92,7 @@ def invitation_create(
 
     Added after the invitations went out (a late recipient), it is sent at once."""
     ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
+    ensure_responses_unlocked(distribution)  # a new link would change the response rates
     name = (name or (person.display_name if person else "")).strip()
     if not name:
         raise _refuse("name", _("A name is required."))
@@ -223,7 +226,7 @@ def invitation_decline(*, invitation: Invitation, reason: str = "") -> Invitatio
     if invitation.status in (Status.EXCLUDED, Status.REVOKED):
         return invitation  # the team's decision stands; nothing more will be sent
     closes = invitation.distribution.closes_at
-    if closes and closes <= timezone.now():
+    if invitation.distribution.responses_locked_at or (closes and closes <= timezone.now()):
         raise ValidationProblem(_("This questionnaire is closed; no reply is expected any more."))
     if invitation.status == Status.DECLINED:
         return invitation
@@ -235,11 +238,13 @@ def invitation_decline(*, invitation: Invitation, reason: str = "") -> Invitatio
 
 def _stop(invitation: Invitation, by: User, status: str, reason: str, answered: str) -> Invitation:
     ensure(by, Action.MANAGE_RESPONDENTS, invitation.distribution.evaluation)
+    ensure_responses_unlocked(invitation.distribution)
     invitation = _locked(invitation)
     if invitation.status in Invitation.RESPONDED:
         raise ValidationProblem(answered % {"name": invitation.name})
     invitation.status, invitation.reason = status, reason.strip()[:2000]
-    invitation.save(update_fields=["status", "reason"])
+    with because(invitation.reason):
+        invitation.save(update_fields=["status", "reason"])
     invitation_event(invitation, status, by=by, note=invitation.reason)
     return invitation
 
@@ -264,6 +269,7 @@ def invitation_revoke(*, invitation: Invitation, by: User, reason: str = "") -> 
 def invitation_restore(*, invitation: Invitation, by: User) -> Invitation:
     """Undo an exclusion, a decline or a revocation: the invitation waits for a reply again."""
     ensure(by, Action.MANAGE_RESPONDENTS, invitation.distribution.evaluation)
+    ensure_responses_unlocked(invitation.distribution)
     invitation = _locked(invitation)
     if invitation.status not in (Status.EXCLUDED, Status.REVOKED, Status.DECLINED):
         return invitation

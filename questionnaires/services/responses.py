@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from evaluations.permissions import SYSTEM, Action, ensure
+from history.services import record
 from questionnaires import links
 from questionnaires.answers import (
     OTHER_SUFFIX,
@@ -27,7 +28,7 @@ from questionnaires.answers import (
 )
 from questionnaires.instrument_format.vocabulary import STANDARD_ATTRIBUTES
 from questionnaires.models import Answer, Distribution, Invitation, Response, response_id
-from questionnaires.services.distributions import form_is_closed
+from questionnaires.services.distributions import ensure_responses_unlocked, form_is_closed
 from questionnaires.services.events import day_start, invitation_event
 from questionnaires.services.invitations import (
     invitation_create,
@@ -209,6 +210,7 @@ LOCK_FIELDS = (
     *(f.name for f in Invitation._meta.concrete_fields),
     *(f"distribution__{name}" for name in (
         "evaluation_id", "version_id", "confidentiality", "languages", "deadline", "closes_at",
+        "responses_locked_at",
     )),
     "distribution__version__instrument_id",
     "distribution__version__frozen_at",
@@ -325,6 +327,8 @@ def response_submit(
         # Anonymous (the response is cut off), or a race lost: the row lock re-read the
         # invitation, not its response. Its submission time is the receipt.
         raise AlreadySubmitted(invitation.submitted_at)
+    if entered_by is not None:  # the team keys in: told who locked the responses and why
+        ensure_responses_unlocked(distribution)
     if form_is_closed(distribution) and entered_by is None:
         raise FormClosed
     now = timezone.now()
@@ -365,10 +369,13 @@ def response_submit(
         _save_submitted(response, was_draft=existing is not None)
         _insert_answers(response, cleaned)
     done = Invitation.Status.RETURNED if entered_by else Invitation.Status.SUBMITTED
+    was = invitation.status
     Invitation.objects.filter(pk=invitation.pk).update(
         status=done, submitted_at=response.submitted_at
     )
     invitation.status, invitation.submitted_at = done, response.submitted_at
+    if entered_by is not None:  # the team's step; a respondent's own stays in the events only
+        record(invitation, verb="", changes={"status": [was, done]})
     invitation_event(
         invitation, done, by=entered_by, note=channel if entered_by else ""
     )  # fmt: skip
@@ -391,6 +398,7 @@ def response_enter(
 ) -> Response:
     """A team member keys in a questionnaire returned by e-mail, on paper or by phone."""
     ensure(by, Action.ENTER_RESPONSES, distribution.evaluation)
+    ensure_responses_unlocked(distribution)
     if channel not in Response.Channel.values or channel == Response.Channel.WEB:
         raise ValidationProblem(
             _("Say how the answers came back: e-mail, phone or paper."),

@@ -12,6 +12,7 @@ from common.errors import ValidationProblem, form_add_problem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action
 from evaluations.views import evaluation_view
+from history.services import record_download
 from questionnaires.answers import version_meta
 from questionnaires.forms.responses import EntryForm
 from questionnaires.models import Distribution, Invitation, Response
@@ -68,11 +69,13 @@ def response_file(
     response_answers(user=request.user, response=response)  # PermissionDenied if not allowed
     if not response.returned_file:
         raise Http404(_("This response has no returned file."))
-    return FileResponse(
-        response.returned_file.open("rb"),
-        as_attachment=True,
-        filename=response.returned_file.name.rsplit("/", 1)[-1],
-    )
+    filename = response.returned_file.name.rsplit("/", 1)[-1]
+    # The history names the file only where the whole team reads the answers: an anonymous
+    # or lead-only response is not tied to a file name (which may carry a name) in it.
+    shared = distribution.confidentiality == Distribution.Confidentiality.TEAM
+    what = f"{filename} ({response})" if shared else "returned questionnaire file"
+    record_download(distribution, what=what, evaluation_id=evaluation.pk)
+    return FileResponse(response.returned_file.open("rb"), as_attachment=True, filename=filename)
 
 
 @evaluation_view(Action.ENTER_RESPONSES)

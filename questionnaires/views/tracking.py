@@ -10,6 +10,7 @@ from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action
 from evaluations.views import evaluation_view
+from history.services import record_download
 from questionnaires.models import Distribution, Response
 from questionnaires.selectors.tracking import (
     ATTRIBUTE_LABELS,
@@ -73,7 +74,6 @@ def tracking_csv(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpR
         breakdown_check(distribution, by)
     except ValidationProblem as problem:
         return HttpResponse(problem.message, status=400, content_type="text/plain; charset=utf-8")
-    return csv_download(
-        csv_rows(distribution, by=by, user=request.user),
-        f"distribution-{distribution.pk}-tracking-{by}.csv",
-    )
+    filename = f"distribution-{distribution.pk}-tracking-{by}.csv"
+    record_download(distribution, what=filename, evaluation_id=evaluation.pk)
+    return csv_download(csv_rows(distribution, by=by, user=request.user), filename)

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from common.downloads import CSV_TYPE, XLSX_TYPE, safe_filename
 from evaluations.api import SLUG
+from history.services import record_download
 from reports.api.base import ID, ReportScoped
 from reports.models import ExportJob
 from reports.selectors.access import report_access
@@ -119,9 +120,6 @@ class ExportViewSet(ReportScoped, viewsets.GenericViewSet):
         job = self._job()
         opened = export_file(job=job, user=request.user)
         kind = XLSX_TYPE if job.kind == ExportJob.Kind.WORKBOOK else CSV_TYPE
-        return FileResponse(
-            opened,
-            as_attachment=True,
-            filename=safe_filename(job.filename or job.file.name.rsplit("/", 1)[-1]),
-            content_type=kind,
-        )
+        filename = safe_filename(job.filename or job.file.name.rsplit("/", 1)[-1])
+        record_download(job, what=filename, evaluation_id=job.evaluation_id)
+        return FileResponse(opened, as_attachment=True, filename=filename, content_type=kind)

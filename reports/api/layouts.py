@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.errors import ValidationProblem
+from common.revisions import CONFLICT, IF_MATCH, api_revision
 from evaluations.api import SLUG
 from interviews.models import ReportingCategory
 from reports.api.base import ID, ReportScoped, field_problem
@@ -74,16 +75,24 @@ class LayoutViewSet(ReportScoped, viewsets.GenericViewSet):
         evaluation = self.editable_evaluation()
         data = LayoutWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        data.validated_data.pop("revision", None)
         layout = layout_create(evaluation=evaluation, by=request.user, **data.validated_data)
         return self._body(layout, status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[ID], request=LayoutWriteSerializer, responses=LayoutSerializer)
+    @extend_schema(
+        parameters=[ID, IF_MATCH],
+        request=LayoutWriteSerializer,
+        responses={200: LayoutSerializer, 409: CONFLICT},
+    )
     def partial_update(self, request: Request, evaluation_slug: str, pk: str) -> Response:
         self.editable_evaluation()
         layout = self._layout()
         data = LayoutWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        layout = layout_update(layout=layout, by=request.user, **data.validated_data)
+        revision = api_revision(request, data.validated_data)
+        layout = layout_update(
+            layout=layout, by=request.user, revision=revision, **data.validated_data
+        )
         return self._body(layout)
 
     @extend_schema(parameters=[ID], responses={204: None})

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.revisions import CONFLICT, IF_MATCH, revision_wanted
 from evaluations.api import SLUG
 from interviews.models import CategoryRule, ReportingCategory
 from interviews.services.categories import category_rules_set
@@ -22,12 +23,13 @@ if TYPE_CHECKING:
 
 
 RULES_SCHEMA = {
-    "parameters": [SLUG],
+    "parameters": [SLUG, IF_MATCH],
     "request": RuleWriteSerializer(many=True),
     "responses": {
         200: RuleSerializer(many=True),
         400: OpenApiResponse(description='A bad rule: {detail, errors: {"rule <n>": [...]}}.'),
         403: OpenApiResponse(description="Only the lead evaluator and evaluators set rules."),
+        409: CONFLICT,
     },
 }
 
@@ -40,7 +42,9 @@ class RulesView(ReportScoped, APIView):
 
     def _rules(self, evaluation: Evaluation) -> Response:
         rules = CategoryRule.objects.filter(evaluation=evaluation).select_related("category")
-        return Response(RuleSerializer(rules, many=True).data)
+        # The rules' revision (categories and rules as a whole), to send back as If-Match.
+        headers = {"ETag": f'"{evaluation.rules_revision}"'}
+        return Response(RuleSerializer(rules, many=True).data, headers=headers)
 
     @extend_schema(parameters=[SLUG], responses=RuleSerializer(many=True))
     def get(self, request: Request, evaluation_slug: str) -> Response:
@@ -64,5 +68,10 @@ class RulesView(ReportScoped, APIView):
             rules.append(
                 {"field": rule["field"], "value": rule.get("value", ""), "category": category}
             )
-        category_rules_set(evaluation=evaluation, by=request.user, rules=rules)
+        category_rules_set(
+            evaluation=evaluation,
+            by=request.user,
+            rules=rules,
+            revision=revision_wanted(None, request.headers.get("If-Match")),
+        )
         return self._rules(evaluation)

@@ -32,6 +32,9 @@ from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from evaluations.permissions import Role, role_of
+from history.context import acting
+from history.models import Entry
+from history.services import record
 from questionnaires.instrument_format import STANDARD_ATTRIBUTES
 from questionnaires.models import Distribution
 from questionnaires.selectors.tracking import PLANNED_CHANNEL, attribute_keys
@@ -177,8 +180,22 @@ def export_request(
         if first is None:
             raise
         return first
+    _record_request(job, by)
     _enqueue(job)
     return job
+
+
+def _record_request(job: ExportJob, by: User) -> None:
+    """The history keeps who asked for which export (ExportJob is not tracked by signals)."""
+    with acting(by):
+        record(
+            job,
+            verb="export",
+            action=Entry.Action.CREATE,
+            changes={"kind": [None, job.kind], "parameters": [None, job.parameters]},
+            evaluation_id=job.evaluation_id,
+            anchor=f"evaluation:{job.evaluation_id}",
+        )
 
 
 def _active_twin(evaluation_id: int, user_id: int | None, kind: str, key: str) -> ExportJob | None:
@@ -416,8 +433,9 @@ def export_build(*, job_id: int, final_attempt: bool = True) -> None:
         user = job.requested_by
         if user is None:
             raise ValidationProblem(_("The person who asked for this export has no account."))
-        _write(job, user, path, _progress_saver(job_id, attempt))
-        _store(job, attempt, path)
+        with acting(user):  # built for them: anything it records names them
+            _write(job, user, path, _progress_saver(job_id, attempt))
+            _store(job, attempt, path)
     except ExportCancelled:
         logger.info("Export %s cancelled or taken over while running", job_id)
     except OperationalError:

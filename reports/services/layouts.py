@@ -16,7 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
+from common.revisions import revision_take
 from evaluations.permissions import Action, Actor, author_of, can, is_system
+from history.context import because
+from history.selectors.conflicts import changes_since
 from interviews.models import CategoryRule, ReportingCategory
 from reports.models import LayoutCell, TableLayout
 
@@ -79,12 +82,21 @@ def layout_create(*, evaluation: Evaluation, by: Actor, name: str, **options: An
 
 
 @transaction.atomic
-def layout_update(*, layout: TableLayout, by: Actor, **changes: Any) -> TableLayout:
-    """Rename a layout, change its title or the optional columns it shows."""
+def layout_update(
+    *, layout: TableLayout, by: Actor, revision: int | None = None, **changes: Any
+) -> TableLayout:
+    """Rename a layout, change its title or the optional columns it shows. `revision`: the
+    one the edit is based on (EditConflict when it is old)."""
     ensure_can_lay_out(by, layout.evaluation)
+    revision_take(
+        layout,
+        expected=revision,
+        what=_("The layout “%(name)s”") % {"name": layout.name},
+        explain=lambda base: changes_since(revised=layout, base=base),
+    )
     _layout_values(layout.evaluation, changes, layout.pk)
     _layout_set(layout, changes)
-    layout.save(update_fields=[*changes, "updated_at"])
+    layout.save(update_fields=[*changes, "revision", "updated_at"])
     return layout
 
 
@@ -163,7 +175,8 @@ def override_set(
     cell = _cell(layout, category, column)
     cell.override, cell.override_reason = value, reason
     cell.override_by, cell.override_at = author_of(by), timezone.now()
-    return _save_or_drop(cell)
+    with because(reason):
+        return _save_or_drop(cell)
 
 
 @transaction.atomic

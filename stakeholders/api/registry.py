@@ -16,6 +16,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.revisions import CONFLICT, IF_MATCH, api_revision
 from evaluations.permissions import ensure_registry
 from stakeholders.models import (
     Country,
@@ -87,8 +88,16 @@ class RegistryViewSet(viewsets.GenericViewSet):
 @extend_schema_view(
     list=extend_schema(parameters=[PersonSearchSerializer]),
     create=extend_schema(request=PersonWriteSerializer, responses={201: PersonSerializer}),
-    update=extend_schema(request=PersonWriteSerializer, responses=PersonSerializer),
-    partial_update=extend_schema(request=PersonWriteSerializer, responses=PersonSerializer),
+    update=extend_schema(
+        request=PersonWriteSerializer,
+        parameters=[IF_MATCH],
+        responses={200: PersonSerializer, 409: CONFLICT},
+    ),
+    partial_update=extend_schema(
+        request=PersonWriteSerializer,
+        parameters=[IF_MATCH],
+        responses={200: PersonSerializer, 409: CONFLICT},
+    ),
 )
 class PersonViewSet(
     mixins.ListModelMixin,
@@ -117,6 +126,7 @@ class PersonViewSet(
     def create(self, request: Request) -> Response:
         data = PersonWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        data.validated_data.pop("revision", None)
         person = person_create(
             by=request.user, alias_source=PersonAlias.Source.MANUAL, **data.validated_data
         )
@@ -127,7 +137,8 @@ class PersonViewSet(
         person = self._person()
         data = PersonWriteSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
-        person_update(by=request.user, person=person, **data.validated_data)
+        revision = api_revision(request, data.validated_data)
+        person_update(by=request.user, person=person, revision=revision, **data.validated_data)
         return Response(PersonSerializer(person_get(user=request.user, pk=person.pk)).data)
 
     @extend_schema(responses=CandidateSerializer(many=True))
@@ -164,7 +175,15 @@ ORGANISATION_FIELDS = (
 )
 
 
-@extend_schema_view(list=extend_schema(parameters=[OrganisationSearchSerializer]))
+@extend_schema_view(
+    list=extend_schema(parameters=[OrganisationSearchSerializer]),
+    update=extend_schema(
+        parameters=[IF_MATCH], responses={200: OrganisationSerializer, 409: CONFLICT}
+    ),
+    partial_update=extend_schema(
+        parameters=[IF_MATCH], responses={200: OrganisationSerializer, 409: CONFLICT}
+    ),
+)
 class OrganisationViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -184,15 +203,18 @@ class OrganisationViewSet(
         return organisation_list(user=self.request.user, **filters)
 
     def perform_create(self, serializer: OrganisationSerializer) -> None:
+        serializer.validated_data.pop("revision", None)
         serializer.instance = organisation_create(by=self.request.user, **serializer.validated_data)
         serializer.instance.people = 0
 
     def perform_update(self, serializer: OrganisationSerializer) -> None:
         organisation = serializer.instance
         fields = {f: getattr(organisation, f) for f in ORGANISATION_FIELDS}
+        revision = api_revision(self.request, serializer.validated_data)
         organisation_update(
             by=self.request.user,
             organisation=organisation,
+            revision=revision,
             **{**fields, **serializer.validated_data},
         )
 

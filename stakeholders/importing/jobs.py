@@ -22,6 +22,7 @@ from common.imports import (
 )
 from common.spreadsheets import Table
 from evaluations.permissions import Actor, author_of, ensure_registry
+from history.context import acting
 from stakeholders.importing.columns import layout_remember, mapping_for, mapping_validate
 from stakeholders.importing.plan import Analysis, analyse
 from stakeholders.importing.writer import people_import
@@ -108,7 +109,8 @@ def import_job_commit(*, job: ImportJob, by: Actor) -> ImportJob:
     """Import the job's file as reviewed, all or nothing; the report is refreshed either way."""
     ensure_registry(by, manage=True)
     try:
-        with transaction.atomic():
+        # The history names the member who commits (or, for the system, who uploaded).
+        with transaction.atomic(), acting(author_of(by) or job.created_by):
             locked = job_lock_open(job)
             if locked.state != ImportJob.State.CHECKED:
                 raise ValidationProblem(

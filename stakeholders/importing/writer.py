@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
+from common.revisions import revision_take
 from common.spreadsheets import Table
 from evaluations.permissions import Actor, author_of, ensure_registry
 from stakeholders.importing.plan import (
@@ -166,7 +167,8 @@ def _person_add(person: Person, changes: Changes) -> None:
         person.notes = f"{person.notes}\n{changes.notes}".strip()
         fields.append("notes")
     if fields:
-        person.save(update_fields=[*fields, "updated_at"])
+        revision_take(person)  # an edit form loaded before the import is stale
+        person.save(update_fields=[*fields, "revision", "updated_at"])
     for alias in changes.aliases:
         person_alias_add(person=person, name=alias, source=PersonAlias.Source.IMPORT)
     if changes.tags:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
+from common.revisions import revision_bump
 from evaluations.permissions import Actor, author_of, ensure_registry
+from history.services import record
 from stakeholders.models import NotDuplicate, Person, PersonAlias, PersonMerge
 from stakeholders.selectors.merges import PERSON_LINKS, merge_conflicts, person_final, shared_label
 
@@ -55,6 +57,8 @@ def _locked_pair(kept: Person, merged: Person) -> tuple[Person, Person]:
     people = {
         p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[kept.pk, merged.pk])
     }
+    for person in people.values():  # an edit form loaded before the merge is stale
+        person.revision = revision_bump(Person, person.pk)
     return people[kept.pk], people[merged.pk]
 
 
@@ -90,13 +94,42 @@ def person_merge(
         moved[link.key] = ids
         if ids:
             rows.update(**{link.field: kept})
+            _record_moves(model, ids, link.field, merged, kept, verb="merge")
     moved.update(_merge_aliases(kept, merged))
     moved.update(_merge_details(kept, merged))
     merged.merged_into = kept
     merged.save(update_fields=["merged_into", "updated_at"])
+    _record_merge(kept, merged, moved, verb="merge")
     return PersonMerge.objects.create(
         kept=kept, merged=merged, by=author_of(by), score=score, moved=moved
     )
+
+
+def _record_moves(
+    model: type[Model], ids: list[int], field: str, before: Person, after: Person, *, verb: str
+) -> None:
+    """The rows a merge (or its undo) moved in bulk, one history entry each: the page of an
+    invitation or an interview shows whom it now belongs to."""
+    for row in model._default_manager.filter(pk__in=ids):
+        record(row, verb=verb, changes={field: [before.pk, after.pk]})
+
+
+# What a merge moves, by the key it has in PersonMerge.moved.
+MOVED_KEYS = (*(link.key for link in PERSON_LINKS), "aliases", "emails", "phones", "tags")
+
+
+def _record_merge(kept: Person, merged: Person, moved: dict, *, verb: str) -> None:
+    """One entry on each of the two people ("merge" or "unmerge"): whom it joined or left, and
+    what moved between them ({what: [ids before, ids after]})."""
+    went = {key: moved[key] for key in MOVED_KEYS if moved.get(key)}
+    merging = verb == "merge"
+    for person, other, field, gains in (
+        (kept, merged, "merged", merging),
+        (merged, kept, "merged_into", not merging),
+    ):
+        link = [None, other.pk] if merging else [other.pk, None]
+        moves = {key: [[], items] if gains else [items, []] for key, items in went.items()}
+        record(person, verb=verb, changes={field: link, **moves})
 
 
 def _merge_aliases(kept: Person, merged: Person) -> dict[str, list[int]]:
@@ -109,6 +142,7 @@ def _merge_aliases(kept: Person, merged: Person) -> dict[str, list[int]]:
             moving.append(pk)
             known.add(key)
     PersonAlias.objects.filter(pk__in=moving).update(person=kept)
+    _record_moves(PersonAlias, moving, "person", merged, kept, verb="merge")
     created = []
     if merged.normalised not in known and merged.display_name != kept.display_name:
         created.append(
@@ -190,12 +224,18 @@ def person_merge_undo(*, by: Actor, merge: PersonMerge) -> PersonMerge:
                     "what": shared_label(getattr(clash, link.unique_with), author_of(by)),
                 }
             )
+        back = list(rows.values_list("pk", flat=True))
         rows.update(**{link.field: merged})
-    PersonAlias.objects.filter(pk__in=moved.get("aliases", []), person=kept).update(person=merged)
+        _record_moves(model, back, link.field, kept, merged, verb="unmerge")
+    aliases = PersonAlias.objects.filter(pk__in=moved.get("aliases", []), person=kept)
+    back = list(aliases.values_list("pk", flat=True))
+    aliases.update(person=merged)
+    _record_moves(PersonAlias, back, "person", kept, merged, verb="unmerge")
     PersonAlias.objects.filter(pk__in=moved.get("aliases_created", []), person=kept).delete()
     _unmerge_details(kept, moved)
     merged.merged_into = None
     merged.save(update_fields=["merged_into", "updated_at"])
+    _record_merge(kept, merged, moved, verb="unmerge")
     merge.undone_at, merge.undone_by = timezone.now(), author_of(by)
     merge.save(update_fields=["undone_at", "undone_by"])
     return merge

@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.names import normalise_text
+from common.revisions import revision_take
 from evaluations.permissions import Actor, ensure_registry
+from history.selectors.conflicts import changes_since
 from stakeholders.models import Country, Organisation, StakeholderGroup
 from stakeholders.services.checks import clean_names, refuse
 
@@ -92,8 +94,16 @@ def organisation_update(
     parent: Organisation | None = None,
     stakeholder_group: StakeholderGroup | None = None,
     aliases: Sequence[str] = (),
+    revision: int | None = None,
 ) -> Organisation:
-    """Change an organisation; one name per country, as when adding."""
+    """Change an organisation; one name per country, as when adding. `revision`: the one the
+    edit is based on (EditConflict when it is old)."""
+    ensure_registry(by, manage=True)
+    revision_take(
+        organisation,
+        expected=revision,
+        explain=lambda base: changes_since(revised=organisation, base=base),
+    )
     return _organisation_save(
         organisation, by=by, name=name, acronym=acronym, kind=kind, country=country,
         parent=parent, stakeholder_group=stakeholder_group, aliases=aliases,

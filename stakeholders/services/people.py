@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from common.names import normalise, parse_name
+from common.revisions import revision_take
 from evaluations.permissions import Actor, author_of, ensure_registry
+from history.selectors.conflicts import changes_since
 from stakeholders.models import (
     Affiliation,
     Country,
@@ -174,10 +176,11 @@ def person_update(
     notes: str | None = None,
     tags: Sequence[str] | None = None,
     aliases: Sequence[str] | None = None,
+    revision: int | None = None,
 ) -> Person:
     """Change a person's details. What is None stays as it is; `tags` and `aliases` replace
     the current ones. A new name splits into given and family names again unless those were
-    changed too."""
+    changed too. `revision`: the one the edit is based on (EditConflict when it is old)."""
     ensure_registry(by, manage=True)
     person = (
         Person.objects.select_for_update(of=("self",))
@@ -185,7 +188,12 @@ def person_update(
         .get(pk=person.pk)
     )
     refuse_merged(person)
-    changed: list[str] = []
+    revision_take(
+        person,
+        expected=revision,
+        explain=lambda base: changes_since(revised=person, base=base, anchor=f"person:{person.pk}"),
+    )
+    changed: list[str] = ["revision"]
 
     def put(field: str, value: object) -> None:
         if getattr(person, field) != value:
@@ -228,13 +236,21 @@ def person_update(
         put("emails", clean_emails(emails))
     if phones is not None:
         put("phones", clean_phones(phones))
-    if changed:
-        person.save(update_fields=[*changed, "updated_at"])
+    person.save(update_fields=[*changed, "updated_at"])
     if tags is not None:
         person.tags.set(tags_get_or_create(tags))
     if aliases is not None:
         _aliases_set(person, aliases)
     return person
+
+
+def _affiliation_revise(affiliation: Affiliation, revision: int | None) -> None:
+    revision_take(
+        affiliation,
+        expected=revision,
+        what=_("The affiliation “%(what)s”") % {"what": affiliation},
+        explain=lambda base: changes_since(revised=affiliation, base=base),
+    )
 
 
 def _check_dates(start: dt.date | None, end: dt.date | None) -> None:
@@ -255,11 +271,14 @@ def affiliation_update(
     stakeholder_group: StakeholderGroup | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    revision: int | None = None,
 ) -> Affiliation:
-    """Correct an affiliation; every field is set as given."""
+    """Correct an affiliation; every field is set as given. `revision`: the one the edit is
+    based on (EditConflict when it is old)."""
     ensure_registry(by, manage=True)
     affiliation = Affiliation.objects.select_related("person__merged_into").get(pk=affiliation.pk)
     refuse_merged(affiliation.person)
+    _affiliation_revise(affiliation, revision)
     _check_dates(start, end)
     affiliation.organisation = organisation
     affiliation.unit = unit.strip()[:200]
@@ -284,6 +303,7 @@ def affiliation_end(*, by: Actor, affiliation: Affiliation, end: dt.date) -> Aff
             _("The end (%(end)s) is before the start (%(start)s).")
             % {"end": end.isoformat(), "start": affiliation.start.isoformat()},
         )
+    _affiliation_revise(affiliation, None)
     affiliation.end = end
-    affiliation.save(update_fields=["end"])
+    affiliation.save(update_fields=["end", "revision"])
     return affiliation

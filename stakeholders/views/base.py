@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from common.errors import ValidationProblem, form_add_problem
+from common.revisions import EditConflict, form_add_conflict
 from evaluations.permissions import can_manage_registry, ensure_registry
 
 PAGE_SIZE = 50
@@ -58,14 +59,19 @@ def form_page(
     then: Callable[[Model], str],
     context: dict[str, object],
     template: str = "form.html",
+    aliases: dict[str, str] | None = None,
 ) -> HttpResponse:
-    """Show a form; on a valid POST call the service, or show its refusal next to the fields."""
+    """Show a form; on a valid POST call the service, or show its refusal next to the fields
+    (an edit based on an old revision: what changed meanwhile, what was typed kept)."""
     if request.method == "POST":
         if form.is_valid():
             try:
                 saved = save(form.cleaned_data)
             except ValidationProblem as problem:
                 form_add_problem(form, problem)
+            except EditConflict as conflict:
+                form_add_conflict(form, conflict, aliases)
+                return render_registry(request, template, {**context, "form": form}, status=409)
             else:
                 messages.success(request, done(saved))
                 return redirect(then(saved))

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from common.revisions import form_revision
 from stakeholders.forms.registry import OrganisationForm, OrganisationSearchForm
 from stakeholders.models import Organisation
 from stakeholders.selectors.organisations import organisation_list
@@ -56,6 +57,7 @@ def organisation_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial=OrganisationForm.initial_for(organisation)
     )
     form.fields["parent"].queryset = form.fields["parent"].queryset.exclude(pk=organisation.pk)
+    form_revision(form, organisation.revision)
     return form_page(
         request,
         form,

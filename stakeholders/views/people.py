@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.errors import ValidationProblem
+from common.revisions import form_revision
 from stakeholders.forms.registry import (
     AffiliationEndForm,
     AffiliationForm,
@@ -126,6 +127,7 @@ def person_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(person, HttpResponse):
         return person
     form = PersonForm(request.POST or None, initial=PersonForm.initial_for(person))
+    form_revision(form, person.revision)
     return form_page(
         request,
         form,
@@ -137,6 +139,7 @@ def person_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Edit %(name)s") % {"name": person.display_name},
             "back": person.get_absolute_url(),
         },
+        aliases={"display_name": "name"},
     )
 
 
@@ -171,6 +174,7 @@ def affiliation_edit_page(request: HttpRequest, pk: int, affiliation: int) -> Ht
         return person
     current = _affiliation(person, affiliation)
     form = AffiliationForm(request.POST or None, affiliation=current)
+    form_revision(form, current.revision)
     return form_page(
         request,
         form,

@@ -278,14 +278,14 @@ def test_csv_has_one_line_per_target(evaluation, team, plan) -> None:
 def test_a_refusal_midway_rolls_back_the_cells_before_it(
     evaluation, team, plan, monkeypatch
 ) -> None:
-    real = coverage_services.coverage_target_set
+    real = coverage_services._target_set  # each cell, once the plan's revision moved on
 
     def refuse_kenya(**kwargs):
         if kwargs.get("country") == country("KE"):
             raise ValidationProblem("Kenya is closed.", errors={"country": ["Kenya is closed."]})
         return real(**kwargs)
 
-    monkeypatch.setattr(coverage_services, "coverage_target_set", refuse_kenya)
+    monkeypatch.setattr(coverage_services, "_target_set", refuse_kenya)
     before = _planned(evaluation)
     response = client_for(team["lead"].user).post(
         reverse("interviews:coverage_edit", args=[evaluation.slug]),

@@ -133,6 +133,7 @@ def test_person_retrieve_with_affiliations_and_aliases(as_role, people) -> None:
             "stakeholder_group": "government",
             "start": "2020-01-01",
             "end": None,
+            "revision": 1,
         }
     ]
     anna = as_role("data_entry").get(BASE + f"people/{people['anna'].pk}/").json()
