@@ -58,6 +58,8 @@ def job_keep_upload(job: ImportJobBase, upload: Upload, *, default_name: str) ->
 
 def job_table(job: ImportJobBase) -> Table:
     """The job's stored file read again, on its sheet."""
+    if not job.file:  # deleted (by an erasure of a person it named)
+        raise ValidationProblem(_("The uploaded file is no longer kept; upload it again."))
     with job.file.open("rb") as handle:
         return read_table(handle.read(limits().max_bytes + 1), job.filename, job.sheet or None)
 

@@ -46,6 +46,7 @@ class Change:
     before: str
     after: str
     verb: str = "changed"  # "added", "removed": a record of the page (a participant, a rule)
+    record: str = ""  # another record of the page the change is on (a cell, an affiliation)
 
     def sentence(self) -> str:
         values = {
@@ -54,11 +55,20 @@ class Change:
             "before": self.before or "—",
             "after": self.after or "—",
             "when": when_text(self.when),
+            "record": self.record,
         }
         if self.verb == "added":
             return _("%(who)s added %(field)s “%(after)s” at %(when)s") % values
         if self.verb == "removed":
             return _("%(who)s removed %(field)s “%(before)s” at %(when)s") % values
+        if self.record:
+            return (
+                _(
+                    "%(who)s changed %(field)s of “%(record)s” from “%(before)s” to "
+                    "“%(after)s” at %(when)s"
+                )
+                % values
+            )
         return _("%(who)s changed %(field)s from “%(before)s” to “%(after)s” at %(when)s") % values
 
     def as_dict(self) -> dict[str, object]:
@@ -70,6 +80,7 @@ class Change:
             "before": self.before,
             "after": self.after,
             "verb": self.verb,
+            "record": self.record,
         }
 
 
@@ -230,7 +241,7 @@ def form_add_conflict(
     for change in conflict.changes:
         form.add_error(None, change.sentence())
         name = (aliases or {}).get(change.field, change.field)
-        if name in form.fields:
+        if name in form.fields and change.verb == "changed" and not change.record:
             now[name] = change.after  # the last change of a field is its current value
     for name, value in now.items():
         typed = form.data.get(form.add_prefix(name), "")
@@ -270,6 +281,14 @@ IF_MATCH = OpenApiParameter(
     description="The revision the change is based on (like the `revision` field).",
 )
 
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description='The current revision, quoted ("3"): send it back as If-Match with a change.',
+)
+
 CONFLICT = OpenApiResponse(
     response=inline_serializer(
         "EditConflict",
@@ -279,7 +298,9 @@ CONFLICT = OpenApiResponse(
             "current": serializers.DictField(help_text="The current revision (and values)."),
             "changes": serializers.ListField(
                 child=serializers.DictField(),
-                help_text="Changes since the base: who, when, field, label, before, after.",
+                help_text="Changes since the base, oldest first: who, when, field, label, "
+                "before, after, verb (changed, added, removed) and record (another record of "
+                "the page the change is on, e.g. a layout's cell; empty for the record itself).",
             ),
         },
     ),

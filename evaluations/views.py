@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from common.errors import ValidationProblem, form_add_problem
 from evaluations import services
-from evaluations.forms import EvaluationForm, MemberAddForm, MemberChangeForm
+from evaluations.forms import EvaluationForm, LockForm, MemberAddForm, MemberChangeForm
 from evaluations.models import Evaluation, Membership
 from evaluations.permissions import (
     Action,
@@ -256,3 +256,30 @@ def member_remove_page(request: HttpRequest, evaluation: Evaluation, pk: int) ->
         "evaluations/member_remove.html",
         {"evaluation": evaluation, "membership": membership},
     )
+
+
+def lock_confirm_page(
+    request: HttpRequest,
+    evaluation: Evaluation,
+    *,
+    locked: bool,
+    switch: Callable[[str], object],
+    done: str,
+    back: str,
+    context: dict[str, object],
+) -> HttpResponse:
+    """The page that locks (or, when `locked`, unlocks) something, with a reason and a
+    confirmation: `switch(reason)` calls the service, `done` is said after it, `back` is where
+    the user goes then (and by Cancel)."""
+    form = LockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            switch(form.cleaned_data["reason"])
+        except ValidationProblem as problem:
+            form_add_problem(form, problem)
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    page = {"evaluation": evaluation, "form": form, "locked": locked, "back": back, **context}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "common/lock_confirm.html", page, status=status)

@@ -44,7 +44,11 @@ class Acting:
 
     def resolved(self) -> tuple[Any, str]:
         """(user, kind), reading the request's user when it was authenticated late (DRF's
-        token authentication sets request.user in the view, after the middleware)."""
+        token authentication sets request.user in the view, after the middleware).
+        The respondent door never names a user: a member signed in while answering their own
+        questionnaire is a respondent there (an anonymous one must stay anonymous)."""
+        if self.kind == Kind.RESPONDENT:
+            return None, Kind.RESPONDENT
         if self.request is not None:
             user = getattr(self.request, "user", None)
             if user is not None and user.is_authenticated:

@@ -165,6 +165,7 @@ class CellWriteSerializer(serializers.Serializer):
     reason = serializers.CharField(
         required=False, allow_blank=True, help_text="Why the cell is overridden (required)."
     )
+    revision = revision_field()  # the layout's: its cells share it
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "printed" not in attrs and "override" not in attrs:

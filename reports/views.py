@@ -106,6 +106,7 @@ def _overview(
         }
         if layout is not None:
             form_revision(context["layout_form"], layout.revision)
+            form_revision(context["cell_form"], layout.revision)  # cells share it
         context |= bound or {}
     return render(request, "reports/overview.html", context, status=status)
 
@@ -153,15 +154,19 @@ def _conflict(
     """An edit based on an old revision: the page again with what changed meanwhile, what was
     typed kept, and the current revision so that saving again passes."""
     evaluation.refresh_from_db()
-    if what == "layout" and layout is not None:
-        form = LayoutForm(request.POST, instance=TableLayout.objects.get(pk=layout.pk))
+    categories = list(ReportingCategory.objects.filter(evaluation=evaluation).order_by("order"))
+    if what in ("layout", "cell") and layout is not None:  # the cells share its revision
+        form = (
+            LayoutForm(request.POST, instance=TableLayout.objects.get(pk=layout.pk))
+            if what == "layout"
+            else LayoutCellForm(request.POST, categories=categories)
+        )
         form_revision(form, conflict.revision)
         form.is_valid()
         form_add_conflict(form, conflict)
-        return _overview(request, evaluation, layout, {"layout_form": form}, status=409)
+        return _overview(request, evaluation, layout, {f"{what}_form": form}, status=409)
     for text in [conflict.message, *(c.sentence() for c in conflict.changes)]:
         messages.error(request, text)
-    categories = list(ReportingCategory.objects.filter(evaluation=evaluation).order_by("order"))
     bound: dict[str, object] = {"rules_revision": conflict.revision}
     if what == "rules":
         bound["rules_form"] = RulesForm(request.POST, evaluation=evaluation)
@@ -199,14 +204,15 @@ def _apply_edit(
             layout = layouts.layout_create(evaluation=evaluation, by=user, name=_("As printed"))
         form = LayoutCellForm(request.POST, categories=categories)
         cell = form.cleaned_cell()
+        base = _posted_revision(request)
         if cell["action"] == "override":
-            layouts.override_set(layout=layout, by=user, **cell["fields"])
+            layouts.override_set(layout=layout, by=user, revision=base, **cell["fields"])
             messages.success(request, _("Override saved, with its reason."))
         elif cell["action"] == "clear_override":
-            layouts.override_clear(layout=layout, by=user, **cell["target"])
+            layouts.override_clear(layout=layout, by=user, revision=base, **cell["target"])
             messages.success(request, _("Override removed: the computed number is shown."))
         else:
-            layouts.printed_set(layout=layout, by=user, **cell["fields"])
+            layouts.printed_set(layout=layout, by=user, revision=base, **cell["fields"])
             messages.success(request, _("Printed number saved."))
     elif what == "rules":
         rules = RulesForm(request.POST, evaluation=evaluation).cleaned_rules()
@@ -341,7 +347,9 @@ def likert_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         "unsuppressed": not access.suppressed,
     }
     rows = exports.TABLES["likert"](evaluation, request.user, parameters)
-    return _csv(request, rows, f"{evaluation.slug}-likert-{distribution.pk}.csv")
+    filename = f"{evaluation.slug}-likert-{distribution.pk}.csv"
+    record_download(distribution, what=filename, evaluation_id=evaluation.pk)  # has answers
+    return _csv(request, rows, filename)
 
 
 # --- open answers ------------------------------------------------------------------------------

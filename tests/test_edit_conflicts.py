@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import threading
 
 import pytest
@@ -14,9 +13,10 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
+from common.errors import ValidationProblem
 from common.revisions import EditConflict
 from evaluations.permissions import SYSTEM
-from interviews.models import CategoryRule, CoverageTarget, Interview
+from interviews.models import CategoryRule, CoverageTarget, Interview, InterviewNote
 from interviews.services import (
     ParticipantInput,
     interview_create,
@@ -25,10 +25,13 @@ from interviews.services import (
     reporting_category_get_or_create,
 )
 from interviews.services.categories import categories_save, category_rules_set
-from reports.services.layouts import layout_create
+from interviews.services.notes import note_add
+from privacy.services.erasure import person_erase
+from reports.models import LayoutCell
+from reports.services.layouts import layout_create, layout_update, override_set, printed_set
 from stakeholders import services as registry
 from stakeholders.models import Affiliation, Organisation, Person
-from stakeholders.services.people import person_update
+from stakeholders.services.people import affiliation_update, person_update
 from tests.factories import OrganisationFactory, PersonFactory
 
 
@@ -358,6 +361,151 @@ def test_layout_page_conflict_keeps_what_was_typed(evaluation, team):
     assert layout.title == "Table 4"
 
 
+def test_layout_cell_override_from_a_stale_page_is_refused_on_the_api(evaluation, team):
+    layout = layout_create(evaluation=evaluation, by=SYSTEM, name="Annex", title="")
+    first, second = _clients(team)
+    url = f"/api/v1/evaluations/{evaluation.slug}/reports/layouts/{layout.pk}/"
+    loaded = first.get(url).json()["revision"]
+    cell = {"category": None, "column": "interviews", "override": 7, "reason": "Late entry"}
+    saved = first.post(f"{url}cells/", {**cell, "revision": loaded}, format="json")
+    assert saved.status_code == 200, saved.json()
+    assert saved.json()["revision"] == loaded + 1
+
+    stale = second.post(
+        f"{url}cells/", {**cell, "override": 9, "reason": "Recount"}, format="json",
+        HTTP_IF_MATCH=f'"{loaded}"',
+    )  # fmt: skip
+    assert stale.status_code == 409
+    body = stale.json()
+    assert str(team["lead"].user) in body["detail"]
+    assert body["current"]["revision"] == loaded + 1
+    changes = {(c["verb"], c["field"], c["record"]): c for c in body["changes"]}
+    assert changes["added", "layout cell", ""]["after"] == "Total / interviews"
+    overridden = changes["changed", "override", "Total / interviews"]
+    assert (overridden["before"], overridden["after"]) == ("—", "7")
+    assert changes["changed", "override_reason", "Total / interviews"]["after"] == "Late entry"
+    assert ":" in changes["changed", "override_at", "Total / interviews"]["after"]  # a time
+    assert "T" not in changes["changed", "override_at", "Total / interviews"]["after"]
+    assert list(LayoutCell.objects.values_list("override", "override_reason")) == [
+        (7, "Late entry")
+    ]
+
+    again = second.post(
+        f"{url}cells/", {**cell, "override": 9, "reason": "Recount", "revision": loaded + 1},
+        format="json",
+    )  # fmt: skip
+    assert again.status_code == 200
+    assert list(LayoutCell.objects.values_list("override", flat=True)) == [9]
+
+
+def test_second_change_of_an_existing_cell_names_the_cell_and_its_values(evaluation, team):
+    layout = layout_create(evaluation=evaluation, by=SYSTEM, name="Annex", title="")
+    printed_set(layout=layout, by=team["lead"].user, category=None, column="interviews", value=3)
+    layout.refresh_from_db()
+    base = layout.revision
+    printed_set(
+        layout=layout, by=team["lead"].user, category=None, column="interviews", value=4,
+        revision=base,
+    )  # fmt: skip
+    with pytest.raises(EditConflict) as caught:
+        printed_set(
+            layout=layout, by=team["evaluator"].user, category=None, column="interviews",
+            value=5, revision=base,
+        )  # fmt: skip
+    [change] = caught.value.changes
+    assert (change.field, change.before, change.after) == ("printed", "3", "4")
+    assert change.record == "Total / interviews"
+    assert "of “Total / interviews” from “3” to “4”" in change.sentence()
+    assert LayoutCell.objects.get().printed == 4
+
+
+def test_layout_cell_page_conflict_keeps_what_was_typed(evaluation, team):
+    layout = layout_create(evaluation=evaluation, by=SYSTEM, name="Annex", title="")
+    first, second = _pages(team)
+    page = first.get(f"/evaluations/{evaluation.slug}/reports/?layout=Annex").content.decode()
+    assert page.count('name="revision" value="1"') >= 2  # the layout's and the cells' forms
+    url = f"/evaluations/{evaluation.slug}/reports/overview/cell/"
+    form = {"layout": "Annex", "row": "total", "column": "interviews", "revision": "1"}
+    done = first.post(url, {**form, "action": "override", "value": "7", "reason": "Late entry"})
+    assert done.status_code == 302
+
+    answer = second.post(url, {**form, "action": "override", "value": "9", "reason": "Recount"})
+    assert answer.status_code == 409
+    page = answer.content.decode()
+    assert f"changed by {team['lead'].user}" in page
+    assert "Total / interviews" in page  # what changed meanwhile
+    assert 'value="9"' in page and "Recount" in page  # what was typed, kept
+    assert 'name="revision" value="2"' in page
+    assert list(LayoutCell.objects.values_list("override", flat=True)) == [7]
+
+    again = second.post(
+        url, {**form, "action": "override", "value": "9", "reason": "Recount", "revision": "2"}
+    )
+    assert again.status_code == 302
+    assert list(LayoutCell.objects.values_list("override", flat=True)) == [9]
+    layout.refresh_from_db()
+    assert layout.revision == 3
+
+
+def test_a_cell_edit_makes_an_open_layout_form_stale(evaluation, team):
+    layout = layout_create(evaluation=evaluation, by=SYSTEM, name="Annex", title="")
+    override_set(
+        layout=layout, by=team["lead"].user, category=None, column="participants", value=2,
+        reason="Merged groups", revision=1,
+    )  # fmt: skip
+    with pytest.raises(EditConflict) as caught:
+        layout_update(layout=layout, by=team["evaluator"].user, revision=1, title="Table 3")
+    assert "Total / participants" in " ".join(c.sentence() for c in caught.value.changes)
+    layout.refresh_from_db()
+    assert (layout.title, layout.revision) == ("", 2)
+
+
+# --- what changed meanwhile keeps confidentiality ----------------------------------------------
+
+
+def test_conflict_message_leaves_out_a_lead_only_note(evaluation, team):
+    interview = _interview(evaluation)
+    interview_update(interview=interview, by=team["lead"].user, venue="Palais Wilson", revision=1)
+    note_add(
+        interview=interview, by=team["lead"].user, text="Secret remark about the minister",
+        visibility=InterviewNote.Visibility.LEAD,
+    )  # fmt: skip
+    with pytest.raises(EditConflict) as caught:
+        interview_update(interview=interview, by=team["evaluator"].user, venue="X", revision=1)
+    shown = json.dumps(caught.value.as_dict())
+    assert "Palais Wilson" in shown
+    assert "Secret remark" not in shown
+
+
+# --- erasure --------------------------------------------------------------------------------
+
+
+def test_an_edit_form_loaded_before_an_erasure_cannot_bring_the_name_back(team):
+    person = PersonFactory(display_name="Zofia Erasable", notes="")
+    affiliation = Affiliation.objects.create(person=person, job_title="Minister of Water")
+    first, _second = _pages(team)
+    url = f"/registry/people/{person.pk}/edit/"
+    assert 'name="revision" value="1"' in first.get(url).content.decode()
+    person_erase(by=SYSTEM, person=person, reason="Asked to be forgotten")
+    person.refresh_from_db()
+    assert person.revision == 2  # open forms are stale
+
+    form = {"name": "Zofia Erasable", "language": "", "notes": "", "revision": "1"}
+    for revision in ("1", "2"):
+        answer = first.post(url, {**form, "revision": revision})
+        assert answer.status_code in (400, 409)
+    assert "was erased" in answer.content.decode()
+    person.refresh_from_db()
+    assert "Zofia" not in person.display_name
+    with pytest.raises(ValidationProblem):
+        affiliation_update(
+            by=team["lead"].user, affiliation=affiliation, organisation=None,
+            job_title="Minister of Water", revision=2,
+        )  # fmt: skip
+    affiliation.refresh_from_db()
+    assert affiliation.job_title == ""
+
+
 # --- reporting categories and rules -----------------------------------------------------------
 
 
@@ -422,10 +570,7 @@ def test_categories_page_shares_the_rules_revision(evaluation, team):
 # --- PostgreSQL: two concurrent edits from the same base, exactly one wins ---------------------
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql" and not os.environ.get("DATABASE_URL"),
-    reason="row locks need PostgreSQL",
-)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_edits_from_one_base_exactly_one_wins(team):
     person = PersonFactory()

@@ -4,10 +4,7 @@ a distribution's, an instrument version's and a registry person's. The same rule
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db.models import QuerySet
-from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView
@@ -25,9 +22,11 @@ from history.selectors import (
     ensure_history,
     entry_rows,
     evaluation_activity,
+    history_subject,
     interview_history,
     person_history,
     version_history,
+    version_of,
 )
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -80,6 +79,7 @@ class InterviewHistoryView(_EvaluationHistoryList):
     def get(self, request: Request, evaluation_slug: str, pk: int) -> Response:
         evaluation = self._evaluation()
         entries = interview_history(user=request.user, evaluation=evaluation, interview_id=pk)
+        history_subject("interviews.Interview", entries, evaluation=evaluation, pk=pk)
         return self._listed(entries, evaluation)
 
 
@@ -90,6 +90,7 @@ class DistributionHistoryView(_EvaluationHistoryList):
     def get(self, request: Request, evaluation_slug: str, pk: int) -> Response:
         evaluation = self._evaluation()
         entries = distribution_history(user=request.user, evaluation=evaluation, distribution_id=pk)
+        history_subject("questionnaires.Distribution", entries, evaluation=evaluation, pk=pk)
         return self._listed(entries, evaluation)
 
 
@@ -105,15 +106,7 @@ class VersionHistoryView(_EvaluationHistoryList):
     )
     def get(self, request: Request, evaluation_slug: str, instrument_key: str, number: int):
         evaluation = self._evaluation()
-        version = (
-            apps.get_model("questionnaires.InstrumentVersion")
-            ._default_manager.filter(
-                instrument__evaluation=evaluation, instrument__key=instrument_key, number=number
-            )
-            .first()
-        )
-        if version is None:
-            raise Http404(_("There is no such version of this instrument."))
+        version = version_of(evaluation=evaluation, key=instrument_key, number=number)
         entries = version_history(
             user=request.user,
             evaluation=evaluation,
@@ -130,4 +123,6 @@ class PersonHistoryView(_HistoryList):
 
     @extend_schema(parameters=[ID])
     def get(self, request: Request, pk: int) -> Response:
-        return self._listed(person_history(user=request.user, person_id=pk), None)
+        entries = person_history(user=request.user, person_id=pk)
+        history_subject("stakeholders.Person", entries, pk=pk)
+        return self._listed(entries, None)

@@ -10,10 +10,13 @@ from history.selectors.entries import (
     ActivityFilter,
     distribution_history,
     evaluation_activity,
+    former_actors,
+    history_subject,
     interview_history,
     kind_choices,
     person_history,
     version_history,
+    version_of,
 )
 from history.selectors.rendering import Change, EntryRow, entry_rows
 
@@ -27,8 +30,11 @@ __all__ = [
     "ensure_registry_history",
     "entry_rows",
     "evaluation_activity",
+    "former_actors",
+    "history_subject",
     "interview_history",
     "kind_choices",
     "person_history",
     "version_history",
+    "version_of",
 ]

@@ -16,9 +16,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from common.revisions import Change
+from common.revisions import Change, when_text
 from history.context import Kind
 from history.models import Entry
 
@@ -41,9 +43,13 @@ def changes_since(
     start = _start(marks, base, field)
     if start is None:
         return []
-    scope = Entry.objects.filter(Q(anchor=anchor) if anchor else own, pk__gte=start)
+    # Lead-only entries (a lead's note) stay out: the message is shown to whoever edits.
+    scope = Entry.objects.filter(
+        Q(anchor=anchor) if anchor else own, pk__gte=start, lead_only=False
+    )
     entries = scope.select_related("actor", "content_type").order_by("pk")
-    return [change for entry in entries for change in _changes(entry, field)]
+    itself = (ContentType.objects.get_for_model(type(revised)).pk, str(revised.pk))
+    return [change for entry in entries for change in _changes(entry, field, itself)]
 
 
 def _start(marks: models.QuerySet[Entry], base: int, field: str) -> int | None:
@@ -76,8 +82,9 @@ def _who(entry: Entry) -> str:
     return _("the system")
 
 
-def _changes(entry: Entry, skip: str) -> list[Change]:
-    """The entry's changes in words; its revision step is bookkeeping, left out."""
+def _changes(entry: Entry, skip: str, itself: tuple[int, str]) -> list[Change]:
+    """The entry's changes in words; its revision step is bookkeeping, left out. A change of
+    another record of the page (a cell of a layout, an affiliation) names that record."""
     model = entry.content_type.model_class() if entry.content_type_id else None
     noun = str(model._meta.verbose_name) if model else _("record")
     who, when = _who(entry), entry.timestamp
@@ -91,8 +98,19 @@ def _changes(entry: Entry, skip: str) -> list[Change]:
             continue
         before, after = _pair(pair)
         label = _label(model, name)
+        record = (
+            "" if (entry.content_type_id, str(entry.object_id)) == itself else entry.object_repr
+        )
         out.append(
-            Change(who, when, name, label, _shown(model, name, before), _shown(model, name, after))
+            Change(
+                who,
+                when,
+                name,
+                label,
+                _shown(model, name, before),
+                _shown(model, name, after),
+                record=record,
+            )
         )
     return out
 
@@ -123,6 +141,10 @@ def _shown(model: type[models.Model] | None, name: str, value: str | None) -> st
         except (ValueError, TypeError):
             related = None
         return str(related) if related is not None else str(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
+    if isinstance(field, models.DateTimeField):  # stored as ISO text: shown as people read it
+        moment = parse_datetime(str(value))
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, dt.UTC)
+            return when_text(moment)
     return str(value)

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import ValidationProblem
-from evaluations.models import Evaluation
+from evaluations.models import Evaluation, Membership
 from history.context import Kind
 from history.models import Entry
 from history.selectors.access import (
@@ -73,16 +75,17 @@ def evaluation_activity(
         entries = entries.filter(actor_id=int(filters.member))
     if filters.kind:
         entries = entries.filter(_kind_q(filters.kind))
-    if filters.since:
+    # The first and last days a date can name bound nothing (and would overflow a datetime).
+    if filters.since and filters.since > dt.date.min:
         entries = entries.filter(timestamp__gte=_day_start(filters.since))
-    if filters.until:
+    if filters.until and filters.until < dt.date.max:
         entries = entries.filter(timestamp__lt=_day_start(filters.until + dt.timedelta(days=1)))
     return _newest_first(entries)
 
 
 def _check(filters: ActivityFilter, evaluation: Evaluation) -> None:
     errors = {}
-    if filters.member and not (filters.member in MEMBER_KINDS or filters.member.isdigit()):
+    if filters.member and not (filters.member in MEMBER_KINDS or _user_id(filters.member)):
         errors["member"] = [
             _("member must be a member's id, “system” or “respondent”; “%(value)s” is neither.")
             % {"value": filters.member}
@@ -99,6 +102,11 @@ def _check(filters: ActivityFilter, evaluation: Evaluation) -> None:
         errors["until"] = [_("The end date comes before the start date.")]
     if errors:
         raise ValidationProblem(next(iter(errors.values()))[0], errors=errors)
+
+
+def _user_id(value: str) -> bool:
+    """Digits (ASCII: "²" is a digit to Python) that fit the database's id column."""
+    return value.isascii() and value.isdigit() and int(value) < 2**63
 
 
 def _kind_q(kind: str) -> Q:
@@ -152,6 +160,44 @@ def person_history(*, user: User | AnonymousUser, person_id: int) -> QuerySet[En
     return _newest_first(Entry.objects.filter(about & registry_scope(user)))
 
 
+def history_subject(model: str, entries: QuerySet[Entry], **lookup: object) -> Any:
+    """The object a history is about, None once deleted; 404 when it never had a history
+    (an address that never existed)."""
+    found = apps.get_model(model)._default_manager.filter(**lookup).first()
+    if found is None and not entries.exists():
+        raise Http404(_("There is nothing with this id here, and no history of one."))
+    return found
+
+
+def version_of(*, evaluation: Evaluation, key: str, number: int) -> Any:
+    """An instrument version of the evaluation by its instrument's key and its number; 404
+    saying which when there is none."""
+    version = (
+        apps.get_model("questionnaires.InstrumentVersion")
+        ._default_manager.filter(
+            instrument__evaluation=evaluation, instrument__key=key, number=number
+        )
+        .first()
+    )
+    if version is None:
+        raise Http404(
+            _("There is no version %(number)s of “%(key)s”.") % {"number": number, "key": key}
+        )
+    return version
+
+
+def former_actors(*, evaluation: Evaluation) -> QuerySet[Any]:
+    """Users who acted in the evaluation and are no longer in its team (to filter by them)."""
+    acted = Entry.objects.filter(evaluation_id=evaluation.pk, actor__isnull=False)
+    team = Membership.objects.filter(evaluation=evaluation).values("user_id")
+    return (
+        get_user_model()
+        ._default_manager.filter(pk__in=acted.values("actor_id"))
+        .exclude(pk__in=team)
+        .order_by("name", "email")
+    )
+
+
 def tracked_kinds() -> dict[str, str]:
     """Every record type the history writes, as {model name: label}."""
     models = [apps.get_model(label) for label in TRACKED]
@@ -196,6 +242,12 @@ VERBS = {
     "unlock": gettext_lazy("unlocked"),
     "import": gettext_lazy("imported"),
     "export": gettext_lazy("export requested"),
+    "load": gettext_lazy("questions replaced"),
+    "freeze": gettext_lazy("frozen"),
+    "categorise": gettext_lazy("categorised by the rules"),
+    "revise": gettext_lazy("new revision"),
+    "legal hold": gettext_lazy("put on legal hold"),
+    "legal hold lifted": gettext_lazy("legal hold lifted"),
 }
 
 

@@ -19,6 +19,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,8 @@ EMPTY = "—"
 EMPTY_VALUES: tuple[Any, ...] = (None, "", "None", [], {})
 # Never shown, whatever an entry holds: what would open a respondent's link.
 SECRET_FIELDS = frozenset({"selector", "legacy_token_hash", "token", "password", "secret"})
+# Kept in the entries (edit conflicts read `revision`), not worth a line on the page.
+BOOKKEEPING = frozenset({"id", "revision", "created_at"})
 # The page of each anchor kind: URL name, whether it sits under an evaluation, whether it takes
 # the anchor's id (the others are the evaluation's list of them).
 PAGES = {
@@ -129,9 +133,20 @@ def _related_names(entries: Sequence[Entry]) -> dict[tuple[type, str], str]:
                 )
     names = {}
     for related, ids in wanted.items():
-        for pk, obj in related._default_manager.in_bulk([int(i) for i in ids]).items():
+        found = related._default_manager.select_related(*_named_with(related))
+        for pk, obj in found.in_bulk([int(i) for i in ids]).items():
             names[(related, str(pk))] = str(obj)
     return names
+
+
+def _named_with(model: type[models.Model]) -> list[str]:
+    """The required foreign keys of `model`, read in the same query: some names are made of
+    them (a version is "staff v2", a membership names its user), one query per row otherwise."""
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.many_to_one and not f.null and f.remote_field
+    ]
 
 
 def _evaluation_slugs(entries: Sequence[Entry], evaluation: Evaluation | None) -> dict[int, str]:
@@ -148,8 +163,10 @@ def _row(
     changes = [
         _single(entry, _change(model, name, value, names))
         for name, value in _pairs(entry)
-        if entry.verb != "download" or name == "file"
+        if (entry.verb != "download" or name == "file") and name not in BOOKKEEPING
     ]
+    if entry.action in (Entry.Action.CREATE, Entry.Action.DELETE):
+        changes = [c for c in changes if c.only != EMPTY]  # a new record's empty fields: noise
     return EntryRow(
         pk=entry.pk,
         at=timezone.localtime(entry.timestamp, zone),
@@ -248,9 +265,13 @@ def _m2m_change(name: str, label: str, value: dict[str, Any]) -> Change:
 def _shown(target: models.Field | None, value: Any, names: dict[tuple[type, str], str]) -> str:
     if value in EMPTY_VALUES:
         return EMPTY
+    if isinstance(value, list):
+        return ", ".join(_shown(target, v, names) for v in value)
     text = str(value)
     if target is None:
         return text
+    if isinstance(target, models.DateTimeField):
+        return _moment(text)
     if target.is_relation and target.related_model is not None:
         return names.get((target.related_model, text), f"#{text}")
     if target.choices:
@@ -258,3 +279,13 @@ def _shown(target: models.Field | None, value: Any, names: dict[tuple[type, str]
     if isinstance(target, models.BooleanField):
         return _("yes") if text in ("True", "true", "1") else _("no")
     return text
+
+
+def _moment(text: str) -> str:
+    """A stored date-time ("2026-12-07 02:15:35.654683", UTC) as the page shows times."""
+    parsed = parse_datetime(text)
+    if parsed is None:
+        return text
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, dt.UTC)
+    return date_format(timezone.localtime(parsed), "j M Y H:i")

@@ -3,5 +3,6 @@ records (bulk writes, downloads, locks), and scrubbing an erased person out of i
 
 from history.services.records import record, record_download
 from history.services.scrub import scrub_person
+from history.services.switches import lock_switch, reason_given
 
-__all__ = ["record", "record_download", "scrub_person"]
+__all__ = ["lock_switch", "reason_given", "record", "record_download", "scrub_person"]

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
+from history.context import Kind
 from history.models import Entry
 
 ERASED = "(erased)"
@@ -19,8 +20,10 @@ ERASED = "(erased)"
 
 def _json_forms(value: str) -> set[str]:
     """How a string may appear in a JSON column: as is (PostgreSQL's jsonb as text) and with
-    non-ASCII escaped (SQLite keeps json.dumps' text)."""
-    return {value, json.dumps(value)[1:-1]}
+    non-ASCII escaped (SQLite keeps json.dumps' text); in the usual cases, as SQLite's LIKE
+    folds ASCII letters only."""
+    cases = {value, value.lower(), value.upper(), value.title()}
+    return cases | {json.dumps(form)[1:-1] for form in cases}
 
 
 def _replace(value: Any, pattern: re.Pattern[str], placeholder: str) -> Any:
@@ -40,6 +43,7 @@ def scrub_person(person_id: int, strings: Iterable[str], placeholder: str) -> in
         {s.strip() for s in strings if s and len(s.strip()) >= 3}, key=len, reverse=True
     )
     changed = 0
+    pattern = re.compile("|".join(re.escape(s) for s in wanted), re.IGNORECASE) if wanted else None
     about = Entry.objects.filter(person_id=person_id)
     for entry in about.iterator():
         entry.changes = {field: [ERASED, ERASED] for field in (entry.changes or {})}
@@ -47,6 +51,10 @@ def scrub_person(person_id: int, strings: Iterable[str], placeholder: str) -> in
         entry.object_repr = placeholder
         entry.serialized_data = None
         entry.additional_data = None
+        if pattern is not None:
+            entry.reason = pattern.sub(placeholder, entry.reason)
+        if entry.actor_kind == Kind.RESPONDENT:
+            entry.remote_addr = None  # the respondent's own address is theirs
         entry.save(
             update_fields=[
                 "changes",
@@ -54,17 +62,19 @@ def scrub_person(person_id: int, strings: Iterable[str], placeholder: str) -> in
                 "object_repr",
                 "serialized_data",
                 "additional_data",
+                "reason",
+                "remote_addr",
             ]
         )
         changed += 1
-    if not wanted:
+    if pattern is None:
         return changed
-    pattern = re.compile("|".join(re.escape(s) for s in wanted), re.IGNORECASE)
     mentions = Q()
     for value in wanted:
         for form in _json_forms(value):
             mentions |= Q(as_text__icontains=form)
-        mentions |= Q(object_repr__icontains=value) | Q(reason__icontains=value)
+            mentions |= Q(object_repr__icontains=form) | Q(reason__icontains=form)
+            mentions |= Q(changes_text__icontains=form)
     quoting = (
         Entry.objects.exclude(person_id=person_id)
         .annotate(as_text=Cast("changes", TextField()))

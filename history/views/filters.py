@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.models import Evaluation
 from evaluations.selectors import membership_list
 from history.context import Kind
-from history.selectors import ActivityFilter, kind_choices
+from history.selectors import ActivityFilter, former_actors, kind_choices
 
 
 class ActivityFilterForm(forms.Form):
@@ -26,9 +26,11 @@ class ActivityFilterForm(forms.Form):
         members = [
             (str(m.user_id), m.user.display_name) for m in membership_list(evaluation=evaluation)
         ]
+        former = [(str(u.pk), u.display_name) for u in former_actors(evaluation=evaluation)]
         self.fields["member"].choices = [
             ("", _("Anyone")),
             (_("Team"), members),
+            *([(_("No longer in the team"), former)] if former else []),
             (Kind.SYSTEM, _("The system")),
             (Kind.RESPONDENT, _("Respondents")),
         ]

@@ -7,11 +7,10 @@ address that never existed. An object since deleted still shows its history.
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,9 +25,11 @@ from history.selectors import (
     ensure_registry_history,
     entry_rows,
     evaluation_activity,
+    history_subject,
     interview_history,
     person_history,
     version_history,
+    version_of,
 )
 from history.views.filters import ActivityFilterForm
 
@@ -38,14 +39,6 @@ PAGE_SIZE = 50
 def _page(request: HttpRequest, entries: QuerySet[Entry], evaluation: Evaluation | None):
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return page, entry_rows(page.object_list, evaluation=evaluation)
-
-
-def _found(model: str, entries: QuerySet[Entry], **lookup: object) -> Model | None:
-    """The object of the page, None when it was deleted; 404 when it never had a history."""
-    found = apps.get_model(model)._default_manager.filter(**lookup).first()
-    if found is None and not entries.exists():
-        raise Http404(_("There is nothing with this id here, and no history of one."))
-    return found
 
 
 def _history_page(
@@ -91,7 +84,7 @@ def activity_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
 @evaluation_view(Action.VIEW_EVALUATION)
 def interview_history_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
     entries = interview_history(user=request.user, evaluation=evaluation, interview_id=pk)
-    interview = _found("interviews.Interview", entries, evaluation=evaluation, pk=pk)
+    interview = history_subject("interviews.Interview", entries, evaluation=evaluation, pk=pk)
     return _history_page(
         request,
         entries=entries,
@@ -107,7 +100,7 @@ def distribution_history_page(
     request: HttpRequest, evaluation: Evaluation, pk: int
 ) -> HttpResponse:
     entries = distribution_history(user=request.user, evaluation=evaluation, distribution_id=pk)
-    found = _found("questionnaires.Distribution", entries, evaluation=evaluation, pk=pk)
+    found = history_subject("questionnaires.Distribution", entries, evaluation=evaluation, pk=pk)
     return _history_page(
         request,
         entries=entries,
@@ -123,17 +116,7 @@ def version_history_page(
     request: HttpRequest, evaluation: Evaluation, key: str, number: int
 ) -> HttpResponse:
     ensure_history(request.user, evaluation)
-    version = (
-        apps.get_model("questionnaires.InstrumentVersion")
-        ._default_manager.filter(
-            instrument__evaluation=evaluation, instrument__key=key, number=number
-        )
-        .first()
-    )
-    if version is None:
-        raise Http404(
-            _("There is no version %(number)s of “%(key)s”.") % {"number": number, "key": key}
-        )
+    version = version_of(evaluation=evaluation, key=key, number=number)
     entries = version_history(
         user=request.user,
         evaluation=evaluation,
@@ -154,7 +137,7 @@ def version_history_page(
 def person_history_page(request: HttpRequest, pk: int) -> HttpResponse:
     ensure_registry_history(request.user)
     entries = person_history(user=request.user, person_id=pk)
-    person = _found("stakeholders.Person", entries, pk=pk)
+    person = history_subject("stakeholders.Person", entries, pk=pk)
     return _history_page(
         request,
         entries=entries,

@@ -15,7 +15,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from common.errors import ValidationProblem
-from common.revisions import CONFLICT, IF_MATCH, revision_wanted
+from common.revisions import CONFLICT, ETAG, IF_MATCH, revision_wanted
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can
@@ -118,7 +118,7 @@ def plan_set(
 
 
 WRITE_SCHEMA = {
-    "parameters": [SLUG, IF_MATCH],
+    "parameters": [SLUG, IF_MATCH, ETAG],
     "request": CoverageCellInputSerializer(many=True),
     "responses": {
         200: CoverageCellSerializer(many=True),
@@ -147,7 +147,7 @@ class CoverageView(EvaluationScoped, APIView):
         return ApiResponse(body, headers={"ETag": f'"{evaluation.coverage_revision}"'})
 
     @extend_schema(
-        parameters=[SLUG],
+        parameters=[SLUG, ETAG],
         responses={
             200: CoverageCellSerializer(many=True),
             404: OpenApiResponse(description="No such evaluation for you."),

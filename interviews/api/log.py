@@ -16,8 +16,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.errors import ValidationProblem
-from common.revisions import CONFLICT, IF_MATCH, api_revision
+from common.errors import Locked, ValidationProblem
+from common.revisions import IF_MATCH, api_revision
+from common.schema import CONFLICT_OR_LOCKED, LOCKED
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.models import Evaluation
 from evaluations.permissions import Action
@@ -93,14 +94,16 @@ def _with_follow_ups(queryset: QuerySet[Interview]) -> QuerySet[Interview]:
 
 @extend_schema_view(
     list=extend_schema(parameters=[InterviewFilterSerializer]),
-    create=extend_schema(request=InterviewWriteSerializer, responses={201: InterviewSerializer}),
+    create=extend_schema(
+        request=InterviewWriteSerializer, responses={201: InterviewSerializer, 409: LOCKED}
+    ),
     retrieve=extend_schema(parameters=[INTERVIEW_ID]),
     partial_update=extend_schema(
         parameters=[INTERVIEW_ID, IF_MATCH],
         request=InterviewWriteSerializer,
-        responses={200: InterviewSerializer, 409: CONFLICT},
+        responses={200: InterviewSerializer, 409: CONFLICT_OR_LOCKED},
     ),
-    destroy=extend_schema(parameters=[INTERVIEW_ID], responses={204: None}),
+    destroy=extend_schema(parameters=[INTERVIEW_ID], responses={204: None, 409: LOCKED}),
 )
 @extend_schema(parameters=[SLUG])
 class InterviewViewSet(EvaluationScoped, viewsets.GenericViewSet):
@@ -191,7 +194,9 @@ class InterviewViewSet(EvaluationScoped, viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        parameters=[INTERVIEW_ID], request=ExcludeSerializer, responses=InterviewSerializer
+        parameters=[INTERVIEW_ID],
+        request=ExcludeSerializer,
+        responses={200: InterviewSerializer, 409: LOCKED},
     )
     @action(detail=True, methods=["post"])
     def exclude(self, request: Request, evaluation_slug: str, pk: str) -> Response:
@@ -203,6 +208,8 @@ class InterviewViewSet(EvaluationScoped, viewsets.GenericViewSet):
             interview_exclude(
                 interview=interview, by=request.user, reason=data.validated_data["reason"]
             )
+        except Locked:
+            raise  # 409 with who locked the log and why, as it is
         except ValidationProblem as problem:
             # The service names the model's field; the caller sent `reason`.
             errors = {
@@ -212,7 +219,9 @@ class InterviewViewSet(EvaluationScoped, viewsets.GenericViewSet):
             raise ValidationProblem(problem.message, errors=errors) from None
         return Response(self._body(interview))
 
-    @extend_schema(parameters=[INTERVIEW_ID], request=None, responses=InterviewSerializer)
+    @extend_schema(
+        parameters=[INTERVIEW_ID], request=None, responses={200: InterviewSerializer, 409: LOCKED}
+    )
     @action(detail=True, methods=["post"])
     def include(self, request: Request, evaluation_slug: str, pk: str) -> Response:
         """Count an excluded interview again."""
@@ -222,7 +231,7 @@ class InterviewViewSet(EvaluationScoped, viewsets.GenericViewSet):
     @extend_schema(
         parameters=[INTERVIEW_ID],
         request=FollowUpSerializer,
-        responses={201: InterviewSerializer},
+        responses={201: InterviewSerializer, 409: LOCKED},
     )
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request: Request, evaluation_slug: str, pk: str) -> Response:
@@ -241,7 +250,7 @@ class InterviewViewSet(EvaluationScoped, viewsets.GenericViewSet):
         methods=["POST"],
         parameters=[INTERVIEW_ID],
         request=NoteWriteSerializer,
-        responses={201: NoteSerializer},
+        responses={201: NoteSerializer, 409: LOCKED},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def notes(self, request: Request, evaluation_slug: str, pk: str) -> Response:
@@ -281,7 +290,8 @@ def _question(question: Question, interview: Interview) -> dict[str, Any]:
 
 @extend_schema_view(
     create=extend_schema(
-        request=CategorySerializer, responses={201: CategorySerializer, 200: CategorySerializer}
+        request=CategorySerializer,
+        responses={201: CategorySerializer, 200: CategorySerializer, 409: LOCKED},
     )
 )
 @extend_schema(parameters=[SLUG])

@@ -40,6 +40,7 @@ def reporting_category_get_or_create(*, evaluation: Evaluation, name: str) -> Re
     found = ReportingCategory.objects.filter(evaluation=evaluation, name__iexact=name).first()
     if found is not None:
         return found
+    ensure_log_unlocked(evaluation)  # a new category is a change to how the log is counted
     last = ReportingCategory.objects.filter(evaluation=evaluation).aggregate(n=Max("order"))["n"]
     return ReportingCategory.objects.create(
         evaluation=evaluation, name=name, order=0 if last is None else last + 1
@@ -275,7 +276,9 @@ def category_rules_set(
 @transaction.atomic
 def categories_apply(*, evaluation: Evaluation) -> int:
     """Put every interview not categorised by hand in the category of the first rule it
-    matches (none when none does); returns how many interviews got a category."""
+    matches (none when none does); returns how many interviews got a category. No revision
+    moves (nor in interview_categorise, or for a category added by name): the rules are as
+    they were, and an interview's form carries only a category set by hand."""
     loose = Interview.objects.filter(evaluation=evaluation, category_by_hand=False)
     before = dict(loose.values_list("pk", "category_id"))
     loose.exclude(category=None).update(category=None)

@@ -7,22 +7,13 @@ The checks that refuse writes are evaluations.locks."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from evaluations.locks import ensure_can_lock, log_lock_state
 from evaluations.models import Evaluation
-from evaluations.permissions import Actor, author_of
-from history.services import record
-
-
-def _reason(reason: str, *, doing: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        message = _("Say why you %(doing)s.") % {"doing": doing}
-        raise ValidationProblem(message, errors={"reason": [message]})
-    return reason[:2000]
+from evaluations.permissions import Actor
+from history.services import lock_switch, reason_given, record
 
 
 @transaction.atomic
@@ -30,33 +21,11 @@ def interview_log_lock(*, evaluation: Evaluation, by: Actor, reason: str) -> Eva
     """Lock the interview log (lead only): reads and exports go on, writes are refused with
     the reason."""
     ensure_can_lock(by, evaluation)
-    reason = _reason(reason, doing=_("lock the interview log"))
-    now, who = timezone.now(), author_of(by)
-    # Conditional: of two leads locking at once, one lock stands and the other is told.
-    claimed = Evaluation.objects.filter(
-        pk=evaluation.pk, interview_log_locked_at__isnull=True
-    ).update(
-        interview_log_locked_at=now,
-        interview_log_locked_by=who,
-        interview_log_lock_reason=reason,
-    )
-    if not claimed:
-        raise ValidationProblem(
-            _("The interview log is already locked. %(state)s")
-            % {"state": log_lock_state(evaluation)}
-        )
-    evaluation.refresh_from_db()
-    record(
-        evaluation,
-        verb="lock",
-        changes={
-            "interview_log_locked_at": [None, now.isoformat()],
-            "interview_log_locked_by": [None, who.pk if who else None],
-            "interview_log_lock_reason": ["", reason],
-        },
-        reason=reason,
-        by=by,
-    )
+    reason = reason_given(reason, doing=_("lock the interview log"))
+    refused = _("The interview log is already locked. %(state)s") % {
+        "state": log_lock_state(evaluation)
+    }
+    lock_switch(evaluation, "interview_log", lock=True, by=by, reason=reason, refused=refused)
     return evaluation
 
 
@@ -64,30 +33,9 @@ def interview_log_lock(*, evaluation: Evaluation, by: Actor, reason: str) -> Eva
 def interview_log_unlock(*, evaluation: Evaluation, by: Actor, reason: str) -> Evaluation:
     """Unlock the interview log (lead only), saying why; the history keeps who and why."""
     ensure_can_lock(by, evaluation)
-    reason = _reason(reason, doing=_("unlock the interview log"))
-    before = (
-        Evaluation.objects.select_for_update()
-        .filter(pk=evaluation.pk)
-        .values("interview_log_locked_at", "interview_log_locked_by", "interview_log_lock_reason")
-        .get()
-    )
-    if before["interview_log_locked_at"] is None:
-        raise ValidationProblem(_("The interview log is not locked."))
-    Evaluation.objects.filter(pk=evaluation.pk).update(
-        interview_log_locked_at=None, interview_log_locked_by=None, interview_log_lock_reason=""
-    )
-    evaluation.refresh_from_db()
-    record(
-        evaluation,
-        verb="unlock",
-        changes={
-            "interview_log_locked_at": [before["interview_log_locked_at"].isoformat(), None],
-            "interview_log_locked_by": [before["interview_log_locked_by"], None],
-            "interview_log_lock_reason": [before["interview_log_lock_reason"], ""],
-        },
-        reason=reason,
-        by=by,
-    )
+    reason = reason_given(reason, doing=_("unlock the interview log"))
+    refused = _("The interview log is not locked.")
+    lock_switch(evaluation, "interview_log", lock=False, by=by, reason=reason, refused=refused)
     return evaluation
 
 
@@ -97,7 +45,7 @@ def legal_hold_set(*, evaluation: Evaluation, by: Actor, on: bool, reason: str) 
     nobody who appears in the evaluation may be erased."""
     ensure_can_lock(by, evaluation)
     doing = _("put the evaluation on legal hold") if on else _("lift the legal hold")
-    reason = _reason(reason, doing=doing)
+    reason = reason_given(reason, doing=doing)
     current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if current.legal_hold == on:
         raise ValidationProblem(

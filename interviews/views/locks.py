@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.errors import ValidationProblem, form_add_problem
-from evaluations.forms import LegalHoldForm, LockForm
+from common.errors import ValidationProblem
+from evaluations.forms import LegalHoldForm
 from evaluations.locks import ensure_can_lock, log_lock_state
 from evaluations.models import Evaluation
 from evaluations.permissions import Action
-from evaluations.views import evaluation_view
+from evaluations.views import evaluation_view, lock_confirm_page
 from interviews.services.locks import interview_log_lock, interview_log_unlock, legal_hold_set
 
 
@@ -24,38 +24,26 @@ def log_lock_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     """Lock the interview log, or unlock it when it is locked: a reason and a confirmation."""
     ensure_can_lock(request.user, evaluation)
     locked = evaluation.interview_log_locked_at is not None
-    form = LockForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        service = interview_log_unlock if locked else interview_log_lock
-        try:
-            service(evaluation=evaluation, by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationProblem as problem:
-            form_add_problem(form, problem)
-        else:
-            messages.success(
-                request,
-                _("The interview log is open again.")
-                if locked
-                else _("The interview log is locked: it can be read and exported, not changed."),
-            )
-            return redirect("interviews:log", evaluation.slug)
-    return render(
+    service = interview_log_unlock if locked else interview_log_lock
+    return lock_confirm_page(
         request,
-        "common/lock_confirm.html",
-        {
-            "evaluation": evaluation,
-            "form": form,
-            "locked": locked,
+        evaluation,
+        locked=locked,
+        switch=lambda reason: service(evaluation=evaluation, by=request.user, reason=reason),
+        done=_("The interview log is open again.")
+        if locked
+        else _("The interview log is locked: it can be read and exported, not changed."),
+        back=reverse("interviews:log", args=[evaluation.slug]),
+        context={
             "state": log_lock_state(evaluation),
             "heading": _("Unlock the interview log") if locked else _("Lock the interview log"),
             "explain": _(
                 "While locked, the log and its exports can be read, but no interview, "
-                "participant, interviewer, note, category or import can be added or changed."
+                "participant, interviewer, note, category or import can be added or changed. "
+                "The coverage plan is not part of the log: it stays open."
             ),
-            "back": reverse("interviews:log", args=[evaluation.slug]),
             "section": "interviews",
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 

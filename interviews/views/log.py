@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from common.errors import ValidationProblem, form_add_problem
 from common.revisions import EditConflict, form_add_conflict, form_revision
+from evaluations.locks import log_lock_state
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can
 from evaluations.views import evaluation_view
@@ -100,6 +101,12 @@ def _entry(
     """The entry form for a new interview (a follow-up starts from the earlier one) or for
     changing one."""
     source = interview or follow_up_of
+    locked = request.method != "POST" and log_lock_state(evaluation)
+    if locked:  # no form to fill in for nothing: back, with who locked the log and why
+        messages.error(request, locked)
+        if source is not None:
+            return redirect("interviews:interview", evaluation.slug, source.pk)
+        return redirect("interviews:log", evaluation.slug)
     if request.method == "POST":
         form = InterviewForm(request.POST, evaluation=evaluation)
         try:

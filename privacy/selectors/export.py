@@ -14,7 +14,7 @@ from django.utils import timezone
 from history.models import Entry
 from interviews.models import Interview, InterviewNote, Participation
 from privacy.selectors.access import Reader, person_evaluation_ids, person_family
-from questionnaires.models import Answer, Invitation, Response, localized
+from questionnaires.models import Answer, Distribution, Invitation, Response, localized
 from questionnaires.selectors.responses import invitation_history
 from stakeholders.models import Affiliation, Person, PersonAlias, PersonMerge
 
@@ -218,8 +218,11 @@ def _answer_value(answer: Answer) -> Any:
 
 
 def _responses(ids: list[int], reader: Reader) -> list[dict[str, Any]]:
+    # An anonymous distribution's response is nobody's (a draft there is still tied to the
+    # link until it is submitted): never in anyone's export.
     rows = (
         Response.objects.filter(invitation__person__in=ids)
+        .exclude(distribution__confidentiality=Distribution.Confidentiality.ANONYMOUS)
         .select_related("distribution__evaluation", "invitation")
         .order_by("distribution__title", "submitted_at", "pk")
     )

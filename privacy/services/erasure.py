@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from auditlog.context import disable_auditlog
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db import models, transaction
@@ -16,14 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
+from common.models import ImportJobBase
 from common.names import normalise
 from evaluations.locks import erasure_blocked_by
 from evaluations.models import Evaluation
-from evaluations.permissions import Actor
+from evaluations.permissions import Actor, is_system
 from history.context import because
 from history.services import record, scrub_person
 from interviews.models import Participation
 from privacy.selectors.access import ensure_may_erase, person_evaluation_ids, person_family
+from privacy.services.files import close_import_jobs, drop_import_files, erase_mail_files
 from privacy.services.sweep import (
     SweepResult,
     pattern_of,
@@ -32,6 +35,7 @@ from privacy.services.sweep import (
     wanted_strings,
 )
 from questionnaires.instrument_format import STANDARD_ATTRIBUTES
+from questionnaires.links import new_selector
 from questionnaires.models import Answer, Invitation, InvitationEvent, Message, Response
 from questionnaires.models import response_id as new_response_id
 from questionnaires.services.events import day_start
@@ -146,14 +150,56 @@ def _erase_registry(family: list[Person], now: dt.datetime) -> None:
         PersonMerge.objects.filter(pk=merge.pk).update(moved=moved)
 
 
-def _erase_invitations(ids: list[int], name: str, near: list[str], result: SweepResult) -> int:
-    invitations = list(Invitation.objects.filter(person__in=ids).values_list("pk", "attributes"))
-    for pk, attributes in invitations:
+# Invitations still waiting for a reply: their links are revoked (counted as revoked links,
+# like the team's own revocations); answered, declined or excluded ones keep their status.
+WAITING = frozenset(
+    {
+        Invitation.Status.CREATED,
+        Invitation.Status.SENT,
+        Invitation.Status.FAILED,
+        Invitation.Status.OPENED,
+        Invitation.Status.STARTED,
+    }
+)
+
+
+def _erase_invitations(
+    ids: list[int], name: str, near: list[str], result: SweepResult, *, by: Actor, reason: str
+) -> int:
+    """The invitations keep their distribution, status and coarse attributes; every link of
+    the person stops opening anything (a new selector: the old token matches nothing), those
+    still waiting are revoked, and no message to them goes out any more."""
+    invitations = list(
+        Invitation.objects.filter(person__in=ids).values_list("pk", "attributes", "status")
+    )
+    for pk, attributes, _status in invitations:
         coarse = {k: v for k, v in (attributes or {}).items() if k in STANDARD_ATTRIBUTES}
-        Invitation.objects.filter(pk=pk).update(name=name, email="", reason="", attributes=coarse)
-    invitation_ids = [pk for pk, _attributes in invitations]
+        Invitation.objects.filter(pk=pk).update(
+            name=name,
+            email="",
+            reason="",
+            attributes=coarse,
+            selector=new_selector(),
+            legacy_token_hash="",
+        )
+    waiting = [pk for pk, _attributes, status in invitations if status in WAITING]
+    Invitation.objects.filter(pk__in=waiting).update(status=Invitation.Status.REVOKED)
+    InvitationEvent.objects.bulk_create(
+        InvitationEvent(
+            invitation_id=pk,
+            status=Invitation.Status.REVOKED,
+            by=None if is_system(by) else by,
+            note=reason,
+        )
+        for pk in waiting
+    )
+    invitation_ids = [pk for pk, _attributes, _status in invitations]
     messages = Message.objects.filter(invitation__in=invitation_ids)
-    messages.filter(status=Message.Status.QUEUED).update(status=Message.Status.CANCELLED)
+    messages.filter(status__in=[Message.Status.QUEUED, Message.Status.FAILED]).update(
+        status=Message.Status.CANCELLED,
+        next_attempt_at=None,
+        error=_("Not sent: the person was erased."),
+    )
     messages.update(recipient=name)
     sweep_rows(messages, near, name, result)
     sweep_rows(InvitationEvent.objects.filter(invitation__in=invitation_ids), near, name, result)
@@ -215,16 +261,22 @@ def _drop_stored_files(changed: dict[str, list], files: list[str]) -> None:
             rows = model._base_manager.filter(pk__in=pks).exclude(**{column.attname: ""})
             files += [n for n in rows.values_list(column.attname, flat=True) if n]
             rows.update(**{column.attname: ""})
+        if issubclass(model, ImportJobBase):
+            close_import_jobs(model, pks)
 
 
-def _delete_files_after_commit(files: list[str]) -> None:
+def _delete_files_after_commit(files: list[str], strings: list[str]) -> None:
+    """Once the erasure is committed (never before: a rollback keeps everything), the stored
+    files go and the e-mail files of the file backend lose the messages that name them."""
     names = list(dict.fromkeys(files))
 
     def delete() -> None:
         for name in names:
             default_storage.delete(name)
+        erase_mail_files(strings)
 
-    transaction.on_commit(delete)
+    # robust: a file that cannot be deleted is logged; the erasure itself is committed.
+    transaction.on_commit(delete, robust=True)
 
 
 @transaction.atomic
@@ -261,13 +313,17 @@ def person_erase_checked(*, by: Actor, person: Person, reason: str, rights: bool
     swept = SweepResult()
     reason = pattern_of(wanted_strings(strings)).sub(name, reason.strip())
     with because(reason):
-        _erase_registry(family, now)
-        erasure.invitations = _erase_invitations(ids, name, near, swept)
-        erasure.responses = _anonymise_responses(ids, erasure.files_deleted)
-        erasure.participations = _erase_participations(ids, name)
-        erasure.exports_expired = _expire_exports(evaluation_ids, now, erasure.files_deleted)
-        everywhere = sweep_everywhere(strings, name)
-        _drop_stored_files(everywhere.changed, erasure.files_deleted)
+        # One entry records the erasure (below): the writes themselves leave none, as the
+        # values they remove must not reach the history.
+        with disable_auditlog():
+            _erase_registry(family, now)
+            erasure.invitations = _erase_invitations(ids, name, near, swept, by=by, reason=reason)
+            erasure.responses = _anonymise_responses(ids, erasure.files_deleted)
+            erasure.participations = _erase_participations(ids, name)
+            erasure.exports_expired = _expire_exports(evaluation_ids, now, erasure.files_deleted)
+            everywhere = sweep_everywhere(strings, name)
+            _drop_stored_files(everywhere.changed, erasure.files_deleted)
+            drop_import_files(family, strings, erasure.files_deleted)
         erasure.rows_rewritten = swept.rows + everywhere.rows
         erasure.history_scrubbed = sum(scrub_person(pk, strings, name) for pk in ids)
         person.refresh_from_db()
@@ -278,5 +334,5 @@ def person_erase_checked(*, by: Actor, person: Person, reason: str, rights: bool
             changes={"erased_at": [None, now.isoformat()]},
             by=by,
         )
-    _delete_files_after_commit(erasure.files_deleted)
+    _delete_files_after_commit(erasure.files_deleted, strings)
     return erasure

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
 from common.errors import ValidationProblem
+from common.schema import LOCKED
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.permissions import Action, can_see_links, ensure
 from questionnaires.audience import audience_clean, audience_people
@@ -102,7 +103,7 @@ class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
         )
         return ApiResponse(DistributionSerializer(distribution).data)
 
-    @extend_schema(request=None, responses={200: SendResultSerializer})
+    @extend_schema(request=None, responses={200: SendResultSerializer, 409: LOCKED})
     @action(detail=True, methods=["post"])
     def send(self, request: Request, evaluation_slug: str, pk: str) -> ApiResponse:
         """Queue the invitations not sent yet (e-mail goes out from a Celery task)."""
@@ -111,7 +112,9 @@ class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
             {"queued": distribution_send(distribution=distribution, by=request.user)}
         )
 
-    @extend_schema(request=AudienceSerializer, responses={201: AudienceResultSerializer})
+    @extend_schema(
+        request=AudienceSerializer, responses={201: AudienceResultSerializer, 409: LOCKED}
+    )
     @action(detail=True, methods=["post"])
     def audience(self, request: Request, evaluation_slug: str, pk: str) -> ApiResponse:
         """Invite the registry people a query selects (group, country, region, office, tag)."""
@@ -183,7 +186,9 @@ class InvitationViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
             .order_by("name")
         )
 
-    @extend_schema(request=InvitationActionSerializer, responses={200: InvitationSerializer})
+    @extend_schema(
+        request=InvitationActionSerializer, responses={200: InvitationSerializer, 409: LOCKED}
+    )
     @action(detail=True, methods=["post"], url_path="actions")
     def act(self, request: Request, pk: str, **kwargs: str) -> ApiResponse:
         """Exclude (reason required), revoke the link, restore, or send the invitation again."""
@@ -214,6 +219,7 @@ class InvitationViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
             )
         return context
 
+    @extend_schema(responses={201: InvitationSerializer, 409: LOCKED})
     def create(self, request: Request, **kwargs: str) -> ApiResponse:
         distribution = self.distribution(Action.MANAGE_RESPONDENTS)
         data = InvitationSerializer(data=request.data)

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from common.errors import Locked, ValidationProblem
 from evaluations.locks import ensure_can_lock, lock_sentence
 from evaluations.models import Evaluation
-from evaluations.permissions import Action, Actor, author_of, ensure
-from history.services import record
+from evaluations.permissions import Action, Actor, ensure
+from history.services import lock_switch, reason_given
 from questionnaires.message_texts import check_templates
 from questionnaires.models import Distribution, DistributionAttachment, InstrumentVersion, Message
 from questionnaires.services.instruments import version_freeze
@@ -184,14 +184,6 @@ def ensure_responses_unlocked(distribution: Distribution) -> None:
         )
 
 
-def _lock_reason(reason: str, doing: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        message = _("Say why you %(doing)s.") % {"doing": doing}
-        raise ValidationProblem(message, errors={"reason": [message]})
-    return reason[:2000]
-
-
 @transaction.atomic
 def distribution_responses_lock(
     *, distribution: Distribution, by: Actor, reason: str
@@ -199,23 +191,11 @@ def distribution_responses_lock(
     """Lock the responses (lead only): the form closes, nothing is entered, excluded or
     revived; reads and exports go on."""
     ensure_can_lock(by, distribution.evaluation)
-    reason = _lock_reason(reason, _("lock the responses"))
-    now, who = timezone.now(), author_of(by)
-    claimed = Distribution.objects.filter(
-        pk=distribution.pk, responses_locked_at__isnull=True
-    ).update(responses_locked_at=now, responses_locked_by=who, responses_lock_reason=reason)
-    if not claimed:
-        raise ValidationProblem(
-            _("The responses are already locked. %(state)s")
-            % {"state": responses_lock_state(distribution)}
-        )
-    distribution.refresh_from_db()
-    changes = {
-        "responses_locked_at": [None, now.isoformat()],
-        "responses_locked_by": [None, who.pk if who else None],
-        "responses_lock_reason": ["", reason],
+    reason = reason_given(reason, doing=_("lock the responses"))
+    refused = _("The responses are already locked. %(state)s") % {
+        "state": responses_lock_state(distribution)
     }
-    record(distribution, verb="lock", changes=changes, reason=reason, by=by)
+    lock_switch(distribution, "responses", lock=True, by=by, reason=reason, refused=refused)
     return distribution
 
 
@@ -225,25 +205,9 @@ def distribution_responses_unlock(
 ) -> Distribution:
     """Unlock the responses (lead only), saying why; the history keeps who and why."""
     ensure_can_lock(by, distribution.evaluation)
-    reason = _lock_reason(reason, _("unlock the responses"))
-    before = (
-        Distribution.objects.select_for_update()
-        .filter(pk=distribution.pk)
-        .values("responses_locked_at", "responses_locked_by", "responses_lock_reason")
-        .get()
-    )
-    if before["responses_locked_at"] is None:
-        raise ValidationProblem(_("The responses are not locked."))
-    Distribution.objects.filter(pk=distribution.pk).update(
-        responses_locked_at=None, responses_locked_by=None, responses_lock_reason=""
-    )
-    distribution.refresh_from_db()
-    changes = {
-        "responses_locked_at": [before["responses_locked_at"].isoformat(), None],
-        "responses_locked_by": [before["responses_locked_by"], None],
-        "responses_lock_reason": [before["responses_lock_reason"], ""],
-    }
-    record(distribution, verb="unlock", changes=changes, reason=reason, by=by)
+    reason = reason_given(reason, doing=_("unlock the responses"))
+    refused = _("The responses are not locked.")
+    lock_switch(distribution, "responses", lock=False, by=by, reason=reason, refused=refused)
     return distribution
 
 

@@ -160,6 +160,7 @@ def invitations_for_people(
     """Invite registry people; those already invited are skipped and named. Saves the query
     that chose them as the distribution's audience."""
     ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
+    ensure_responses_unlocked(distribution)
     result = AudienceResult()
     invited = set(distribution.invitations.values_list("person_id", flat=True))
     emails = {e.lower() for e in distribution.invitations.values_list("email", flat=True) if e}
@@ -193,7 +194,10 @@ def invitation_by_token(token: Any) -> Invitation | None:
 
 
 def invitation_opened(invitation: Invitation) -> None:
-    """Record the first visit of the link (its day only where the distribution is anonymous)."""
+    """Record the first visit of the link (its day only where the distribution is anonymous);
+    not while the responses are locked: the link shows a closed form, nothing changes."""
+    if invitation.distribution.responses_locked_at is not None:
+        return
     invitation_advance(
         invitation,
         Status.OPENED,
@@ -297,6 +301,7 @@ def invitations_from_file(
     new people are added to it — then invited. All or nothing: a row error, or a name that
     may be someone already in the registry, refuses the whole file."""
     ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
+    ensure_responses_unlocked(distribution)  # before the registry takes in anyone new
     mapping, _remembered = mapping_for(table.headers)
     try:
         analysis, _counts = people_import(
@@ -324,6 +329,7 @@ def invitation_change(
     """Correct the address or the channel (a wrong address, a phone call instead); the next
     sending or re-send uses it. Refused once the person has answered."""
     ensure(by, Action.MANAGE_RESPONDENTS, invitation.distribution.evaluation)
+    ensure_responses_unlocked(invitation.distribution)
     invitation = _locked(invitation)
     if invitation.status in Invitation.RESPONDED:
         raise ValidationProblem(

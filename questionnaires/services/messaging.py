@@ -28,6 +28,7 @@ from common.errors import ValidationProblem
 from evaluations.permissions import Action, ensure
 from questionnaires.message_texts import attachments_for, message_texts, sender_name
 from questionnaires.models import Distribution, Invitation, Message
+from questionnaires.services.distributions import ensure_responses_unlocked
 from questionnaires.services.events import invitation_advance, invitation_event
 from questionnaires.tasks import messages_send
 
@@ -102,6 +103,7 @@ def distribution_send(*, distribution: Distribution, by: User) -> int:
     """Send the invitations not sent yet; returns how many were queued."""
     ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
     distribution = Distribution.objects.select_for_update().get(pk=distribution.pk)
+    ensure_responses_unlocked(distribution)  # links to a closed form would only confuse
     now = timezone.now()
     if distribution.closes_at and distribution.closes_at <= now:
         raise ValidationProblem(_("This questionnaire is closed; move its close date first."))
@@ -136,6 +138,7 @@ def distribution_send(*, distribution: Distribution, by: User) -> int:
 def invitation_resend(*, invitation: Invitation, by: User) -> Message:
     """Send the invitation again (a new message; the earlier ones stay in the record)."""
     ensure(by, Action.MANAGE_RESPONDENTS, invitation.distribution.evaluation)
+    ensure_responses_unlocked(invitation.distribution)
     if invitation.status in Invitation.RESPONDED | {
         Invitation.Status.EXCLUDED,
         Invitation.Status.REVOKED,
@@ -164,6 +167,7 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Message:
 def message_retry(*, message: Message, by: User) -> None:
     """Try a failed message again now (attempts start over)."""
     ensure(by, Action.MANAGE_RESPONDENTS, message.distribution.evaluation)
+    ensure_responses_unlocked(message.distribution)
     if message.status != Message.Status.FAILED:
         raise ValidationProblem(_("Only a failed message can be retried."))
     Message.objects.filter(pk=message.pk).update(
@@ -188,6 +192,8 @@ def _still_wanted(message: Message, now: dt.datetime) -> str:
     closes = message.distribution.closes_at
     if closes and closes <= now:
         return _("The questionnaire closed before the message went out.")
+    if message.distribution.responses_locked_at is not None:
+        return _("The responses were locked before the message went out.")
     if message.kind == Message.Kind.REMINDER:
         stopped |= Invitation.RESPONDED | {Invitation.Status.DECLINED}
     if invitation.status in stopped:

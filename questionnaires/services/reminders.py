@@ -1,5 +1,6 @@
 """Reminders: queued when a planned time has come, only to people still expected to answer,
-never after the close, at most `max_reminders` each, each planned reminder once."""
+never after the close nor while the responses are locked, at most `max_reminders` each, each
+planned reminder once."""
 
 from __future__ import annotations
 
@@ -27,7 +28,10 @@ def reminders_run(*, now: dt.datetime | None = None) -> int:
     the close, at most `max_reminders` each, each planned reminder once. Returns how many."""
     now = now or timezone.now()
     queued: list[int] = []
-    candidates = Distribution.objects.filter(sent_at__isnull=False, deadline__isnull=False)
+    # Locked responses close the form: nobody is reminded of it.
+    candidates = Distribution.objects.filter(
+        sent_at__isnull=False, deadline__isnull=False, responses_locked_at__isnull=True
+    )
     for distribution in candidates.select_related("evaluation", "created_by"):
         slot = _reminder_slot(distribution, now)
         if slot is not None:

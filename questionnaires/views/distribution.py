@@ -400,6 +400,7 @@ def invitation_page(
             return redirect(
                 "questionnaires:invitation", slug=evaluation.slug, pk=pk, invitation=item.pk
             )
+    open_ = distribution.responses_locked_at is None
     return render(
         request,
         "questionnaires/invitation.html",
@@ -412,9 +413,10 @@ def invitation_page(
             ),
             "messages_sent": item.messages.all(),
             "form": form,
-            "can_resend": item.status not in STOPPED and bool(item.email),
-            "can_exclude": item.status not in STOPPED,
-            "can_restore": item.status in RESTORABLE,
+            # Locked responses: the banner says why, and no action is offered.
+            "can_resend": open_ and item.status not in STOPPED and bool(item.email),
+            "can_exclude": open_ and item.status not in STOPPED,
+            "can_restore": open_ and item.status in RESTORABLE,
             "channels": Invitation.Channel.choices,
         },
     )

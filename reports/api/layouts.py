@@ -101,15 +101,22 @@ class LayoutViewSet(ReportScoped, viewsets.GenericViewSet):
         layout_delete(layout=self._layout(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(parameters=[ID], request=CellWriteSerializer, responses=LayoutSerializer)
+    @extend_schema(
+        parameters=[ID, IF_MATCH],
+        request=CellWriteSerializer,
+        responses={200: LayoutSerializer, 409: CONFLICT},
+    )
     @action(detail=True, methods=["post"])
     def cells(self, request: Request, evaluation_slug: str, pk: str) -> Response:
-        """Set a cell's printed number and/or override it (a reason is required); null clears."""
+        """Set a cell's printed number and/or override it (a reason is required); null clears.
+        The cells share the layout's revision: send it (or If-Match) to refuse a change based
+        on an older one with 409; the answer holds the new one."""
         evaluation = self.editable_evaluation()
         layout = self._layout()
         data = CellWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         changes = data.validated_data
+        revision = api_revision(request, changes)
         try:
             layout_cell_set(
                 layout=layout,
@@ -117,6 +124,7 @@ class LayoutViewSet(ReportScoped, viewsets.GenericViewSet):
                 category=_category(evaluation, changes["category"]),
                 column=changes["column"],
                 changes=changes,
+                revision=revision,
             )
         except ValidationProblem as problem:
             raise _cell_errors(problem) from None

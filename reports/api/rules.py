@@ -11,7 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.revisions import CONFLICT, IF_MATCH, revision_wanted
+from common.revisions import ETAG, IF_MATCH, revision_wanted
+from common.schema import CONFLICT_OR_LOCKED
 from evaluations.api import SLUG
 from interviews.models import CategoryRule, ReportingCategory
 from interviews.services.categories import category_rules_set
@@ -23,13 +24,13 @@ if TYPE_CHECKING:
 
 
 RULES_SCHEMA = {
-    "parameters": [SLUG, IF_MATCH],
+    "parameters": [SLUG, IF_MATCH, ETAG],
     "request": RuleWriteSerializer(many=True),
     "responses": {
         200: RuleSerializer(many=True),
         400: OpenApiResponse(description='A bad rule: {detail, errors: {"rule <n>": [...]}}.'),
         403: OpenApiResponse(description="Only the lead evaluator and evaluators set rules."),
-        409: CONFLICT,
+        409: CONFLICT_OR_LOCKED,  # the rules re-categorise the log: a lock refuses them
     },
 }
 
@@ -46,7 +47,7 @@ class RulesView(ReportScoped, APIView):
         headers = {"ETag": f'"{evaluation.rules_revision}"'}
         return Response(RuleSerializer(rules, many=True).data, headers=headers)
 
-    @extend_schema(parameters=[SLUG], responses=RuleSerializer(many=True))
+    @extend_schema(parameters=[SLUG, ETAG], responses=RuleSerializer(many=True))
     def get(self, request: Request, evaluation_slug: str) -> Response:
         return self._rules(self.members_evaluation())
 

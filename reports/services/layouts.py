@@ -88,16 +88,29 @@ def layout_update(
     """Rename a layout, change its title or the optional columns it shows. `revision`: the
     one the edit is based on (EditConflict when it is old)."""
     ensure_can_lay_out(by, layout.evaluation)
-    revision_take(
-        layout,
-        expected=revision,
-        what=_("The layout “%(name)s”") % {"name": layout.name},
-        explain=lambda base: changes_since(revised=layout, base=base),
-    )
+    _layout_revise(layout, revision)
     _layout_values(layout.evaluation, changes, layout.pk)
     _layout_set(layout, changes)
     layout.save(update_fields=[*changes, "revision", "updated_at"])
     return layout
+
+
+def _layout_revise(layout: TableLayout, revision: int | None) -> None:
+    """Lock the layout and move its revision on (EditConflict when `revision`, the one the
+    edit is based on, is old). Its cells share it: what changed meanwhile lists them too."""
+    revision_take(
+        layout,
+        expected=revision,
+        what=_("The layout “%(name)s”") % {"name": layout.name},
+        explain=lambda base: changes_since(revised=layout, base=base, anchor=f"layout:{layout.pk}"),
+    )
+
+
+def _cells_revise(layout: TableLayout, revision: int | None) -> None:
+    """A cell's edit moves the layout's revision on, so that an edit from a page loaded before
+    it (the same cell overridden twice) is refused instead of overwriting."""
+    _layout_revise(layout, revision)
+    layout.save(update_fields=["revision", "updated_at"])
 
 
 # --- printed numbers and overrides --------------------------------------------------------------
@@ -120,6 +133,8 @@ def _cell(layout: TableLayout, category: ReportingCategory | None, column: str) 
 
 # Far above any table's cell, well inside every database's integer column.
 CELL_MAX = 1_000_000_000
+# A cell's change inside layout_cell_set, which moved the layout's revision on already.
+_SHARED: Any = object()
 
 
 def _number(value: object, field: str) -> int:
@@ -145,11 +160,15 @@ def printed_set(
     category: ReportingCategory | None,
     column: str,
     value: int | None,
+    revision: int | None = None,
 ) -> LayoutCell:
-    """The number a report printed in a cell (category None: the Total row); None clears it."""
+    """The number a report printed in a cell (category None: the Total row); None clears it.
+    `revision`: the layout's revision the edit is based on (EditConflict when it is old)."""
     ensure_can_lay_out(by, layout.evaluation)
     if value is not None:
         _number(value, "printed")
+    if revision is not _SHARED:
+        _cells_revise(layout, revision)
     cell = _cell(layout, category, column)
     cell.printed = value
     return _save_or_drop(cell)
@@ -164,14 +183,17 @@ def override_set(
     column: str,
     value: int,
     reason: str,
+    revision: int | None = None,
 ) -> LayoutCell:
     """Show `value` in a cell instead of the computed number; a written reason is required
-    and kept with its author and time."""
+    and kept with its author and time. `revision`: as for printed_set."""
     ensure_can_lay_out(by, layout.evaluation)
     reason = (reason or "").strip()
     if not reason:
         raise _refuse("reason", _("Say why the computed number is overridden."))
     _number(value, "override")
+    if revision is not _SHARED:
+        _cells_revise(layout, revision)
     cell = _cell(layout, category, column)
     cell.override, cell.override_reason = value, reason
     cell.override_by, cell.override_at = author_of(by), timezone.now()
@@ -181,10 +203,18 @@ def override_set(
 
 @transaction.atomic
 def override_clear(
-    *, layout: TableLayout, by: Actor, category: ReportingCategory | None, column: str
+    *,
+    layout: TableLayout,
+    by: Actor,
+    category: ReportingCategory | None,
+    column: str,
+    revision: int | None = None,
 ) -> None:
-    """Show the computed number again in a cell (a printed number stays)."""
+    """Show the computed number again in a cell (a printed number stays). `revision`: as for
+    printed_set."""
     ensure_can_lay_out(by, layout.evaluation)
+    if revision is not _SHARED:
+        _cells_revise(layout, revision)
     cell = _cell(layout, category, column)
     cell.override, cell.override_reason, cell.override_by, cell.override_at = None, "", None, None
     _save_or_drop(cell)
@@ -198,25 +228,22 @@ def layout_cell_set(
     category: ReportingCategory | None,
     column: str,
     changes: Mapping[str, Any],
+    revision: int | None = None,
 ) -> None:
     """A cell's printed number and override in one change, both or neither saved: `changes`
-    may hold "printed" (None clears), "override" (None clears) with "reason"."""
+    may hold "printed" (None clears), "override" (None clears) with "reason". `revision`: the
+    layout's revision the change is based on (EditConflict when it is old); moved on once."""
+    ensure_can_lay_out(by, layout.evaluation)
+    _cells_revise(layout, revision)
+    target: dict[str, Any] = {"layout": layout, "by": by, "category": category, "column": column}
     if "printed" in changes:
-        printed_set(
-            layout=layout, by=by, category=category, column=column, value=changes["printed"]
-        )
+        printed_set(**target, value=changes["printed"], revision=_SHARED)
     if "override" in changes:
         if changes["override"] is None:
-            override_clear(layout=layout, by=by, category=category, column=column)
+            override_clear(**target, revision=_SHARED)
         else:
-            override_set(
-                layout=layout,
-                by=by,
-                category=category,
-                column=column,
-                value=changes["override"],
-                reason=changes.get("reason", ""),
-            )
+            reason = changes.get("reason", "")
+            override_set(**target, value=changes["override"], reason=reason, revision=_SHARED)
 
 
 @transaction.atomic

@@ -79,7 +79,8 @@ def _execute(analysis: Analysis, *, by: Actor) -> dict[str, int]:
     orgs: dict[int, Organisation] = {}
     people: dict[Target, Person] = {
         ("person", p.pk): p
-        for p in Person.objects.filter(
+        # Locked, so that a page's edit between this read and the save is not overwritten.
+        for p in Person.objects.select_for_update().filter(
             pk__in={p.target[1] for p in analysis.plans if p.target and p.target[0] == "person"}
         )
     }

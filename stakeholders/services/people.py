@@ -160,6 +160,15 @@ def _aliases_set(person: Person, names: Sequence[str]) -> None:
             person_alias_add(person=person, name=name, source=PersonAlias.Source.MANUAL)
 
 
+def _refuse_erased(person: Person) -> None:
+    """A form loaded before the erasure must not bring the erased details back."""
+    if person.erased_at is not None:
+        raise ValidationProblem(
+            _("%(name)s was erased: their details are not kept and cannot be edited.")
+            % {"name": person.display_name}
+        )
+
+
 @transaction.atomic
 def person_update(
     *,
@@ -188,6 +197,7 @@ def person_update(
         .get(pk=person.pk)
     )
     refuse_merged(person)
+    _refuse_erased(person)
     revision_take(
         person,
         expected=revision,
@@ -278,6 +288,7 @@ def affiliation_update(
     ensure_registry(by, manage=True)
     affiliation = Affiliation.objects.select_related("person__merged_into").get(pk=affiliation.pk)
     refuse_merged(affiliation.person)
+    _refuse_erased(affiliation.person)
     _affiliation_revise(affiliation, revision)
     _check_dates(start, end)
     affiliation.organisation = organisation
@@ -287,7 +298,13 @@ def affiliation_update(
     affiliation.country = country
     affiliation.stakeholder_group = stakeholder_group
     affiliation.start, affiliation.end = start, end
-    affiliation.save()
+    # Only what the form holds: the person (a merge may move it meanwhile) stays as stored.
+    affiliation.save(
+        update_fields=[
+            "organisation", "unit", "job_title", "office", "country", "stakeholder_group",
+            "start", "end", "revision",
+        ]
+    )  # fmt: skip
     return affiliation
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from evaluations.permissions import SYSTEM
@@ -29,7 +30,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, person_id: int, reason: str, dry_run: bool, **opts: Any) -> None:
         person = Person.objects.filter(pk=person_id).first()
         if person is None:
-            raise CommandError(f"There is no person no. {person_id} in the registry.")
+            raise CommandError(
+                _("There is no person no. %(id)s in the registry.") % {"id": person_id}
+            )
         try:
             with transaction.atomic():
                 erasure = person_erase(by=SYSTEM, person=person, reason=reason)
@@ -37,11 +40,27 @@ class Command(BaseCommand):
                     transaction.set_rollback(True)
         except ValidationProblem as problem:
             raise CommandError(problem.message) from problem
-        verb = "would be" if dry_run else "was"
+        if dry_run:
+            text = _(
+                "Dry run, nothing changed: person no. %(id)s would be erased (as “%(name)s”): "
+            )
+        else:
+            text = _("Person no. %(id)s was erased (now “%(name)s”): ")
+        text += _(
+            "%(invitations)s invitation(s), %(participations)s interview participation(s), "
+            "%(responses)s response(s) made anonymous, %(rows)s other row(s) rewritten, "
+            "%(history)s history entr(ies) scrubbed, %(exports)s export file(s) deleted."
+        )
         self.stdout.write(
-            f"Person no. {person_id} {verb} erased (now “{erasure.placeholder}”): "
-            f"{erasure.invitations} invitation(s), {erasure.participations} interview "
-            f"participation(s), {erasure.responses} response(s) made anonymous, "
-            f"{erasure.rows_rewritten} other row(s) rewritten, {erasure.history_scrubbed} "
-            f"history entr(ies) scrubbed, {erasure.exports_expired} export file(s) deleted."
+            text
+            % {
+                "id": person_id,
+                "name": erasure.placeholder,
+                "invitations": erasure.invitations,
+                "participations": erasure.participations,
+                "responses": erasure.responses,
+                "rows": erasure.rows_rewritten,
+                "history": erasure.history_scrubbed,
+                "exports": erasure.exports_expired,
+            }
         )

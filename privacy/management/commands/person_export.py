@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from evaluations.permissions import SYSTEM
 from history.services import record_download
@@ -29,12 +30,22 @@ class Command(BaseCommand):
     def handle(self, *args: Any, person_id: int, output: str | None, **options: Any) -> None:
         person = Person.objects.filter(pk=person_id).first()
         if person is None:
-            raise CommandError(f"There is no person no. {person_id} in the registry.")
+            raise CommandError(
+                _("There is no person no. %(id)s in the registry.") % {"id": person_id}
+            )
         export = person_export(reader=export_reader(by=SYSTEM, person=person), person=person)
-        record_download(person, what=export_filename(person), evaluation_id=None)
         text = export_json(export)
         if output:
-            Path(output).write_text(text + "\n", encoding="utf-8")
-            self.stdout.write(f"Person no. {person_id} written to {output}.")
+            try:
+                Path(output).write_text(text + "\n", encoding="utf-8")
+            except OSError as exc:
+                raise CommandError(
+                    _("Could not write %(file)s: %(error)s") % {"file": output, "error": exc}
+                ) from exc
+            record_download(person, what=export_filename(person), evaluation_id=None)
+            self.stdout.write(
+                _("Person no. %(id)s written to %(file)s.") % {"id": person_id, "file": output}
+            )
         else:
+            record_download(person, what=export_filename(person), evaluation_id=None)
             self.stdout.write(text)
