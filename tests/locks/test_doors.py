@@ -26,26 +26,9 @@ from questionnaires.services.distributions import distribution_responses_lock
 from questionnaires.services.invitations import invitation_exclude
 from questionnaires.services.messaging import distribution_send, message_retry, messages_deliver
 from questionnaires.services.reminders import reminders_run
-from tests.interviews.builders import country, group, log, person
+from tests.interviews.builders import country, group
 from tests.interviews.test_import_pages import LIST, csv_bytes
-
-REASON = "Report final, sent to the donor"
-
-
-@pytest.fixture
-def lead(team):
-    return team["lead"].user
-
-
-@pytest.fixture
-def logged(evaluation) -> Interview:
-    return log(evaluation, person("Anna Beispiel"), about="before the lock")
-
-
-def _page_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.locks.helpers import REASON, page_client
 
 
 def _refused(answer, what: str) -> None:
@@ -120,7 +103,7 @@ def test_the_schema_documents_409_on_every_guarded_write(as_role) -> None:
 
 def test_entry_pages_of_a_locked_log_send_back_with_the_reason(evaluation, lead, logged) -> None:
     interview_log_lock(evaluation=evaluation, by=lead, reason=REASON)
-    client = _page_client(lead)
+    client = page_client(lead)
     for url in (
         f"/evaluations/{evaluation.slug}/interviews/new/",
         f"/evaluations/{evaluation.slug}/interviews/{logged.pk}/edit/",
@@ -138,7 +121,7 @@ def test_interview_page_of_a_locked_log_refuses_a_note_and_include_with_the_reas
     logged.excluded, logged.excluded_reason = True, "duplicate"
     logged.save(update_fields=["excluded", "excluded_reason"])
     interview_log_lock(evaluation=evaluation, by=lead, reason=REASON)
-    client = _page_client(lead)
+    client = page_client(lead)
     url = f"/evaluations/{evaluation.slug}/interviews/{logged.pk}/"
     shown = client.get(url).content.decode()
     assert REASON in shown
@@ -251,7 +234,7 @@ def test_every_invitation_api_write_answers_409(
 def test_invitation_page_shows_the_lock_and_no_actions(distribution, invite, lead) -> None:
     waiting = invite(distribution, name="Wendy Waiting", email="wendy@example.org")
     distribution_responses_lock(distribution=distribution, by=lead, reason=REASON)
-    client = _page_client(lead)
+    client = page_client(lead)
     url = (
         f"/evaluations/{distribution.evaluation.slug}/distributions/{distribution.pk}"
         f"/invitations/{waiting.pk}/"
@@ -287,7 +270,7 @@ def test_the_respondent_link_records_no_visit_and_says_it_is_closed(
 def test_sending_page_action_is_refused_with_the_reason(distribution, invite, lead) -> None:
     invite(distribution, email="sam@example.org")
     distribution_responses_lock(distribution=distribution, by=lead, reason=REASON)
-    client = _page_client(lead)
+    client = page_client(lead)
     slug = distribution.evaluation.slug
     sent = client.post(f"/evaluations/{slug}/distributions/{distribution.pk}/send/", follow=True)
     assert REASON in sent.content.decode()
@@ -295,7 +278,7 @@ def test_sending_page_action_is_refused_with_the_reason(distribution, invite, le
 
 
 def test_import_pages_show_the_lock_and_offer_no_import(evaluation, lead) -> None:
-    client = _page_client(lead)
+    client = page_client(lead)
     upload = SimpleUploadedFile("annex.csv", csv_bytes(LIST), content_type="text/csv")
     checked = client.post(
         f"/evaluations/{evaluation.slug}/interviews/import/", {"file": upload}, follow=True

@@ -30,29 +30,12 @@ from questionnaires.services.invitations import invitation_exclude, invitation_r
 from tests.conftest import COMPLETE
 from tests.interviews.builders import log, person
 from tests.interviews.test_importing import annex_rows, table
-
-REASON = "Report final, sent to the donor"
-
-
-@pytest.fixture
-def lead(team):
-    return team["lead"].user
-
-
-@pytest.fixture
-def logged(evaluation) -> Interview:
-    return log(evaluation, person("Anna Beispiel"), about="before the lock")
+from tests.locks.helpers import REASON, page_client
 
 
 @pytest.fixture
 def locked_log(evaluation, lead, logged) -> Evaluation:
     return interview_log_lock(evaluation=evaluation, by=lead, reason=REASON)
-
-
-def _page_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- locking the interview log ------------------------------------------------------------------
@@ -173,13 +156,13 @@ def test_api_lock_as_lead_write_refused_409_reads_go_on(evaluation, as_role, log
 
 
 def test_log_page_shows_the_banner_and_hides_writes(locked_log, team, logged) -> None:
-    lead_page = _page_client(team["lead"].user).get(f"/evaluations/{locked_log.slug}/interviews/")
+    lead_page = page_client(team["lead"].user).get(f"/evaluations/{locked_log.slug}/interviews/")
     html = lead_page.content.decode()
     assert lead_page.status_code == 200
     assert "was locked by" in html and REASON in html
     assert 'id="unlock-link"' in html
     assert "Log an interview" not in html
-    evaluator = _page_client(team["evaluator"].user)
+    evaluator = page_client(team["evaluator"].user)
     html = evaluator.get(f"/evaluations/{locked_log.slug}/interviews/").content.decode()
     assert REASON in html and 'id="unlock-link"' not in html
     export = evaluator.get(f"/evaluations/{locked_log.slug}/interviews/export.csv")
@@ -187,7 +170,7 @@ def test_log_page_shows_the_banner_and_hides_writes(locked_log, team, logged) ->
 
 
 def test_pages_refuse_writes_with_the_reason(locked_log, team, logged) -> None:
-    client = _page_client(team["lead"].user)
+    client = page_client(team["lead"].user)
     new = client.post(
         f"/evaluations/{locked_log.slug}/interviews/new/",
         {
@@ -205,7 +188,7 @@ def test_pages_refuse_writes_with_the_reason(locked_log, team, logged) -> None:
 
 
 def test_lock_page_locks_and_unlocks_with_a_confirmation(evaluation, team) -> None:
-    client = _page_client(team["lead"].user)
+    client = page_client(team["lead"].user)
     url = f"/evaluations/{evaluation.slug}/interviews/lock/"
     assert client.post(url, {"reason": REASON}).status_code == 400  # not confirmed
     assert client.post(url, {"reason": REASON, "confirm": "on"}).status_code == 302
@@ -214,7 +197,7 @@ def test_lock_page_locks_and_unlocks_with_a_confirmation(evaluation, team) -> No
     assert client.post(url, {"reason": "reopened", "confirm": "on"}).status_code == 302
     evaluation.refresh_from_db()
     assert evaluation.interview_log_locked_at is None
-    assert _page_client(team["evaluator"].user).get(url).status_code == 403
+    assert page_client(team["evaluator"].user).get(url).status_code == 403
 
 
 # --- a distribution's responses -----------------------------------------------------------------
@@ -312,13 +295,13 @@ def test_distribution_page_banner_and_data_entry_refused(distribution, team) -> 
     distribution_responses_lock(distribution=distribution, by=team["lead"].user, reason=REASON)
     slug = distribution.evaluation.slug
     html = (
-        _page_client(team["lead"].user)
+        page_client(team["lead"].user)
         .get(f"/evaluations/{slug}/distributions/{distribution.pk}/")
         .content.decode()
     )
     assert REASON in html and 'id="unlock-link"' in html
     assert 'id="invitation-add"' not in html
-    entry = _page_client(team["data_entry"].user).post(
+    entry = page_client(team["data_entry"].user).post(
         f"/evaluations/{slug}/distributions/{distribution.pk}/enter/",
         {"name": "Paul Paper", "channel": "paper", **{f"q-{k}": v for k, v in COMPLETE.items()}},
     )
@@ -364,7 +347,7 @@ def test_erasure_is_blocked_by_a_locked_log_or_locked_responses(
 
 
 def test_legal_hold_on_the_settings_page_and_in_the_api(evaluation, team, as_role) -> None:
-    client = _page_client(team["lead"].user)
+    client = page_client(team["lead"].user)
     page = client.get(f"/evaluations/{evaluation.slug}/edit/").content.decode()
     assert 'id="legal-hold-form"' in page
     done = client.post(
