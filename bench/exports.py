@@ -284,6 +284,7 @@ def is_postgresql(url: str) -> bool:
 def child_env(url: str) -> dict[str, str]:
     # Production-like: DEBUG off (no query log), the bench database, no broker.
     return {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "REDIS_URL": "",
+            "CELERY_TASK_ALWAYS_EAGER": "1",
             "SECRET_KEY": "bench-only-" + "x" * 50, "LOG_LEVEL": "WARNING",
             "DJANGO_SETTINGS_MODULE": "survey_site.settings"}  # fmt: skip
 

@@ -77,6 +77,7 @@ def django_env() -> dict[str, str]:
         "SECRET_KEY": "bench-only-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "REDIS_URL": "",
+        "CELERY_TASK_ALWAYS_EAGER": "1",  # tasks in-process, as measured so far
         "RESPONDENT_RATE_LIMIT": "0",
         "API_RESPOND_THROTTLE": "100000000/min",
         "LOG_LEVEL": "WARNING",

@@ -9,7 +9,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
+from django.utils.translation import gettext as _
 from kombu import Connection
+
+from common.scheduler import scheduler_silence
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +54,21 @@ CHECKS: dict[str, Callable[[], str]] = {
 }
 
 
+def scheduler_check() -> str:
+    """`ok` while beat's heartbeat is recent; else since when none ran (degraded: the site
+    serves, but reminders and sweeps do not happen)."""
+    silence = scheduler_silence()
+    if silence:
+        return silence + ": " + _("reminders and closing will not happen")
+    return OK
+
+
+# Down: the site cannot serve (503). Degraded: it serves, but something is not happening.
+DEGRADING: dict[str, Callable[[], str]] = {"scheduler": scheduler_check}
+
+
 def health_report() -> tuple[bool, dict[str, object]]:
-    """Run every check; return (all up, a JSON-ready report naming what failed)."""
+    """Run every check; return (all up, a JSON-ready report naming what failed or degrades)."""
     results: dict[str, str] = {}
     failing: list[str] = []
     for name, check in CHECKS.items():
@@ -62,7 +78,19 @@ def health_report() -> tuple[bool, dict[str, object]]:
             logger.warning("health check %s failed: %r", name, exc)
             results[name] = f"error: {type(exc).__name__}"
             failing.append(name)
-    report: dict[str, object] = {"status": "ok" if not failing else "error", "checks": results}
+    degraded: list[str] = []
+    for name, check in DEGRADING.items():
+        try:
+            results[name] = check()
+        except Exception as exc:
+            logger.warning("health check %s failed: %r", name, exc)
+            results[name] = f"error: {type(exc).__name__}"
+        if results[name] != OK:
+            degraded.append(name)
+    status = "error" if failing else "degraded" if degraded else "ok"
+    report: dict[str, object] = {"status": status, "checks": results}
     if failing:
         report["failing"] = failing
+    if degraded:
+        report["degraded"] = degraded
     return not failing, report

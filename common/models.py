@@ -38,3 +38,17 @@ class ImportJobBase(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class Heartbeat(models.Model):
+    """The scheduler's proof of life: one row per worker process that ran `common.heartbeat`
+    (scheduled every minute by beat), with the last time it did."""
+
+    process = models.CharField(max_length=255, unique=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-beat_at"]
+
+    def __str__(self) -> str:
+        return f"{self.process} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -4,7 +4,7 @@ from django.urls import path
 
 from questionnaires.views import builder as builder_views
 from questionnaires.views import distribution as dviews
-from questionnaires.views import instruments, locks, outbox, responses
+from questionnaires.views import instruments, locks, outbox, remind, responses
 from questionnaires.views import tracking as tracking_views
 
 app_name = "questionnaires"
@@ -66,6 +66,7 @@ urlpatterns = [
         name="attachment_delete",
     ),
     path("<slug:slug>/distributions/<int:pk>/send/", dviews.send, name="send"),
+    path("<slug:slug>/distributions/<int:pk>/remind/", remind.remind_page, name="remind"),
     path("<slug:slug>/distributions/<int:pk>/audience/", dviews.audience_page, name="audience"),
     path("<slug:slug>/distributions/<int:pk>/invite/", dviews.person_invite, name="invite"),
     path(

@@ -32,6 +32,15 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     # Hashing passwords properly costs ~0.3 s each; tests need the behaviour, not the cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Without a broker given (REDIS_URL in CI) tasks run in-process, in the test's transaction;
+    # tests that start a worker subprocess give it the broker they want.
+    if not (os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL")):
+        app.conf.update(
+            task_always_eager=True, broker_url="memory://", result_backend="cache+memory://"
+        )
+        settings.CELERY_TASK_ALWAYS_EAGER = True
+        settings.CELERY_BROKER_URL = "memory://"
+        settings.CELERY_RESULT_BACKEND = "cache+memory://"
 
 
 @pytest.fixture(autouse=True)

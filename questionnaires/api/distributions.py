@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
@@ -44,6 +44,7 @@ from questionnaires.services.actions import invitation_act
 from questionnaires.services.distributions import distribution_create, distribution_update
 from questionnaires.services.invitations import invitation_create, invitations_for_people
 from questionnaires.services.messaging import distribution_send
+from questionnaires.services.reminders import reminders_preview, reminders_send_now
 
 DISTRIBUTION = OpenApiParameter("distribution_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
@@ -111,6 +112,42 @@ class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
         return ApiResponse(
             {"queued": distribution_send(distribution=distribution, by=request.user)}
         )
+
+    @extend_schema(
+        request=inline_serializer("RemindRequest", {"preview": serializers.BooleanField(
+            default=False, help_text="true: say who would be reminded and the message; send nothing"
+        )}),
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 409: LOCKED},
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def remind(self, request: Request, evaluation_slug: str, pk: str) -> ApiResponse:
+        """Remind now everyone who has not answered (within `max_reminders`). With
+        `{"preview": true}` nothing is sent: the answer lists the recipients and the message
+        (`{"preview": true, "count", "recipients": [{id, name, email, reminders_sent}],
+        "subject", "body"}`); without it, `{"queued": n}`. 400 before the invitations are
+        sent, after the close or when nobody waits; 409 while the responses are locked."""
+        distribution = self._distribution(Action.MANAGE_RESPONDENTS)
+        data = serializers.BooleanField(default=False).run_validation(
+            request.data.get("preview", False)
+        )
+        if not data:
+            return ApiResponse(
+                {"queued": reminders_send_now(distribution=distribution, by=request.user)}
+            )
+        preview = reminders_preview(distribution=distribution, by=request.user)
+        show = can_see_links(
+            request.user, distribution.evaluation, confidentiality=distribution.confidentiality
+        )
+        return ApiResponse({
+            "preview": True,
+            "count": len(preview.recipients),
+            "recipients": [
+                {"id": i.pk, "name": i.name, "email": i.email, "reminders_sent": i.reminders_sent}
+                for i in preview.recipients
+            ],
+            "subject": preview.subject,
+            "body": preview.body if show else "",
+        })  # fmt: skip
 
     @extend_schema(
         request=AudienceSerializer, responses={201: AudienceResultSerializer, 409: LOCKED}

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from typing import TypedDict
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from evaluations.models import Evaluation
 from questionnaires.models import Distribution, Message
@@ -31,6 +33,41 @@ def reminder_times(distribution: Distribution) -> list[dt.datetime]:
         return []
     days = sorted({int(d) for d in distribution.reminder_days}, reverse=True)
     return [distribution.deadline - dt.timedelta(days=d) for d in days]
+
+
+class ReminderSlot(TypedDict):
+    at: dt.datetime
+    days: int
+    problem: str  # "", or why this reminder is never sent
+
+
+def reminder_slots(distribution: Distribution) -> list[ReminderSlot]:
+    """Each planned reminder with what keeps it from going out: planned before the invitations
+    were sent, or at or after the close (the scheduler skips both)."""
+    if distribution.deadline is None:
+        return []
+    slots: list[ReminderSlot] = []
+    for days in sorted({int(d) for d in distribution.reminder_days}, reverse=True):
+        at = distribution.deadline - dt.timedelta(days=days)
+        problem = ""
+        if distribution.sent_at is not None and at <= distribution.sent_at:
+            problem = _("before the invitations went out: not sent")
+        elif distribution.closes_at is not None and at >= distribution.closes_at:
+            problem = _("after the form closes: not sent")
+        slots.append({"at": at, "days": days, "problem": problem})
+    return slots
+
+
+def next_reminder(distribution: Distribution, now: dt.datetime | None = None) -> dt.datetime | None:
+    """When the next planned reminder goes out; None when none will (not sent yet, locked,
+    closed, or every planned time passed)."""
+    now = now or timezone.now()
+    if distribution.sent_at is None or distribution.responses_locked_at is not None:
+        return None
+    if distribution.max_reminders == 0:
+        return None
+    upcoming = [s["at"] for s in reminder_slots(distribution) if not s["problem"] and s["at"] > now]
+    return min(upcoming, default=None)
 
 
 class PlannedReminder(TypedDict):

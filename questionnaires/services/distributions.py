@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common.errors import Locked, ValidationProblem
@@ -59,6 +60,8 @@ def _settings_problems(values: dict[str, Any], *, changed: set[str]) -> dict[str
         errors["reminder_days"] = [_("Reminders are whole days before the deadline, 1 to 90.")]
     elif days and not deadline:
         errors["reminder_days"] = [_("Reminders need a deadline to count back from.")]
+    elif days and "reminder_days" in changed:
+        errors |= _reminder_day_problems(values, days, now)
     if not 0 <= int(values.get("max_reminders") or 0) <= 10:
         errors["max_reminders"] = [_("At most 10 reminders per person.")]
     if values.get("reply_to"):
@@ -69,6 +72,50 @@ def _settings_problems(values: dict[str, Any], *, changed: set[str]) -> dict[str
     texts = ("invitation_subject", "invitation_body", "reminder_subject", "reminder_body")
     errors |= check_templates({k: values.get(k) or "" for k in texts})
     return errors
+
+
+def _when(moment: dt.datetime, zone: str) -> str:
+    try:
+        tz = ZoneInfo(zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = ZoneInfo("UTC")
+    return date_format(moment.astimezone(tz), "j M Y H:i")
+
+
+def _reminder_day_problems(
+    values: dict[str, Any], days: list[int], now: dt.datetime
+) -> dict[str, list[str]]:
+    """Reminder days entered that could never be sent: before the invitations went out (or,
+    before sending, already past), or at or after the close. Each named with its date."""
+    deadline, closes_at = values["deadline"], values.get("closes_at")
+    sent_at = values.get("sent_at")
+    zone = values.get("time_zone") or "UTC"
+    problems: list[str] = []
+    for day in sorted(set(days), reverse=True):
+        at = deadline - dt.timedelta(days=day)
+        names = {"days": day, "when": _when(at, zone)}
+        if sent_at is not None and at <= sent_at:
+            problems.append(
+                _(
+                    "%(days)d days before the deadline is %(when)s, before the invitations "
+                    "went out (%(sent)s): that reminder would never be sent."
+                )
+                % {**names, "sent": _when(sent_at, zone)}
+            )
+        elif sent_at is None and at <= now:
+            problems.append(
+                _(
+                    "%(days)d days before the deadline is %(when)s, already past: the "
+                    "invitations go out later, so that reminder would never be sent."
+                )
+                % names
+            )
+        elif closes_at is not None and at >= closes_at:
+            problems.append(
+                _("%(days)d days before the deadline is %(when)s, after the close (%(close)s).")
+                % {**names, "close": _when(closes_at, zone)}
+            )
+    return {"reminder_days": problems} if problems else {}
 
 
 def _raise_problems(errors: dict[str, list[str]]) -> None:
@@ -108,9 +155,10 @@ def distribution_create(
         ]
     values = {**settings, "title": title, "deadline": deadline, "closes_at": closes_at}
     values.setdefault("max_reminders", 2)
-    if deadline:  # a usual schedule to start from; reminders planned before sending never go
+    given = set(values)
+    if deadline:  # a usual schedule to start from; the page flags its days that cannot go
         values.setdefault("reminder_days", list(DEFAULT_REMINDER_DAYS))
-    errors |= _settings_problems(values, changed=set(values))
+    errors |= _settings_problems(values, changed=given)
     _raise_problems(errors)
     version_freeze(version=version)
     return Distribution.objects.create(
@@ -132,7 +180,8 @@ def distribution_update(*, distribution: Distribution, by: User, **changes: Any)
         raise TypeError(f"unknown settings {sorted(unknown)}")
     values = {name: getattr(distribution, name) for name in SETTINGS} | changes
     changed = {k for k, v in changes.items() if getattr(distribution, k) != v}
-    _raise_problems(_settings_problems(values, changed=changed))
+    checked = {**values, "sent_at": distribution.sent_at}
+    _raise_problems(_settings_problems(checked, changed=changed))
     for name in changed:
         setattr(distribution, name, values[name])
     if changed:

@@ -5,13 +5,19 @@ planned reminder once."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from common.errors import ValidationProblem
+from evaluations.permissions import Action, Actor, ensure
+from questionnaires.message_texts import message_texts
 from questionnaires.models import Distribution, Invitation, Message
 from questionnaires.selectors.distributions import reminder_times
+from questionnaires.services.distributions import ensure_responses_unlocked
 from questionnaires.services.messaging import enqueue, message_create
 
 
@@ -42,9 +48,14 @@ def reminders_run(*, now: dt.datetime | None = None) -> int:
 
 def _reminders_queue(distribution: Distribution, slot: dt.datetime, now: dt.datetime) -> list[int]:
     """Queue one planned reminder of one distribution to those still expected to answer."""
-    queued: list[int] = []
-    suffix = f"reminder:{slot:%Y%m%dT%H%M}"
-    waiting = (
+    return _queue(
+        distribution, reminders_waiting(distribution), f"reminder:{slot:%Y%m%dT%H%M}", now
+    )
+
+
+def reminders_waiting(distribution: Distribution) -> QuerySet[Invitation]:
+    """Who a reminder goes to: invited by e-mail, not answered, below `max_reminders`."""
+    return (
         distribution.invitations.filter(
             status__in=Invitation.REMINDABLE,
             reminders_sent__lt=distribution.max_reminders,
@@ -52,7 +63,14 @@ def _reminders_queue(distribution: Distribution, slot: dt.datetime, now: dt.date
         .exclude(email="")
         .exclude(channel=Invitation.Channel.PHONE)
         .select_related("distribution__evaluation", "distribution__created_by")
+        .order_by("name", "pk")
     )
+
+
+def _queue(
+    distribution: Distribution, waiting: QuerySet[Invitation], suffix: str, now: dt.datetime
+) -> list[int]:
+    queued: list[int] = []
     for invitation in waiting:
         message = message_create(invitation, Message.Kind.REMINDER, f"inv:{invitation.pk}:{suffix}")
         if message is None:
@@ -63,3 +81,48 @@ def _reminders_queue(distribution: Distribution, slot: dt.datetime, now: dt.date
         queued.append(message.pk)
     enqueue(queued)
     return queued
+
+
+# --- reminders sent now, by a lead or evaluator ------------------------------------------------
+
+
+class RemindPreview(NamedTuple):
+    recipients: list[Invitation]
+    subject: str
+    body: str
+
+
+def _ensure_can_remind(distribution: Distribution, by: Actor, now: dt.datetime) -> None:
+    ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
+    ensure_responses_unlocked(distribution)
+    if distribution.sent_at is None:
+        raise ValidationProblem(_("The invitations have not been sent yet: send them first."))
+    if distribution.closes_at and distribution.closes_at <= now:
+        raise ValidationProblem(_("This questionnaire is closed; move its close date first."))
+
+
+def reminders_preview(*, distribution: Distribution, by: Actor) -> RemindPreview:
+    """Who a reminder sent now would reach, and the message (as the first of them gets it)."""
+    _ensure_can_remind(distribution, by, timezone.now())
+    recipients = list(reminders_waiting(distribution))
+    first = recipients[0] if recipients else None
+    subject, body = message_texts(distribution, first, Message.Kind.REMINDER)
+    return RemindPreview(recipients, subject, body)
+
+
+@transaction.atomic
+def reminders_send_now(*, distribution: Distribution, by: Actor) -> int:
+    """Queue a reminder now to everyone who has not answered (within `max_reminders`);
+    a second confirmation in the same minute sends nothing more. Returns how many."""
+    now = timezone.now()
+    distribution = Distribution.objects.select_for_update().get(pk=distribution.pk)
+    _ensure_can_remind(distribution, by, now)
+    waiting = reminders_waiting(distribution)
+    if not waiting.exists():
+        raise ValidationProblem(
+            _(
+                "Nobody is waiting for a reminder: everyone has answered, "
+                "declined, or had the most reminders allowed."
+            )
+        )
+    return len(_queue(distribution, waiting, f"reminder:now{now:%Y%m%dT%H%M}", now))

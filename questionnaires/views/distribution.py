@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.errors import ValidationProblem, form_add_problem
+from common.scheduler import scheduler_silence
 from common.spreadsheets import read_table
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, actions_for, can_see_links, ensure
@@ -35,7 +36,7 @@ from questionnaires.message_texts import (
     message_texts,
 )
 from questionnaires.models import Distribution, Invitation, Message
-from questionnaires.selectors.distributions import reminder_plan, reminder_times
+from questionnaires.selectors.distributions import next_reminder, reminder_plan, reminder_slots
 from questionnaires.selectors.responses import invitation_history, response_rows
 from questionnaires.selectors.tracking import attribute_keys
 from questionnaires.services.actions import invitation_act
@@ -50,6 +51,7 @@ from questionnaires.services.invitations import (
     invitations_from_file,
 )
 from questionnaires.services.messaging import distribution_send
+from questionnaires.services.reminders import reminders_waiting
 from stakeholders.models import Person
 from stakeholders.selectors import people_search
 
@@ -114,7 +116,12 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
             "waiting": sum(
                 1 for i in invitations if i.status == "created" and i.channel != "phone"
             ),
-            "planned": reminder_times(distribution),
+            "planned": reminder_slots(distribution),
+            "next_reminder": next_reminder(distribution),
+            "scheduler_silence": scheduler_silence(),
+            "remind_count": reminders_waiting(distribution).count()
+            if distribution.sent_at and not distribution.responses_locked_at
+            else 0,
         },
         status=status,
     )
