@@ -74,8 +74,12 @@ def response_file(
     # or lead-only response is not tied to a file name (which may carry a name) in it.
     shared = distribution.confidentiality == Distribution.Confidentiality.TEAM
     what = f"{filename} ({response})" if shared else "returned questionnaire file"
+    try:  # from the storage of settings.STORAGES (the local disk or a private bucket)
+        opened = response.returned_file.open("rb")
+    except OSError:
+        raise Http404(_("This response's returned file is no longer kept.")) from None
     record_download(distribution, what=what, evaluation_id=evaluation.pk)
-    return FileResponse(response.returned_file.open("rb"), as_attachment=True, filename=filename)
+    return FileResponse(opened, as_attachment=True, filename=filename)
 
 
 @evaluation_view(Action.ENTER_RESPONSES)

@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -84,10 +85,21 @@ def _stale(now: dt.datetime) -> Q:
     return Q(state=State.RUNNING) & (Q(heartbeat_at__lt=limit) | silent)
 
 
+def _storage() -> Storage:
+    """Where finished files are kept (STORAGES["default"]: the local disk or object storage)."""
+    return ExportJob._meta.get_field("file").storage
+
+
 def build_dir() -> str:
-    """Where exports are built: EXPORT_BUILD_DIR, or a folder beside the stored files (the
-    same disk, so a finished file is moved into place, not copied)."""
-    return str(settings.EXPORT_BUILD_DIR or os.path.join(settings.MEDIA_ROOT, "exports-building"))
+    """Where this machine builds exports: EXPORT_BUILD_DIR; else, with files on the local disk,
+    a folder beside them (the same disk, so a finished file is moved into place, not copied);
+    else its temp folder (the finished file is then uploaded into the object storage). Only
+    the storage name is handed on: no other process ever reads this folder."""
+    if settings.EXPORT_BUILD_DIR:
+        return str(settings.EXPORT_BUILD_DIR)
+    if isinstance(_storage(), FileSystemStorage):
+        return os.path.join(settings.MEDIA_ROOT, "exports-building")
+    return os.path.join(tempfile.gettempdir(), "consulta-exports")
 
 
 def _job_dir(job_id: int) -> str:
@@ -280,7 +292,7 @@ def exports_expire(now: dt.datetime | None = None) -> int:
     expired = ExportJob.objects.filter(state=State.DONE, expires_at__lte=now).exclude(file="")
     count = 0
     for job_id, name in expired.values_list("pk", "file").iterator():
-        default_storage.delete(name)
+        _storage().delete(name)
         count += ExportJob.objects.filter(pk=job_id, file=name).update(file="", size=0)
     return count
 
@@ -410,7 +422,8 @@ def _write(
 
 
 class _Built(File):
-    """The finished file in the build folder: the file storage moves it into place."""
+    """The finished file in the build folder: the local disk storage moves it into place,
+    object storage uploads it."""
 
     def temporary_file_path(self) -> str:
         return str(self.name)
@@ -468,7 +481,7 @@ def _store(job: ExportJob, attempt: int, path: str) -> None:
     filename = _filename(job)
     size = os.path.getsize(path)
     with open(path, "rb") as handle:
-        name = default_storage.save(export_file_name(job, filename), _Built(handle, name=path))
+        name = _storage().save(export_file_name(job, filename), _Built(handle, name=path))
     now = timezone.now()
     done = ExportJob.objects.filter(_ours(job.pk, attempt)).update(
         state=State.DONE,
@@ -482,4 +495,4 @@ def _store(job: ExportJob, attempt: int, path: str) -> None:
         expires_at=now + dt.timedelta(days=settings.EXPORT_EXPIRY_DAYS),
     )
     if not done:
-        default_storage.delete(name)
+        _storage().delete(name)
