@@ -12,8 +12,10 @@ STAMP := $(VENV)/.installed
 REQUIREMENTS := requirements/base.txt requirements/dev.txt
 
 export SITE_URL ?= http://$(HOST):$(PORT)
+# The Celery queues `make worker` takes (settings.CELERY_TASK_QUEUES), e.g. QUEUES=exports,imports.
+QUEUES ?= mail,default,exports,imports
 
-.PHONY: help install run demo test lint format bench worker beat messages browser clean
+.PHONY: help install run demo test lint format bench smoke-cluster worker beat messages browser clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -41,12 +43,13 @@ demo: $(STAMP) ## migrate and load the demo evaluation (idempotent)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
-run: messages demo ## install, migrate, load the demo and serve on http://127.0.0.1:8000 (PORT=…)
+run: messages demo ## install, migrate, load the demo, serve on http://127.0.0.1:8000 (PORT=…) with a worker and beat
 	@echo ""
 	@echo "Consulta is starting at $(SITE_URL)/  (log in with a demo login above; Ctrl-C stops)"
 	@echo "API docs: $(SITE_URL)/api/v1/docs/   E-mail is written to var/mail/ and shown on each evaluation's Outbox page"
+	@echo "A Celery worker with beat sends reminders and runs the sweeps (broker: $${REDIS_URL:-files under var/celery/})"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py serve $(HOST):$(PORT)
 
 browser: ## install Debian's chromium for the browser tests when it is missing and apt-get is usable
 	@if [ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then :; \
@@ -77,12 +80,16 @@ bench: install ## run the benchmarks in bench/ (prints ratios against a baseline
 	$(PY) bench/outage.py
 	$(PY) bench/exports.py $(if $(BIG),--big)
 
-worker: $(STAMP) ## a Celery worker against REDIS_URL
-	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it tasks run in-process."; exit 2; }
-	$(BIN)/celery -A survey_site worker --loglevel=INFO
+smoke-cluster: $(STAMP) ## two gunicorn webs and two Celery workers on one PostgreSQL (DATABASE_URL), Redis and S3 server; prints what ran where
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "Set DATABASE_URL to PostgreSQL (e.g. postgres://postgres@127.0.0.1:5432/consulta): the smoke run needs it."; exit 2;; esac
+	CI=1 $(BIN)/pytest -p no:cacheprovider -s -v tests/operations/test_smoke_cluster.py  # CI=1: fail, not skip, when a program is missing
+
+worker: $(STAMP) ## a Celery worker against REDIS_URL, on QUEUES (default: mail,default,exports,imports)
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it, make run already runs a worker with beat on files under var/celery/."; exit 2; }
+	$(BIN)/celery -A survey_site worker --loglevel=INFO --queues $(QUEUES)
 
 beat: $(STAMP) ## Celery beat (periodic tasks) against REDIS_URL
-	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it there is no scheduler."; exit 2; }
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it, make run already runs beat inside its worker."; exit 2; }
 	@mkdir -p var
 	$(BIN)/celery -A survey_site beat --loglevel=INFO --schedule var/celerybeat-schedule
 

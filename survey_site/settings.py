@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -150,10 +151,18 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
-# Without a broker every task runs in-process, at the moment it is sent.
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without REDIS_URL the broker is kombu's filesystem transport: messages are files under
+# CELERY_BROKER_DIR, so `make run` has a real worker with beat and nothing to install or start
+# (README, "The two commands"). Results then go to files beside them.
+CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "celery")))
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+CELERY_RESULT_BACKEND = env.str(
+    "CELERY_RESULT_BACKEND",
+    default=REDIS_URL or f"file://{(CELERY_BROKER_DIR / 'results').as_posix()}",
+)
+# CELERY_TASK_ALWAYS_EAGER=1 runs every task in-process, at the moment it is sent: nothing is
+# scheduled then. The tests set it (tests/conftest.py) unless they are given a broker.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -165,9 +174,40 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis hands a task a killed worker never acknowledged to another worker after this long.
+# Redis hands a task a killed worker never acknowledged to another worker after this long;
+# each running worker looks for such tasks every CELERY_REDELIVERY_CHECK_SECONDS (kombu alone
+# would look every 100 s: its interval of 10 s, throttled to one look in ten).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT * 2)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT * 2),
+    "unacked_restore_interval": env.float("CELERY_REDELIVERY_CHECK_SECONDS", default=60),
+    "unacked_restore_throttle": 1,
+}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # One folder both ways: the web, the worker and beat on this machine share it.
+    _queue = CELERY_BROKER_DIR / "queue"
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "data_folder_in": str(_queue),
+        "data_folder_out": str(_queue),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
+    }
+    with contextlib.suppress(OSError):
+        for _folder in (_queue, CELERY_BROKER_DIR / "control", CELERY_BROKER_DIR / "results"):
+            _folder.mkdir(parents=True, exist_ok=True)
+# Queues by kind, so a big export never delays invitations: `mail` (invitations, reminders,
+# message delivery), `exports` (workbook and CSV builds), `imports` (any task named
+# "<app>.import_…"), `default` (the rest: sweeps, clean-ups). A worker started without -Q takes
+# all four; `make worker QUEUES=mail,default` only those (README, "Running in production").
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = {
+    name: {"exchange": name, "routing_key": name}
+    for name in ("default", "mail", "exports", "imports")
+}
+CELERY_TASK_ROUTES = {
+    "questionnaires.messages_send": {"queue": "mail"},
+    "questionnaires.messages_dispatch": {"queue": "mail"},
+    "questionnaires.reminders_send": {"queue": "mail"},
+    "reports.export_build": {"queue": "exports"},
+    "*.import_*": {"queue": "imports"},
 }
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -180,7 +220,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reminders-send": {
         "task": "questionnaires.reminders_send",
-        "schedule": env.int("REMINDERS_SECONDS", default=15 * 60),
+        "schedule": env.int("REMINDERS_SECONDS", default=60),
     },
     "exports-expire": {
         "task": "reports.exports_expire",
@@ -190,7 +230,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.exports_sweep",
         "schedule": 60,
     },
+    # The proof a scheduler runs: /healthz and the distribution page warn without a recent one.
+    "scheduler-heartbeat": {
+        "task": "common.heartbeat",
+        "schedule": 60,
+    },
 }
+# Closing needs no task: a form is closed when read after its close (form_is_closed).
+# No heartbeat for this long: "no scheduler has run since …" (/healthz, distribution pages).
+SCHEDULER_STALE_SECONDS = env.int("SCHEDULER_STALE_SECONDS", default=5 * 60)
 # Finished export files are deleted this many days after they were built.
 EXPORT_EXPIRY_DAYS = env.int("EXPORT_EXPIRY_DAYS", default=7)
 # A running export whose builder wrote no heartbeat for this long is stale (its worker died
@@ -213,6 +261,10 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "evaluations:list"
 LOGOUT_REDIRECT_URL = "login"
+# Sessions live in the database, with or without Redis: never in one process's memory (any web
+# machine reads any session), kept through a Redis restart or flush, and a Redis outage does
+# not log the team out (the cached_db engine would fail requests when it cannot write the cache).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # invitation links stay valid three days
 # Login attempts per minute and client address.
 LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=20)
@@ -244,8 +296,57 @@ with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+
+
+def s3_storage(url: str) -> dict:
+    """The default storage on S3-compatible object storage, from STORAGE_URL:
+    s3://BUCKET[/PREFIX][?endpoint_url=http://host:9000&region=eu-west-1]. Credentials come
+    from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the machine's role). Objects are
+    private; downloads go through Consulta's permission check (README, "Configuration")."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    unknown = set(query) - {"endpoint_url", "region"}
+    if parts.scheme != "s3" or not parts.netloc or unknown:
+        raise ImproperlyConfigured(
+            f"STORAGE_URL must look like s3://bucket/prefix?endpoint_url=...&region=..., "
+            f"not {parts.scheme}://{parts.netloc}{parts.path}"
+            + (f" (unknown: {', '.join(sorted(unknown))})" if unknown else "")
+        )
+    endpoint = query.get("endpoint_url") or None
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": parts.netloc,
+            "location": parts.path.strip("/"),
+            "endpoint_url": endpoint,
+            "region_name": query.get("region") or None,
+            # A custom endpoint (MinIO, a test server) is reached by path: the bucket is no
+            # host name there.
+            "addressing_style": "path" if endpoint else None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # Two uploads of "answers.pdf" in one month are two objects, never one replacing
+            # the other.
+            "file_overwrite": False,
+            # A download is fetched from the bucket into a temp file before it is streamed
+            # out: in memory up to this size, on the temp disk beyond (0 would keep it all in
+            # memory).
+            "max_memory_size": 8 * 1024 * 1024,
+        },
+    }
+
+
+# Where uploaded and built files are kept (exports, returned questionnaires, import uploads,
+# attachments): empty, the local disk under MEDIA_ROOT; s3://..., object storage shared by
+# every web and worker machine.
+STORAGE_URL = env.str("STORAGE_URL", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        s3_storage(STORAGE_URL)
+        if STORAGE_URL
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -74,6 +74,8 @@ def test_development_defaults(tmp_path: Path) -> None:
             "EMAIL_BACKEND",
             "EMAIL_FILE_PATH",
             "CELERY_TASK_ALWAYS_EAGER",
+            "CELERY_BROKER_URL",
+            "CELERY_BROKER_TRANSPORT_OPTIONS",
             "MEDIA_ROOT",
             "DATABASES",
             "CACHES",
@@ -85,7 +87,10 @@ def test_development_defaults(tmp_path: Path) -> None:
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
     assert values["EMAIL_FILE_PATH"] == str(tmp_path / "var" / "mail")
     assert values["MEDIA_ROOT"] == str(tmp_path / "var" / "media")
-    assert values["CELERY_TASK_ALWAYS_EAGER"] == "True"
+    # A real worker with beat on files under var/celery/ (`make run`), not tasks in-process.
+    assert values["CELERY_TASK_ALWAYS_EAGER"] == "False"
+    assert values["CELERY_BROKER_URL"] == "filesystem://"
+    assert str(tmp_path / "var" / "celery" / "queue") in values["CELERY_BROKER_TRANSPORT_OPTIONS"]
     assert "LocMemCache" in values["CACHES"]
     assert "IMMEDIATE" in values["DATABASES"] and "journal_mode=WAL" in values["DATABASES"]
 
