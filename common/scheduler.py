@@ -4,6 +4,7 @@ and writes a Heartbeat row. /healthz and the distribution pages read the newest 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.utils import timezone
@@ -30,13 +31,18 @@ def last_heartbeat() -> dt.datetime | None:
     return Heartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
 
 
-def scheduler_silence(now: dt.datetime | None = None) -> str:
-    """Empty while a heartbeat is recent; else a sentence saying since when none ran."""
+def scheduler_silence(now: dt.datetime | None = None, zone: str = "") -> str:
+    """Empty while a heartbeat is recent; else a sentence saying since when none ran, the time
+    in `zone` (a page's own time zone; the site's by default), its zone named."""
     last = last_heartbeat()
     limit = dt.timedelta(seconds=settings.SCHEDULER_STALE_SECONDS)
     if last is not None and (now or timezone.now()) - last <= limit:
         return ""
     if last is None:
         return _("No scheduler has run yet")
-    when = date_format(timezone.localtime(last), "DATETIME_FORMAT")
+    try:
+        tz = ZoneInfo(zone) if zone else timezone.get_current_timezone()
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = timezone.get_current_timezone()
+    when = date_format(timezone.localtime(last, tz), "j M Y H:i T")
     return _("No scheduler has run since %(when)s") % {"when": when}

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from survey_site.storage import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -183,7 +184,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    # One folder both ways: the web, the worker and beat on this machine share it.
+    # One folder both ways: the web, the worker and beat on this machine share it. kombu's
+    # transport, with writes another process never reads half-done (common/broker.py).
+    CELERY_BROKER_TRANSPORT = "common.broker:Transport"
     _queue = CELERY_BROKER_DIR / "queue"
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_queue),
@@ -298,48 +301,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 
-def s3_storage(url: str) -> dict:
-    """The default storage on S3-compatible object storage, from STORAGE_URL:
-    s3://BUCKET[/PREFIX][?endpoint_url=http://host:9000&region=eu-west-1]. Credentials come
-    from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the machine's role). Objects are
-    private; downloads go through Consulta's permission check (README, "Configuration")."""
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    unknown = set(query) - {"endpoint_url", "region"}
-    if parts.scheme != "s3" or not parts.netloc or unknown:
-        raise ImproperlyConfigured(
-            f"STORAGE_URL must look like s3://bucket/prefix?endpoint_url=...&region=..., "
-            f"not {parts.scheme}://{parts.netloc}{parts.path}"
-            + (f" (unknown: {', '.join(sorted(unknown))})" if unknown else "")
-        )
-    endpoint = query.get("endpoint_url") or None
-    return {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": parts.netloc,
-            "location": parts.path.strip("/"),
-            "endpoint_url": endpoint,
-            "region_name": query.get("region") or None,
-            # A custom endpoint (MinIO, a test server) is reached by path: the bucket is no
-            # host name there.
-            "addressing_style": "path" if endpoint else None,
-            "default_acl": "private",
-            "querystring_auth": True,
-            "querystring_expire": 300,
-            # Two uploads of "answers.pdf" in one month are two objects, never one replacing
-            # the other.
-            "file_overwrite": False,
-            # A download is fetched from the bucket into a temp file before it is streamed
-            # out: in memory up to this size, on the temp disk beyond (0 would keep it all in
-            # memory).
-            "max_memory_size": 8 * 1024 * 1024,
-        },
-    }
-
-
-# Where uploaded and built files are kept (exports, returned questionnaires, import uploads,
-# attachments): empty, the local disk under MEDIA_ROOT; s3://..., object storage shared by
-# every web and worker machine.
+# Where every kept file goes (exports, returned questionnaires, import uploads, attachments):
+# empty, the local disk under MEDIA_ROOT; s3://..., object storage shared by every machine.
 STORAGE_URL = env.str("STORAGE_URL", default="")
 STORAGES = {
     "default": (

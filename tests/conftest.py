@@ -36,7 +36,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # tests that start a worker subprocess give it the broker they want.
     if not (os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL")):
         app.conf.update(
-            task_always_eager=True, broker_url="memory://", result_backend="cache+memory://"
+            task_always_eager=True,
+            broker_url="memory://",
+            broker_transport=None,  # not the embedded broker's file transport (settings)
+            result_backend="cache+memory://",
         )
         settings.CELERY_TASK_ALWAYS_EAGER = True
         settings.CELERY_BROKER_URL = "memory://"

@@ -5,6 +5,7 @@ headcounts, sex, answers) stays, under the placeholder "Erased person <id>"."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -42,6 +43,8 @@ from questionnaires.services.events import day_start
 from reports.models import ExportJob
 from stakeholders.models import Affiliation, Person, PersonAlias, PersonMerge
 from stakeholders.selectors.merges import person_final
+
+logger = logging.getLogger(__name__)
 
 # Stored, not translated: the same words whatever the language of the person who erased.
 PLACEHOLDER = "Erased person {id}"
@@ -271,8 +274,11 @@ def _delete_files_after_commit(files: list[str], strings: list[str]) -> None:
     names = list(dict.fromkeys(files))
 
     def delete() -> None:
-        for name in names:
-            default_storage.delete(name)
+        for name in names:  # one file out of reach (a bucket's hiccup) keeps none of the others
+            try:
+                default_storage.delete(name)
+            except Exception:
+                logger.exception("File %s of an erasure could not be deleted: delete it", name)
         erase_mail_files(strings)
 
     # robust: a file that cannot be deleted is logged; the erasure itself is committed.

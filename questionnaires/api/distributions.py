@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -47,6 +47,17 @@ from questionnaires.services.messaging import distribution_send
 from questionnaires.services.reminders import reminders_preview, reminders_send_now
 
 DISTRIBUTION = OpenApiParameter("distribution_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+class RemindSerializer(serializers.Serializer):
+    preview = serializers.BooleanField(
+        default=False, help_text="true: say who would be reminded and the message; send nothing"
+    )
+    recipients = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text="only these invitations (the ids of a preview), those of them still waiting",
+    )
 
 
 @extend_schema(parameters=[SLUG])
@@ -113,27 +124,27 @@ class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
             {"queued": distribution_send(distribution=distribution, by=request.user)}
         )
 
-    @extend_schema(
-        request=inline_serializer("RemindRequest", {"preview": serializers.BooleanField(
-            default=False, help_text="true: say who would be reminded and the message; send nothing"
-        )}),
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 409: LOCKED},
-    )  # fmt: skip
+    @extend_schema(request=RemindSerializer, responses={
+        200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 409: LOCKED
+    })  # fmt: skip
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, evaluation_slug: str, pk: str) -> ApiResponse:
         """Remind now everyone who has not answered (within `max_reminders`). With
         `{"preview": true}` nothing is sent: the answer lists the recipients and the message
         (`{"preview": true, "count", "recipients": [{id, name, email, reminders_sent}],
-        "subject", "body"}`); without it, `{"queued": n}`. 400 before the invitations are
+        "subject", "body"}`); without it, `{"queued": n}`, to the `recipients` given (ids of a
+        preview) that still wait, or else to everyone waiting. 400 before the invitations are
         sent, after the close or when nobody waits; 409 while the responses are locked."""
         distribution = self._distribution(Action.MANAGE_RESPONDENTS)
-        data = serializers.BooleanField(default=False).run_validation(
-            request.data.get("preview", False)
-        )
-        if not data:
-            return ApiResponse(
-                {"queued": reminders_send_now(distribution=distribution, by=request.user)}
+        data = RemindSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not data.validated_data["preview"]:
+            queued = reminders_send_now(
+                distribution=distribution,
+                by=request.user,
+                recipients=data.validated_data.get("recipients"),
             )
+            return ApiResponse({"queued": queued})
         preview = reminders_preview(distribution=distribution, by=request.user)
         show = can_see_links(
             request.user, distribution.evaluation, confidentiality=distribution.confidentiality

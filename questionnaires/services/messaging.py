@@ -221,8 +221,15 @@ def _email(message: Message, connection: BaseEmailBackend) -> EmailMessage:
         connection=connection,
     )
     for item in message.attachments:
-        with default_storage.open(item["path"], "rb") as handle:
-            email.attach(item["name"], handle.read())
+        try:
+            with default_storage.open(item["path"], "rb") as handle:
+                email.attach(item["name"], handle.read())
+        except Exception as exc:  # the storage's own errors too (a bucket out of reach)
+            # An OSError: the message fails and is retried, rather than stay "sending".
+            raise OSError(
+                _("The attachment %(name)s could not be read from the file storage: %(error)s")
+                % {"name": item["name"], "error": f"{type(exc).__name__}: {exc}"}
+            ) from exc
     return email
 
 

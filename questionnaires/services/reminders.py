@@ -5,6 +5,7 @@ planned reminder once."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import NamedTuple
 
 from django.db import transaction
@@ -90,6 +91,7 @@ class RemindPreview(NamedTuple):
     recipients: list[Invitation]
     subject: str
     body: str
+    at: dt.datetime  # when it was made: a confirmation skips those reminded since
 
 
 def _ensure_can_remind(distribution: Distribution, by: Actor, now: dt.datetime) -> None:
@@ -103,22 +105,42 @@ def _ensure_can_remind(distribution: Distribution, by: Actor, now: dt.datetime) 
 
 def reminders_preview(*, distribution: Distribution, by: Actor) -> RemindPreview:
     """Who a reminder sent now would reach, and the message (as the first of them gets it)."""
-    _ensure_can_remind(distribution, by, timezone.now())
+    now = timezone.now()
+    _ensure_can_remind(distribution, by, now)
     recipients = list(reminders_waiting(distribution))
     first = recipients[0] if recipients else None
     subject, body = message_texts(distribution, first, Message.Kind.REMINDER)
-    return RemindPreview(recipients, subject, body)
+    return RemindPreview(recipients, subject, body, now)
 
 
 @transaction.atomic
-def reminders_send_now(*, distribution: Distribution, by: Actor) -> int:
-    """Queue a reminder now to everyone who has not answered (within `max_reminders`);
-    a second confirmation in the same minute sends nothing more. Returns how many."""
+def reminders_send_now(
+    *,
+    distribution: Distribution,
+    by: Actor,
+    recipients: Collection[int] | None = None,
+    previewed_at: dt.datetime | None = None,
+) -> int:
+    """Queue a reminder now to everyone who has not answered (within `max_reminders`); with
+    `recipients` (the invitations a preview listed), only to those of them still waiting, and
+    with `previewed_at` not to those reminded since the preview: a second confirmation of the
+    same preview sends nothing more. Returns how many."""
     now = timezone.now()
     distribution = Distribution.objects.select_for_update().get(pk=distribution.pk)
     _ensure_can_remind(distribution, by, now)
     waiting = reminders_waiting(distribution)
+    if recipients is not None:
+        waiting = waiting.filter(pk__in=list(recipients))
+    if previewed_at is not None:
+        waiting = waiting.exclude(last_reminder_at__gte=previewed_at)
     if not waiting.exists():
+        if recipients is not None:
+            raise ValidationProblem(
+                _(
+                    "Nobody of the preview is waiting for this reminder any more: it has "
+                    "already gone out to them, or they have answered since."
+                )
+            )
         raise ValidationProblem(
             _(
                 "Nobody is waiting for a reminder: everyone has answered, "

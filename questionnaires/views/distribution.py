@@ -118,7 +118,7 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
             ),
             "planned": reminder_slots(distribution),
             "next_reminder": next_reminder(distribution),
-            "scheduler_silence": scheduler_silence(),
+            "scheduler_silence": scheduler_silence(zone=distribution.time_zone),
             "remind_count": reminders_waiting(distribution).count()
             if distribution.sent_at and not distribution.responses_locked_at
             else 0,

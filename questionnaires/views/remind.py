@@ -3,9 +3,12 @@ confirmation (the scheduled ones go by themselves, services/reminders.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import ngettext
 
 from common.errors import ValidationProblem
@@ -14,6 +17,14 @@ from evaluations.permissions import Action, can_see_links
 from evaluations.views import evaluation_view
 from questionnaires.models import Distribution
 from questionnaires.services.reminders import reminders_preview, reminders_send_now
+
+
+def _moment(text: str) -> dt.datetime | None:
+    try:
+        moment = parse_datetime(text)
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 @evaluation_view(Action.MANAGE_RESPONDENTS)
@@ -27,7 +38,14 @@ def remind_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpRe
     back = redirect("questionnaires:distribution", slug=evaluation.slug, pk=pk)
     try:
         if request.method == "POST":
-            count = reminders_send_now(distribution=distribution, by=request.user)
+            # Exactly those the preview listed, and none reminded since (a double submit).
+            count = reminders_send_now(
+                distribution=distribution,
+                by=request.user,
+                recipients=[int(i) for i in request.POST.getlist("recipient") if i.isdigit()]
+                or None,
+                previewed_at=_moment(request.POST.get("previewed_at", "")),
+            )
             text = ngettext(
                 "%(count)d reminder queued for sending. The outbox shows it.",
                 "%(count)d reminders queued for sending. The outbox shows each one.",

@@ -13,9 +13,11 @@ kept by a partial unique constraint; a concurrent duplicate request gets the sam
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -92,9 +94,8 @@ def _storage() -> Storage:
 
 def build_dir() -> str:
     """Where this machine builds exports: EXPORT_BUILD_DIR; else, with files on the local disk,
-    a folder beside them (the same disk, so a finished file is moved into place, not copied);
-    else its temp folder (the finished file is then uploaded into the object storage). Only
-    the storage name is handed on: no other process ever reads this folder."""
+    a folder beside them (a finished file is moved into place); else its temp folder (the file
+    is then uploaded). Only the storage name is handed on: no other process reads it."""
     if settings.EXPORT_BUILD_DIR:
         return str(settings.EXPORT_BUILD_DIR)
     if isinstance(_storage(), FileSystemStorage):
@@ -306,22 +307,23 @@ def exports_sweep(now: dt.datetime | None = None) -> int:
     )
     if failed:
         logger.warning("%s export(s) stopped responding and were marked failed", failed)
+    build_folders_sweep(now)
+    return failed
+
+
+def build_folders_sweep(now: dt.datetime) -> None:
+    """Remove this machine's build folders no live build owns (killed builds'): by the sweep,
+    and by every build (the sweep may run on another machine than the builders)."""
     root = build_dir()
-    folders = {
-        int(name[4:]): os.path.join(root, name)
-        for name in (os.listdir(root) if os.path.isdir(root) else [])
-        if name.startswith("job-") and name[4:].isdigit()
-    }
-    alive = set(
-        ExportJob.objects.filter(pk__in=folders, state=State.RUNNING)
-        .exclude(_stale(now))
-        .values_list("pk", flat=True)
-    )
+    names = os.listdir(root) if os.path.isdir(root) else []
+    folders = {int(n[4:]): os.path.join(root, n) for n in names if re.fullmatch(r"job-\d+", n)}
+    running = ExportJob.objects.filter(pk__in=folders, state=State.RUNNING)
+    alive = set(running.exclude(_stale(now)).values_list("pk", flat=True))
     old = (now - stale_after()).timestamp()
     for job_id, folder in folders.items():
-        if job_id not in alive and os.path.getmtime(folder) < old:
-            shutil.rmtree(folder, ignore_errors=True)
-    return failed
+        with contextlib.suppress(OSError):  # removed meanwhile by another build here
+            if job_id not in alive and os.path.getmtime(folder) < old:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 # --- building ---------------------------------------------------------------------------------
@@ -422,8 +424,7 @@ def _write(
 
 
 class _Built(File):
-    """The finished file in the build folder: the local disk storage moves it into place,
-    object storage uploads it."""
+    """The finished file in the build folder: moved into place on disk, or uploaded."""
 
     def temporary_file_path(self) -> str:
         return str(self.name)
@@ -443,6 +444,7 @@ def export_build(*, job_id: int, final_attempt: bool = True) -> None:
     os.makedirs(folder)
     path = os.path.join(folder, "export.part")
     try:
+        build_folders_sweep(timezone.now())  # killed builds' on this machine (alive: ours)
         user = job.requested_by
         if user is None:
             raise ValidationProblem(_("The person who asked for this export has no account."))

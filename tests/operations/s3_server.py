@@ -23,7 +23,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from survey_site.settings import s3_storage as storage_from_url
+from survey_site.storage import s3_storage as storage_from_url
 from tests.reliability.redis_server import free_port
 
 REGION = "eu-west-1"

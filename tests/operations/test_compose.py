@@ -18,7 +18,7 @@ import yaml
 from django.conf import settings
 from storages.backends import s3
 
-from survey_site.settings import s3_storage as storage_from_url
+from survey_site.storage import s3_storage as storage_from_url
 
 ROOT = Path(settings.BASE_DIR)
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())

@@ -169,3 +169,63 @@ def test_reminder_day_already_past_before_sending_is_refused_by_form_and_api(
     assert "7 days before the deadline is" in page.content.decode()
     distribution.refresh_from_db()
     assert 7 not in distribution.reminder_days
+
+
+def _confirm_form(page) -> dict[str, object]:
+    """The hidden fields of the preview's confirmation form, as the browser posts them."""
+    html = page.content.decode()
+    return {
+        "previewed_at": html.split('name="previewed_at" value="', 1)[1].split('"', 1)[0],
+        "recipient": [int(p.split('"', 1)[0]) for p in html.split('name="recipient" value="')[1:]],
+    }
+
+
+def test_double_submit_of_one_preview_a_minute_apart_reminds_nobody_twice(
+    client, team, sent, monkeypatch, django_capture_on_commit_callbacks
+):
+    client.force_login(team["lead"].user)
+    form = _confirm_form(client.get(_url(sent)))
+    assert len(form["recipient"]) == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url(sent), form)
+    assert len(mail.outbox) == 5
+    later = timezone.now() + dt.timedelta(minutes=2)  # past the minute the first one went in
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(_url(sent), form, follow=True)
+    assert len(mail.outbox) == 5
+    assert set(sent.invitations.values_list("reminders_sent", flat=True)) == {0, 1}
+    assert "already gone out to them" in again.content.decode()
+    # A new preview, later, may remind them again (max_reminders is 2).
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url(sent), _confirm_form(client.get(_url(sent))))
+    assert len(mail.outbox) == 10
+
+
+def test_confirmation_reminds_exactly_those_the_preview_listed(
+    client, team, sent, invite, django_capture_on_commit_callbacks
+):
+    client.force_login(team["evaluator"].user)
+    form = _confirm_form(client.get(_url(sent)))
+    # After the preview: P1 answers, and a recipient is added (and invited).
+    response_submit(invitation=sent.invitations.get(name="P1"), answers=COMPLETE)
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(sent, name="Late", email="late@example.org")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url(sent), form)
+    assert sorted(m.to[0] for m in mail.outbox) == [f"p{n}@example.org" for n in range(2, 6)]
+
+
+def test_api_confirms_only_the_recipients_given_and_names_a_bad_field(
+    as_role, sent, django_capture_on_commit_callbacks
+):
+    api = as_role("lead")
+    url = f"/api/v1/evaluations/{sent.evaluation.slug}/distributions/{sent.pk}/remind/"
+    ids = [r["id"] for r in api.post(url, {"preview": True}, format="json").json()["recipients"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        done = api.post(url, {"recipients": ids[:2]}, format="json")
+    assert done.status_code == 200 and done.json() == {"queued": 2}
+    assert sorted(m.to[0] for m in mail.outbox) == ["p1@example.org", "p2@example.org"]
+    bad = api.post(url, {"preview": "perhaps"}, format="json")
+    assert bad.status_code == 400 and "preview" in bad.json()["errors"]

@@ -54,7 +54,7 @@ def test_healthz_scheduler_ok_with_a_recent_heartbeat_degraded_without(client) -
     heartbeat_write(process="w1", now=timezone.now() - dt.timedelta(minutes=20))
     old = client.get("/healthz").json()
     assert old["checks"]["scheduler"].startswith("No scheduler has run since ")
-    assert "reminders and closing will not happen" in old["checks"]["scheduler"]
+    assert "scheduled reminders, clean-ups and sweeps do not run" in old["checks"]["scheduler"]
     heartbeat_write(process="w1")
     fresh = client.get("/healthz").json()
     assert fresh["checks"]["scheduler"] == "ok" and fresh["status"] == "ok"
@@ -73,7 +73,8 @@ def test_distribution_page_warns_the_team_when_no_scheduler_ran(
     page = client.get(url).content.decode()
     assert 'id="scheduler-warning"' in page
     assert "No scheduler has run since" in page
-    assert "reminders and closing will not happen. Start <code>make run</code> again" in page
+    assert "scheduled reminders will not go out (the form still closes at its time)" in page
+    assert "start <code>make run</code> again" in page
     heartbeat_write(process="w1")
     assert 'id="scheduler-warning"' not in client.get(url).content.decode()
 
@@ -197,3 +198,28 @@ def test_make_run_sends_a_due_reminder_by_itself_and_stops_on_ctrl_c(tmp_path: P
     assert "Stopped." in output and "Warm shutdown" in output
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
         pass
+
+
+@pytest.mark.django_db
+def test_warning_time_is_in_the_distribution_time_zone_and_the_threshold_is_the_setting(
+    client, team, make_distribution, settings
+) -> None:
+    settings.SCHEDULER_STALE_SECONDS = 5 * 60
+    distribution = make_distribution(
+        deadline=timezone.now() + dt.timedelta(days=10), time_zone="Asia/Kathmandu"
+    )
+    url = reverse(
+        "questionnaires:distribution", args=[distribution.evaluation.slug, distribution.pk]
+    )
+    client.force_login(team["evaluator"].user)
+    heartbeat_write(process="w1", now=timezone.now() - dt.timedelta(minutes=4))
+    assert 'id="scheduler-warning"' not in client.get(url).content.decode()
+    last = timezone.now() - dt.timedelta(minutes=6)
+    heartbeat_write(process="w1", now=last)
+    page = client.get(url).content.decode()
+    warning = page.split('id="scheduler-warning"', 1)[1].split("</div>", 1)[0]
+    kathmandu = last.astimezone(dt.timezone(dt.timedelta(hours=5, minutes=45)))
+    assert f"No scheduler has run since {kathmandu:%-d %b %Y %H:%M} +0545" in warning
+    # /healthz names the site's zone (UTC here).
+    health = client.get("/healthz").json()["checks"]["scheduler"]
+    assert f"No scheduler has run since {last.astimezone(dt.UTC):%-d %b %Y %H:%M} UTC" in health

@@ -27,7 +27,7 @@ from reports.models import ExportJob
 from reports.services import exports
 from reports.services.exports import export_build, export_request, exports_expire
 from stakeholders.importing.jobs import import_job_create
-from survey_site.settings import s3_storage as storage_from_url
+from survey_site.storage import s3_storage as storage_from_url
 from tests.conftest import COMPLETE
 from tests.operations.s3_server import s3_server, s3_storage  # noqa: F401 (fixtures)
 from tests.privacy.conftest import NAME, world  # noqa: F401 (fixture)

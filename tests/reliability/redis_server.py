@@ -82,14 +82,19 @@ class RedisServer:
                 "KEY_PREFIX": "consulta",
             }
         }
-        saved = app.conf.broker_url, app.conf.task_always_eager
-        app.conf.broker_url, app.conf.task_always_eager = self.url, False
+        # The embedded broker names its transport class (settings): Redis must not go through it.
+        saved = app.conf.broker_url, app.conf.broker_transport, app.conf.task_always_eager
+        app.conf.broker_url, app.conf.broker_transport, app.conf.task_always_eager = (
+            self.url,
+            None,
+            False,
+        )
         _forget_broker_connections()
         try:
             with override_settings(CACHES=caches):
                 yield self
         finally:
-            app.conf.broker_url, app.conf.task_always_eager = saved
+            app.conf.broker_url, app.conf.broker_transport, app.conf.task_always_eager = saved
             _forget_broker_connections()
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 GRACE_SECONDS = 20
+NAMES = {"web": "web server", "worker": "worker (with beat)"}
 
 
 def worker_command(schedule: Path, concurrency: int) -> list[str]:
@@ -55,33 +56,46 @@ class Command(BaseCommand):
             "worker": worker_command(schedule, int(str(options["concurrency"]))),
         }
         self.stdout.write(f"Broker: {settings.CELERY_BROKER_URL.split('@')[-1]}")
-        children = {
-            name: subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)  # noqa: S603 (our own commands)
-            for name, command in commands.items()
-        }
         stopping: list[int] = []
 
         def stop(signum: int, frame: FrameType | None) -> None:
             stopping.append(signum)
 
+        # Before any child starts: a Ctrl-C from now on stops the children, never orphans them.
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, stop)
-        ended = ""
-        while not stopping and not ended:
-            ended = next((n for n, p in children.items() if p.poll() is not None), "")
-            time.sleep(0.2)
+        children: dict[str, subprocess.Popen[bytes]] = {}
+        ended, code = "", 0
+        try:
+            for name, command in commands.items():
+                children[name] = subprocess.Popen(  # noqa: S603 (our own commands)
+                    command, cwd=settings.BASE_DIR, start_new_session=True
+                )
+            while not stopping and not ended:
+                ended = next((n for n, p in children.items() if p.poll() is not None), "")
+                time.sleep(0.2)
+        finally:
+            if ended:
+                code = children[ended].returncode
+                self.stderr.write(
+                    f"The {NAMES[ended]} stopped by itself (exit code {code}): stopping "
+                    f"{' and '.join(NAMES[n] for n in children if n != ended)} too. "
+                    "Its messages are above."
+                )
+            self.stdout.write("Stopping the web server and the worker…")
+            self._stop_all(children)
+            self.stdout.write("Stopped.")
         if ended:
-            self.stdout.write(f"The {ended} process ended: stopping the others.")
-        self.stdout.write("Stopping the web server and the worker…")
-        self._stop_all(children)
-        self.stdout.write("Stopped.")
+            # `make run` then says it failed: a site without its worker is not left running.
+            sys.exit(code if code > 0 else 1)
 
     def _stop_all(self, by_name: dict[str, subprocess.Popen[bytes]]) -> None:
         # The worker alone gets SIGTERM: it finishes its tasks, then stops its pool and beat.
         # The web server's whole group does (the autoreloader and the process it watches).
-        if by_name["worker"].poll() is None:
+        if "worker" in by_name and by_name["worker"].poll() is None:
             os.kill(by_name["worker"].pid, signal.SIGTERM)
-        _signal_group(by_name["web"], signal.SIGTERM)
+        if "web" in by_name:
+            _signal_group(by_name["web"], signal.SIGTERM)
         children = list(by_name.values())
         deadline = time.monotonic() + GRACE_SECONDS
         for child in children:
