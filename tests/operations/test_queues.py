@@ -21,7 +21,7 @@ from reports.services import exports
 from reports.services.exports import export_request
 from survey_site.celery import app
 from tests.reliability import celery_worker
-from tests.reliability.celery_worker import redis_url, send
+from tests.reliability.celery_worker import redis_url, send, wait_for
 from tests.reports.builders import staff_survey
 
 worker_process = celery_worker.worker_process  # the fixture
@@ -92,15 +92,6 @@ def test_compose_workers_take_every_queue_and_one_beat_runs() -> None:
     assert sorted(taken) == sorted(QUEUES)  # each queue by exactly one kind of worker
     assert beats == 1
     assert services["worker"]["command"][-1] == "mail,default"
-
-
-def wait_for(condition, timeout: float = 60, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def waiting_in(queue: str) -> int:

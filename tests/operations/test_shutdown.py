@@ -8,7 +8,6 @@ import os
 import re
 import runpy
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from reports.services import exports
 from reports.services.exports import export_request
 from survey_site.celery import app
 from tests.reliability import celery_worker
-from tests.reliability.celery_worker import send
+from tests.reliability.celery_worker import send, wait_for
 from tests.reports.builders import staff_survey
 
 worker_process = celery_worker.worker_process  # the fixture
@@ -81,15 +80,6 @@ def test_tasks_are_acknowledged_after_they_ran() -> None:
     assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
     assert app.conf.worker_prefetch_multiplier == 1  # a stopping worker holds no queued task
     assert app.conf.broker_transport_options["visibility_timeout"] >= app.conf.task_time_limit
-
-
-def wait_for(condition, timeout: float = 60, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def job_state(job: ExportJob) -> ExportJob:

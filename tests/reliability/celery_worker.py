@@ -142,3 +142,13 @@ def send(task_name: str, *args: object) -> None:
     """Send a task to the workers' Redis (db 15), whatever broker this process is set up with."""
     with app.connection_for_write(redis_url()) as conn:
         app.send_task(task_name, args=list(args), connection=conn)
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 60, what: str = "") -> None:
+    """Poll `condition` until it holds; fail the test, saying what, after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")

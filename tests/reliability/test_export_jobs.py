@@ -20,7 +20,7 @@ from reports.services import exports
 from reports.services.exports import export_request, export_retry
 from survey_site.celery import app
 from tests.reliability import celery_worker
-from tests.reliability.celery_worker import send
+from tests.reliability.celery_worker import send, wait_for
 from tests.reports.builders import staff_survey
 
 State = ExportJob.State
@@ -35,15 +35,6 @@ def stored_files(settings) -> list[Path]:
 def leftovers(settings) -> list[Path]:
     root = Path(settings.MEDIA_ROOT) / "exports-building"
     return sorted(root.rglob("*")) if root.exists() else []
-
-
-def wait_for(condition, timeout: float = 60, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def job_state(job: ExportJob) -> ExportJob:
