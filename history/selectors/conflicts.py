@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -23,10 +22,12 @@ from django.utils.translation import gettext as _
 from common.revisions import Change, when_text
 from history.context import Kind
 from history.models import Entry
+from history.selectors.rendering import field_of, related_names
 
 # How far back to look for the entry that left the base revision.
 LOOKBACK = 500
 EMPTY = "—"
+Names = dict[tuple[type, str], str]
 
 
 def changes_since(
@@ -47,9 +48,10 @@ def changes_since(
     scope = Entry.objects.filter(
         Q(anchor=anchor) if anchor else own, pk__gte=start, lead_only=False
     )
-    entries = scope.select_related("actor", "content_type").order_by("pk")
+    entries = list(scope.select_related("actor", "content_type").order_by("pk"))
     itself = (ContentType.objects.get_for_model(type(revised)).pk, str(revised.pk))
-    return [change for entry in entries for change in _changes(entry, field, itself)]
+    names = related_names(entries)
+    return [change for entry in entries for change in _changes(entry, field, itself, names)]
 
 
 def _start(marks: models.QuerySet[Entry], base: int, field: str) -> int | None:
@@ -82,7 +84,7 @@ def _who(entry: Entry) -> str:
     return _("the system")
 
 
-def _changes(entry: Entry, skip: str, itself: tuple[int, str]) -> list[Change]:
+def _changes(entry: Entry, skip: str, itself: tuple[int, str], names: Names) -> list[Change]:
     """The entry's changes in words; its revision step is bookkeeping, left out. A change of
     another record of the page (a cell of a layout, an affiliation) names that record."""
     model = entry.content_type.model_class() if entry.content_type_id else None
@@ -107,40 +109,27 @@ def _changes(entry: Entry, skip: str, itself: tuple[int, str]) -> list[Change]:
                 when,
                 name,
                 label,
-                _shown(model, name, before),
-                _shown(model, name, after),
+                _shown(model, name, before, names),
+                _shown(model, name, after, names),
                 record=record,
             )
         )
     return out
 
 
-def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
-    if model is None:
-        return None
-    try:
-        return model._meta.get_field(name)  # type: ignore[return-value]
-    except FieldDoesNotExist:
-        return None
-
-
 def _label(model: type[models.Model] | None, name: str) -> str:
-    field = _field(model, name)
+    field = field_of(model, name)
     return str(getattr(field, "verbose_name", name) or name)
 
 
-def _shown(model: type[models.Model] | None, name: str, value: str | None) -> str:
-    """A value as people read it: a related record by its name while it exists, "—" for
-    nothing."""
+def _shown(model: type[models.Model] | None, name: str, value: str | None, names: Names) -> str:
+    """A value as people read it: a related record by its name while it exists (read for all
+    the entries at once, as the history pages do), "—" for nothing."""
     if value in (None, "", "None", "[]", "{}"):
         return EMPTY
-    field = _field(model, name)
+    field = field_of(model, name)
     if field is not None and field.is_relation and field.related_model is not None:
-        try:
-            related = field.related_model._default_manager.filter(pk=value).first()
-        except (ValueError, TypeError):
-            related = None
-        return str(related) if related is not None else str(value)
+        return names.get((field.related_model, str(value)), str(value))
     if isinstance(field, models.DateTimeField):  # stored as ISO text: shown as people read it
         moment = parse_datetime(str(value))
         if moment is not None:

@@ -83,7 +83,7 @@ class EntryRow:
 def entry_rows(entries: Iterable[Entry], *, evaluation: Evaluation | None = None) -> list[EntryRow]:
     """The entries (one page of them) in words; foreign keys read in one query per model."""
     entries = list(entries)
-    names = _related_names(entries)
+    names = related_names(entries)
     slugs = _evaluation_slugs(entries, evaluation)
     zone = _zone(evaluation)
     return [_row(entry, names, slugs, zone) for entry in entries]
@@ -101,7 +101,7 @@ def _model(entry: Entry) -> type[models.Model] | None:
     return entry.content_type.model_class() if entry.content_type_id else None
 
 
-def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+def field_of(model: type[models.Model] | None, name: str) -> models.Field | None:
     if model is None:
         return None
     try:
@@ -117,13 +117,13 @@ def _pairs(entry: Entry) -> Iterable[tuple[str, Any]]:
             yield name, value
 
 
-def _related_names(entries: Sequence[Entry]) -> dict[tuple[type, str], str]:
+def related_names(entries: Sequence[Entry]) -> dict[tuple[type, str], str]:
     """{(model, id as text): name} for every foreign key the entries mention."""
     wanted: dict[type[models.Model], set[str]] = defaultdict(set)
     for entry in entries:
         model = _model(entry)
         for name, value in _pairs(entry):
-            target = _field(model, name)
+            target = field_of(model, name)
             related = target.related_model if target is not None else None
             if target is None or related is None or target.many_to_many or related == "self":
                 continue
@@ -239,7 +239,7 @@ def _url(entry: Entry, slugs: dict[int, str]) -> str:
 def _change(
     model: type[models.Model] | None, name: str, value: Any, names: dict[tuple[type, str], str]
 ) -> Change:
-    target = _field(model, name)
+    target = field_of(model, name)
     if target is not None:
         label = capfirst(str(target.verbose_name))
     elif name == "file":
