@@ -18,32 +18,48 @@ from history.models import Entry
 ERASED = "(erased)"
 
 
-def _json_forms(value: str) -> set[str]:
-    """How a string may appear in a JSON column: as is (PostgreSQL's jsonb as text) and with
-    non-ASCII escaped (SQLite keeps json.dumps' text); in the usual cases, as SQLite's LIKE
-    folds ASCII letters only."""
+MIN_LENGTH = 3  # shorter strings would replace parts of unrelated words
+
+
+def wanted_strings(strings: Iterable[str]) -> list[str]:
+    """The erased strings to look for, longest first (so a full name wins over a part of it)."""
+    found = {s.strip() for s in strings if s and len(s.strip()) >= MIN_LENGTH}
+    return sorted(found, key=lambda s: (-len(s), s))
+
+
+def pattern_of(strings: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(s) for s in strings), re.IGNORECASE)
+
+
+def search_forms(value: str) -> set[str]:
+    """How a string may appear in a text or JSON column, for a case-insensitive search: as is
+    (PostgreSQL's jsonb as text) and with non-ASCII escaped (SQLite keeps json.dumps' text); in
+    the usual cases, as SQLite's LIKE folds ASCII letters only."""
     cases = {value, value.lower(), value.upper(), value.title()}
     return cases | {json.dumps(form)[1:-1] for form in cases}
 
 
-def _replace(value: Any, pattern: re.Pattern[str], placeholder: str) -> Any:
+def replace_in(value: Any, pattern: re.Pattern[str], placeholder: str) -> Any:
+    """`value` (text, or JSON made of lists and dicts, keys included) with every match
+    replaced."""
     if isinstance(value, str):
         return pattern.sub(placeholder, value)
     if isinstance(value, list):
-        return [_replace(v, pattern, placeholder) for v in value]
+        return [replace_in(v, pattern, placeholder) for v in value]
     if isinstance(value, dict):
-        return {k: _replace(v, pattern, placeholder) for k, v in value.items()}
+        return {
+            replace_in(k, pattern, placeholder): replace_in(v, pattern, placeholder)
+            for k, v in value.items()
+        }
     return value
 
 
 def scrub_person(person_id: int, strings: Iterable[str], placeholder: str) -> int:
     """Scrub the history of one person; returns how many entries changed. `strings` are the
     erased values (names, aliases, e-mail addresses, phone numbers) searched everywhere else."""
-    wanted = sorted(
-        {s.strip() for s in strings if s and len(s.strip()) >= 3}, key=len, reverse=True
-    )
+    wanted = wanted_strings(strings)
     changed = 0
-    pattern = re.compile("|".join(re.escape(s) for s in wanted), re.IGNORECASE) if wanted else None
+    pattern = pattern_of(wanted) if wanted else None
     about = Entry.objects.filter(person_id=person_id)
     for entry in about.iterator():
         entry.changes = {field: [ERASED, ERASED] for field in (entry.changes or {})}
@@ -71,7 +87,7 @@ def scrub_person(person_id: int, strings: Iterable[str], placeholder: str) -> in
         return changed
     mentions = Q()
     for value in wanted:
-        for form in _json_forms(value):
+        for form in search_forms(value):
             mentions |= Q(as_text__icontains=form)
             mentions |= Q(object_repr__icontains=form) | Q(reason__icontains=form)
             mentions |= Q(changes_text__icontains=form)
@@ -81,7 +97,7 @@ def scrub_person(person_id: int, strings: Iterable[str], placeholder: str) -> in
         .filter(mentions)
     )
     for entry in quoting.iterator():
-        entry.changes = _replace(entry.changes, pattern, placeholder)
+        entry.changes = replace_in(entry.changes, pattern, placeholder)
         entry.object_repr = pattern.sub(placeholder, entry.object_repr)
         entry.reason = pattern.sub(placeholder, entry.reason)
         entry.changes_text = pattern.sub(placeholder, entry.changes_text or "")

@@ -25,16 +25,11 @@ from evaluations.models import Evaluation
 from evaluations.permissions import Actor, is_system
 from history.context import because
 from history.services import record, scrub_person
+from history.services.scrub import pattern_of, wanted_strings
 from interviews.models import Participation
 from privacy.selectors.access import ensure_may_erase, person_evaluation_ids, person_family
 from privacy.services.files import close_import_jobs, drop_import_files, erase_mail_files
-from privacy.services.sweep import (
-    SweepResult,
-    pattern_of,
-    sweep_everywhere,
-    sweep_rows,
-    wanted_strings,
-)
+from privacy.services.sweep import SweepResult, sweep_everywhere, sweep_rows
 from questionnaires.instrument_format import STANDARD_ATTRIBUTES
 from questionnaires.links import new_selector
 from questionnaires.models import Answer, Invitation, InvitationEvent, Message, Response

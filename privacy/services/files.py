@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from common.errors import ValidationProblem
 from common.models import ImportJobBase
 from common.spreadsheets import Table, read_table
-from privacy.services.sweep import wanted_strings
+from history.services.scrub import wanted_strings
 from stakeholders.models import Person
 
 logger = logging.getLogger(__name__)

@@ -7,8 +7,6 @@ itself is recorded once, by privacy.services.erasure)."""
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +15,8 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
+
+from history.services.scrub import pattern_of, replace_in, search_forms, wanted_strings
 
 # Searched by their own services (history.services.scrub_person) or not personal data of a
 # registry person: users are team members with their own accounts; sessions are opaque.
@@ -44,37 +44,6 @@ LEFT_ALONE_COLUMNS: dict[str, frozenset[str]] = {
     ),
     "stakeholders.PersonAlias": frozenset({"name", "normalised"}),
 }
-MIN_LENGTH = 3  # shorter strings would replace parts of unrelated words
-
-
-def wanted_strings(strings: Iterable[str]) -> list[str]:
-    """The strings to look for, longest first (so a full name wins over a part of it)."""
-    found = {s.strip() for s in strings if s and len(s.strip()) >= MIN_LENGTH}
-    return sorted(found, key=lambda s: (-len(s), s))
-
-
-def pattern_of(strings: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(s) for s in strings), re.IGNORECASE)
-
-
-def _variants(value: str) -> set[str]:
-    """Forms a case-insensitive search must try: SQLite's LIKE folds ASCII letters only."""
-    forms = {value, value.lower(), value.upper(), value.title()}
-    return forms | {json.dumps(f)[1:-1] for f in forms}  # JSON as SQLite stores it
-
-
-def replace_in(value: Any, pattern: re.Pattern[str], placeholder: str) -> Any:
-    """`value` (text, or JSON made of lists and dicts) with every match replaced."""
-    if isinstance(value, str):
-        return pattern.sub(placeholder, value)
-    if isinstance(value, list):
-        return [replace_in(v, pattern, placeholder) for v in value]
-    if isinstance(value, dict):
-        return {
-            replace_in(k, pattern, placeholder): replace_in(v, pattern, placeholder)
-            for k, v in value.items()
-        }
-    return value
 
 
 @dataclass
@@ -117,7 +86,7 @@ def sweep_rows(
         return
     mentions = Q()
     for value in wanted:
-        for form in _variants(value):
+        for form in search_forms(value):
             for column in texts:
                 mentions |= Q(**{f"{column.attname}__icontains": form})
             for column in jsons:
