@@ -3,7 +3,8 @@
 The instrument (version, sections, Likert blocks, questions, scale) is made through the ORM;
 responses and answers are bulk-inserted by INSERT … SELECT over a number series, straight into
 the real tables, so a million answers take seconds and Python never holds them. Answers are a
-deterministic function of (response number, question), so two runs build the same data.
+deterministic function of (response number, question), so two runs build the same data, and
+each response's answers document is built in the same INSERT from the same values.
 """
 
 from __future__ import annotations
@@ -195,6 +196,20 @@ def _text() -> str:
     )
 
 
+def _document(version_id: int) -> str:
+    """Each response's answers document (questionnaires.documents), aggregated in SQL from the
+    same deterministic values as its answer rows: a Likert code or a text, one string each."""
+    value = f"CASE WHEN q.kind = 'likert' THEN {_choice()} ELSE {_text()} END"
+    if connection.vendor == "postgresql":
+        document, empty = f"jsonb_object_agg(q.key, {value})", "'{}'::jsonb"
+    else:
+        document, empty = f"json_group_object(q.key, {value})", "'{}'"
+    return (
+        f"COALESCE((SELECT {document} FROM questionnaires_question q"
+        f" WHERE q.version_id = {int(version_id)}), {empty})"
+    )
+
+
 def responses_add(synthetic: Synthetic, *, start: int, stop: int) -> None:
     """Submitted responses numbered start … stop - 1, each answering every question."""
     distribution = synthetic.distribution
@@ -214,9 +229,10 @@ def _insert_batch(distribution: Distribution, low: int, high: int) -> None:
     responses = (
         "INSERT INTO questionnaires_response (id, distribution_id, version_id, status, channel,"
         " language, attributes, returned_file, late, route, started_at, last_saved_at,"
-        f" submitted_at) SELECT {rid}, {int(distribution.pk)}, {int(distribution.version_id)},"
-        f" 'submitted', 'web', 'en', {_attributes()},"
-        f" '', FALSE, '', {_submitted_at()}, {_submitted_at()}, {_submitted_at()}"
+        f" submitted_at, document) SELECT {rid}, {int(distribution.pk)},"
+        f" {int(distribution.version_id)}, 'submitted', 'web', 'en', {_attributes()},"
+        f" '', FALSE, '', {_submitted_at()}, {_submitted_at()}, {_submitted_at()},"
+        f" {_document(distribution.version_id)}"
         f" FROM {_series(low, high)}"
     )
     answers = (

@@ -64,9 +64,19 @@ class Response(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     last_saved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    document = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The answers as one document, by question key (questionnaires.documents): what "
+            "the raw export reads. Kept equal to the answer rows by the services that write them."
+        ),
+    )
 
     class Meta:
         ordering = ["distribution", "submitted_at"]
+        # The raw export reads a distribution's responses in batches by id (keyset).
+        indexes = [models.Index(fields=["distribution", "id"], name="response_distribution_id")]
 
     def __str__(self) -> str:
         return f"response {self.pk[:8]}"

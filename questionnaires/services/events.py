@@ -25,12 +25,22 @@ def invitation_event(
 ) -> None:
     """Record a step, now. The respondent's own steps (opened, started, submitted …) of an
     anonymous distribution are stored as their day only."""
+    invitation_event_row(invitation, status, by=by, note=note).save(force_insert=True)
+
+
+def invitation_event_row(
+    invitation: Invitation,
+    status: str,
+    *,
+    by: User | None = None,
+    note: str = "",
+) -> InvitationEvent:
+    """The step invitation_event records, not saved yet (for a caller that inserts it with
+    other rows in one statement)."""
     when = timezone.now()
     if status in RESPONDENT_STEPS:
         when = respondent_time(invitation, when)
-    InvitationEvent.objects.create(
-        invitation=invitation, status=status, by=by, note=note[:2000], at=when
-    )
+    return InvitationEvent(invitation=invitation, status=status, by=by, note=note[:2000], at=when)
 
 
 def day_start(value: dt.datetime) -> dt.datetime:

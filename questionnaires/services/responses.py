@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,14 +27,18 @@ from questionnaires.answers import (
     not_asked_message,
     version_meta,
 )
+from questionnaires.documents import document_of
 from questionnaires.instrument_format.vocabulary import STANDARD_ATTRIBUTES
 from questionnaires.models import Answer, Distribution, Invitation, Response, response_id
 from questionnaires.services.distributions import ensure_responses_unlocked, form_is_closed
-from questionnaires.services.events import day_start, invitation_event
+from questionnaires.services.documents import COLUMNS
+from questionnaires.services.events import day_start, invitation_event_row
+from questionnaires.services.folded import folds, submission_write
 from questionnaires.services.invitations import (
     invitation_create,
     invitation_started,
 )
+from questionnaires.services.prepared import Prepared
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -98,19 +103,24 @@ def _asked(
     return asked, refused
 
 
-def _insert_answers(response: Response, cleaned: list[tuple[QuestionMeta, dict]]) -> None:
-    """The non-empty answers, in one insert whatever their number."""
-    Answer.objects.bulk_create(
+def _answer_rows(response: Response, cleaned: list[tuple[QuestionMeta, dict]]) -> list[Answer]:
+    """The rows of the non-empty answers."""
+    return [
         Answer(response=response, question_id=q.id, **values)
         for q, values in cleaned
         if not is_empty(values)
-    )
+    ]
+
+
+def _document(cleaned: list[tuple[QuestionMeta, dict]]) -> dict[str, Any]:
+    """The document of the non-empty answers: what document_of gives for their rows."""
+    return document_of((q.key, q.kind, values) for q, values in cleaned if not is_empty(values))
 
 
 def _store_answers(response: Response, cleaned: list[tuple[QuestionMeta, dict]]) -> None:
     """Replace the answers to these questions: one delete, one insert."""
     Answer.objects.filter(response=response, question_id__in=[q.id for q, _v in cleaned]).delete()
-    _insert_answers(response, cleaned)
+    Answer.objects.bulk_create(_answer_rows(response, cleaned))
 
 
 def _draft_for(invitation: Invitation, language: str) -> Response:
@@ -157,7 +167,12 @@ def response_save(
     cleaned, errors = _clean(questions, answers)
     errors = refused | errors
     _store_answers(response, cleaned)
-    fields: dict[str, object] = {"last_saved_at": timezone.now()}
+    # The page's answers replace theirs in the document (the row lock above orders saves).
+    saved = {q.key for q, _values in cleaned}
+    document = {k: v for k, v in (response.document or {}).items() if k not in saved}
+    document |= _document(cleaned)
+    response.document = document
+    fields: dict[str, object] = {"last_saved_at": timezone.now(), "document": document}
     if language and language != response.language:
         fields["language"] = language
     Response.objects.filter(pk=response.pk).update(**fields)
@@ -165,28 +180,20 @@ def response_save(
     return response, errors
 
 
-def _required_errors(response: Response, attributes: dict) -> dict[str, list[str]]:
-    meta = version_meta(response.version)
-    answered = set(Answer.objects.filter(response=response).values_list("question_id", flat=True))
-    return {
-        q.key: [_("This question needs an answer.")]
-        for q in meta.questions
-        if q.required and applies(q, attributes) and q.id not in answered
-    }
-
-
 def _stored_errors(response: Response, attributes: dict) -> dict[str, list[str]]:
-    """Re-check stored answers (a draft may hold what was typed but is not valid). Answers to
-    questions no longer asked of the respondent (their attributes changed since they were
-    typed; the form no longer shows them) are removed, so a summary never counts them."""
+    """Re-check stored answers (a draft may hold what was typed but is not valid), and the
+    required questions. Answers to questions no longer asked of the respondent (their
+    attributes changed since they were typed; the form no longer shows them) are removed, so a
+    summary never counts them; the response's document becomes that of the answers kept."""
     meta = version_meta(response.version)
     by_id = {q.id: q for q in meta.questions}
-    errors, not_asked = {}, []
+    errors, not_asked, kept = {}, [], []
     for answer in Answer.objects.filter(response=response):
         question = by_id[answer.question_id]
         if not applies(question, attributes):
             not_asked.append(answer.pk)
             continue
+        kept.append((question, {c: getattr(answer, c) for c in COLUMNS}))
         raw = (
             answer.choices if question.kind == "multiple_choice" else (answer.choice or answer.text)
         )
@@ -195,6 +202,11 @@ def _stored_errors(response: Response, attributes: dict) -> dict[str, list[str]]
             errors[question.key] = [error]
     if not_asked:
         Answer.objects.filter(pk__in=not_asked).delete()
+    response.document = document_of((q.key, q.kind, values) for q, values in kept)
+    answered = {q.id for q, _values in kept}
+    for q in meta.questions:
+        if q.required and applies(q, attributes) and q.id not in answered:
+            errors.setdefault(q.key, [_("This question needs an answer.")])
     return errors
 
 
@@ -218,18 +230,29 @@ LOCK_FIELDS = (
 )  # fmt: skip
 
 
-def _lock(*, invitation: Invitation | None, token: str | None) -> Invitation:
-    """The invitation row, locked, with its distribution, version and response in one query:
-    concurrent saves and submits of one link queue here."""
-    query = (
+def _locking() -> QuerySet[Invitation]:
+    return (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("distribution__version", "response")
         .only(*LOCK_FIELDS)
+        .order_by()
     )
+
+
+# The API's hot path: compiled once per process (the compilation cost more than the query).
+_BY_SELECTOR = Prepared(
+    lambda selector: _locking().exclude(status=Invitation.Status.REVOKED).filter(selector=selector)
+)
+
+
+def _lock(*, invitation: Invitation | None, token: str | None) -> Invitation:
+    """The invitation row, locked, with its distribution, version and response in one query:
+    concurrent saves and submits of one link queue here."""
     if invitation is not None:
-        return query.get(pk=invitation.pk)
-    locked = links.invitation_of(query.exclude(status=Invitation.Status.REVOKED), token)
-    if locked is None:
+        return _locking().get(pk=invitation.pk)
+    selector = links.selector_of(token)
+    locked = _BY_SELECTOR.first(selector) if selector else None
+    if locked is None or not links.token_matches(locked, str(token)):
         raise InvalidLink
     return locked
 
@@ -336,11 +359,10 @@ def response_submit(
         "channel": channel, "entered_by": entered_by, "language": language,
         "returned_file": returned_file, "route": _route(distribution, route),
     }  # fmt: skip
+    rows: list[dict[str, Any]] | None = None  # the answers' columns, when written in one statement
     if answers is None:  # the form: the draft holds the answers
         response = existing or _draft_for(invitation, language)
-        errors = _stored_errors(response, invitation.attributes)
-        required = _required_errors(response, invitation.attributes)
-        _raise_if_any(errors | {k: v for k, v in required.items() if k not in errors})
+        _raise_if_any(_stored_errors(response, invitation.attributes))
         _complete(response, invitation, now, **finish)
         _save_submitted(response, was_draft=True)
     else:
@@ -364,21 +386,32 @@ def response_submit(
             started_at=now, last_saved_at=now,
         )  # fmt: skip
         _complete(response, invitation, now, **finish)
-        if existing is not None:
-            Answer.objects.filter(response=existing).delete()
-        _save_submitted(response, was_draft=existing is not None)
-        _insert_answers(response, cleaned)
+        response.document = _document(cleaned)
+        if existing is None and folds():  # the API's hot path: one statement below
+            rows = [{"question_id": q.id, **v} for q, v in cleaned if not is_empty(v)]
+        else:
+            if existing is not None:
+                Answer.objects.filter(response=existing).delete()
+            _save_submitted(response, was_draft=existing is not None)
+            Answer.objects.bulk_create(_answer_rows(response, cleaned))
     done = Invitation.Status.RETURNED if entered_by else Invitation.Status.SUBMITTED
     was = invitation.status
-    Invitation.objects.filter(pk=invitation.pk).update(
-        status=done, submitted_at=response.submitted_at
+    event = invitation_event_row(
+        invitation, done, by=entered_by, note=channel if entered_by else ""
     )
+    if rows is not None:
+        submission_write(
+            response=response, answers=rows, invitation=invitation, status=done,
+            submitted_at=response.submitted_at, event=event,
+        )  # fmt: skip
+    else:
+        Invitation.objects.filter(pk=invitation.pk).update(
+            status=done, submitted_at=response.submitted_at
+        )
+        event.save(force_insert=True)
     invitation.status, invitation.submitted_at = done, response.submitted_at
     if entered_by is not None:  # the team's step; a respondent's own stays in the events only
         record(invitation, verb="", changes={"status": [was, done]})
-    invitation_event(
-        invitation, done, by=entered_by, note=channel if entered_by else ""
-    )  # fmt: skip
     return Submission(response=response, created=True)
 
 
