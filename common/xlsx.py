@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.spreadsheets import safe_sheet_name, safe_text
+from common.xlsx_stream import RowsXml, splice
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 
 MAX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet
+Streamed = Callable[[int, int], None]  # told (rows written, rows left out) once streamed
 PROGRESS_EVERY = 1000  # rows between progress calls within a sheet
 FORMATS: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 13},
@@ -124,6 +127,7 @@ class Book:
         self.progress, self.total, self.step_name = progress, total, ""
         self._reported = 0
         self.stats = BookStats()
+        self._streams: list[tuple[Worksheet, Callable[[RowsXml], None]]] = []
 
     @classmethod
     @contextmanager
@@ -156,6 +160,46 @@ class Book:
         self.stats.sheets.append(worksheet.name)
         return Sheet(self, worksheet)
 
+    def streamed_sheets(
+        self,
+        name: str,
+        widths: Sequence[float],
+        *,
+        header: Sequence[object],
+        rows: Iterable[Sequence[object]],
+        parts: int = 1,
+        step: str = "",
+        streamed: Streamed | None = None,
+    ) -> None:
+        """`parts` sheets named after `name`, each with `header` frozen on top and up to Excel's
+        row limit of `rows`, which are read only when the book is closed, and streamed into the
+        file (common.xlsx_stream) rather than through XlsxWriter: for millions of cells. Rows
+        past the last part's room (more than were counted to size them) are left out and
+        told to `streamed`."""
+        rows = iter(rows)
+        room = MAX_SHEET_ROWS - 1
+        written = [0]
+        for part in range(parts):
+            sheet = self.sheet(name, widths, freeze=1)
+            sheet.line(header, style="header")
+            # The date formats used on the rows, so the book holds them: a placeholder row,
+            # cut with the others when the rows are streamed in.
+            sheet.ws.write_datetime(1, 0, dt.datetime(2000, 1, 1), self.formats["date"])
+            sheet.ws.write_datetime(1, 1, dt.datetime(2000, 1, 1), self.formats["datetime"])
+
+            def stream(out: RowsXml, last: bool = part == parts - 1) -> None:
+                self.step(step or name)
+                written[0] += out.write(self._ticking(rows), limit=room)
+                if last and streamed is not None:
+                    streamed(written[0], sum(1 for _row in rows))
+
+            self._streams.append((sheet.ws, stream))
+
+    def _ticking(self, rows: Iterator[Sequence[object]]) -> Iterator[Sequence[object]]:
+        for row in rows:
+            yield row
+            self.tick()
+
     def step(self, name: str) -> None:
         self.step_name = name
         self._report()
@@ -177,13 +221,39 @@ class Book:
 
     def close(self) -> BookStats:
         try:
-            self.workbook.close()
+            if self._streams:
+                self._close_streamed()
+            else:
+                self.workbook.close()
         finally:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
         self.total = self.done  # the estimate made way for the count
         self.step_name = _("Done")
         self._report()
         return self.stats
+
+    def _close_streamed(self) -> None:
+        """XlsxWriter writes the book with placeholders into the temporary folder; the streamed
+        rows then go into the target with the rest copied (into a path: whole or not at all)."""
+        target = self.workbook.filename
+        self.workbook.filename = os.path.join(self._tmpdir, "placeholders.xlsx")
+        self.workbook.close()
+        sheets = [ws for ws in self.workbook.worksheets() if not ws.is_chartsheet]
+        streams = {f"xl/worksheets/sheet{sheets.index(ws) + 1}.xml": s for ws, s in self._streams}
+        styles = {
+            "date_style": self.formats["date"]._get_xf_index(),
+            "datetime_style": self.formats["datetime"]._get_xf_index(),
+        }
+        if not isinstance(target, str | os.PathLike):
+            splice(self.workbook.filename, target, streams, first_row=2, **styles)
+            return
+        partial = f"{os.fspath(target)}.part"
+        try:
+            splice(self.workbook.filename, partial, streams, first_row=2, **styles)
+            os.replace(partial, target)
+        finally:
+            if os.path.exists(partial):
+                os.unlink(partial)
 
     def abandon(self) -> None:
         """Stop without writing the file: close and remove the sheets' temporary files."""

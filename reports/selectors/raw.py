@@ -1,37 +1,40 @@
 """Raw responses: one row per submitted response the user may read, one column per question.
 
-Rows are streamed: responses and their answers come from two server-side cursors (PostgreSQL)
-in the same order, and are put side by side one response at a time, so memory stays the same
-whatever the number of responses. Responses the user may not read (lead-only routing) are
+Rows are streamed from the responses' answers documents (Response.document, kept equal to the
+typed answer rows by the services that write them), one response at a time, so memory stays the
+same whatever the number of responses. Responses the user may not read (lead-only routing) are
 filtered out in the query: their answers are never fetched."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, JSONField, Value, When
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.permissions import Action, can
-from questionnaires.models import Answer, Distribution, Question, Response, localized
+from questionnaires.documents import parts
+from questionnaires.models import Distribution, Question, Response, localized
 from questionnaires.selectors import readable_responses_filter
 from questionnaires.selectors.responses import day_of, day_only
 from questionnaires.selectors.tracking import ATTRIBUTE_LABELS
 from reports.selectors.likert import response_attribute_keys
 
+BATCH_CELLS = 400_000  # answers read per query: about 8 MB of documents at most
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
-
-ANSWER_FIELDS = ("response_id", "question_id", "text", "number", "date", "choice", "picked")
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,12 @@ def raw_columns(distribution: Distribution) -> list[tuple[str, str]]:
     return columns
 
 
-def raw_response_count(*, user: User | AnonymousUser, distribution: Distribution) -> int:
-    return readable_responses(user=user, distribution=distribution).count()
+def raw_response_count(
+    *, user: User | AnonymousUser, distribution: Distribution, cutoff: dt.datetime | None = None
+) -> int:
+    """The responses raw_response_rows gives with the same `cutoff`."""
+    responses = readable_responses(user=user, distribution=distribution)
+    return responses.filter(submitted_at__lte=cutoff or timezone.now()).count()
 
 
 def raw_response_rows(
@@ -99,11 +106,17 @@ def raw_response_rows(
     user: User | AnonymousUser,
     distribution: Distribution,
     labels: bool = False,
+    cutoff: dt.datetime | None = None,
     chunk_size: int = 2000,
 ) -> Iterator[list[object]]:
-    """One row per response the user may read, cells in raw_columns' order: codes (Likert
-    codes as numbers), or the choices' labels with `labels`; several choices joined with "; ".
-    PermissionDenied for users who may not read individual answers."""
+    """One row per response the user may read, submitted by `cutoff` (default: now), cells in
+    raw_columns' order: codes (Likert codes as numbers), or the choices' labels with `labels`;
+    several choices joined with "; ". PermissionDenied for users who may not read individual
+    answers.
+
+    Read from the responses' answers documents (questionnaires.documents) in batches of about
+    BATCH_CELLS cells, the same way on every database. Responses the user may not read are
+    filtered out in the query."""
     if not can(user, Action.VIEW_RESPONSES, distribution.evaluation):
         raise PermissionDenied(_("Your role does not include individual responses."))
     condition = readable_responses_filter(user, distribution)
@@ -113,78 +126,97 @@ def raw_response_rows(
     day = day_only(distribution)  # anonymous: listed by random id, the day only
     keys = response_attribute_keys(distribution)
     questions = raw_questions(distribution)
-    column_of = {q.id: i for i, q in enumerate(questions)}
-    # Responses submitted after the first query starts are left out of both streams, so the
-    # two always hold the same responses.
-    cutoff = timezone.now()
-    responses = (
-        Response.objects.filter(condition, submitted_at__lte=cutoff)
-        .order_by("id")  # random ids: for anonymous responses too, unrelated to submission
-        .values_list("id", "submitted_at", "channel", "attributes")
-        .iterator(chunk_size=chunk_size)
-    )
-    answers = _answer_stream(user, distribution, questions, cutoff, chunk_size)
+    cell = _cells(questions, labels)
     channels = dict(Response.Channel.choices)
-    pending = next(answers, None)
-    for response_id, submitted_at, channel, attributes in responses:
-        cells: list[object] = [None] * len(questions)
-        # Both streams are ordered by the response id (hex: the database orders it as Python
-        # does); an answer of a response missing from the first stream is skipped.
-        while pending is not None and pending[0] <= response_id:
-            if pending[0] == response_id and pending[1] in column_of:
-                question = questions[column_of[pending[1]]]
-                cells[column_of[pending[1]]] = _answer_value(question, pending, labels)
-            pending = next(answers, None)
+    # In the order of their random ids: for anonymous responses too, unrelated to submission.
+    responses = Response.objects.filter(condition, submitted_at__lte=cutoff or timezone.now())
+    batch = max(1, min(chunk_size, BATCH_CELLS // max(1, len(keys) + len(questions))))
+    for response_id, submitted_at, channel, attributes, document in _read(responses, batch):
         attributes = attributes if isinstance(attributes, dict) else {}
         yield [
             response_id,
             day_of(submitted_at) if day else _local(submitted_at, zone),
             str(channels.get(channel, channel)) if labels else channel,
             *(_attribute(attributes.get(key)) for key in keys),
-            *cells,
+            *cell(document if isinstance(document, dict) else {}),
         ]
 
 
-def _answer_stream(
-    user: User | AnonymousUser,
-    distribution: Distribution,
-    questions: list[RawQuestion],
-    cutoff: dt.datetime,
-    chunk_size: int,
-) -> Iterator[tuple]:
-    condition = readable_responses_filter(user, distribution, prefix="response__")
-    multiple = [q.id for q in questions if q.kind == Question.Kind.MULTIPLE_CHOICE]
-    # The list of choices is decoded only where a question has several; elsewhere it is NULL.
-    picked = (
-        Case(When(question_id__in=multiple, then=F("choices")), output_field=JSONField())
-        if multiple
-        else Value(None, output_field=JSONField())
+def _read(responses: QuerySet, batch: int) -> Iterator[tuple]:
+    """The rows of `responses` (values: id, submitted_at, channel, attributes, document) in
+    batches of `batch` by id (keyset: each batch one short query on the (distribution, id)
+    index, so rows flow from the first batch and nothing stays open on the connection between
+    them: the job's progress and heartbeat writes go through it), the documents decoded one at
+    a time."""
+    rows = responses.annotate(text=Cast("document", TextField())).values_list(
+        "id", "submitted_at", "channel", "attributes", "text"
     )
-    return (
-        Answer.objects.filter(condition, response__submitted_at__lte=cutoff)
-        .annotate(picked=picked)
-        .order_by("response_id")
-        .values_list(*ANSWER_FIELDS)
-        .iterator(chunk_size=chunk_size)
-    )
+    loads = json.loads
+    last = ""
+    while True:
+        found = list(rows.filter(id__gt=last).order_by("id")[:batch])
+        for response_id, submitted_at, channel, attributes, text in found:
+            yield response_id, submitted_at, channel, attributes, loads(text) if text else {}
+        if len(found) < batch:
+            return
+        last = found[-1][0]
 
 
-def _answer_value(question: RawQuestion, row: tuple, labels: bool) -> object:
-    _response, _question, text, number, date, choice, picked = row
-    kind = question.kind
+# Whole-number codes as numbers, looked up rather than parsed (most cells of a raw export).
+_NUMBERS = {str(n): n for n in range(-100, 1000)}
+_PLAIN = frozenset({"short_text", "long_text", "email"})  # the document's value is the cell
+
+
+def _cells(questions: list[RawQuestion], labels: bool) -> Callable[[dict], list[object]]:
+    """The function giving a document's cells, one per question, in order: the values are
+    fetched in one pass, then only the columns that need it are converted."""
+    keys = [q.key for q in questions]
+    # Likert codes as numbers: a column to compute with (not with labels, which are text).
+    coded = [] if labels else [i for i, q in enumerate(questions) if q.kind == "likert"]
+    others = [
+        (i, q.kind, q.labels)
+        for i, q in enumerate(questions)
+        if q.kind not in _PLAIN and (labels or q.kind != "likert")
+    ]
+    numbers = _NUMBERS
+
+    def cells(document: dict) -> list[object]:
+        get = document.get
+        row: list[object] = [get(key) for key in keys]
+        for i in coded:
+            value = row[i]
+            if value.__class__ is str:
+                row[i] = numbers.get(value, value)
+            elif value is not None:
+                row[i] = _cell("likert", value, questions[i].labels, labels)
+        for i, kind, names in others:
+            value = row[i]
+            if value is not None:
+                row[i] = _cell(kind, value, names, labels)
+        return row
+
+    return cells
+
+
+def _cell(kind: str, value: object, names: dict[str, str], labels: bool) -> object:
+    main, text = parts(value)
     if kind == Question.Kind.MULTIPLE_CHOICE:
-        shown = [question.labels.get(c, c) if labels else c for c in picked or []]
+        shown = [names.get(c, c) if labels else c for c in main or []]
         return "; ".join([*shown, text] if text else shown) or None
-    if kind == Question.Kind.LIKERT and not labels and not text and choice.isdigit():
-        return int(choice)  # scale codes are whole numbers: a column to compute with
     if kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.LIKERT):
-        shown = question.labels.get(choice, choice) if labels else choice
+        shown = names.get(main, main) if labels else main
         return (f"{shown} — {text}" if text else shown) or None
-    if kind == Question.Kind.NUMBER and number is not None:
-        return number if isinstance(number, Decimal) else Decimal(str(number))
-    if kind == Question.Kind.DATE and date is not None:
-        return date
-    return text or None
+    if kind == Question.Kind.NUMBER:
+        try:
+            return Decimal(main)
+        except (InvalidOperation, TypeError):
+            return main or None
+    if kind == Question.Kind.DATE:
+        try:
+            return dt.date.fromisoformat(main)
+        except (ValueError, TypeError):
+            return main or None
+    return main or None
 
 
 def _attribute(value: object) -> object:

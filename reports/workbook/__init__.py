@@ -11,6 +11,7 @@ sheet), and here the whole workbook as one user may see it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
@@ -78,6 +79,7 @@ class _Content:
     annex: Annex
     coverage: CoverageMatrix
     raw: list[tuple[Distribution, int]]
+    cutoff: dt.datetime  # raw responses submitted by then: counted, then streamed
 
     @property
     def rows(self) -> int:
@@ -106,6 +108,7 @@ def _gather(
         .order_by("created_at", "pk")
     )
     likert, breakdowns, answers, raw = [], [], [], []
+    cutoff = timezone.now()
     for distribution in distributions:
         likert += likert_summary(user=user, distribution=distribution, unsuppressed=unsuppressed)
         beat()
@@ -116,7 +119,8 @@ def _gather(
             beat()
         if access.raw_answers:
             answers += open_answers(user=user, distribution=distribution)
-            raw.append((distribution, raw_response_count(user=user, distribution=distribution)))
+            count = raw_response_count(user=user, distribution=distribution, cutoff=cutoff)
+            raw.append((distribution, count))
             beat()
     likert = [table for table in likert if table.rows]
     rates = evaluation_rates(user=user, evaluation=evaluation, unsuppressed=unsuppressed)
@@ -133,6 +137,7 @@ def _gather(
         annex=annex(evaluation=evaluation, user=user),
         coverage=coverage_matrix(evaluation=evaluation, user=user),
         raw=raw,
+        cutoff=cutoff,
     )
 
 
@@ -181,14 +186,17 @@ def workbook_write(
             book.step(_("Open answers"))
             titles = {d.pk: d.title for d, _count in content.raw}
             open_answers_sheet(book, content.open_answers, titles)
-            for distribution, _count in content.raw:
-                book.step(_("Raw responses: %(title)s") % {"title": distribution.title})
-                book.stats.raw_responses += raw_sheet(
+            for distribution, count in content.raw:
+                rows = raw_response_rows(
+                    user=reader, distribution=distribution, labels=labels, cutoff=content.cutoff
+                )
+                raw_sheet(
                     book,
                     title=distribution.title,
                     columns=raw_columns(distribution),
-                    rows=raw_response_rows(user=reader, distribution=distribution, labels=labels),
+                    rows=rows,
                     labels=labels,
+                    count=count,
                 )
         book.step(_("Interview overview"))
         overview_sheet(book, content.overview)

@@ -26,6 +26,7 @@ FORMATS: dict[str, dict[str, Any]] = {
 @dataclass
 class WorkbookStats(BookStats):
     raw_responses: int = 0
+    raw_left_out: int = 0  # submitted while the book was written, past the sheets' room
 
 
 class Book(xlsx.Book):

@@ -288,23 +288,34 @@ def raw_sheet(
     columns: Sequence[tuple[str, str]],
     rows: Iterable[Sequence[object]],
     labels: bool,
-) -> int:
-    """The raw responses of one questionnaire, continued on a further sheet past Excel's row
-    limit; returns the number of responses written."""
+    count: int,
+) -> None:
+    """The raw responses of one questionnaire (`count` of them, as counted beforehand),
+    streamed when the book is closed (common.xlsx_stream), continued on further sheets past
+    Excel's row limit. The book's stats count the responses written, and those left out (more
+    than were counted: submitted while the book was written)."""
     header = [label if labels else code for code, label in columns]
     widths = (34, 17, 9, *([14] * (len(columns) - 3)))
-    sheet = book.sheet(_("Raw – %(title)s") % {"title": title}, widths, freeze=1)
-    sheet.line(header, style="header")
-    written = 0
-    for values in rows:
-        if sheet.row >= MAX_SHEET_ROWS:
-            sheet = book.sheet(_("Raw – %(title)s") % {"title": title}, widths, freeze=1)
-            sheet.line(header, style="header")
-        sheet.line(values)
-        written += 1
-    if not written:
+    name = _("Raw – %(title)s") % {"title": title}
+    if not count:
+        sheet = book.sheet(name, widths, freeze=1)
+        sheet.line(header, style="header")
         sheet.line([_("No responses you may read.")], style="note")
-    return written
+        return
+
+    def streamed(written: int, left_out: int) -> None:
+        book.stats.raw_responses += written
+        book.stats.raw_left_out += left_out
+
+    book.streamed_sheets(
+        name,
+        widths,
+        header=header,
+        rows=rows,
+        parts=-(-count // (MAX_SHEET_ROWS - 1)),
+        step=_("Raw responses: %(title)s") % {"title": title},
+        streamed=streamed,
+    )
 
 
 def overview_sheet(book: Book, table: OverviewTable) -> None:

@@ -105,7 +105,14 @@ def test_numbers_dates_and_blanks_are_written_by_their_type() -> None:
 def test_sheet_names_are_made_safe_and_unique() -> None:
     def fill(book: Book) -> None:
         for title in ["Staff: HQ/field [2008]?", "Staff: HQ/field [2008]?", "x" * 50]:
-            raw_sheet(book, title=title, columns=[("response", "Response")], rows=[], labels=False)
+            raw_sheet(
+                book,
+                title=title,
+                columns=[("response", "Response")],
+                rows=[],
+                labels=False,
+                count=0,
+            )
 
     _data, workbook = written(fill)
     assert workbook.sheetnames == [
