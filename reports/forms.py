@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from common.errors import ValidationProblem
 from interviews.models import CategoryRule, ReportingCategory
-from reports.models import LayoutCell, TableLayout
+from reports.models import ExportJob, LayoutCell, TableLayout
 
 if TYPE_CHECKING:
     from evaluations.models import Evaluation
@@ -224,3 +224,31 @@ class ExportForm(forms.Form):
             "unsuppressed": bool(self.cleaned_data.get("unsuppressed")),
             "labels": bool(self.cleaned_data.get("labels")),
         }
+
+
+class RawResponsesForm(forms.Form):
+    """A request for the raw responses of one questionnaire, from its form on the downloads
+    page: the distribution, codes or labels, and the button pressed (Excel or CSV). The service
+    checks the distribution (one of the evaluation's) and who may ask."""
+
+    distribution = forms.CharField(required=False, max_length=20)
+    answers = forms.ChoiceField(
+        choices=[
+            ("codes", gettext_lazy("Codes (Likert codes as numbers)")),
+            ("labels", gettext_lazy("The choices' labels")),
+        ],
+        required=False,
+    )
+    format = forms.ChoiceField(choices=[("xlsx", "Excel"), ("csv", "CSV")])
+
+    def export(self) -> tuple[str, dict[str, Any]]:
+        """The kind of export job and its parameters."""
+        if not self.is_valid():
+            raise _problem(self)
+        parameters: dict[str, Any] = {
+            "distribution": self.cleaned_data["distribution"],
+            "labels": self.cleaned_data["answers"] == "labels",
+        }
+        if self.cleaned_data["format"] == "csv":
+            return ExportJob.Kind.CSV, {**parameters, "table": "responses"}
+        return ExportJob.Kind.RESPONSES, parameters

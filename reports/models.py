@@ -127,12 +127,14 @@ def stale_after() -> dt.timedelta:
 
 
 class ExportJob(models.Model):
-    """One requested export (the evaluation workbook, or one table as CSV), built by a Celery
-    task: queued → running (progress) → done (file) | failed (error) | cancelled."""
+    """One requested export (the evaluation workbook, one table as CSV, or the raw responses of
+    one questionnaire), built by a Celery task: queued → running (progress) → done (file) |
+    failed (error) | cancelled."""
 
     class Kind(models.TextChoices):
         WORKBOOK = "workbook", _("Evaluation workbook (Excel)")
         CSV = "csv", _("One table (CSV)")
+        RESPONSES = "responses", _("Raw responses of one questionnaire (Excel)")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -22,6 +22,20 @@ from reports.services.layouts import CELL_MAX
 # name another app already uses (spectacular warns on the collision).
 EXPORT_KINDS = list(ExportJob.Kind.values)
 EXPORT_STATES = ", ".join(ExportJob.State.values)
+EXPORT_KINDS_HELP = (
+    "workbook: the evaluation workbook (Excel); csv: one table (see table); responses: the raw "
+    "responses of one questionnaire (Excel, needs distribution; roles that read individual "
+    "responses only)."
+)
+
+
+@extend_schema_field(
+    {"type": "string", "enum": EXPORT_KINDS, "description": EXPORT_KINDS_HELP},
+    component_name="ExportKind",
+)
+class ExportKindField(serializers.CharField):
+    """The kind of an export: a string, in the schema an enum component of its own (named, so
+    that it does not collide with the other apps' `kind` enums)."""
 
 
 class KeyLabelSerializer(serializers.Serializer):
@@ -350,23 +364,30 @@ class EvaluationRatesSerializer(serializers.Serializer):
 
 
 class ExportRequestSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="workbook or csv.")
+    kind = ExportKindField(help_text=EXPORT_KINDS_HELP)
     table = serializers.CharField(
         required=False,
         allow_blank=True,
-        help_text="For csv: overview, annex, likert, rates or coverage.",
+        help_text="For csv: overview, annex, likert, rates, coverage or responses (the raw "
+        "responses of one questionnaire: needs distribution).",
     )
     unsuppressed = serializers.BooleanField(
         required=False, default=False, help_text="Lead only: small cells not suppressed."
     )
     labels = serializers.BooleanField(
-        required=False, default=False, help_text="Raw responses with labels instead of codes."
+        required=False,
+        default=False,
+        help_text="Raw responses with the choices' labels instead of codes (in csv responses, "
+        "the column headers too).",
     )
     layout = serializers.CharField(
         required=False, allow_blank=True, help_text="csv overview: the layout's name."
     )
     distribution = serializers.IntegerField(
-        required=False, help_text="csv likert: one distribution's id (default: all)."
+        required=False,
+        help_text="The id of one of the evaluation's distributions (questionnaires sent): "
+        "required for kind responses and csv table responses; csv likert: that one only "
+        "(default: all). Another evaluation's or an unknown id is a 400 naming this field.",
     )
     by = serializers.CharField(
         required=False, allow_blank=True, help_text="The breakdown (likert, rates, annex)."
@@ -396,7 +417,7 @@ class ExportRequestSerializer(serializers.Serializer):
 
 
 class ExportJobSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(help_text=", ".join(EXPORT_KINDS))
+    kind = ExportKindField(help_text=EXPORT_KINDS_HELP)
     state = serializers.CharField(help_text=EXPORT_STATES)
     requested_by = serializers.SerializerMethodField()
     download = serializers.SerializerMethodField(

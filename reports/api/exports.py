@@ -28,9 +28,10 @@ EXPORT_PARAMETERS = ("table", "unsuppressed", "labels", "layout", "distribution"
 
 @extend_schema(parameters=[SLUG])
 class ExportViewSet(ReportScoped, viewsets.GenericViewSet):
-    """Export jobs: the evaluation workbook, or one table as CSV, built in the background.
-    Start one (202), poll it, cancel or retry it, download the file once done. You see your
-    own jobs; the lead evaluator sees everyone's."""
+    """Export jobs: the evaluation workbook, one table as CSV, or the raw responses of one
+    questionnaire (kind responses, or csv table responses), built in the background. Start one
+    (202), poll it, cancel or retry it, download the file once done. You see your own jobs;
+    the lead evaluator sees everyone's."""
 
     serializer_class = ExportJobSerializer
     queryset = ExportJob.objects.none()
@@ -68,8 +69,15 @@ class ExportViewSet(ReportScoped, viewsets.GenericViewSet):
         request=ExportRequestSerializer,
         responses={
             202: ExportJobSerializer,
-            400: OpenApiResponse(description="Unknown kind or table: {detail, errors}."),
-            403: OpenApiResponse(description="Unsuppressed asked by someone not the lead."),
+            400: OpenApiResponse(
+                description="Unknown kind or table, or a distribution missing (kind "
+                "responses, csv table responses), unknown or another evaluation's: {detail, "
+                "errors} with the field."
+            ),
+            403: OpenApiResponse(
+                description="Unsuppressed asked by someone not the lead; raw responses asked "
+                "by a role that does not read individual responses (a viewer)."
+            ),
         },
     )
     def create(self, request: Request, evaluation_slug: str) -> Response:
@@ -78,8 +86,7 @@ class ExportViewSet(ReportScoped, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         report_access(request.user, evaluation, unsuppressed=fields["unsuppressed"])
-        if "distribution" in fields:
-            self.distribution(fields["distribution"])  # one of this evaluation's, or a 400
+        # The service refuses a distribution not of this evaluation (400, naming the field).
         parameters = {name: fields[name] for name in EXPORT_PARAMETERS if name in fields}
         job = export_request(
             evaluation=evaluation, by=request.user, kind=fields["kind"], parameters=parameters
@@ -109,7 +116,9 @@ class ExportViewSet(ReportScoped, viewsets.GenericViewSet):
     @extend_schema(
         parameters=[ID],
         responses={
-            (200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="The workbook."),
+            (200, XLSX_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The workbook (kinds workbook and responses)."
+            ),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The CSV."),
             404: OpenApiResponse(description="Not finished, expired, or no such export."),
         },
@@ -119,7 +128,7 @@ class ExportViewSet(ReportScoped, viewsets.GenericViewSet):
         """The file of a finished export (its requester or the lead evaluator)."""
         job = self._job()
         opened = export_file(job=job, user=request.user)
-        kind = XLSX_TYPE if job.kind == ExportJob.Kind.WORKBOOK else CSV_TYPE
+        kind = CSV_TYPE if job.kind == ExportJob.Kind.CSV else XLSX_TYPE
         filename = safe_filename(job.filename or job.file.name.rsplit("/", 1)[-1])
         record_download(job, what=filename, evaluation_id=job.evaluation_id)
         return FileResponse(opened, as_attachment=True, filename=filename, content_type=kind)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from evaluations.permissions import Role, role_of
+from questionnaires.models import Distribution
 from reports.models import ExportJob
 from reports.selectors.access import report_access
 
@@ -30,6 +32,24 @@ def export_list(*, evaluation: Evaluation, user: User | AnonymousUser) -> QueryS
     if role_of(user, evaluation) != Role.LEAD:
         jobs = jobs.filter(requested_by=user)
     return jobs.order_by("-created_at", "-pk")
+
+
+def export_questionnaires(jobs: Iterable[ExportJob]) -> dict[int, str]:
+    """Job id -> the title of the questionnaire (distribution) the job is about, for the jobs
+    whose parameters name one (raw responses, the Likert table of one distribution)."""
+    named: dict[int, tuple[int, int]] = {}
+    for job in jobs:
+        wanted = str((job.parameters or {}).get("distribution") or "")
+        if wanted.isdigit():
+            named[job.pk] = (job.evaluation_id, int(wanted))
+    if not named:
+        return {}
+    found = Distribution.objects.filter(
+        evaluation_id__in={evaluation for evaluation, _id in named.values()},
+        pk__in={distribution for _evaluation, distribution in named.values()},
+    )
+    titles = {(d.evaluation_id, d.pk): d.title for d in found.only("pk", "evaluation", "title")}
+    return {pk: titles[key] for pk, key in named.items() if key in titles}
 
 
 def export_ready(job: ExportJob) -> bool:

@@ -1,14 +1,23 @@
 """The tables an export can hold as CSV, one function per table giving its rows, and the CSV
-writer (formulas kept as text). services/exports.py builds the jobs."""
+writer (formulas kept as text). services/exports.py builds the jobs.
+
+The raw responses of one questionnaire are a table too (`responses`): the same rows as the
+raw sheets of the workbooks, read from the answers documents as they stream."""
 
 from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import ValidationProblem
 from common.spreadsheets import safe_cell
+from evaluations.permissions import Action, ensure
 from interviews.selectors import coverage_rows
 from questionnaires.models import Distribution
 from questionnaires.selectors.tracking import RATE_HEADER
@@ -16,6 +25,7 @@ from reports.selectors.annex import annex, annex_rows
 from reports.selectors.likert import likert_rows, likert_summary
 from reports.selectors.overview import interview_overview, overview_rows
 from reports.selectors.rates import evaluation_rates
+from reports.selectors.raw import raw_columns, raw_response_rows
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -62,11 +72,42 @@ def _coverage_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iter
     return coverage_rows(evaluation=evaluation, user=user)
 
 
+def _responses_rows(evaluation: Evaluation, user: User, parameters: dict) -> Iterator[list]:
+    """The raw responses of one questionnaire: the column codes (or labels), then one row per
+    response the user may read, submitted before the table was started."""
+    ensure(user, Action.VIEW_RESPONSES, evaluation)
+    distribution = export_distribution(evaluation, parameters.get("distribution"))
+    labels = bool(parameters.get("labels"))
+    header = [label if labels else code for code, label in raw_columns(distribution)]
+    rows = raw_response_rows(
+        user=user, distribution=distribution, labels=labels, cutoff=timezone.now()
+    )
+    return itertools.chain([header], rows)
+
+
 def _distributions(evaluation: Evaluation, parameters: dict):
     found = Distribution.objects.filter(evaluation=evaluation).order_by("created_at", "pk")
     if parameters.get("distribution"):
         found = found.filter(pk=parameters["distribution"])
     return found.select_related("evaluation")
+
+
+def export_distribution(evaluation: Evaluation, value: object) -> Distribution:
+    """The distribution (questionnaire sent) an export names by its id: one of the
+    evaluation's, else a ValidationProblem on the `distribution` field naming the known ones."""
+    found = Distribution.objects.filter(evaluation=evaluation).order_by("created_at", "pk")
+    if value in (None, ""):
+        message = _("Choose the questionnaire: its distribution's id (%(known)s).")
+    elif not str(value).isdigit():
+        message = _("“%(value)s” is not a distribution's id. Use one of: %(known)s.")
+    else:
+        distribution = found.filter(pk=int(str(value))).select_related("evaluation").first()
+        if distribution is not None:
+            return distribution
+        message = _("There is no distribution %(value)s in this evaluation. Use one of: %(known)s.")
+    known = ", ".join(f"{d.pk} ({d.title})" for d in found) or _("none yet")
+    message %= {"value": str(value)[:40], "known": known}
+    raise ValidationProblem(message, errors={"distribution": [message]})
 
 
 TABLES: dict[str, Callable[[Evaluation, User, dict], Iterable[list]]] = {
@@ -75,7 +116,10 @@ TABLES: dict[str, Callable[[Evaluation, User, dict], Iterable[list]]] = {
     "likert": _likert_rows,
     "rates": _rates_rows,
     "coverage": _coverage_rows,
+    "responses": _responses_rows,
 }
+# The tables that need one distribution's id (the others take one or none).
+DISTRIBUTION_TABLES = frozenset({"responses"})
 
 
 def csv_write(
