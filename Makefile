@@ -15,7 +15,7 @@ export SITE_URL ?= http://$(HOST):$(PORT)
 # The Celery queues `make worker` takes (settings.CELERY_TASK_QUEUES), e.g. QUEUES=exports,imports.
 QUEUES ?= mail,default,exports,imports
 
-.PHONY: help install run demo test lint format bench smoke-cluster worker beat messages browser clean
+.PHONY: help install run demo test lint format bench bench-smoke bench-export wrk smoke-cluster worker beat messages browser clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -74,11 +74,30 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## run the benchmarks in bench/ (prints ratios against a baseline; BIG=1 adds the 132,229 × 510 raw export)
+bench: install wrk ## run the benchmarks in bench/ (prints ratios against a baseline; BIG=1 adds the 132,229 × 510 raw export)
 	$(PY) -m bench
 	$(PY) bench/submissions.py
 	$(PY) bench/outage.py
 	$(PY) bench/exports.py $(if $(BIG),--big)
+
+bench-export: install ## the raw export alone: ROWS x COLUMNS (default 10000 x 510) against XlsxWriter and csv; BIG=1 adds 132,229 x 510 and its job
+	$(PY) bench/exports.py --size $(or $(ROWS),10000)x$(or $(COLUMNS),510) $(if $(BIG),--big)
+
+bench-smoke: install wrk ## run every bench at tiny sizes, as CI does (seconds; targets printed, not enforced)
+	$(PY) -m bench --smoke
+	$(PY) bench/submissions.py --smoke
+	BENCH_TINY=1 $(PY) bench/outage.py
+	$(PY) bench/exports.py --smoke
+
+wrk: # wrk drives bench/submissions.py: installed when missing and apt-get is usable
+	@if command -v wrk >/dev/null; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing wrk for the submission benchmark…"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
+			|| echo "Could not install wrk: bench/submissions.py will say so and skip."; \
+	else \
+		echo "No wrk and no usable apt-get: bench/submissions.py will skip (install it: apt-get install wrk)."; \
+	fi
 
 smoke-cluster: $(STAMP) ## two gunicorn webs and two Celery workers on one PostgreSQL (DATABASE_URL), Redis and S3 server; prints what ran where
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "Set DATABASE_URL to PostgreSQL (e.g. postgres://postgres@127.0.0.1:5432/consulta): the smoke run needs it."; exit 2;; esac

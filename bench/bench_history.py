@@ -5,8 +5,8 @@ in the same process. Target: at most 2x — per person 31 statements instead of 
 per recorded change, and auditlog's SELECT of the old row before an update), never a query per
 field or per entry beyond those.
 
-`run(people=…)` takes a size: `make bench` uses 300 people; tests/history/test_history_bench.py
-runs it with 3 so it cannot rot.
+`run(people=…)` takes a size: `make bench` uses 300 people; `--smoke` and
+tests/history/test_history_bench.py run it with 3 so it cannot rot.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from stakeholders.services import person_create, person_update
 PEOPLE = 300
 RATIO = 2.0
 REPEAT = 5
+SMOKE = (3, 1)  # people, repeat
 
 _serial = itertools.count()
 
@@ -44,7 +45,10 @@ def registry_work(people: int) -> None:
             person_update(by=SYSTEM, person=person, name=f"Bench Persona {batch}-{n}")
 
 
-def run(people: int = PEOPLE, repeat: int = REPEAT) -> list[Result]:
+def run(people: int = PEOPLE, repeat: int = REPEAT, *, smoke: bool = False) -> list[Result]:
+    if smoke:
+        people, repeat = SMOKE
+
     def without_history() -> None:
         with disable_auditlog():
             registry_work(people)

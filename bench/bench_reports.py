@@ -4,12 +4,16 @@ workbook writer's own time.
 Likert: 62,500 responses × 16 Likert items (1,000,000 answers) with region and stakeholder
 group in each response's snapshot, bulk-inserted (bench.synthetic). likert_summary broken down
 by an attribute against the hand-written single GROUP BY (question, attribute, choice) over the
-same tables. Target: at most 2x, and a small peak of Python memory (no model instance per
-answer: loading them instead took 70x the time and 1.5 GB).
+same tables. Target: at most 1.5x (issue 17), and a small peak of Python memory (no model
+instance per answer: loading them instead took 70x the time and 1.5 GB).
 
 Export job: export_request → (eager task) → export_build on a workbook job, against calling
 reports.workbook.workbook_write directly on the same evaluation (5,000 responses × 60
 questions). Target: queueing, progress updates and file storage add under 5%.
+
+`--smoke` runs both at tiny sizes (250 responses for the Likert summary; 5,001 × 10 for the
+job, enough rows for it to save progress mid-way; one timing each) and saves nothing in
+bench/results/.
 
 The raw export's throughput and memory need PostgreSQL and their own processes:
 bench/exports.py.
@@ -35,12 +39,16 @@ from bench.synthetic import Synthetic, responses_add, results_save, synthetic_ev
 
 LIKERT_RESPONSES = 62_500
 LIKERT_ITEMS = 16
-LIKERT_RATIO = 2.0
+LIKERT_RATIO = 1.5
 LIKERT_MEMORY_MB = 32.0  # Python's peak for one summary: the counts, never the answers
 JOB_RESPONSES = 5_000
 JOB_QUESTIONS = (48, 12)
 JOB_RATIO = 1.05
 REPEAT = 5
+SMOKE_LIKERT_RESPONSES, SMOKE_REPEAT = 250, 1
+# The smoke job is narrow but long enough to save its progress while the rows stream (every
+# 5,000 rows, reports.services.export_jobs.PROGRESS_ROWS): a path a short job never takes.
+SMOKE_JOB_RESPONSES, SMOKE_JOB_QUESTIONS = 5_001, (8, 2)
 
 
 def group_by_sql(key: str) -> str:
@@ -70,7 +78,7 @@ def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def likert_case(synthetic: Synthetic, *, by: str, lead: bool) -> dict[str, float]:
+def likert_case(synthetic: Synthetic, *, by: str, lead: bool, repeat: int) -> dict[str, float]:
     from reports.selectors.likert import likert_summary
 
     distribution = synthetic.distribution
@@ -87,9 +95,9 @@ def likert_case(synthetic: Synthetic, *, by: str, lead: bool) -> dict[str, float
             assert len(cursor.fetchall()) > LIKERT_ITEMS
 
     rss_before = maxrss_mb()
-    seconds = median_seconds(ours, repeat=REPEAT)
+    seconds = median_seconds(ours, repeat=repeat)
     rss_after = maxrss_mb()
-    base = median_seconds(baseline, repeat=REPEAT)
+    base = median_seconds(baseline, repeat=repeat)
     return {
         "seconds": seconds,
         "group_by_seconds": base,
@@ -99,16 +107,22 @@ def likert_case(synthetic: Synthetic, *, by: str, lead: bool) -> dict[str, float
     }
 
 
-def likert_bench() -> tuple[list[Result], dict[str, object]]:
+def likert_bench(responses: int, repeat: int) -> tuple[list[Result], dict[str, object]]:
     synthetic = synthetic_evaluation(slug="bench-likert", likert=LIKERT_ITEMS)
     started = time.perf_counter()
-    responses_add(synthetic, start=1, stop=LIKERT_RESPONSES + 1)
+    responses_add(synthetic, start=1, stop=responses + 1)
     generated = time.perf_counter() - started
-    answers = LIKERT_RESPONSES * LIKERT_ITEMS
+    answers = responses * LIKERT_ITEMS
     cases = {
-        "region, lead (unsuppressed)": likert_case(synthetic, by="region", lead=True),
-        "region, viewer (suppressed)": likert_case(synthetic, by="region", lead=False),
-        "stakeholder group, lead": likert_case(synthetic, by="stakeholder_group", lead=True),
+        "region, lead (unsuppressed)": likert_case(
+            synthetic, by="region", lead=True, repeat=repeat
+        ),
+        "region, viewer (suppressed)": likert_case(
+            synthetic, by="region", lead=False, repeat=repeat
+        ),
+        "stakeholder group, lead": likert_case(
+            synthetic, by="stakeholder_group", lead=True, repeat=repeat
+        ),
     }
     results = []
     for name, m in cases.items():
@@ -131,7 +145,7 @@ def likert_bench() -> tuple[list[Result], dict[str, object]]:
         )
     )
     record = {
-        "responses": LIKERT_RESPONSES,
+        "responses": responses,
         "items": LIKERT_ITEMS,
         "answers": answers,
         "generated_seconds": generated,
@@ -140,14 +154,16 @@ def likert_bench() -> tuple[list[Result], dict[str, object]]:
     return results, record
 
 
-def job_bench() -> tuple[list[Result], dict[str, object]]:
+def job_bench(
+    responses: int, repeat: int, questions: tuple[int, int] = JOB_QUESTIONS
+) -> tuple[list[Result], dict[str, object]]:
     from reports.models import ExportJob
     from reports.services.exports import export_build, export_request
     from reports.workbook import workbook_write
 
-    likert, texts = JOB_QUESTIONS
+    likert, texts = questions
     synthetic = synthetic_evaluation(slug="bench-jobs", likert=likert, texts=texts)
-    responses_add(synthetic, start=1, stop=JOB_RESPONSES + 1)
+    responses_add(synthetic, start=1, stop=responses + 1)
     evaluation, lead = synthetic.evaluation, synthetic.lead
     workdir = Path(tempfile.mkdtemp(prefix="consulta-bench-jobs-"))
 
@@ -171,7 +187,7 @@ def job_bench() -> tuple[list[Result], dict[str, object]]:
         direct()  # warm both
         job()
         samples: dict[str, list[float]] = {"direct": [], "job": []}
-        for i in range(REPEAT):
+        for i in range(repeat):
             # Alternate which goes first, so drift on a shared machine falls on both.
             for name, fn in (("direct", direct), ("job", job))[:: 1 if i % 2 == 0 else -1]:
                 started = time.perf_counter()
@@ -183,10 +199,10 @@ def job_bench() -> tuple[list[Result], dict[str, object]]:
         "export job (request, progress, storage) vs workbook_write",
         job_s / direct_s,
         JOB_RATIO,
-        f"{job_s:.2f} s vs {direct_s:.2f} s, {JOB_RESPONSES:,} responses × {likert + texts}",
+        f"{job_s:.2f} s vs {direct_s:.2f} s, {responses:,} responses × {likert + texts}",
     )
     record = {
-        "responses": JOB_RESPONSES,
+        "responses": responses,
         "questions": likert + texts,
         "job_seconds": job_s,
         "direct_seconds": direct_s,
@@ -203,9 +219,16 @@ def markdown(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def run() -> list[Result]:
-    likert_results, likert_record = likert_bench()
-    job_results, job_record = job_bench()
+def run(*, smoke: bool = False) -> list[Result]:
+    if smoke:
+        likert_results, _ = likert_bench(SMOKE_LIKERT_RESPONSES, SMOKE_REPEAT)
+        job_results, _ = job_bench(SMOKE_JOB_RESPONSES, SMOKE_REPEAT, SMOKE_JOB_QUESTIONS)
+        results = likert_results + job_results
+        print(f"Reports ({connection.vendor}), smoke sizes, not saved:\n")
+        print(markdown(results) + "\n")
+        return results
+    likert_results, likert_record = likert_bench(LIKERT_RESPONSES, REPEAT)
+    job_results, job_record = job_bench(JOB_RESPONSES, REPEAT)
     results = likert_results + job_results
     path = results_save(
         f"reports_{connection.vendor}",

@@ -1,22 +1,31 @@
-"""Raw responses export benchmark: throughput and peak memory of the workbook's raw sheet.
+"""Raw responses export benchmark: time and peak memory of the raw export against other writers
+fed by the same rows, on a synthetic distribution in a throwaway PostgreSQL database.
 
-Builds a synthetic distribution on a throwaway PostgreSQL database (test_<name>_exports, from
-DATABASE_URL) with bulk SQL, growing it 10k → 50k → 100k responses × 60 questions (with --big:
-132,229 × 510, the export KoboToolbox could not finish in 30 minutes). At each size every writer
-runs in a fresh subprocess, so ru_maxrss is that writer's peak alone, on the same rows from the
-same selector (reports.selectors.raw.raw_response_rows):
+For each size (responses × questions; 80% Likert items, 20% open questions) the data is built
+with bulk SQL (answer rows and answers documents), then every case runs in a fresh subprocess,
+so its peak RSS (VmHWM) is its own:
 
-  ours        the workbook's raw sheet (reports.workbook: XlsxWriter constant memory, ZIP64,
-              every cell through the one safe-cell function)
-  xlsxwriter  plain XlsxWriter in constant-memory mode, write_row (the KoboToolbox baseline)
-  openpyxl    openpyxl write-only (at the smallest size only, for the record)
-  csv         csv.writer (the floor)
-  fetch       reading the rows only (what the query and the pivot cost)
+  ours        reports.workbook.responses.responses_write: the raw export (About sheet, raw sheet
+              streamed from the answers documents by common.xlsx_stream)
+  xlsxwriter  XlsxWriter constant_memory, write_row, fed by the same rows (KoboToolbox's writer)
+  csv         csv.writer fed by the same rows (the floor for a text format)
+  fetch       reading the rows only (COPY of the documents and the cells made of them)
+  rustpy      rustpy-xlsxwriter (Rust; rows given as dicts, as it takes them), when installed
+  job         the raw export as a user asks for it: an export job (queued, claimed, built with
+              progress, stored), end to end
 
-Targets, as ratios measured in one run: ours / xlsxwriter time ≤ 1.1 (within noise of 1.0),
-peak RSS 100k / 10k ≤ 1.5, and with --big peak RSS < 250 MB. Usage:
+and one line per size is printed:
 
-  DATABASE_URL=postgres://postgres@127.0.0.1:5432/consulta_bench python bench/exports.py [--big]
+  export 10000x510: ours S s, xlsxwriter S s (ratio R), csv S s, peak M MB
+
+Targets (issue "Performance"), ratios in one run: ours / xlsxwriter ≤ 0.25, ours / csv ≤ 2.5,
+ours' peak ≤ 150 MB; with --big (132,229 × 510, the export KoboToolbox could not finish in 30
+minutes) the job ≤ 180 s end to end and its peak ≤ 1.5 × the 10k × 510 peak. --smoke runs one
+tiny size and enforces nothing (CI runs it so the bench cannot rot). Results are merged into
+bench/results/<day>.json. Usage:
+
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/consulta python bench/exports.py
+      [--size 10000x510 --size 50000x60] [--big] [--smoke] [--cases ours,xlsxwriter,…]
 """
 
 from __future__ import annotations
@@ -25,27 +34,29 @@ import argparse
 import csv
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SIZES = [10_000, 50_000, 100_000]
-QUESTIONS = (48, 12)  # Likert items, open questions: 60 answer columns
-BIG = (132_229, (408, 102))  # 510 answer columns
-RSS_FLAT = 1.5  # peak RSS at the largest default size / at the smallest
-RSS_BIG_MB = 250
-SPEED = 1.1  # ours / xlsxwriter, time
+SIZES = ["10000x510", "50000x60"]
+BIG = "132229x510"
+SMOKE = "200x20"
+SPEED = 0.25  # ours / xlsxwriter
+CSV_RATIO = 2.5  # ours / csv
+PEAK_MB = 150
+BIG_SECONDS = 180
+BIG_FLAT = 1.5  # the big job's peak / the 10k × 510 peak
+CASES = ["fetch", "csv", "ours", "xlsxwriter", "rustpy", "job"]
 
 
-# --- one writer, in its own process -------------------------------------------------------------
+# --- one case, in its own process ----------------------------------------------------------------
 
 
 def counted(rows: Iterable[list[object]], tally: dict[str, int]) -> Iterator[list[object]]:
@@ -55,18 +66,13 @@ def counted(rows: Iterable[list[object]], tally: dict[str, int]) -> Iterator[lis
         yield row
 
 
-def write_ours(path: Path, *, user, distribution, tally: dict[str, int]) -> None:
-    """The workbook's own raw sheet, as workbook_write streams it."""
-    from reports.selectors.raw import raw_columns, raw_response_rows
-    from reports.workbook.book import Book
-    from reports.workbook.sheets import raw_sheet
-
-    book = Book(path)
-    rows = raw_response_rows(user=user, distribution=distribution)
-    columns = raw_columns(distribution)
-    raw_sheet(book, title=distribution.title, columns=columns, rows=counted(rows, tally),
-              labels=False)  # fmt: skip
-    book.close()
+def status_mb(field: str) -> float:
+    """A memory line of /proc/self/status (VmRSS now, VmHWM the peak), in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def write_xlsxwriter(path: Path, header: list[str], rows: Iterable[list[object]]) -> None:
@@ -81,15 +87,12 @@ def write_xlsxwriter(path: Path, header: list[str], rows: Iterable[list[object]]
     book.close()
 
 
-def write_openpyxl(path: Path, header: list[str], rows: Iterable[list[object]]) -> None:
-    from openpyxl import Workbook
+def write_rustpy(path: Path, header: list[str], rows: Iterable[list[object]]) -> None:
+    from rustpy_xlsxwriter import FastExcel
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Raw responses")
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
+    FastExcel(str(path)).sheet(
+        "Raw responses", (dict(zip(header, r, strict=True)) for r in rows)
+    ).save()
 
 
 def write_csv(path: Path, header: list[str], rows: Iterable[list[object]]) -> None:
@@ -104,25 +107,16 @@ def read_only(path: Path, header: list[str], rows: Iterable[list[object]]) -> No
         pass
 
 
-PLAIN: dict[str, Callable[[Path, list[str], Iterable[list[object]]], None]] = {
+PLAIN = {
     "xlsxwriter": write_xlsxwriter,
-    "openpyxl": write_openpyxl,
+    "rustpy": write_rustpy,
     "csv": write_csv,
     "fetch": read_only,
 }
 
 
-def status_mb(field: str) -> float:
-    """A memory line of /proc/self/status (VmRSS now, VmHWM the peak), in MB."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def case_main(case: str, distribution_id: int, user_id: int, path: Path) -> None:
-    """Run one writer and print one JSON line: seconds, rows, cells, peak and start RSS."""
+    """Run one case and print one JSON line: seconds, rows, cells, peak and start RSS, bytes."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "survey_site.settings")
     import django
 
@@ -133,62 +127,125 @@ def case_main(case: str, distribution_id: int, user_id: int, path: Path) -> None
 
     user = User.objects.get(pk=user_id)
     distribution = Distribution.objects.select_related("evaluation").get(pk=distribution_id)
-    header = [label for _code, label in raw_columns(distribution)]
+    header = [code for code, _label in raw_columns(distribution)]
     tally = {"rows": 0, "cells": 0}
     start_mb = status_mb("VmRSS")
     started = time.perf_counter()
     if case == "ours":
-        write_ours(path, user=user, distribution=distribution, tally=tally)
+        from reports.workbook.responses import responses_write
+
+        stats = responses_write(path, distribution=distribution, user=user)
+        tally = {"rows": stats.raw_responses, "cells": stats.raw_responses * len(header)}
+    elif case == "job":
+        tally = run_job(distribution, user, path, len(header))
     else:
         rows = raw_response_rows(user=user, distribution=distribution)
         PLAIN[case](path, header, counted(rows, tally))
     seconds = time.perf_counter() - started
-    # VmHWM is this process image's own peak. ru_maxrss would do on its own, but Linux
-    # carries it over exec from the forked parent, so every child would report the driver's.
-    peak_mb = status_mb("VmHWM")
-    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     size = path.stat().st_size if path.exists() else 0
-    print(json.dumps({"case": case, "seconds": seconds, **tally, "start_mb": start_mb,
-                      "peak_mb": peak_mb, "ru_maxrss_mb": maxrss_mb, "bytes": size}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "case": case,
+                "seconds": seconds,
+                **tally,
+                "start_mb": start_mb,
+                "peak_mb": status_mb("VmHWM"),
+                "bytes": size,
+            }
+        )
+    )
+
+
+def run_job(distribution, user, path: Path, columns: int) -> dict[str, int]:
+    """The export as the exports page asks for it: queued, then built by the task's code."""
+    from reports.models import ExportJob
+    from reports.services.exports import export_request
+
+    job = export_request(
+        evaluation=distribution.evaluation,
+        by=user,
+        kind="responses",
+        parameters={"distribution": distribution.pk},
+    )
+    job.refresh_from_db()
+    if job.state != ExportJob.State.DONE:  # a broker configured: build it here, as a worker
+        from reports.services.exports import export_build
+
+        export_build(job_id=job.pk)
+        job.refresh_from_db()
+    if job.state != ExportJob.State.DONE:
+        raise RuntimeError(f"the export job ended {job.state}: {job.error}")
+    from reports.selectors.raw import raw_response_count
+
+    rows = raw_response_count(user=user, distribution=distribution)
+    return {"rows": rows, "cells": rows * columns, "stored_bytes": job.size}
 
 
 # --- the driver ---------------------------------------------------------------------------------
 
 
-def bench_database_url(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def run_case(case: str, *, env: dict[str, str], synthetic, workdir: Path) -> dict:
     path = workdir / f"{case}.{'csv' if case == 'csv' else 'xlsx'}"
-    command = [sys.executable, str(Path(__file__).resolve()), "--case", case,
-               "--distribution", str(synthetic.distribution.pk), "--user",
-               str(synthetic.lead.pk), "--out", str(path)]  # fmt: skip
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--case",
+        case,
+        "--distribution",
+        str(synthetic.distribution.pk),
+        "--user",
+        str(synthetic.lead.pk),
+        "--out",
+        str(path),
+    ]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"case {case} failed:\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["m_cells_per_s"] = result["cells"] / result["seconds"] / 1e6
+    result["m_cells_per_s"] = result["cells"] / max(result["seconds"], 1e-9) / 1e6
     path.unlink(missing_ok=True)
     print(
         f"  {case:<10} {result['rows']:>7} rows {result['cells'] / 1e6:7.2f} M cells "
         f"{result['seconds']:7.1f} s {result['m_cells_per_s']:6.3f} M cells/s "
-        f"peak RSS {result['peak_mb']:6.1f} MB (start {result['start_mb']:.1f}) "
-        f"{result['bytes'] / 1e6:8.1f} MB file",
+        f"peak {result['peak_mb']:6.1f} MB (start {result['start_mb']:.1f}) "
+        f"{result.get('stored_bytes', result['bytes']) / 1e6:8.1f} MB file",
         flush=True,
     )
     return result
 
 
-def size_measure(size: int, *, env, synthetic, workdir: Path, openpyxl: bool, repeat: int):
-    """Every writer on the same rows; ours and xlsxwriter alternate (A B B A …) and the
-    fastest of each counts, as the least disturbed by other work on a shared machine."""
-    order = ["fetch", "csv"]
+def available(cases: list[str]) -> list[str]:
+    try:
+        import rustpy_xlsxwriter  # noqa: F401
+    except ImportError:
+        if "rustpy" in cases:
+            print("  (rustpy-xlsxwriter is not installed: that case is left out)")
+        return [c for c in cases if c != "rustpy"]
+    return cases
+
+
+def measure(size: str, *, env, workdir: Path, cases: list[str], repeat: int) -> dict:
+    """Build the size's data, then run each case; ours and xlsxwriter alternate (A B B A …)
+    and the fastest run of each counts, as the least disturbed by other work."""
+    from bench.synthetic import responses_add, synthetic_evaluation
+
+    responses, questions = (int(n) for n in size.split("x"))
+    likert = questions * 4 // 5
+    started = time.perf_counter()
+    synthetic = synthetic_evaluation(
+        slug=f"exports-{size}", likert=likert, texts=questions - likert
+    )
+    responses_add(synthetic, start=1, stop=responses + 1)
+    print(
+        f"{responses:,} responses × {questions} questions (built in "
+        f"{time.perf_counter() - started:.0f} s):",
+        flush=True,
+    )
+    order = [c for c in cases if c not in ("ours", "xlsxwriter")]
     for i in range(repeat):
-        order += ["ours", "xlsxwriter"] if i % 2 == 0 else ["xlsxwriter", "ours"]
-    if openpyxl:
-        order.append("openpyxl")
+        pair = [c for c in ("ours", "xlsxwriter") if c in cases]
+        order += pair if i % 2 == 0 else pair[::-1]
     runs: dict[str, list[dict]] = {}
     for case in order:
         runs.setdefault(case, []).append(
@@ -197,83 +254,103 @@ def size_measure(size: int, *, env, synthetic, workdir: Path, openpyxl: bool, re
     best = {}
     for case, results in runs.items():
         fastest = min(results, key=lambda r: r["seconds"])
-        best[case] = {**fastest, "peak_mb": max(r["peak_mb"] for r in results),
-                      "all_seconds": [r["seconds"] for r in results]}  # fmt: skip
-    return {"responses": size, **best}
+        best[case] = {**fastest, "peak_mb": max(r["peak_mb"] for r in results)}
+    return {"size": size, "responses": responses, "columns": questions, **best}
 
 
-def results_of(sizes: list[dict], big: dict | None) -> list:
+def line(m: dict) -> str:
+    ours = m["ours"]
+    text = f"export {m['responses']}x{m['columns']}: ours {ours['seconds']:.1f} s"
+    if "xlsxwriter" in m:
+        ratio = ours["seconds"] / m["xlsxwriter"]["seconds"]
+        text += f", xlsxwriter {m['xlsxwriter']['seconds']:.1f} s (ratio {ratio:.2f})"
+    if "csv" in m:
+        text += f", csv {m['csv']['seconds']:.1f} s"
+    return text + f", peak {ours['peak_mb']:.0f} MB"
+
+
+def results_of(measured: list[dict], big: dict | None) -> list:
     from bench.harness import Result
 
     results = []
-    for m in sizes:
-        ours, plain = m["ours"], m["xlsxwriter"]
-        results.append(
-            Result(
-                f"raw export {m['responses'] // 1000}k × {m['columns']}: ours / xlsxwriter",
-                ours["seconds"] / plain["seconds"],
-                SPEED,
-                f"{ours['m_cells_per_s']:.3f} vs {plain['m_cells_per_s']:.3f} M cells/s, "
-                f"csv {m['csv']['m_cells_per_s']:.3f}",
+    for m in measured:
+        ours, name = m["ours"], f"raw export {m['size']}"
+        if "xlsxwriter" in m:
+            results.append(
+                Result(
+                    f"{name}: ours / xlsxwriter",
+                    ours["seconds"] / m["xlsxwriter"]["seconds"],
+                    SPEED,
+                    f"{ours['m_cells_per_s']:.2f} vs "
+                    f"{m['xlsxwriter']['m_cells_per_s']:.2f} M cells/s",
+                )
             )
-        )
-    if len(sizes) > 1:
-        small, large = sizes[0]["ours"], sizes[-1]["ours"]
+        if "csv" in m:
+            results.append(
+                Result(
+                    f"{name}: ours / csv",
+                    ours["seconds"] / m["csv"]["seconds"],
+                    CSV_RATIO,
+                    f"csv {m['csv']['m_cells_per_s']:.2f} M cells/s",
+                )
+            )
         results.append(
             Result(
-                f"raw export peak RSS {sizes[-1]['responses'] // 1000}k / "
-                f"{sizes[0]['responses'] // 1000}k",
-                large["peak_mb"] / small["peak_mb"],
-                RSS_FLAT,
-                f"{large['peak_mb']:.0f} MB vs {small['peak_mb']:.0f} MB",
+                f"{name}: ours' peak / {PEAK_MB} MB",
+                ours["peak_mb"] / PEAK_MB,
+                1.0,
+                f"{ours['peak_mb']:.0f} MB",
             )
         )
     if big:
+        job = big["job"]
         results.append(
             Result(
-                f"raw export {big['responses']:,} × {big['columns']}: peak RSS / {RSS_BIG_MB} MB",
-                big["ours"]["peak_mb"] / RSS_BIG_MB,
+                f"raw export {big['size']}: job / {BIG_SECONDS} s",
+                job["seconds"] / BIG_SECONDS,
                 1.0,
-                f"{big['ours']['peak_mb']:.0f} MB, {big['ours']['seconds'] / 60:.1f} min",
+                f"{job['seconds']:.0f} s end to end",
             )
         )
-        results.append(
-            Result(
-                f"raw export {big['responses']:,} × {big['columns']}: ours / xlsxwriter",
-                big["ours"]["seconds"] / big["xlsxwriter"]["seconds"],
-                SPEED,
-                f"{big['ours']['m_cells_per_s']:.3f} vs "
-                f"{big['xlsxwriter']['m_cells_per_s']:.3f} M cells/s",
+        tenk = next((m for m in measured if m["size"] == "10000x510"), None)
+        if tenk:
+            results.append(
+                Result(
+                    f"raw export {big['size']}: job peak / 10000x510 peak",
+                    job["peak_mb"] / tenk["ours"]["peak_mb"],
+                    BIG_FLAT,
+                    f"{job['peak_mb']:.0f} MB vs {tenk['ours']['peak_mb']:.0f} MB",
+                )
             )
-        )
     return results
 
 
-def markdown(measurements: list[dict]) -> str:
-    """The README's table: one line per size and writer."""
+def markdown(measured: list[dict]) -> str:
+    """The README's table: one line per size and case."""
     lines = [
-        "| Responses × questions | Writer | Time (s) | M cells/s | vs xlsxwriter | Peak RSS (MB) |",
+        "| Responses × questions | Case | Time (s) | M cells/s | vs xlsxwriter | Peak (MB) |",
         "|---|---|---:|---:|---:|---:|",
     ]
-    for m in measurements:
-        base = m["xlsxwriter"]["seconds"]
-        for case in ("ours", "xlsxwriter", "openpyxl", "csv", "fetch"):
-            if case not in m:
-                continue
-            r = m[case]
-            lines.append(
-                f"| {m['responses']:,} × {m['columns']} | {CASE_NAMES[case]} | {r['seconds']:.1f} "
-                f"| {r['m_cells_per_s']:.3f} | {r['seconds'] / base:.2f} | {r['peak_mb']:.0f} |"
-            )
+    for m in measured:
+        base = m.get("xlsxwriter", m["ours"])["seconds"]
+        for case in CASES:
+            if case in m:
+                r = m[case]
+                lines.append(
+                    f"| {m['responses']:,} × {m['columns']} | {CASE_NAMES[case]} | "
+                    f"{r['seconds']:.1f} | {r['m_cells_per_s']:.2f} | "
+                    f"{r['seconds'] / base:.2f} | {r['peak_mb']:.0f} |"
+                )
     return "\n".join(lines)
 
 
 CASE_NAMES = {
-    "ours": "Consulta (reports.workbook, XlsxWriter constant memory + safe cells)",
-    "xlsxwriter": "XlsxWriter constant memory, write_row (KoboToolbox's writer)",
-    "openpyxl": "openpyxl write-only",
-    "csv": "csv.writer (floor)",
-    "fetch": "reading the rows only (query + pivot)",
+    "ours": "Consulta's raw export (streamed sheet)",
+    "xlsxwriter": "XlsxWriter constant memory, write_row",
+    "rustpy": "rustpy-xlsxwriter (Rust)",
+    "csv": "csv.writer",
+    "fetch": "reading the rows only",
+    "job": "Consulta's export job, end to end",
 }
 
 
@@ -282,82 +359,52 @@ def is_postgresql(url: str) -> bool:
 
 
 def child_env(url: str) -> dict[str, str]:
-    # Production-like: DEBUG off (no query log), the bench database, no broker.
-    return {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "REDIS_URL": "",
-            "CELERY_TASK_ALWAYS_EAGER": "1",
-            "SECRET_KEY": "bench-only-" + "x" * 50, "LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "survey_site.settings"}  # fmt: skip
-
-
-def measure_all(args, url: str) -> tuple[list[dict], dict | None]:
-    from django.db import connection
-
-    from bench.synthetic import responses_add, synthetic_evaluation
-
-    env = child_env(bench_database_url(url, connection.settings_dict["NAME"]))
-    workdir = Path(tempfile.mkdtemp(prefix="consulta-exports-"))
-    sizes, big = [], None
-    synthetic = synthetic_evaluation(slug="exports", likert=QUESTIONS[0], texts=QUESTIONS[1])
-    done = 1
-    for number, size in enumerate(args.sizes):
-        started = time.perf_counter()
-        responses_add(synthetic, start=done, stop=size + 1)
-        done = size + 1
-        print(f"{size:,} responses × {synthetic.questions} questions "
-              f"(generated in {time.perf_counter() - started:.0f} s):", flush=True)  # fmt: skip
-        measured = size_measure(size, env=env, synthetic=synthetic, workdir=workdir,
-                                openpyxl=number == 0, repeat=args.repeat)  # fmt: skip
-        sizes.append({**measured, "columns": synthetic.questions})
-    if args.big:
-        size, (likert, texts) = BIG
-        synthetic = synthetic_evaluation(slug="exports-big", likert=likert, texts=texts)
-        started = time.perf_counter()
-        responses_add(synthetic, start=1, stop=size + 1)
-        print(f"{size:,} responses × {synthetic.questions} questions "
-              f"(generated in {time.perf_counter() - started:.0f} s):", flush=True)  # fmt: skip
-        measured = size_measure(size, env=env, synthetic=synthetic, workdir=workdir,
-                                openpyxl=False, repeat=1)  # fmt: skip
-        big = {**measured, "columns": synthetic.questions}
-    workdir.rmdir()
-    return sizes, big
+    # Production-like: DEBUG off (no query log), the bench database, no broker (the job's
+    # task runs in-process).
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "REDIS_URL": "",
+        "CELERY_BROKER_URL": "",
+        "CELERY_TASK_ALWAYS_EAGER": "1",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-" + "x" * 50,
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "survey_site.settings",
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--big", action="store_true", help="also 132,229 × 510 (long)")
-    parser.add_argument(
-        "--sizes",
-        default=",".join(map(str, SIZES)),
-        help="responses at each step, comma-separated (default 10k,50k,100k)",
-    )
-    parser.add_argument(
-        "--repeat",
-        type=int,
-        default=2,
-        help="runs of ours and xlsxwriter at each size (fastest counts)",
-    )
-    parser.add_argument("--case", help=argparse.SUPPRESS)  # one writer, in a subprocess
+    parser.add_argument("--size", action="append", help="responses x questions (repeatable)")
+    parser.add_argument("--big", action="store_true", help=f"also {BIG} (long)")
+    parser.add_argument("--smoke", action="store_true", help=f"{SMOKE} only, no targets")
+    parser.add_argument("--cases", default=",".join(CASES), help="which cases to run")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of ours and xlsxwriter")
+    parser.add_argument("--case", help=argparse.SUPPRESS)  # one case, in a subprocess
     parser.add_argument("--distribution", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--user", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()  # fmt: skip
+    args = parser.parse_args()
     if args.case:
         case_main(args.case, args.distribution, args.user, args.out)
         return 0
-    args.sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
     url = os.environ.get("DATABASE_URL", "")
     if not is_postgresql(url):
         print(
-            "exports: skipped, the raw export benchmark streams from PostgreSQL (server-side "
-            "cursors): set DATABASE_URL=postgres://USER@HOST:5432/NAME (a throwaway "
-            "test_NAME_exports database is created and dropped)."
+            "exports: skipped, the raw export benchmark reads from PostgreSQL (COPY): set "
+            "DATABASE_URL=postgres://USER@HOST:5432/NAME (a throwaway test_NAME_exports "
+            "database is made and dropped)."
         )
         return 2 if args.big else 0
+    if args.smoke:
+        args.size, args.repeat, args.big = [SMOKE], 1, False
     return drive(args, url)
 
 
 def drive(args, url: str) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "survey_site.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
     import django
 
     django.setup()
@@ -368,28 +415,66 @@ def drive(args, url: str) -> int:
 
     setup_test_environment()
     name = connection.settings_dict["NAME"]
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"test_{name}_exports"
+    test_name = f"test_{name}_exports"
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = test_name
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    env = child_env(urlunsplit(urlsplit(url)._replace(path=f"/{test_name}")))
+    cases = available([c.strip() for c in args.cases.split(",") if c.strip()])
+    workdir = Path(tempfile.mkdtemp(prefix="consulta-exports-"))
+    measured, big = [], None
     try:
-        sizes, big = measure_all(args, url)
+        for size in args.size or SIZES:
+            measured.append(
+                measure(size, env=env, workdir=workdir, cases=cases, repeat=args.repeat)
+            )
+            print(line(measured[-1]), flush=True)
+        if args.big:
+            big = measure(
+                BIG,
+                env=env,
+                workdir=workdir,
+                repeat=1,
+                cases=[c for c in ("ours", "csv", "job") if c in cases],
+            )
+            print(line(big), flush=True)
         machine = machine_info()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    results = results_of(sizes, big)
-    measured = [*sizes, *([big] if big else [])]
-    path = results_save("raw_export", {
-        "targets": {"ours_vs_xlsxwriter": SPEED, "rss_100k_vs_10k": RSS_FLAT,
-                    "rss_big_mb": RSS_BIG_MB},
-        "measurements": measured,
-        "results": [{"name": r.name, "ratio": r.ratio, "target": r.target, "ok": r.ok,
-                     "detail": r.detail} for r in results],
-    }, machine=machine)  # fmt: skip
+        workdir.rmdir()
+    results = results_of(measured, big)
+    all_measured = [*measured, *([big] if big else [])]
+    if not args.smoke:
+        path = results_save(
+            "raw_export",
+            {
+                "targets": {
+                    "ours_vs_xlsxwriter": SPEED,
+                    "ours_vs_csv": CSV_RATIO,
+                    "peak_mb": PEAK_MB,
+                    "big_seconds": BIG_SECONDS,
+                    "big_flat": BIG_FLAT,
+                },
+                "measurements": all_measured,
+                "results": [
+                    {
+                        "name": r.name,
+                        "ratio": r.ratio,
+                        "target": r.target,
+                        "ok": r.ok,
+                        "detail": r.detail,
+                    }
+                    for r in results
+                ],
+            },
+            machine=machine,
+        )
+        print(f"\nSaved to {path.relative_to(ROOT)}")
     print()
     for result in results:
         print(result.line())
-    print(f"\nSaved to {path.relative_to(ROOT)}\n")
-    print(markdown(measured))
-    return 0 if all(r.ok for r in results) else 1
+    print()
+    print(markdown(all_measured))
+    return 0 if args.smoke or all(r.ok for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@ class Result:
     def ok(self) -> bool:
         return self.ratio <= self.target
 
-    def line(self) -> str:
-        verdict = "ok" if self.ok else "OVER TARGET"
+    def line(self, *, enforced: bool = True) -> str:
+        """One printed line; at smoke sizes (`enforced=False`) the target is shown, not judged."""
+        verdict = ("ok" if self.ok else "OVER TARGET") if enforced else "smoke: not enforced"
         target = f"(target ≤ {self.target:g})"
         return f"{self.name:<48} ratio {self.ratio:6.2f} {target} {verdict}  {self.detail}"
