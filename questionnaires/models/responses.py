@@ -64,6 +64,14 @@ class Response(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     last_saved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    page_saved_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When a page of the form was last saved with its button: an autosave sent from a "
+            "page shown before then is stale, and refused."
+        ),
+    )
     document = models.JSONField(
         default=dict,
         blank=True,

@@ -57,6 +57,11 @@ class AlreadySubmitted(Exception):
         self.submitted_at = submitted_at
 
 
+class StaleSave(Exception):
+    """An autosave from a page shown before the form was last saved with a page's button (it
+    left late, after the page's own save): what it holds is older, and is not saved."""
+
+
 class InvalidLink(Exception):
     """No personal link has this token."""
 
@@ -150,15 +155,21 @@ def response_save(
     answers: Mapping[str, Any],
     keys: list[str] | None = None,
     language: str = "",
+    page_save: bool = False,
+    shown_at: dt.datetime | None = None,
 ) -> tuple[Response, dict[str, list[str]]]:
     """Save what was typed as the draft, valid or not, and say what is not valid yet.
 
     `keys` limits the save to some questions (one page); by default all that were given.
+    `page_save`: saved with the page's button (not an autosave). `shown_at`: for an autosave,
+    when its page was shown; StaleSave when a page was saved with its button since then.
     """
     invitation = _lock(invitation=invitation, token=None)
     if form_is_closed(invitation.distribution):
         raise FormClosed
     response = _draft_for(invitation, language)
+    if shown_at is not None and response.page_saved_at and shown_at < response.page_saved_at:
+        raise StaleSave
     meta = version_meta(invitation.distribution.version)
     wanted = keys if keys is not None else [k for k in answers if k in meta.by_key]
     questions = [meta.by_key[k] for k in wanted if k in meta.by_key]
@@ -172,7 +183,10 @@ def response_save(
     document = {k: v for k, v in (response.document or {}).items() if k not in saved}
     document |= _document(cleaned)
     response.document = document
-    fields: dict[str, object] = {"last_saved_at": timezone.now(), "document": document}
+    now = timezone.now()
+    fields: dict[str, object] = {"last_saved_at": now, "document": document}
+    if page_save:
+        fields["page_saved_at"] = response.page_saved_at = now
     if language and language != response.language:
         fields["language"] = language
     Response.objects.filter(pk=response.pk).update(**fields)

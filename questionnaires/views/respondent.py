@@ -3,6 +3,7 @@ receipt. Works without JavaScript; with it, htmx saves as the respondent types."
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 
@@ -33,6 +34,7 @@ from questionnaires.services.invitations import (
 from questionnaires.services.responses import (
     AlreadySubmitted,
     FormClosed,
+    StaleSave,
     response_save,
     response_submit,
 )
@@ -127,7 +129,13 @@ def page_shown(
     if not 1 <= number <= len(form.pages):
         return redirect("respondent:start", token=invitation.token)
     current = form.pages[number - 1]
-    return form, current, _context(invitation, language, form, page=current, total=len(form.pages))
+    # Sent back by the page's autosaves: one that leaves late, after the page was saved with
+    # its button, is then refused (it holds older answers than the save).
+    shown_at = timezone.now().isoformat()
+    context = _context(
+        invitation, language, form, page=current, total=len(form.pages), shown_at=shown_at
+    )
+    return form, current, context
 
 
 @respondent_view
@@ -144,7 +152,7 @@ def page(request: HttpRequest, invitation: Invitation, language: str, number: in
     keys = list(posted)
     try:
         _saved, errors = response_save(
-            invitation=invitation, answers=posted, keys=keys, language=language
+            invitation=invitation, answers=posted, keys=keys, language=language, page_save=True
         )
     except AlreadySubmitted:
         return redirect("respondent:done", token=invitation.token)
@@ -179,14 +187,30 @@ def autosave(
     posted = posted_answers(current.questions, request.POST)
     keys = list(posted)
     try:
-        response_save(invitation=invitation, answers=posted, keys=keys, language=language)
-    except (AlreadySubmitted, FormClosed):
+        response_save(
+            invitation=invitation,
+            answers=posted,
+            keys=keys,
+            language=language,
+            shown_at=_shown_at(request.POST.get("shown_at", "")),
+        )
+    except (AlreadySubmitted, FormClosed, StaleSave):
         return HttpResponse(status=204)
     return render(
         request,
         "questionnaires/respondent/_saved.html",
         {"saved_at": timezone.localtime()},
     )
+
+
+def _shown_at(value: str) -> dt.datetime | None:
+    """When the page was shown, as it sent it back (None when missing or not a time: the
+    autosave is then taken, as before pages sent it)."""
+    try:
+        shown = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return shown if timezone.is_aware(shown) else None
 
 
 @respondent_view

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -147,6 +148,39 @@ def test_autosave_answers_with_a_status_line(make_distribution, invite) -> None:
     )
     assert response.status_code == 200 and "Saved at" in response.content.decode()
     assert Answer.objects.get(question__key="B1").text == "typing…"
+
+
+def test_an_autosave_that_arrives_after_the_page_was_saved_changes_nothing(
+    make_distribution, invite
+) -> None:
+    """The autosave leaves as focus leaves a field, "Save and continue" right after: when the
+    autosave lands last, its older answers must not replace the page's save."""
+    invitation = invite(make_distribution())
+    client = Client()
+    shown = client.get(f"/r/{invitation.token}/page/2/").content.decode()
+    shown_at = re.search(r'name="shown_at" value="([^"]+)"', shown).group(1)
+    saved = client.post(
+        f"/r/{invitation.token}/page/2/", {"q-B1": "the whole sentence", "action": "next"}
+    )
+    assert saved.status_code == 302
+    late = client.post(
+        f"/r/{invitation.token}/page/2/autosave/",
+        {"q-B1": "the whole", "shown_at": shown_at},
+        HTTP_HX_REQUEST="true",
+    )
+    assert late.status_code == 204
+    assert Answer.objects.get(question__key="B1").text == "the whole sentence"
+    assert Response.objects.get().document["B1"] == "the whole sentence"
+    # The page shown again after the save autosaves as before.
+    again = client.get(f"/r/{invitation.token}/page/2/").content.decode()
+    shown_again = re.search(r'name="shown_at" value="([^"]+)"', again).group(1)
+    typed = client.post(
+        f"/r/{invitation.token}/page/2/autosave/",
+        {"q-B1": "the whole sentence, and more", "shown_at": shown_again},
+        HTTP_HX_REQUEST="true",
+    )
+    assert typed.status_code == 200
+    assert Answer.objects.get(question__key="B1").text == "the whole sentence, and more"
 
 
 def test_odd_form_posts(make_distribution, invite) -> None:
