@@ -16,14 +16,13 @@ from privacy.services.erasure import person_erase
 from questionnaires.documents import document_of
 from questionnaires.models import Answer, Invitation, Response
 from questionnaires.services import (
-    distribution_create,
-    instrument_load,
     invitation_create,
     response_enter,
     response_save,
     response_submit,
 )
 from stakeholders import services as registry
+from tests.questionnaires.makers import distribution_maker
 
 pytestmark = pytest.mark.django_db
 
@@ -76,18 +75,7 @@ EMAIL = "zoe.bronte@example.org"
 
 @pytest.fixture
 def make(evaluation, team):
-    version = instrument_load(evaluation=evaluation, text=FORM, by=SYSTEM).version
-
-    def distribution(confidentiality: str = "team"):
-        return distribution_create(
-            evaluation=evaluation,
-            by=team["lead"].user,
-            version=version,
-            title=f"Every door ({confidentiality})",
-            confidentiality=confidentiality,
-        )
-
-    return distribution
+    return distribution_maker(evaluation, team["lead"].user, FORM, "Every door")
 
 
 def invite(distribution, name: str = "Sam Respondent", **kwargs: Any) -> Invitation:

@@ -13,12 +13,11 @@ from rest_framework.test import APIClient
 from evaluations.permissions import SYSTEM
 from questionnaires.models import Answer, Invitation, InvitationEvent, Response
 from questionnaires.services import (
-    distribution_create,
-    instrument_load,
     invitation_create,
     response_enter,
 )
 from questionnaires.services.events import day_start
+from tests.questionnaires.makers import distribution_maker
 from tests.questionnaires.test_documents import kept
 
 QUESTIONS = 50
@@ -32,18 +31,7 @@ TRANSACTION = ("BEGIN", "COMMIT")
 
 @pytest.fixture
 def make(evaluation, team):
-    version = instrument_load(evaluation=evaluation, text=FORM, by=SYSTEM).version
-
-    def distribution(confidentiality: str = "team"):
-        return distribution_create(
-            evaluation=evaluation,
-            by=team["lead"].user,
-            version=version,
-            title=f"Wide ({confidentiality})",
-            confidentiality=confidentiality,
-        )
-
-    return distribution
+    return distribution_maker(evaluation, team["lead"].user, FORM, "Wide")
 
 
 def invite(distribution, name: str, **attributes: str) -> Invitation:
