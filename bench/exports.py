@@ -2,8 +2,8 @@
 fed by the same rows, on a synthetic distribution in a throwaway PostgreSQL database.
 
 For each size (responses × questions; 80% Likert items, 20% open questions) the data is built
-with bulk SQL (answer rows and answers documents), then every case runs in a fresh subprocess,
-so its peak RSS (VmHWM) is its own:
+with bulk SQL (the answers documents, which is all the raw export reads), then every case runs
+in a fresh subprocess, so its peak RSS (VmHWM) is its own:
 
   ours        reports.workbook.responses.responses_write: the raw export (About sheet, raw sheet
               streamed from the answers documents by common.xlsx_stream)
@@ -236,7 +236,7 @@ def measure(size: str, *, env, workdir: Path, cases: list[str], repeat: int) -> 
     synthetic = synthetic_evaluation(
         slug=f"exports-{size}", likert=likert, texts=questions - likert
     )
-    responses_add(synthetic, start=1, stop=responses + 1)
+    responses_add(synthetic, start=1, stop=responses + 1, rows=False)  # documents only
     print(
         f"{responses:,} responses × {questions} questions (built in "
         f"{time.perf_counter() - started:.0f} s):",
@@ -415,7 +415,8 @@ def drive(args, url: str) -> int:
 
     setup_test_environment()
     name = connection.settings_dict["NAME"]
-    test_name = f"test_{name}_exports"
+    # The smoke run (CI's) and a real run never share a database.
+    test_name = f"test_{name}_exports{'_smoke' if args.smoke else ''}"
     connection.settings_dict.setdefault("TEST", {})["NAME"] = test_name
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     env = child_env(urlunsplit(urlsplit(url)._replace(path=f"/{test_name}")))

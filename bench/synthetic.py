@@ -210,13 +210,15 @@ def _document(version_id: int) -> str:
     )
 
 
-def responses_add(synthetic: Synthetic, *, start: int, stop: int) -> None:
-    """Submitted responses numbered start … stop - 1, each answering every question."""
+def responses_add(synthetic: Synthetic, *, start: int, stop: int, rows: bool = True) -> None:
+    """Submitted responses numbered start … stop - 1, each answering every question. Without
+    `rows`, the answers documents only (what the raw export reads): the answer rows, which
+    only the summaries read, take most of the time to build."""
     distribution = synthetic.distribution
     batch = max(1, 600_000 // max(1, synthetic.questions))
     for low in range(start, stop, batch):
         high = min(stop, low + batch)
-        _insert_batch(distribution, low, high)
+        _insert_batch(distribution, low, high, rows=rows)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE questionnaires_response, questionnaires_answer")
@@ -224,7 +226,7 @@ def responses_add(synthetic: Synthetic, *, start: int, stop: int) -> None:
             cursor.execute("ANALYZE")
 
 
-def _insert_batch(distribution: Distribution, low: int, high: int) -> None:
+def _insert_batch(distribution: Distribution, low: int, high: int, *, rows: bool = True) -> None:
     rid = _response_id(distribution.pk)
     responses = (
         "INSERT INTO questionnaires_response (id, distribution_id, version_id, status, channel,"
@@ -253,7 +255,8 @@ def _insert_batch(distribution: Distribution, low: int, high: int) -> None:
                 " WHERE (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
             )
         cursor.execute(responses)
-        cursor.execute(answers)
+        if rows:
+            cursor.execute(answers)
 
 
 # --- results ------------------------------------------------------------------------------------
