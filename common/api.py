@@ -1,7 +1,8 @@
-"""API plumbing shared by every app: one shape for every 400.
+"""API plumbing shared by every app: one shape for every error (common.problems).
 
 Bad input, whether refused by a serializer or by a service, answers
-`{"detail": "<the first problem, as a sentence>", "errors": {"<field or line>": ["…"]}}`.
+`{"detail": "<the first problem, as a sentence>", "errors": {"<field or line>": ["…"]}}`;
+every other error the same, `errors` empty (401, 403, 404, 405, 429, 500, 503…).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from common.errors import Locked, ValidationProblem
+from common.problems import DATABASE_DOWN, SERVER_ERROR, problem_body
 from common.revisions import EditConflict
 from common.text import lone_surrogate_path
 
@@ -57,20 +59,11 @@ class JSONParser(DrfJSONParser):
         return data
 
 
-def problem_body(message: str, errors: dict[str, list[str]]) -> dict[str, object]:
-    return {"detail": message, "errors": errors}
-
-
-DATABASE_DOWN = (
-    "The database cannot be reached just now, so nothing was stored. Try again in a minute."
-)
-SERVER_ERROR = "Something went wrong on our side; it was logged. Try again, or tell the team."
-
-
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Domain problems and serializer errors as one 400 shape; a database that cannot be reached
     as 503 and any other failure as 500, in JSON too (never an HTML page or a trace); the rest
-    as DRF does. An edit based on an old revision answers 409 with what changed meanwhile."""
+    as DRF does, in the same shape (`errors` empty). An edit based on an old revision answers
+    409 with what changed meanwhile."""
     if isinstance(exc, EditConflict):
         set_rollback()
         return Response(exc.as_dict(), status=409)
@@ -81,14 +74,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None and isinstance(exc, OperationalError | InterfaceError):
         logger.error("API request failed, the database is unreachable: %r", exc)
         set_rollback()
-        return Response({"detail": DATABASE_DOWN}, status=503, headers={"Retry-After": "30"})
+        return Response(problem_body(DATABASE_DOWN, {}), status=503, headers={"Retry-After": "30"})
     if response is None and not settings.DEBUG:  # DEBUG keeps Django's page with the trace
         logger.error("API request failed", exc_info=exc)
         set_rollback()
-        return Response({"detail": SERVER_ERROR}, status=500)
-    if response is not None and isinstance(exc, ValidationError):
-        errors = _flatten(exc.detail)
+        return Response(problem_body(SERVER_ERROR, {}), status=500)
+    if response is None:
+        return response
+    if isinstance(exc, ValidationError) or not (
+        isinstance(response.data, dict) and set(response.data) == {"detail"}
+    ):
+        errors = _flatten(response.data)
         field, messages = next(iter(errors.items()), ("", ["Invalid input."]))
         sentence = f"{field}: {messages[0]}" if field else messages[0]
         response.data = problem_body(sentence, errors)
+    else:  # 401, 403, 404, 405, 406, 415, 429…: the sentence alone
+        response.data = problem_body(str(response.data["detail"]), {})
     return response

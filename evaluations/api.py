@@ -93,7 +93,6 @@ class MembershipViewSet(viewsets.ModelViewSet):
     """The team of one evaluation. Every member may list it; only lead evaluators change it."""
 
     serializer_class = MembershipSerializer
-    lookup_value_regex = r"\d+"
     queryset = Membership.objects.none()
 
     def get_serializer_class(self) -> type:

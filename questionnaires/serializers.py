@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api_input import NullablePrimaryKeyField
 from common.upload_limits import size_text
 from questionnaires import links
 from questionnaires.instrument_format import yaml_refusal
@@ -173,7 +174,13 @@ class InvitationEventSerializer(serializers.Serializer):
     at = serializers.SerializerMethodField(
         help_text="When. The respondent's own steps: " + DAY_ONLY_HELP
     )
-    by = serializers.CharField(source="by.display_name", default=None, read_only=True)
+    by = serializers.CharField(
+        source="by.display_name",
+        default=None,
+        allow_null=True,
+        read_only=True,
+        help_text="The member's name; null for the respondent's own steps and the system's.",
+    )
     note = serializers.CharField(read_only=True)
 
     def get_at(self, line: HistoryLine) -> str | None:
@@ -222,7 +229,7 @@ class DistributionCreateSerializer(serializers.Serializer):
 class InvitationSerializer(serializers.ModelSerializer):
     link = serializers.SerializerMethodField()
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    person = serializers.PrimaryKeyRelatedField(
+    person = NullablePrimaryKeyField(
         queryset=Person.objects.filter(merged_into__isnull=True),
         required=False,
         allow_null=True,

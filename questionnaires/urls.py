@@ -1,6 +1,7 @@
 """The team's pages, mounted under /evaluations/ (the respondent's form has respondent_urls)."""
 
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 
 from questionnaires.views import builder as builder_views
 from questionnaires.views import distribution as dviews
@@ -8,6 +9,15 @@ from questionnaires.views import instruments, locks, outbox, remind, responses
 from questionnaires.views import tracking as tracking_views
 
 app_name = "questionnaires"
+
+
+class ResponseIdConverter(StringConverter):
+    """A response's id (questionnaires.models.responses.response_id): anything else is a 404."""
+
+    regex = "[0-9a-f]{32}"
+
+
+register_converter(ResponseIdConverter, "response_id")
 
 urlpatterns = [
     path("<slug:slug>/instruments/", instruments.instrument_list_page, name="instruments"),
@@ -92,12 +102,12 @@ urlpatterns = [
         name="tracking_csv",
     ),
     path(
-        "<slug:slug>/distributions/<int:pk>/responses/<str:response_id>/",
+        "<slug:slug>/distributions/<int:pk>/responses/<response_id:response_id>/",
         responses.response_page,
         name="response",
     ),
     path(
-        "<slug:slug>/distributions/<int:pk>/responses/<str:response_id>/file/",
+        "<slug:slug>/distributions/<int:pk>/responses/<response_id:response_id>/file/",
         responses.response_file,
         name="response_file",
     ),

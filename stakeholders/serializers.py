@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from common.api_input import NullablePrimaryKeyField, NullableSlugField
 from common.revisions import revision_field
 from stakeholders.models import (
     Affiliation,
@@ -21,7 +22,7 @@ from stakeholders.models import (
 
 
 def _code(model: type, **kwargs: object) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
+    return NullableSlugField(
         slug_field="code", queryset=model.objects.all(), allow_null=True, required=False, **kwargs
     )
 
@@ -103,6 +104,12 @@ class PersonSerializer(serializers.ModelSerializer):
     """A person as the registry shows it; `merged_into` is set once merged into someone."""
 
     name = serializers.CharField(source="display_name", read_only=True)
+    sex = serializers.ChoiceField(
+        choices=Person.Sex.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="f, m or x; an empty text when it was not recorded (as it is written).",
+    )
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     aliases = AliasSerializer(many=True, read_only=True)
     affiliations = AffiliationSerializer(many=True, read_only=True)
@@ -179,7 +186,7 @@ class CandidateSerializer(serializers.Serializer):
 class OrganisationSerializer(serializers.ModelSerializer):
     country = _code(Country)
     stakeholder_group = _code(StakeholderGroup)
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = NullablePrimaryKeyField(
         queryset=Organisation.objects.all(), allow_null=True, required=False
     )
     aliases = serializers.ListField(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -39,7 +41,20 @@ from stakeholders.api.registry import (
     PersonViewSet,
 )
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """DRF's router, with one pattern for the id in every detail route: a number (`\\d+`), as
+    `<int:…>` in the paths below, unless the viewset names its own (`lookup_value_regex`: a
+    slug, a country code, a response's hex id). `…/distributions/abc/` or `…/null,null/` is
+    then a 404 in JSON from the routing, never a lookup with a string."""
+
+    def get_lookup_regex(self, viewset: Any, lookup_prefix: str = "") -> str:
+        kwarg = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
+        value = getattr(viewset, "lookup_value_regex", r"\d+")
+        return f"(?P<{lookup_prefix}{kwarg}>{value})"
+
+
+router = Router()
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register(
     r"evaluations/(?P<evaluation_slug>[-\w]+)/members", MembershipViewSet, basename="membership"

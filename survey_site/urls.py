@@ -8,6 +8,9 @@ from common.views import healthz, livez
 
 # A respondent's page refused for too many fields comes back with its answers (survey_site.views).
 handler400 = "survey_site.views.bad_request"
+# Under /api/ a 404 from the routing and a failure outside DRF's views answer JSON too.
+handler404 = "survey_site.views.page_not_found"
+handler500 = "survey_site.views.server_error"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="evaluations:list", permanent=False), name="home"),

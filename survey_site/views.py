@@ -1,7 +1,10 @@
 """The project's own views: what a POST refused by the CSRF check shows
-(settings.CSRF_FAILURE_VIEW), and a refused request (handler400 in urls.py)."""
+(settings.CSRF_FAILURE_VIEW), and Django's error handlers (handler400/404/500 in urls.py):
+under /api/ they answer JSON in the API's one error shape (common.api), elsewhere pages."""
 
 from __future__ import annotations
+
+import sys
 
 from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +13,7 @@ from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from common.problems import BAD_REQUEST, NOT_FOUND, is_api, problem_response, server_error_response
 from questionnaires.views.respondent_overflow import OVERFLOW
 from questionnaires.views.respondent_resend import RESEND
 
@@ -47,4 +51,21 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         and match.url_name in OVERFLOW
     ):
         return OVERFLOW[match.url_name](request, **match.kwargs)
+    if is_api(request):
+        return problem_response(BAD_REQUEST, 400)
     return defaults.bad_request(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A 404 raised outside DRF's views (most often by the URL routing)."""
+    if is_api(request):
+        return problem_response(NOT_FOUND, 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """An unexpected failure (DEBUG off; Django has logged it). Django calls this while handling
+    the exception, so it is at hand: a database that cannot be reached is a 503 under /api/."""
+    if is_api(request):
+        return server_error_response(sys.exc_info()[1])
+    return defaults.server_error(request)

@@ -11,6 +11,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.api_input import validated_query
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.models import Evaluation
 from evaluations.permissions import Action
@@ -59,9 +60,7 @@ class EvaluationHistoryView(_EvaluationHistoryList):
     @extend_schema(parameters=[SLUG, ActivityFilterSerializer])
     def get(self, request: Request, evaluation_slug: str) -> Response:
         evaluation = self._evaluation()
-        params = ActivityFilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data = validated_query(ActivityFilterSerializer, request)
         filters = ActivityFilter(
             member=data.get("member", ""),
             kind=data.get("kind", ""),

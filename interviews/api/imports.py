@@ -11,8 +11,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.api import problem_body
 from common.imports import AlreadyCommitted
+from common.problems import problem_body
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.permissions import Action
 from interviews.importing.jobs import import_job_check, import_job_commit, import_job_create
@@ -36,7 +36,6 @@ class InterviewImportViewSet(
 ):
     """Lists of persons interviewed uploaded into the evaluation's log, each with its dry run."""
 
-    lookup_value_regex = r"\d+"
     queryset = InterviewImportJob.objects.none()
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 

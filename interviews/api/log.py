@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.api_input import validated_query
 from common.errors import Locked, ValidationProblem
 from common.revisions import IF_MATCH, api_revision
 from common.schema import CONFLICT_OR_LOCKED, LOCKED
@@ -26,6 +27,7 @@ from interviews.guide import condition_text
 from interviews.models import Interview, ReportingCategory
 from interviews.selectors.log import (
     InterviewLog,
+    ensure_can_read,
     interview_get,
     interview_list,
     interviews_with_details,
@@ -45,8 +47,9 @@ from interviews.serializers.log import (
     NoteWriteSerializer,
 )
 from interviews.services.categories import reporting_category_get_or_create
-from interviews.services.checks import ensure_can_log
+from interviews.services.checks import ensure_can_decide, ensure_can_log
 from interviews.services.interviews import (
+    EXCLUDE_REFUSED,
     follow_up_create,
     interview_create,
     interview_delete,
@@ -112,7 +115,6 @@ class InterviewViewSet(EvaluationScoped, viewsets.GenericViewSet):
 
     serializer_class = InterviewSerializer
     queryset = Interview.objects.none()
-    lookup_value_regex = r"\d+"  # a non-numeric id is a 404, never an error
 
     def _evaluation(self) -> Evaluation:
         """The evaluation, for any member (the selectors and services check the role)."""
@@ -140,9 +142,11 @@ class InterviewViewSet(EvaluationScoped, viewsets.GenericViewSet):
         return InterviewSerializer(fresh).data
 
     def _log(self) -> InterviewLog:
-        params = InterviewFilterSerializer(data=self.request.query_params, context=self._context())
-        params.is_valid(raise_exception=True)
-        filters = {k: v for k, v in params.validated_data.items() if v not in (None, "")}
+        """The filtered log. The role is checked before the filters: a role without the log
+        gets the same 403 whatever it asks (never a list of the categories)."""
+        ensure_can_read(self.request.user, self._evaluation())
+        params = validated_query(InterviewFilterSerializer, self.request, self._context())
+        filters = {k: v for k, v in params.items() if v not in (None, "")}
         return interview_list(user=self.request.user, evaluation=self._evaluation(), **filters)
 
     def list(self, request: Request, evaluation_slug: str) -> Response:
@@ -202,6 +206,7 @@ class InterviewViewSet(EvaluationScoped, viewsets.GenericViewSet):
     def exclude(self, request: Request, evaluation_slug: str, pk: str) -> Response:
         """Leave the interview out of the tables and counts, saying why."""
         interview = self._interview()
+        ensure_can_decide(request.user, interview.evaluation, str(EXCLUDE_REFUSED))
         data = ExcludeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api_input import NullTextRefused
 from stakeholders.models import Region
 
 
@@ -54,7 +55,7 @@ class PlainChoiceField(serializers.ChoiceField):
 ID_OR_NAME = {"oneOf": [{"type": "integer"}, {"type": "string"}]}
 
 
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+class ScopedPrimaryKeyField(NullTextRefused, serializers.PrimaryKeyRelatedField):
     """An id among the rows of the evaluation in the serializer's context (`scope` names the
     lookup to it); an id elsewhere is refused as unknown, never revealed."""
 
@@ -82,7 +83,7 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return queryset
 
 
-class CodeField(serializers.SlugRelatedField):
+class CodeField(NullTextRefused, serializers.SlugRelatedField):
     """A country or stakeholder group by its code, case ignored."""
 
     def __init__(self, *, what: str, **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.revisions import revision_take
 from evaluations.locks import ensure_log_unlocked
@@ -387,14 +388,15 @@ def interview_delete(*, interview: Interview, by: Actor) -> None:
     interview.delete()
 
 
+EXCLUDE_REFUSED = gettext_lazy(
+    "Only the lead evaluator and evaluators can exclude interviews from the tables."
+)
+
+
 @transaction.atomic
 def interview_exclude(*, interview: Interview, by: Actor, reason: str) -> Interview:
     """Leave an interview out of the tables and counts, saying why; it stays in the log."""
-    ensure_can_decide(
-        by,
-        interview.evaluation,
-        _("Only the lead evaluator and evaluators can exclude interviews from the tables."),
-    )
+    ensure_can_decide(by, interview.evaluation, str(EXCLUDE_REFUSED))
     ensure_log_unlocked(interview.evaluation)
     reason = (reason or "").strip()
     if not reason:
@@ -409,11 +411,7 @@ def interview_exclude(*, interview: Interview, by: Actor, reason: str) -> Interv
 @transaction.atomic
 def interview_include(*, interview: Interview, by: Actor) -> Interview:
     """Count an excluded interview again."""
-    ensure_can_decide(
-        by,
-        interview.evaluation,
-        _("Only the lead evaluator and evaluators can exclude interviews from the tables."),
-    )
+    ensure_can_decide(by, interview.evaluation, str(EXCLUDE_REFUSED))
     ensure_log_unlocked(interview.evaluation)
     _interview_revise(interview, None)
     interview.excluded, interview.excluded_reason = False, ""

@@ -221,7 +221,6 @@ class InvitationViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = InvitationSerializer
     queryset = Invitation.objects.none()
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -288,6 +287,7 @@ class ResponseViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ResponseSerializer
     queryset = Response.objects.none()
+    lookup_value_regex = "[0-9a-f]{32}"  # questionnaires.models.responses.response_id
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

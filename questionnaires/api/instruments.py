@@ -34,6 +34,7 @@ class InstrumentViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
     serializer_class = InstrumentSerializer
     queryset = Instrument.objects.none()
     lookup_field = "key"
+    lookup_value_regex = r"[-\w]+"  # a slug (the router's default is a numeric id)
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -69,7 +70,6 @@ class VersionViewSet(EvaluationScoped, viewsets.ViewSet):
     """One instrument's versions: read always; replace only while not frozen."""
 
     lookup_field = "number"
-    lookup_value_regex = r"\d+"
 
     def _version(self, action: Action) -> InstrumentVersion:
         evaluation = self.evaluation(action)

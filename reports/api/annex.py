@@ -9,8 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api_input import validated_query
 from evaluations.api import SLUG
-from reports.api.base import ReportScoped, validated_query
+from reports.api.base import ReportScoped
 from reports.selectors.annex import annex
 from reports.serializers import AnnexSerializer
 
@@ -35,6 +36,7 @@ class AnnexView(ReportScoped, APIView):
 
     @extend_schema(parameters=[SLUG, AnnexQuery], responses=AnnexSerializer)
     def get(self, request: Request, evaluation_slug: str) -> Response:
+        evaluation = self.members_evaluation()  # an outsider's 404 before any 400
         params = validated_query(AnnexQuery, request)
-        found = annex(evaluation=self.members_evaluation(), user=request.user, **params)
+        found = annex(evaluation=evaluation, user=request.user, **params)
         return Response(AnnexSerializer(found).data)

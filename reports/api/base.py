@@ -1,16 +1,14 @@
 """What every report endpoint shares: the evaluation of the address, the distribution asked
-for, validated query parameters and field problems."""
+for and field problems (query parameters: common.api.validated_query)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import serializers
-from rest_framework.request import Request
 
 from common.errors import ValidationProblem
 from evaluations.api import EvaluationScoped
@@ -25,15 +23,6 @@ ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 def field_problem(field: str, message: str) -> ValidationProblem:
     return ValidationProblem(message, errors={field: [message]})
-
-
-def validated_query(
-    serializer_class: type[serializers.Serializer], request: Request
-) -> dict[str, Any]:
-    """The query parameters, validated (a bad one is a 400 naming it)."""
-    params = serializer_class(data=request.query_params)
-    params.is_valid(raise_exception=True)
-    return params.validated_data
 
 
 class ReportScoped(EvaluationScoped):

@@ -35,7 +35,6 @@ class ExportViewSet(ReportScoped, viewsets.GenericViewSet):
 
     serializer_class = ExportJobSerializer
     queryset = ExportJob.objects.none()
-    lookup_value_regex = r"\d+"
 
     def get_serializer_context(self) -> dict[str, Any]:
         request = self.request

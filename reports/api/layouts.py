@@ -40,7 +40,6 @@ class LayoutViewSet(ReportScoped, viewsets.GenericViewSet):
 
     serializer_class = LayoutSerializer
     queryset = TableLayout.objects.none()
-    lookup_value_regex = r"\d+"
     pagination_class = None
 
     def get_queryset(self):

@@ -9,8 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api_input import validated_query
 from evaluations.api import SLUG
-from reports.api.base import ReportScoped, field_problem, validated_query
+from reports.api.base import ReportScoped, field_problem
 from reports.selectors.access import report_access
 from reports.selectors.likert import likert_blocks, likert_summary
 from reports.serializers import LikertTableSerializer
@@ -45,8 +46,8 @@ class LikertView(ReportScoped, APIView):
         },
     )
     def get(self, request: Request, evaluation_slug: str) -> Response:
+        evaluation = self.members_evaluation()  # an outsider's 404 before any 400
         params = validated_query(LikertQuery, request)
-        evaluation = self.members_evaluation()
         report_access(request.user, evaluation, unsuppressed=params["unsuppressed"])
         distribution = self.distribution(params["distribution"])
         block = None

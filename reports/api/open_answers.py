@@ -10,8 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api_input import validated_query
 from evaluations.api import SLUG
-from reports.api.base import ReportScoped, validated_query
+from reports.api.base import ReportScoped
 from reports.selectors.access import report_access
 from reports.selectors.open_answers import open_answers
 from reports.serializers import OpenQuestionSerializer
@@ -36,10 +37,10 @@ class OpenAnswersView(ReportScoped, APIView):
         },
     )
     def get(self, request: Request, evaluation_slug: str) -> Response:
-        params = validated_query(OpenAnswersQuery, request)
         access = report_access(request.user, self.members_evaluation())
-        if not access.raw_answers:
+        if not access.raw_answers:  # the role first: the same 403 whatever is asked
             raise PermissionDenied(_("Your role does not include individual answers."))
+        params = validated_query(OpenAnswersQuery, request)
         distribution = self.distribution(params["distribution"])
         by = params.get("by", "")
         questions = open_answers(user=request.user, distribution=distribution, by=by)

@@ -10,8 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api_input import validated_query
 from evaluations.api import SLUG
-from reports.api.base import ReportScoped, validated_query
+from reports.api.base import ReportScoped
 from reports.models import TableLayout
 from reports.selectors.overview import interview_overview
 from reports.serializers import OverviewTableSerializer

@@ -8,8 +8,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api_input import validated_query
 from evaluations.api import SLUG
-from reports.api.base import ReportScoped, validated_query
+from reports.api.base import ReportScoped
 from reports.selectors.rates import evaluation_rates
 from reports.serializers import EvaluationRatesSerializer
 
@@ -35,10 +36,11 @@ class RatesView(ReportScoped, APIView):
         },
     )
     def get(self, request: Request, evaluation_slug: str) -> Response:
+        evaluation = self.members_evaluation()  # an outsider's 404 before any 400
         query = validated_query(RatesQuery, request)
         found = evaluation_rates(
             user=request.user,
-            evaluation=self.members_evaluation(),
+            evaluation=evaluation,
             by=query["by"],
             unsuppressed=query["unsuppressed"],
         )

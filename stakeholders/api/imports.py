@@ -121,8 +121,6 @@ class ImportDecisionsSerializer(serializers.Serializer):
 class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Files of people imported into the registry: each with its dry-run report."""
 
-    lookup_value_regex = r"\d+"
-
     queryset = ImportJob.objects.all()
     permission_classes = [IsAuthenticated, RegistryManager]
     parser_classes = [JSONParser, MultiPartParser, FormParser]

@@ -16,6 +16,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.api_input import validated_query
 from common.revisions import CONFLICT, IF_MATCH, api_revision
 from evaluations.permissions import ensure_registry
 from stakeholders.models import (
@@ -69,17 +70,14 @@ class RegistryPermission(BasePermission):
 class RegistryViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, RegistryPermission]
 
-    lookup_value_regex = r"\d+"  # a non-numeric id is a 404, never an error
-
     def fake(self) -> bool:
         """True while drf-spectacular inspects the view (no request user to filter by)."""
         return getattr(self, "swagger_fake_view", False)
 
     def query(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
         """The query parameters, checked: an unknown code is a 400 that names it."""
-        params = serializer_class(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        return {k: v for k, v in params.validated_data.items() if v not in (None, "")}
+        params = validated_query(serializer_class, self.request)
+        return {k: v for k, v in params.items() if v not in (None, "")}
 
 
 # --- people ------------------------------------------------------------------------------------

@@ -193,4 +193,7 @@ def test_outsiders_get_404(api_client, evaluation, outsider, plan) -> None:  # n
     api_client.force_authenticate(None)
     response = api_client.get(url(evaluation))
     assert response.status_code == 401
-    assert response.json() == {"detail": "Authentication credentials were not provided."}
+    assert response.json() == {
+        "detail": "Authentication credentials were not provided.",
+        "errors": {},
+    }

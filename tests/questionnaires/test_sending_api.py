@@ -207,7 +207,7 @@ def test_put_cannot_rewrite_a_distribution(api_client, team, evaluation, lead_di
     url = f"/api/v1/evaluations/{evaluation.slug}/distributions/{lead_distribution.pk}/"
     response = api_client.put(url, {"confidentiality": "team", "title": "X"}, format="json")
     assert response.status_code == 405
-    assert response.json() == {"detail": 'Method "PUT" not allowed.'}
+    assert response.json() == {"detail": 'Method "PUT" not allowed.', "errors": {}}
     lead_distribution.refresh_from_db()
     assert lead_distribution.confidentiality == "lead"
 

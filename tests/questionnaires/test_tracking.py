@@ -563,7 +563,10 @@ def test_api_viewer_403_outsider_and_other_evaluation_404(
     api_client.force_authenticate(team["viewer"].user)
     denied = api_client.get(api_url(tracked))
     assert denied.status_code == 403
-    assert denied.json() == {"detail": "Your role does not include the questionnaires."}
+    assert denied.json() == {
+        "detail": "Your role does not include the questionnaires.",
+        "errors": {},
+    }
     api_client.force_authenticate(outsider)
     assert api_client.get(api_url(tracked)).status_code == 404
     api_client.force_authenticate(team["lead"].user)

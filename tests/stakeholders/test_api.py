@@ -69,7 +69,7 @@ def test_outsiders_and_viewers_get_403_with_the_reason(api_client, team, outside
         for url in ("people/", f"people/{people['anna'].pk}/", "countries/", "merges/"):
             response = api_client.get(BASE + url)
             assert response.status_code == 403, url
-            assert response.json() == {"detail": VIEW_REFUSED}
+            assert response.json() == {"detail": VIEW_REFUSED, "errors": {}}
     api_client.force_authenticate(None)
     assert api_client.get(BASE + "people/").status_code == 401
 
@@ -86,7 +86,7 @@ def test_data_entry_reads_but_cannot_write(as_role, people) -> None:
     ):
         response = getattr(client, method)(BASE + url, body, format="json")
         assert response.status_code == 403, url
-        assert response.json() == {"detail": CHANGE_REFUSED}
+        assert response.json() == {"detail": CHANGE_REFUSED, "errors": {}}
     assert Person.objects.count() == 3 and not PersonMerge.objects.exists()
     assert Person.objects.get(pk=people["anna"].pk).display_name == "Anna Beispiel"
 
