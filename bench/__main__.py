@@ -25,10 +25,11 @@ import argparse
 import importlib
 import os
 import pkgutil
+import secrets
 import sys
 import traceback
 
-BENCH_SECRET_KEY = "bench-only-never-used-outside-a-throwaway-database-" + "x" * 20
+BENCH_SECRET_KEY = secrets.token_urlsafe(50)  # one per run; the database is thrown away
 
 
 def configure() -> None:

@@ -34,6 +34,7 @@ import argparse
 import csv
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+BENCH_SECRET_KEY = secrets.token_urlsafe(50)  # one per run; the database is thrown away
 sys.path.insert(0, str(ROOT))
 
 SIZES = ["10000x510", "50000x60"]
@@ -368,7 +370,7 @@ def child_env(url: str) -> dict[str, str]:
         "REDIS_URL": "",
         "CELERY_BROKER_URL": "",
         "CELERY_TASK_ALWAYS_EAGER": "1",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-" + "x" * 50,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or BENCH_SECRET_KEY,
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "survey_site.settings",
     }
@@ -404,7 +406,7 @@ def main() -> int:
 
 def drive(args, url: str) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "survey_site.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
+    os.environ.setdefault("SECRET_KEY", BENCH_SECRET_KEY)
     import django
 
     django.setup()

@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -30,6 +31,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# One key for every process of a run (links made by one are opened by another); thrown away.
+BENCH_SECRET_KEY = secrets.token_urlsafe(50)
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/consulta_bench"
 )
@@ -82,7 +85,7 @@ def django_env() -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": DATABASE_URL,
         "DEBUG": "0",
-        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "SECRET_KEY": BENCH_SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "REDIS_URL": "",
         "CELERY_TASK_ALWAYS_EAGER": "1",  # tasks in-process, as measured so far
