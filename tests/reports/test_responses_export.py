@@ -21,21 +21,11 @@ from reports.models import ExportJob
 from reports.selectors.raw import raw_columns
 from tests.factories import PASSWORD, EvaluationFactory
 from tests.reports.builders import survey
-from tests.reports.test_raw import KINDS_YAML
+from tests.reports.test_raw import KINDS_ANSWERS, KINDS_YAML
 
 pytestmark = pytest.mark.django_db
 
 TITLE = "Staff survey — été 2024"
-TEAM_ANSWERS = {
-    "colour": "o",
-    "colour__other": "Teal",
-    "tools": ["mail", "x"],
-    "tools__other": "Fax",
-    "staff": "12.5",
-    "since": "2020-01-31",
-    "views": "=1+1",
-    "L1": "4",
-}
 
 
 @pytest.fixture
@@ -46,7 +36,7 @@ def questionnaire(evaluation, team) -> Distribution:
         evaluation,
         version,
         [
-            {"attributes": {"region": "Africa"}, "answers": TEAM_ANSWERS, "route": "team"},
+            {"attributes": {"region": "Africa"}, "answers": KINDS_ANSWERS, "route": "team"},
             {"answers": {"views": "For the lead only", "L1": "1"}, "route": "lead"},
         ],
         confidentiality=Distribution.Confidentiality.RESPONDENT,
