@@ -28,7 +28,9 @@ def wanted_strings(strings: Iterable[str]) -> list[str]:
 
 
 def pattern_of(strings: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(s) for s in strings), re.IGNORECASE)
+    """Whole words only: "Ann" is not replaced inside "Annual", nor "Gov" in "Government"."""
+    either = "|".join(re.escape(s) for s in strings)
+    return re.compile(rf"(?<!\w)(?:{either})(?!\w)", re.IGNORECASE)
 
 
 def search_forms(value: str) -> set[str]:
@@ -40,17 +42,14 @@ def search_forms(value: str) -> set[str]:
 
 
 def replace_in(value: Any, pattern: re.Pattern[str], placeholder: str) -> Any:
-    """`value` (text, or JSON made of lists and dicts, keys included) with every match
-    replaced."""
+    """`value` (text, or JSON made of lists and dicts) with every match replaced. Keys are
+    left alone: they are identifiers (question keys, attribute and field names), not text."""
     if isinstance(value, str):
         return pattern.sub(placeholder, value)
     if isinstance(value, list):
         return [replace_in(v, pattern, placeholder) for v in value]
     if isinstance(value, dict):
-        return {
-            replace_in(k, pattern, placeholder): replace_in(v, pattern, placeholder)
-            for k, v in value.items()
-        }
+        return {k: replace_in(v, pattern, placeholder) for k, v in value.items()}
     return value
 
 

@@ -45,6 +45,23 @@ LEFT_ALONE_COLUMNS: dict[str, frozenset[str]] = {
     "stakeholders.PersonAlias": frozenset({"name", "normalised"}),
 }
 
+# Identifiers, not text: codes and keys other rows refer to, enumerations, tokens, languages and
+# time zones. A person named "Government" or "Other" must not rewrite a group's code, an
+# organisation's kind or a question's key (found by the API fuzzer, tests/contract).
+IDENTIFIER_NAMES = frozenset(
+    {
+        "key", "code", "choice", "selector", "legacy_token_hash", "language", "time_zone",
+        "signature", "parameters_key", "status", "verb", "cid", "anchor", "object_pk",
+    }
+)  # fmt: skip
+
+
+def is_text_column(column: models.Field) -> bool:
+    """A column of free text a person's name can appear in (never an identifier)."""
+    return not (
+        column.choices or isinstance(column, models.SlugField) or column.name in IDENTIFIER_NAMES
+    )
+
 
 @dataclass
 class SweepResult:
@@ -58,7 +75,7 @@ def _text_columns(model: type[models.Model]) -> tuple[list[models.Field], list[m
     jsons: list[models.Field] = []
     left_alone = LEFT_ALONE_COLUMNS.get(model._meta.label, frozenset())
     for f in model._meta.concrete_fields:
-        if f.primary_key or f.name in left_alone:
+        if f.primary_key or f.name in left_alone or not is_text_column(f):
             continue
         if isinstance(f, models.JSONField):
             jsons.append(f)

@@ -21,15 +21,16 @@ from evaluations.permissions import SYSTEM
 from history.models import Entry
 from interviews.exporting import log_rows
 from interviews.models import InterviewImportJob, Participation
-from privacy.services.erasure import person_erase
+from privacy.services.erasure import person_erase, placeholder_for
 from questionnaires.models import Answer, Invitation, Message, Response
 from reports.selectors.annex import annex, annex_rows
 from reports.selectors.overview import interview_overview, overview_rows
 from reports.selectors.raw import raw_response_rows
 from reports.workbook import workbook_write
+from stakeholders import services as registry
 from stakeholders.models import Person, PersonAlias
 from tests.factories import EvaluationFactory, ExportJobFactory, MembershipFactory, UserFactory
-from tests.interviews.builders import log
+from tests.interviews.builders import country, group, log
 from tests.privacy.conftest import ALIAS, EMAIL, NAME, OLD_EMAIL, OLD_NAME, PHONE
 
 pytestmark = pytest.mark.django_db
@@ -288,3 +289,27 @@ def test_system_erasure_needs_a_reason(world) -> None:
     with pytest.raises(ValidationProblem, match="Say why"):
         person_erase(by=SYSTEM, person=world.person, reason="  ")
     assert Person.objects.get(pk=world.person.pk).erased_at is None
+
+
+def test_a_name_that_is_also_a_code_rewrites_only_free_text(db) -> None:
+    """Found by the API fuzzer: a person registered as "Government" (a typo in an import, a
+    placeholder row) was erased, and the sweep rewrote the stakeholder group's code, every
+    organisation's kind and question keys. Only free text is rewritten, whole words only."""
+    government = group("government")
+    ministry = registry.organisation_create(
+        by=SYSTEM, name="Ministry of Labour", kind="government", country=country("KE")
+    )
+    person = registry.person_create(
+        by=SYSTEM, name="Government", notes="Government, Governments and the Governmental."
+    )
+    other = registry.person_create(
+        by=SYSTEM, name="Someone Else", notes="Spoke for the Government of Kenya."
+    )
+    person_erase(by=SYSTEM, person=person, reason="a placeholder row")
+    government.refresh_from_db()
+    ministry.refresh_from_db()
+    other.refresh_from_db()
+    placeholder = placeholder_for(person)
+    assert (government.code, ministry.kind) == ("government", "government")
+    assert other.notes == f"Spoke for the {placeholder} of Kenya."
+    assert Person.objects.get(pk=person.pk).notes == ""
