@@ -118,7 +118,10 @@ def sweep_rows(
         for name in names:
             new = replace_in(row[name], pattern, placeholder)
             if new != row[name]:
-                changes[name] = _fit(by_name[name], new)
+                # An address column holding the erased address is emptied: the placeholder is
+                # no address (the API documents these columns as e-mail or empty).
+                email = isinstance(by_name[name], models.EmailField)
+                changes[name] = "" if email else _fit(by_name[name], new)
         if changes:
             model._base_manager.filter(pk=row["pk"]).update(**changes)
             result.rows += 1

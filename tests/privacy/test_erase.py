@@ -23,6 +23,7 @@ from interviews.exporting import log_rows
 from interviews.models import InterviewImportJob, Participation
 from privacy.services.erasure import person_erase, placeholder_for
 from questionnaires.models import Answer, Invitation, Message, Response
+from questionnaires.services import invitation_create
 from reports.selectors.annex import annex, annex_rows
 from reports.selectors.overview import interview_overview, overview_rows
 from reports.selectors.raw import raw_response_rows
@@ -289,6 +290,21 @@ def test_system_erasure_needs_a_reason(world) -> None:
     with pytest.raises(ValidationProblem, match="Say why"):
         person_erase(by=SYSTEM, person=world.person, reason="  ")
     assert Person.objects.get(pk=world.person.pk).erased_at is None
+
+
+def test_an_address_column_quoting_her_is_emptied_not_given_the_placeholder(
+    make_distribution, team
+) -> None:
+    """Found by the API fuzzer: an invitation typed by hand with her address (no registry
+    link) got "Erased person 11" as its e-mail, which the API documents as an address."""
+    person = registry.person_create(by=SYSTEM, name="Ama Mensah", emails=["ama@example.org"])
+    typed = invitation_create(
+        distribution=make_distribution(), by=team["lead"].user, name="A. M.",
+        email="ama@example.org",
+    )  # fmt: skip
+    person_erase(by=SYSTEM, person=person, reason="she asked")
+    typed.refresh_from_db()
+    assert typed.email == ""
 
 
 def test_a_name_that_is_also_a_code_rewrites_only_free_text(db) -> None:
