@@ -15,7 +15,7 @@ export SITE_URL ?= http://$(HOST):$(PORT)
 # The Celery queues `make worker` takes (settings.CELERY_TASK_QUEUES), e.g. QUEUES=exports,imports.
 QUEUES ?= mail,default,exports,imports
 
-.PHONY: help install run demo test lint format bench bench-smoke bench-export wrk smoke-cluster worker beat messages browser clean
+.PHONY: help install run demo test lint format fuzz bench bench-smoke bench-export wrk smoke-cluster worker beat messages browser clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -63,6 +63,17 @@ browser: ## install Debian's chromium for the browser tests when it is missing a
 
 test: install messages browser lint ## install what tests need, lint, and run the whole suite
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The API contract run (tests/contract): schemathesis against every operation as the four roles.
+FUZZ_EXAMPLES ?= 50
+FUZZ_CHECK = $(BIN)/st --config-file tests/contract/schemathesis.toml run
+fuzz: install ## the API contract run, larger than the suite's (FUZZ_EXAMPLES=50, coverage phase); FUZZ_URL=https://… with CONSULTA_TOKEN and CONSULTA_EVALUATION runs it against your deployment
+ifdef FUZZ_URL
+	PYTHONPATH=. CONSULTA_ROLE=$${CONSULTA_ROLE:-lead} $(FUZZ_CHECK) $(FUZZ_URL)/api/v1/schema/ \
+		--max-examples $(FUZZ_EXAMPLES) --phases examples,coverage,fuzzing
+else
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_PHASES=examples,coverage,fuzzing $(BIN)/pytest -s tests/contract
+endif
 
 lint: $(STAMP) ## ruff (lint and format), import-linter (apps import downward only) and mypy
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.problems import problem_body
 from common.ratelimit import ScopedRateThrottle
 
 
@@ -41,7 +42,7 @@ class TokenObtainView(APIView):
         )
         if user is None or not user.is_active:
             return Response(
-                {"detail": _("No active account matches that e-mail address and password.")},
+                problem_body(_("No active account matches that e-mail address and password."), {}),
                 status=status.HTTP_400_BAD_REQUEST,
             )
         token, _created = Token.objects.get_or_create(user=user)

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination as DrfPageNumberPagination
 from rest_framework.parsers import JSONParser as DrfJSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -91,3 +92,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:  # 401, 403, 404, 405, 406, 415, 429…: the sentence alone
         response.data = problem_body(str(response.data["detail"]), {})
     return response
+
+
+class PageNumberPagination(DrfPageNumberPagination):
+    """DRF's pages, with the page number checked as the schema says: a page that is not a
+    whole number from 1 is a 400 naming `page` (DRF answered 404 "Invalid page."); a page
+    past the last one stays a 404."""
+
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
+        number = request.query_params.get(self.page_query_param)
+        if number in (None, "") or number in self.last_page_strings:
+            return super().get_page_number(request, paginator)
+        if not number.isascii() or not number.isdigit() or int(number) < 1:
+            message = "Not a page number: give a whole number from 1."
+            raise ValidationError({self.page_query_param: [message]})
+        return number

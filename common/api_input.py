@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import QueryDict
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -24,11 +25,15 @@ def validated_query(
 ) -> dict[str, Any]:
     """The query parameters, read by every list's filters: a NUL character in any of them is
     a 400 naming the parameter (no database can search for it), then the serializer's checks
-    (a bad one is a 400 naming it)."""
+    (a bad one is a 400 naming it). A parameter sent empty (`?region=`, as a form sends an
+    unchosen filter) is one left out: the schema says so (`allowEmptyValue`)."""
+    given = QueryDict(mutable=True)
     for name, values in request.query_params.lists():
         if any("\x00" in value for value in values) or "\x00" in name:
             raise ValidationError({name.replace("\x00", ""): [NUL_REFUSED]})
-    params = serializer_class(data=request.query_params, context=context or {})
+        if any(values):
+            given.setlist(name, [value for value in values if value])
+    params = serializer_class(data=given, context=context or {})
     params.is_valid(raise_exception=True)
     return params.validated_data
 

@@ -236,8 +236,8 @@ class InvitationSerializer(serializers.ModelSerializer):
         help_text="A registry person; name, e-mail and attributes default from it.",
     )
     history = serializers.SerializerMethodField()
-    opened_at = serializers.SerializerMethodField(help_text=DAY_ONLY_HELP)
-    submitted_at = serializers.SerializerMethodField(help_text=DAY_ONLY_HELP)
+    opened_at = serializers.SerializerMethodField(help_text=DAY_ONLY_HELP, allow_null=True)
+    submitted_at = serializers.SerializerMethodField(help_text=DAY_ONLY_HELP, allow_null=True)
 
     class Meta:
         model = Invitation
@@ -282,7 +282,7 @@ class ResponseSerializer(serializers.ModelSerializer):
         help_text="Question key to value; null when your role may not read them."
     )
     answers_withheld = serializers.SerializerMethodField()
-    submitted_at = serializers.SerializerMethodField(help_text=DAY_ONLY_HELP)
+    submitted_at = serializers.SerializerMethodField(help_text=DAY_ONLY_HELP, allow_null=True)
 
     class Meta:
         model = Response

@@ -364,8 +364,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "common.api_schema.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "common.api.PageNumberPagination",
     # Proxies in front that append to X-Forwarded-For; 0 trusts none (throttles key on the
     # connecting address, so a client cannot pick its own key).
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),

@@ -1,10 +1,11 @@
 """Top-level URLs: pages, the API under /api/v1/, the admin and the health endpoint."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from common.views import healthz, livez
+from survey_site.views import api_not_found
 
 # A respondent's page refused for too many fields comes back with its answers (survey_site.views).
 handler400 = "survey_site.views.bad_request"
@@ -28,5 +29,8 @@ urlpatterns = [
     path("registry/", include("stakeholders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(("survey_site.api", "api"), namespace="api")),
+    # Last under /api/: what no route takes is a JSON 404 with DEBUG on too (ending in "/", so
+    # that APPEND_SLASH still redirects an address given without its slash).
+    re_path(r"^api/.*/$", api_not_found),
     path("admin/", admin.site.urls),
 ]

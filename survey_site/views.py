@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 
 from common.problems import BAD_REQUEST, NOT_FOUND, is_api, problem_response, server_error_response
 from questionnaires.views.respondent_overflow import OVERFLOW
@@ -37,6 +38,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "The page was open too long or your session changed, so what you sent was not "
         "accepted. Go back, reload the page and send it again."
     )
+    if is_api(request):
+        return problem_response(message, 403)
     return render(request, "403.html", {"exception": message}, status=403)
 
 
@@ -54,6 +57,13 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api(request):
         return problem_response(BAD_REQUEST, 400)
     return defaults.bad_request(request, exception)
+
+
+@csrf_exempt  # a POST to an address that does not exist is a 404, not a refused CSRF check
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """Any address under /api/ that no route takes, with DEBUG on as off (with DEBUG on Django
+    would answer its HTML page listing the routes instead of calling handler404)."""
+    return problem_response(NOT_FOUND, 404)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from common.api import JSONParser
 from common.errors import ValidationProblem
 from common.revisions import CONFLICT, ETAG, IF_MATCH, revision_wanted
 from evaluations.api import SLUG, EvaluationScoped

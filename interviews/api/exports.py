@@ -10,17 +10,25 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from common.downloads import XLSX_TYPE, csv_download, query_flag, xlsx_download
+from common.api_input import validated_query
+from common.api_schema import ProblemSerializer
+from common.downloads import XLSX_TYPE, csv_download, xlsx_download
 from common.errors import ValidationProblem
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.permissions import Action
 from history.services import record_download
 from interviews.exporting import export_filename, log_rows, log_xlsx
-from interviews.serializers.imports import InterviewImportProblemSerializer
+
+
+class ExportQuery(serializers.Serializer):
+    withhold_names = serializers.BooleanField(
+        required=False, help_text="Leave the names of the people out (true or false)."
+    )
 
 
 class _FileRenderer(BaseRenderer):
@@ -53,6 +61,13 @@ class InterviewExportView(EvaluationScoped, APIView):
 
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
 
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        """Errors in JSON (the one shape), whatever format the download was asked in."""
+        if response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         try:
             return super().perform_content_negotiation(request, force)
@@ -66,21 +81,17 @@ class InterviewExportView(EvaluationScoped, APIView):
             OpenApiParameter(
                 "format", OpenApiTypes.STR, enum=list(EXPORT_FORMATS), description="csv (default)"
             ),
-            OpenApiParameter(
-                "withhold_names",
-                OpenApiTypes.BOOL,
-                description="Leave the names of the people out.",
-            ),
+            ExportQuery,
         ],
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The CSV."),
             (200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="The workbook."),
-            (400, "application/json"): InterviewImportProblemSerializer,
+            (400, "application/json"): ProblemSerializer,
         },
     )
     def get(self, request: Request, evaluation_slug: str) -> HttpResponse:
         evaluation = self.evaluation(Action.VIEW_RESPONSES)
-        withhold = query_flag(request, "withhold_names")
+        withhold = validated_query(ExportQuery, request).get("withhold_names", False)
         if request.query_params.get("format", "csv") == "xlsx":
             content = log_xlsx(evaluation=evaluation, user=request.user, withhold_names=withhold)
             filename = export_filename(evaluation, "xlsx")

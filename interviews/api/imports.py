@@ -7,10 +7,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.api import JSONParser
+from common.api_schema import ProblemSerializer
 from common.imports import AlreadyCommitted
 from common.problems import problem_body
 from evaluations.api import SLUG, EvaluationScoped
@@ -19,7 +21,6 @@ from interviews.importing.jobs import import_job_check, import_job_commit, impor
 from interviews.models import InterviewImportJob
 from interviews.serializers.imports import (
     InterviewImportDecisionsSerializer,
-    InterviewImportProblemSerializer,
     InterviewImportSerializer,
     InterviewImportSummarySerializer,
     InterviewImportUploadSerializer,
@@ -58,7 +59,7 @@ class InterviewImportViewSet(
 
     @extend_schema(
         request={"multipart/form-data": InterviewImportUploadSerializer},
-        responses={201: InterviewImportSerializer, 400: InterviewImportProblemSerializer},
+        responses={201: InterviewImportSerializer, 400: ProblemSerializer},
     )
     def create(self, request: Request, **kwargs: str) -> Response:
         """Upload a list: it is checked at once (dry run) and nothing is imported yet. An
@@ -81,8 +82,8 @@ class InterviewImportViewSet(
         request=InterviewImportDecisionsSerializer,
         responses={
             200: InterviewImportSerializer,
-            400: InterviewImportProblemSerializer,
-            409: InterviewImportProblemSerializer,
+            400: ProblemSerializer,
+            409: ProblemSerializer,
         },
     )
     @action(detail=True, methods=["post"])
@@ -102,8 +103,8 @@ class InterviewImportViewSet(
         request=None,
         responses={
             200: InterviewImportSerializer,
-            400: InterviewImportProblemSerializer,
-            409: InterviewImportProblemSerializer,
+            400: ProblemSerializer,
+            409: ProblemSerializer,
         },
     )
     @action(detail=True, methods=["post"])

@@ -106,8 +106,3 @@ class InterviewImportDecisionsSerializer(serializers.Serializer):
         child=serializers.CharField(allow_blank=True),
         help_text='{"<row>": "person:<id>" | "new" | "group" | "person" | "" (drop the choice)}.',
     )
-
-
-class InterviewImportProblemSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))

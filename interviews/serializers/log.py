@@ -309,6 +309,7 @@ class FollowUpSerializer(InterviewWriteSerializer):
     mode = choice_field(Interview.Mode, gettext_lazy("mode of interview"), required=False)
     participants = ParticipantWriteSerializer(many=True, required=False)
     follow_up_of = None  # it is the interview of the address
+    revision = None  # a follow-up is a new interview: no revision to be based on
 
 
 class ExcludeSerializer(serializers.Serializer):

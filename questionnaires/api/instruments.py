@@ -8,11 +8,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
+from common.api import JSONParser
 from common.errors import ValidationProblem
+from common.problems import problem_body
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.permissions import Action
 from questionnaires.instrument_format.dumper import instrument_dump
@@ -94,15 +96,11 @@ class VersionViewSet(EvaluationScoped, viewsets.ViewSet):
     def update(self, request: Request, **kwargs: str) -> ApiResponse:
         version = self._version(Action.MANAGE_INSTRUMENTS)
         if version.is_frozen:
-            return ApiResponse(
-                {
-                    "detail": (
-                        f"Version {version.number} is frozen: it has been sent out and never "
-                        "changes. Import the changed file to make the next version."
-                    )
-                },
-                status=status.HTTP_409_CONFLICT,
+            message = (
+                f"Version {version.number} is frozen: it has been sent out and never "
+                "changes. Import the changed file to make the next version."
             )
+            return ApiResponse(problem_body(message, {}), status=status.HTTP_409_CONFLICT)
         data = InstrumentImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         text = data.validated_data["yaml"]

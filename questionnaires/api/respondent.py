@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from common.api_schema import ProblemSerializer
 from common.problems import problem_body
 from common.ratelimit import ScopedRateThrottle, over_limit
 from questionnaires.serializers import SubmissionResultSerializer, SubmissionSerializer
@@ -21,6 +22,9 @@ from questionnaires.services.responses import (
     InvalidLink,
     response_submit,
 )
+
+UNKNOWN_LINK = "This link does not open a questionnaire."
+CLOSED = "This questionnaire is closed."
 
 
 class RespondView(APIView):
@@ -40,8 +44,8 @@ class RespondView(APIView):
                 description="already submitted: the receipt of the stored response; the "
                 "answers sent now were not stored",
             ),
-            404: OpenApiResponse(description="unknown link"),
-            403: OpenApiResponse(description="closed"),
+            404: OpenApiResponse(ProblemSerializer, description=UNKNOWN_LINK),
+            403: OpenApiResponse(ProblemSerializer, description=CLOSED),
         },
         auth=[],
     )
@@ -65,12 +69,12 @@ class RespondView(APIView):
             # Counted with the form's unknown links: guessing at either door is one budget.
             if over_limit(request, "respondent-bad-link", settings.RESPONDENT_BAD_LINK_LIMIT):
                 message = "Too many links that open no questionnaire; try again in a minute."
-                return ApiResponse({"detail": message}, status=429)
-            return ApiResponse({"detail": "This link does not open a questionnaire."}, status=404)
+                return ApiResponse(problem_body(message, {}), status=429)
+            return ApiResponse(problem_body(UNKNOWN_LINK, {}), status=404)
         except AlreadySubmitted as done:
             return _already_submitted(done.submitted_at)
         except FormClosed:
-            return ApiResponse({"detail": "This questionnaire is closed."}, status=403)
+            return ApiResponse(problem_body(CLOSED, {}), status=403)
         submitted_at = submission.response.submitted_at
         if not submission.created:
             return _already_submitted(submitted_at)

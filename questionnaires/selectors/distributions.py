@@ -24,6 +24,7 @@ def distribution_list(*, evaluation: Evaluation) -> QuerySet[Distribution]:
                 "invitations", filter=Q(invitations__status="submitted"), distinct=True
             ),
         )
+        .order_by("-created_at", "-pk")  # Meta.ordering is not applied to a GROUP BY query
     )
 
 

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api import JSONParser
 from common.revisions import ETAG, IF_MATCH, revision_wanted
 from common.schema import CONFLICT_OR_LOCKED
 from evaluations.api import SLUG

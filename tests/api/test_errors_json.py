@@ -183,3 +183,30 @@ def test_a_failure_outside_the_api_is_the_500_page_as_before() -> None:
 @FAILING_URLS
 def test_the_site_still_routes_with_the_failing_urls(as_role) -> None:
     assert as_role("lead").get("/api/v1/evaluations/").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/no-such-thing/", "/api/v1/evaluations/a/b/c/d/e/"])
+def test_with_debug_on_a_routing_404_under_the_api_is_json_too(settings, url: str) -> None:
+    """`make run` serves with DEBUG on, where Django answers its HTML page listing the routes
+    instead of calling handler404."""
+    settings.DEBUG = True
+    body = _problem(Client().get(url), 404)
+    assert body == {"detail": NOT_FOUND, "errors": {}}
+    # An address given without its slash is still redirected to the one with it.
+    assert Client().get("/api/v1/evaluations").status_code == 301
+
+
+def test_a_page_that_is_not_a_number_is_a_400_naming_it(as_role, evaluation) -> None:
+    url = f"/api/v1/evaluations/{evaluation.slug}/distributions/"
+    body = _problem(as_role("lead").get(url + "?page=null"), 400)
+    assert list(body["errors"]) == ["page"]
+    assert _problem(as_role("lead").get(url + "?page=0"), 400)["errors"]["page"]
+    assert _problem(as_role("lead").get(url + "?page=99"), 404)["errors"] == {}
+    assert as_role("lead").get(url + "?page=").status_code == 200
+    assert as_role("lead").get(url + "?page=1").status_code == 200
+
+
+def test_a_post_to_an_address_that_does_not_exist_is_a_404_not_a_csrf_refusal() -> None:
+    client = Client(enforce_csrf_checks=True)
+    body = _problem(client.post("/api/v1/registry/merges/%C2%9C/undo/"), 404)
+    assert body == {"detail": NOT_FOUND, "errors": {}}

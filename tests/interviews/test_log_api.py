@@ -235,6 +235,11 @@ def test_follow_up_takes_the_participants_and_links_both_ways(as_role, base, peo
     earlier = client.post(f"{base}{first['id']}/follow-up/", {"date": "2013-03-01"}, format="json")
     assert earlier.status_code == 400 and "follow_up_of" in earlier.json()["errors"]
     assert _counts(client, base)["persons"] == 1
+    # A follow-up is a new interview: a `revision` sent with it is not read (it was a 500).
+    revised = client.post(
+        f"{base}{first['id']}/follow-up/", {"date": "2013-04-20", "revision": 1}, format="json"
+    )
+    assert revised.status_code == 201, revised.content
 
 
 def test_exclude_and_include_change_the_counts(as_role, base, people) -> None:
