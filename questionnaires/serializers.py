@@ -279,7 +279,7 @@ class InvitationSerializer(serializers.ModelSerializer):
 class ResponseSerializer(serializers.ModelSerializer):
     respondent = serializers.SerializerMethodField()
     answers = serializers.SerializerMethodField(
-        help_text="Question key to value; null when your role may not read them."
+        help_text="Question key to value; null when your role may not read them.", allow_null=True
     )
     answers_withheld = serializers.SerializerMethodField()
     submitted_at = serializers.SerializerMethodField(help_text=DAY_ONLY_HELP, allow_null=True)

@@ -371,11 +371,12 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "common.api.exception_handler",
-    # JSON refusing lone surrogates (a 400 naming the field, not a 500 when stored).
+    # Refusing text no database can store or search for, a lone surrogate or a NUL character
+    # (a 400 naming the field, not a 500 when stored or looked up).
     "DEFAULT_PARSER_CLASSES": [
         "common.api.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "common.api.FormParser",
+        "common.api.MultiPartParser",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("API_AUTH_THROTTLE", default="20/min"),

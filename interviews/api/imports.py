@@ -7,11 +7,10 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.api import JSONParser
+from common.api import FormParser, JSONParser, MultiPartParser
 from common.api_schema import ProblemSerializer
 from common.imports import AlreadyCommitted
 from common.problems import problem_body

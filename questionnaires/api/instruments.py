@@ -8,11 +8,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
-from common.api import JSONParser
+from common.api import FormParser, JSONParser, MultiPartParser
 from common.errors import ValidationProblem
 from common.problems import problem_body
 from evaluations.api import SLUG, EvaluationScoped

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from common.api import JSONParser
 from common.api_schema import ProblemSerializer
 from common.problems import problem_body
 from common.ratelimit import ScopedRateThrottle, over_limit
@@ -27,9 +28,16 @@ UNKNOWN_LINK = "This link does not open a questionnaire."
 CLOSED = "This questionnaire is closed."
 
 
+class AnswersParser(JSONParser):
+    """NUL characters in answers are removed by the service, as on the form (README, API)."""
+
+    refuse_nul = False
+
+
 class RespondView(APIView):
     """Submit a whole questionnaire with a personal link's token (the same rules as the form)."""
 
+    parser_classes = [AnswersParser]
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]

@@ -9,12 +9,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.api import JSONParser
+from common.api import FormParser, JSONParser, MultiPartParser
 from evaluations.permissions import ensure_registry
 from stakeholders.importing.jobs import import_job_check, import_job_commit, import_job_create
 from stakeholders.models import ImportJob

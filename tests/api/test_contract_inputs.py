@@ -115,6 +115,28 @@ def test_the_text_null_in_a_form_body_says_how_to_send_an_empty_value(as_role) -
     assert left_out.status_code == 201, left_out.content
 
 
+@pytest.mark.parametrize("format_", ["multipart", "json"])
+def test_a_nul_in_a_body_is_a_400_naming_the_field_before_any_lookup(as_role, format_) -> None:
+    """Found by the contract run on PostgreSQL: a NUL in a code looked up (`country`) was a
+    500 (DataError), as in a JSON object's keys and values (attributes)."""
+    client = as_role("lead")
+    url = "/api/v1/registry/organisations/"
+    refused = client.post(url, {"name": "Union", "country": "K\x00E"}, format=format_)
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["errors"] == {"country": [NUL_REFUSED]}
+    assert not Organisation.objects.filter(name="Union").exists()
+
+
+def test_a_nul_in_json_is_refused_naming_where_it_is(as_role) -> None:
+    url = "/api/v1/registry/people/"
+    for body, where in [
+        ({"name": "A", "aliases": ["B", "C\x00"]}, "aliases.1"),
+        ({"name": "A", "extra": {"k\x00": 1}}, "extra"),
+    ]:
+        refused = as_role("lead").post(url, body, format="json")
+        assert refused.status_code == 400 and refused.json()["errors"] == {where: [NUL_REFUSED]}
+
+
 def test_a_blank_sex_and_a_respondents_step_are_in_the_schema(
     tmp_path, as_role, make_distribution, invite
 ) -> None:

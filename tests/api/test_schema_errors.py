@@ -82,3 +82,9 @@ def test_what_the_schema_says_of_parameters_is_what_the_api_does(as_role, evalua
     rates = f"/api/v1/evaluations/{evaluation.slug}/reports/rates/"
     assert lead.get(rates + "?by=").json() == lead.get(rates).json()
     assert lead.get("/api/v1/registry/countries/?region=&page=").status_code == 200
+
+
+def test_answers_withheld_from_a_role_are_null_in_the_schema_too(schema) -> None:
+    """Found by the contract run: a viewer's responses carry `answers: null`."""
+    answers = schema["components"]["schemas"]["Response"]["properties"]["answers"]
+    assert answers["nullable"] is True

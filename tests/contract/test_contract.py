@@ -61,7 +61,7 @@ def schemathesis_run(url: str, *, token: str, evaluation: str, role: str, exampl
     return output
 
 
-def tested_counts(output: str) -> tuple[int, int]:
+def counts_of(output: str) -> tuple[int, int]:
     """(operations tested, requests generated) from the run's summary."""
     operations = re.search(r"Tested:\s+(\d+)", output)
     requests = re.search(r"(\d+) generated", output)
@@ -85,6 +85,6 @@ def test_every_operation_keeps_the_contract(live_server, demo: Evaluation, role:
     output = schemathesis_run(
         live_server.url, token=token.key, evaluation=demo.slug, role=role, examples=EXAMPLES
     )
-    operations, requests = tested_counts(output)
+    operations, requests = counts_of(output)
     print(f"{role}: {operations} operations, {requests} requests, no finding")
     assert operations > 100 and requests > operations
