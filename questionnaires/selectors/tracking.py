@@ -10,7 +10,6 @@ those the team excluded or whose link it revoked; people who declined stay in it
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from common.errors import ValidationProblem
 from common.json_fields import json_object_keys
+from common.moments import in_zone, zone_name
 from common.spreadsheets import safe_cell
 from evaluations.permissions import Action, actions_for
 from questionnaires.instrument_format.vocabulary import STANDARD_ATTRIBUTES
@@ -379,12 +379,7 @@ def local_time(value: dt.datetime | None, distribution: Distribution) -> str:
     """A timestamp in the distribution's time zone, to the minute; "" for none."""
     if value is None:
         return ""
-    zone: dt.tzinfo
-    try:
-        zone = zoneinfo.ZoneInfo(distribution.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = dt.UTC
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return in_zone(value, distribution).strftime("%Y-%m-%d %H:%M")
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -428,7 +423,8 @@ def csv_rows(
         return str(day_of(value) or "") if day else local_time(value, distribution)
 
     yield []
-    yield list(INVITATION_HEADER)
+    zone = zone_name(distribution)  # the times' zone, named once in their headers
+    yield [f"{name} ({zone})" if name.endswith(" at") else name for name in INVITATION_HEADER]
     for line in invitation_rows(distribution, user=user).iterator(chunk_size=1000):
         cells = [
             line["name"],

@@ -199,7 +199,7 @@ def autosave(
     return render(
         request,
         "questionnaires/respondent/_saved.html",
-        {"saved_at": timezone.localtime()},
+        {"saved_at": timezone.now(), "distribution": invitation.distribution},
     )
 
 
