@@ -92,3 +92,24 @@ def reminder_plan(distribution: Distribution) -> list[PlannedReminder]:
     return [
         {"at": at, "sent": sent.get(f"{at:%Y%m%dT%H%M}", 0)} for at in reminder_times(distribution)
     ]
+
+
+def sending_refusal(distribution: Distribution, now: dt.datetime | None = None) -> str:
+    """Why the invitations cannot go out now ("" when they can): the page shows it beside a
+    disabled button, and the service refuses with it."""
+    now = now or timezone.now()
+    if distribution.closes_at and distribution.closes_at <= now:
+        return _("This questionnaire is closed; move its close date first.")
+    if distribution.deadline and distribution.deadline <= now:
+        return _("The deadline has passed; set a new deadline before sending.")
+    return ""
+
+
+def reminding_refusal(distribution: Distribution, now: dt.datetime | None = None) -> str:
+    """Why nobody can be reminded now ("" when they can)."""
+    if distribution.sent_at is None:
+        return _("The invitations have not been sent yet: send them first.")
+    now = now or timezone.now()
+    if distribution.closes_at and distribution.closes_at <= now:
+        return _("This questionnaire is closed; move its close date first.")
+    return ""

@@ -28,6 +28,7 @@ from common.errors import ValidationProblem
 from evaluations.permissions import Action, ensure
 from questionnaires.message_texts import attachments_for, message_texts, sender_name
 from questionnaires.models import Distribution, Invitation, Message
+from questionnaires.selectors.distributions import sending_refusal
 from questionnaires.services.distributions import ensure_responses_unlocked
 from questionnaires.services.events import invitation_advance, invitation_event
 from questionnaires.tasks import messages_send
@@ -105,13 +106,10 @@ def distribution_send(*, distribution: Distribution, by: User) -> int:
     distribution = Distribution.objects.select_for_update().get(pk=distribution.pk)
     ensure_responses_unlocked(distribution)  # links to a closed form would only confuse
     now = timezone.now()
-    if distribution.closes_at and distribution.closes_at <= now:
-        raise ValidationProblem(_("This questionnaire is closed; move its close date first."))
-    if distribution.deadline and distribution.deadline <= now:
-        raise ValidationProblem(
-            _("The deadline has passed; set a new deadline before sending."),
-            errors={"deadline": [_("In the past.")]},
-        )
+    refusal = sending_refusal(distribution, now)
+    if refusal:
+        past = not (distribution.closes_at and distribution.closes_at <= now)
+        raise ValidationProblem(refusal, errors={"deadline": [_("In the past.")]} if past else None)
     waiting = distribution.invitations.filter(status=Invitation.Status.CREATED).exclude(
         channel=Invitation.Channel.PHONE
     )

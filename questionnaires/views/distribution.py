@@ -36,7 +36,13 @@ from questionnaires.message_texts import (
     message_texts,
 )
 from questionnaires.models import Distribution, Invitation, Message
-from questionnaires.selectors.distributions import next_reminder, reminder_plan, reminder_slots
+from questionnaires.selectors.distributions import (
+    next_reminder,
+    reminder_plan,
+    reminder_slots,
+    reminding_refusal,
+    sending_refusal,
+)
 from questionnaires.selectors.responses import invitation_history, response_rows
 from questionnaires.selectors.tracking import attribute_keys
 from questionnaires.services.actions import invitation_act
@@ -122,6 +128,8 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
             "remind_count": reminders_waiting(distribution).count()
             if distribution.sent_at and not distribution.responses_locked_at
             else 0,
+            "send_refusal": sending_refusal(distribution),
+            "remind_refusal": reminding_refusal(distribution),
         },
         status=status,
     )
