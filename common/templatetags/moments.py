@@ -14,10 +14,13 @@ from common.moments import LONG, SHORT, day_text, in_zone, moment_text
 register = template.Library()
 
 
-def _time(value: dt.datetime | None, where: object, text: str) -> str:
+def _time(value: dt.datetime | None, where: object, text: str, day: bool = False) -> str:
     if not isinstance(value, dt.datetime):
         return ""
-    return format_html('<time datetime="{}">{}</time>', in_zone(value, where).isoformat(), text)
+    local = in_zone(value, where)
+    # A day alone says nothing of the time, not even in the markup (anonymous responses).
+    stamp = local.date().isoformat() if day else local.isoformat()
+    return format_html('<time datetime="{}">{}</time>', stamp, text)
 
 
 @register.filter
@@ -37,4 +40,4 @@ def moment_time(value: dt.datetime | None, where: object = None) -> str:
 
 @register.filter
 def moment_day(value: dt.datetime | None, where: object = None) -> str:
-    return _time(value, where, day_text(value, where)) if value else ""
+    return _time(value, where, day_text(value, where), day=True) if value else ""

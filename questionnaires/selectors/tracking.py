@@ -364,8 +364,9 @@ def _countries_waiting(rows: list[CountryRow], *, with_total: bool) -> list[str]
         sentences.append(_("Every country has at least one response."))
     unplaced = next((row for row in rows if not row.country), None)
     waiting = unplaced.recipients - (unplaced.responded_recipients or 0) if unplaced else 0
-    if waiting:
-        # Counted only where the Total is shown: with it, a hidden count could be worked out.
+    if unplaced is not None and waiting:
+        # Counted only where the Total is shown: in a view that hides it, this count and the
+        # recipients would give back a suppressed number of respondents.
         sentence = (
             ngettext(
                 "%(n)d recipient without a recorded country has not responded",

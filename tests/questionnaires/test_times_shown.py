@@ -92,3 +92,15 @@ def test_an_evaluations_zone_must_exist(evaluation, team) -> None:
     assert "Select a valid choice" in words(response)
     evaluation.refresh_from_db()
     assert evaluation.time_zone == "UTC"
+
+
+def test_tracking_csv_names_the_zone_of_its_times(make_distribution, team) -> None:
+    distribution = make_distribution(deadline=in_a_month_at(16), time_zone=ZONE)
+    invitation_create(distribution=distribution, by=SYSTEM, name="Ana")
+    sent = dt.datetime(2026, 12, 7, 22, 2, tzinfo=dt.UTC)
+    type(distribution).objects.filter(pk=distribution.pk).update(sent_at=sent)
+    distribution.invitations.update(sent_at=sent, status="sent")
+    url = f"/evaluations/{distribution.evaluation.slug}/distributions/{distribution.pk}/"
+    download = client_for(team["lead"].user).get(url + "tracking.csv")
+    body = b"".join(download.streaming_content).decode("utf-8-sig")
+    assert "sent at (Asia/Kathmandu)" in body and "2026-12-08 03:47" in body
