@@ -44,6 +44,7 @@ from questionnaires.selectors.distributions import (
     sending_refusal,
 )
 from questionnaires.selectors.responses import invitation_history, response_rows
+from questionnaires.selectors.texts import text_problems
 from questionnaires.selectors.tracking import attribute_keys
 from questionnaires.services.actions import invitation_act
 from questionnaires.services.distributions import (
@@ -129,6 +130,9 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
             if distribution.sent_at and not distribution.responses_locked_at
             else 0,
             "send_refusal": sending_refusal(distribution),
+            "text_problems": text_problems(distribution)
+            if Action.MANAGE_RESPONDENTS in allowed
+            else [],
             "remind_refusal": reminding_refusal(distribution),
         },
         status=status,
@@ -243,7 +247,11 @@ def attachment_delete(
 def send(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
     distribution = _distribution(evaluation, pk)
     try:
-        count = distribution_send(distribution=distribution, by=request.user)
+        count = distribution_send(
+            distribution=distribution,
+            by=request.user,
+            texts_confirmed=request.POST.get("texts_confirmed") == "on",
+        )
     except ValidationProblem as problem:
         messages.error(request, problem.message)
     else:

@@ -28,6 +28,7 @@ from questionnaires.presentation import (
     fill_posted,
     posted_answers,
 )
+from questionnaires.selectors.texts import respondent_values
 from questionnaires.services.distributions import form_is_closed
 from questionnaires.services.invitations import (
     invitation_by_token,
@@ -97,7 +98,7 @@ def _context(invitation: Invitation, language: str, form: Form, **extra: object)
 
 
 def _form_with_answers(invitation: Invitation, language: str) -> tuple[Form, Response | None]:
-    form = build_form(invitation.distribution.version, language, invitation.attributes)
+    form = build_form(invitation.distribution.version, language, respondent_values(invitation))
     response = Response.objects.filter(invitation=invitation).first()
     if response is not None:
         fill_answers(form, list(Answer.objects.filter(response=response)))
@@ -301,7 +302,7 @@ def decline(request: HttpRequest, invitation: Invitation, language: str) -> Http
     """ "I will not take part", with an optional reason; the link keeps working."""
     if _submitted(invitation):
         return redirect("respondent:done", token=invitation.token)
-    form = build_form(invitation.distribution.version, language, invitation.attributes)
+    form = build_form(invitation.distribution.version, language, respondent_values(invitation))
     context = _context(invitation, language, form)
     if request.method == "POST":
         try:
