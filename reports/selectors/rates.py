@@ -66,10 +66,9 @@ def evaluation_rates(
         channels, channels_total = _channels_shown(channel_counts(distribution), access)
         computed = country_rollup(distribution, user=user)
         rollup, rollup_total = _rollup_shown(computed, access)
-        total = channels_total and rollup_total
-        if not total:  # the sentence keeps to what the tables show: no Total in it
+        rows = _shown(response_rates(distribution, key), access, channels_total and rollup_total)
+        if rows[-1].responded is None:  # the Total is hidden: so is it in the sentence
             rollup = replace(rollup, summary=rollup_summary(computed.rows, with_total=False))
-        rows = _shown(response_rates(distribution, key), access, total)
         rates.append(
             DistributionRates(
                 distribution_id=distribution.pk,
