@@ -28,7 +28,7 @@ from common.errors import ValidationProblem
 from evaluations.permissions import Action, ensure
 from questionnaires.message_texts import attachments_for, message_texts, sender_name
 from questionnaires.models import Distribution, Invitation, Message
-from questionnaires.selectors.distributions import sending_refusal
+from questionnaires.selectors.distributions import closed_refusal, sending_refusal
 from questionnaires.selectors.texts import text_problems
 from questionnaires.services.distributions import ensure_responses_unlocked
 from questionnaires.services.events import invitation_advance, invitation_event
@@ -156,6 +156,9 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Message:
     """Send the invitation again (a new message; the earlier ones stay in the record)."""
     ensure(by, Action.MANAGE_RESPONDENTS, invitation.distribution.evaluation)
     ensure_responses_unlocked(invitation.distribution)
+    closed = closed_refusal(invitation.distribution)
+    if closed:  # a link to a closed form would only confuse
+        raise ValidationProblem(closed)
     if invitation.status in Invitation.RESPONDED | {
         Invitation.Status.EXCLUDED,
         Invitation.Status.REVOKED,

@@ -37,6 +37,7 @@ from questionnaires.message_texts import (
 )
 from questionnaires.models import Distribution, Invitation, Message
 from questionnaires.selectors.distributions import (
+    closed_refusal,
     next_reminder,
     reminder_plan,
     reminder_slots,
@@ -438,6 +439,7 @@ def invitation_page(
             "form": form,
             # Locked responses: the banner says why, and no action is offered.
             "can_resend": open_ and item.status not in STOPPED and bool(item.email),
+            "resend_refusal": closed_refusal(distribution),
             "can_exclude": open_ and item.status not in STOPPED,
             "can_restore": open_ and item.status in RESTORABLE,
             "channels": Invitation.Channel.choices,

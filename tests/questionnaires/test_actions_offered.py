@@ -78,3 +78,23 @@ def test_after_the_close_remind_is_disabled_with_its_reason(make_distribution, i
     remind = element(html, "remind-now")
     assert remind.startswith("<button") and " disabled" in remind
     assert reason(html, "remind-refusal") == CLOSED
+
+
+def test_after_the_close_resending_one_invitation_is_disabled_and_refused(
+    make_distribution, invite, team
+) -> None:
+    past = timezone.now() - dt.timedelta(days=1)
+    distribution = make_distribution(deadline=past, closes_at=past)
+    invitation = invite(distribution, "Ana", email="ana@example.org")
+    Invitation.objects.filter(pk=invitation.pk).update(status="sent")
+    url = (
+        f"/evaluations/{distribution.evaluation.slug}/distributions/{distribution.pk}/"
+        f"invitations/{invitation.pk}/"
+    )
+    client = client_for(team["lead"].user)
+    html = client.get(url).content.decode()
+    assert " disabled" in element(html, "resend")
+    assert reason(html, "resend-refusal") == CLOSED
+    answer = client.post(url, {"action": "resend"}, follow=True)
+    assert CLOSED in unescape(answer.content.decode())
+    assert not invitation.messages.exists()
