@@ -146,7 +146,17 @@ def export_action(
             messages.success(request, _("The export was cancelled."))
         elif action == "retry":
             exports.export_retry(job=job, by=request.user)
-            messages.success(request, _("The export was started again."))
+            job.refresh_from_db(fields=["state", "error"])
+            if job.state == ExportJob.State.DONE:
+                messages.success(request, _("The export is ready: download it below."))
+            elif job.state == ExportJob.State.FAILED:
+                messages.error(
+                    request, _("The export failed again: %(error)s") % {"error": job.error}
+                )
+            else:
+                messages.info(
+                    request, _("The export was started again: its row below shows the progress.")
+                )
         else:
             raise Http404
     except ValidationProblem as problem:

@@ -528,3 +528,17 @@ def test_the_banner_for_a_waiting_job_promises_nothing_the_row_contradicts(
     assert page.context["jobs"][0].state == "done"
     assert "being prepared" not in banner(page)
     assert banner(page) == "The workbook was requested: its row below shows the progress."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_banner_after_trying_again_says_what_the_row_says(evaluation, team):
+    surveyed(evaluation)
+    job = ExportJobFactory(
+        evaluation=evaluation, requested_by=team["viewer"].user, state="failed", error="Oops."
+    )
+    page = client_for(team["viewer"]).post(
+        url(evaluation, f"downloads/{job.pk}/retry/"), follow=True
+    )
+    job.refresh_from_db()
+    assert job.state == "done"
+    assert banner(page) == "The export is ready: download it below."
