@@ -93,6 +93,7 @@ def test_the_staff_questionnaire_reads_the_distributions_deadline_and_team(
     assert f"(email - {lead.email})" in text
     local = in_a_month().astimezone(ZoneInfo("Europe/Zurich"))
     assert f"Please submit replies by {local:%-d %B %Y}, {local:%H:%M} Europe/Zurich" in text
+    assert text.count("Europe/Zurich") == 1  # said once, in the instrument's own words
 
 
 def test_the_seed_staff_questionnaire_is_ready_to_send(make_distribution, invite) -> None:
