@@ -23,13 +23,13 @@ from django import forms as django_forms
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 from common.errors import ValidationProblem
+from common.moments import in_zone, moment_text
 
 if TYPE_CHECKING:
     from django import forms
@@ -85,11 +85,11 @@ class Change:
 
 
 def when_text(moment: dt.datetime) -> str:
-    """The time of a change as people read it: "10:42" today, "3 May 2025 10:42" before."""
-    local = timezone.localtime(moment)
-    if local.date() == timezone.localdate():
-        return date_format(local, "H:i")
-    return date_format(local, "j N Y H:i")
+    """The time of a change as people read it, its zone named: "10:42 UTC" today,
+    "3 May 2025, 10:42 UTC" before (common.moments)."""
+    if in_zone(moment).date() == in_zone(timezone.now()).date():
+        return moment_text(moment, format="H:i")
+    return moment_text(moment)
 
 
 class EditConflict(Exception):

@@ -4,14 +4,13 @@ and writes a Heartbeat row. /healthz and the distribution pages read the newest 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common.models import Heartbeat
+from common.moments import moment_text
 
 KEEP = dt.timedelta(days=7)  # rows of processes gone for this long are deleted
 
@@ -40,9 +39,5 @@ def scheduler_silence(now: dt.datetime | None = None, zone: str = "") -> str:
         return ""
     if last is None:
         return _("No scheduler has run yet")
-    try:
-        tz = ZoneInfo(zone) if zone else timezone.get_current_timezone()
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = timezone.get_current_timezone()
-    when = date_format(timezone.localtime(last, tz), "j M Y H:i T")
+    when = moment_text(last, zone or None)
     return _("No scheduler has run since %(when)s") % {"when": when}

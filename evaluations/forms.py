@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from common.moments import time_zone_choices
 from evaluations.models import EVALUATION_EDITABLE_FIELDS, Evaluation, Membership
 
 
@@ -25,6 +26,10 @@ class EvaluationForm(forms.ModelForm):
         help_text=_("Languages the instruments are offered in. English is always included."),
     )
 
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=time_zone_choices, initial="UTC", required=False
+    )
+
     class Meta:
         model = Evaluation
         fields = list(EVALUATION_EDITABLE_FIELDS)
@@ -44,6 +49,10 @@ class EvaluationForm(forms.ModelForm):
             self.fields["slug"].help_text = _(
                 "Used in addresses. Leave empty to make one from the title."
             )
+
+    def clean_time_zone(self) -> str:
+        """Left out (an older form, a script): the evaluation's zone stays as it is."""
+        return self.cleaned_data.get("time_zone") or self.instance.time_zone or "UTC"
 
     def _post_clean(self) -> None:
         # Model validation and saving belong to the services; the form only checks shapes.

@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.moments import validate_time_zone
+
 # Path words under /evaluations/ that a slug must not take.
 RESERVED_SLUGS = frozenset({"new"})
 
@@ -50,6 +52,16 @@ class Evaluation(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_(
+            "Times of the evaluation (interviews logged, downloads, history) are shown in this "
+            "zone, e.g. Europe/Zurich; a questionnaire's deadline in its own."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -156,6 +168,7 @@ EVALUATION_EDITABLE_FIELDS = (
     "languages",
     "small_cell_threshold",
     "status",
+    "time_zone",
     "report_date",
     "retention_months",
 )

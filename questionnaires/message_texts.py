@@ -4,13 +4,12 @@ the team's templates, and rendering them for one recipient (or an example, for t
 from __future__ import annotations
 
 import re
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from common.moments import moment_text
 from questionnaires import links
 from questionnaires.models import Distribution, Invitation, Message
 
@@ -73,9 +72,7 @@ def check_templates(fields: dict[str, str]) -> dict[str, list[str]]:
 def deadline_text(distribution: Distribution) -> str:
     if distribution.deadline is None:
         return _("the end of the survey")
-    zone = ZoneInfo(distribution.time_zone or "UTC")
-    local = distribution.deadline.astimezone(zone)
-    return f"{formats.date_format(local, 'j F Y, H:i')} ({distribution.time_zone})"
+    return moment_text(distribution.deadline, distribution, "j F Y, H:i")
 
 
 def _link(invitation: Invitation, name: str = "respondent:start") -> str:

@@ -98,6 +98,8 @@ class Form:
     deadline_text: str
     confidentiality_text: str
     pages: list[Page]
+    # The printed deadline is the distribution's own ("… by {deadline}"): shown instead of it.
+    deadline_filled: bool = False
 
 
 def _points(scale: Any, language: str) -> list[Point]:
@@ -154,6 +156,8 @@ def build_form(
         deadline_text=text(version.deadline_text),
         confidentiality_text=text(version.confidentiality_text),
         pages=[p for p in pages if p.entries],
+        deadline_filled="{deadline}" in localized(version.deadline_text, language)
+        and "deadline" in attributes,
     )
 
 

@@ -20,10 +20,10 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from common.moments import moment_text
 from evaluations.models import Evaluation
 from history.context import Kind
 from history.models import Entry
@@ -288,4 +288,4 @@ def _moment(text: str) -> str:
         return text
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, dt.UTC)
-    return date_format(timezone.localtime(parsed), "j M Y H:i")
+    return moment_text(parsed)

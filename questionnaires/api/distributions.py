@@ -49,6 +49,13 @@ from questionnaires.services.reminders import reminders_preview, reminders_send_
 DISTRIBUTION = OpenApiParameter("distribution_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
+class SendSerializer(serializers.Serializer):
+    texts_confirmed = serializers.BooleanField(
+        default=False,
+        help_text="true: send although the questionnaire's texts were flagged (read them first)",
+    )
+
+
 class RemindSerializer(serializers.Serializer):
     preview = serializers.BooleanField(
         default=False, help_text="true: say who would be reminded and the message; send nothing"
@@ -115,14 +122,21 @@ class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
         )
         return ApiResponse(DistributionSerializer(distribution).data)
 
-    @extend_schema(request=None, responses={200: SendResultSerializer, 409: LOCKED})
+    @extend_schema(request=SendSerializer, responses={200: SendResultSerializer, 409: LOCKED})
     @action(detail=True, methods=["post"])
     def send(self, request: Request, evaluation_slug: str, pk: str) -> ApiResponse:
-        """Queue the invitations not sent yet (e-mail goes out from a Celery task)."""
+        """Queue the invitations not sent yet (e-mail goes out from a Celery task). Refused
+        (400, the list under `texts_confirmed`) while the questionnaire's texts hold an
+        unfilled placeholder, a printed blank or a past date, unless `texts_confirmed`."""
         distribution = self._distribution(Action.MANAGE_RESPONDENTS)
-        return ApiResponse(
-            {"queued": distribution_send(distribution=distribution, by=request.user)}
+        data = SendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        queued = distribution_send(
+            distribution=distribution,
+            by=request.user,
+            texts_confirmed=data.validated_data["texts_confirmed"],
         )
+        return ApiResponse({"queued": queued})
 
     @extend_schema(request=RemindSerializer, responses={
         200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 409: LOCKED

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.moments import time_zone_choices
 from questionnaires.models import Distribution, Invitation
 from stakeholders.models import Country, Office, Region, StakeholderGroup, Tag
 
@@ -18,12 +19,6 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name] + [
-        ("UTC", "UTC")
-    ]
 
 
 class DeadlineFields(forms.Form):

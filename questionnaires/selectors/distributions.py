@@ -93,3 +93,29 @@ def reminder_plan(distribution: Distribution) -> list[PlannedReminder]:
     return [
         {"at": at, "sent": sent.get(f"{at:%Y%m%dT%H%M}", 0)} for at in reminder_times(distribution)
     ]
+
+
+def closed_refusal(distribution: Distribution, now: dt.datetime | None = None) -> str:
+    """Why nothing can be sent to respondents now ("" when it can): the form has closed."""
+    if distribution.closes_at and distribution.closes_at <= (now or timezone.now()):
+        return _("This questionnaire is closed; move its close date first.")
+    return ""
+
+
+def sending_refusal(distribution: Distribution, now: dt.datetime | None = None) -> str:
+    """Why the invitations cannot go out now ("" when they can): the page shows it beside a
+    disabled button, and the service refuses with it."""
+    now = now or timezone.now()
+    closed = closed_refusal(distribution, now)
+    if closed:
+        return closed
+    if distribution.deadline and distribution.deadline <= now:
+        return _("The deadline has passed; set a new deadline before sending.")
+    return ""
+
+
+def reminding_refusal(distribution: Distribution, now: dt.datetime | None = None) -> str:
+    """Why nobody can be reminded now ("" when they can)."""
+    if distribution.sent_at is None:
+        return _("The invitations have not been sent yet: send them first.")
+    return closed_refusal(distribution, now)

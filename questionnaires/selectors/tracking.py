@@ -10,7 +10,6 @@ those the team excluded or whose link it revoked; people who declined stay in it
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
@@ -20,10 +19,11 @@ from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from common.errors import ValidationProblem
 from common.json_fields import json_object_keys
+from common.moments import in_zone, zone_name
 from common.spreadsheets import safe_cell
 from evaluations.permissions import Action, actions_for
 from questionnaires.instrument_format.vocabulary import STANDARD_ATTRIBUTES
@@ -264,7 +264,10 @@ class CountryRow:
     @property
     def responded(self) -> bool:
         """A country has responded when at least one of its recipients has (a suppressed
-        count is never zero: zeros are shown)."""
+        count is never zero: zeros are shown). Recipients without a country are no country:
+        never one that responded."""
+        if not self.country:
+            return False
         return self.responded_recipients is None or self.responded_recipients > 0
 
 
@@ -314,22 +317,68 @@ def _and_list(items: list[str]) -> str:
     return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
-def rollup_summary(rows: list[CountryRow]) -> str:
-    """ "All responded." / "All responded except Country C (D. Demo, E. Fictional)." """
+def rollup_summary(rows: list[CountryRow], *, with_total: bool = True) -> str:
+    """The sentence beside the table, from its own numbers: how many of the recipients
+    responded (where the Total may be shown), then the countries without a response. Those
+    without a recorded country are never a country, responded or not.
+
+    "2 of 5 recipients responded. No response yet from Country C (D. Demo, E. Fictional)."
+    """
     if not rows:
         return _("Nobody has been invited yet.")
-    silent = [row for row in rows if not row.responded]
-    if not silent:
-        return _("All responded.")
-    if len(silent) == len(rows):
-        return _("No country has responded yet.")
-    parts = []
-    for row in silent:
-        label = row.country or _("recipients without a country")
-        if row.non_responders:
-            label = f"{label} ({', '.join(row.non_responders)})"
-        parts.append(label)
-    return _("All responded except %(countries)s.") % {"countries": _and_list(parts)}
+    recipients = sum(row.recipients for row in rows)
+    responded = sum(row.responded_recipients or 0 for row in rows)
+    everyone = all(row.responded_recipients == row.recipients for row in rows)
+    sentences = []
+    if with_total:
+        sentences.append(
+            ngettext("The only recipient responded.", "All %(n)d recipients responded.", recipients)
+            % {"n": recipients}
+            if everyone
+            else ngettext(
+                "%(responded)d of %(n)d recipient responded.",
+                "%(responded)d of %(n)d recipients responded.",
+                recipients,
+            )
+            % {"responded": responded, "n": recipients}
+        )
+    if not everyone:
+        sentences.extend(_countries_waiting(rows, with_total=with_total))
+    return " ".join(sentences)
+
+
+def _named(label: str, names: list[str] | None) -> str:
+    return f"{label} ({', '.join(names)})" if names else label
+
+
+def _countries_waiting(rows: list[CountryRow], *, with_total: bool) -> list[str]:
+    countries = [row for row in rows if row.country]
+    silent = [row for row in countries if not row.responded]
+    sentences = []
+    if countries and len(silent) == len(countries):
+        sentences.append(_("No country has responded yet."))
+    elif silent:
+        parts = [_named(row.country, row.non_responders) for row in silent]
+        sentences.append(_("No response yet from %(countries)s.") % {"countries": _and_list(parts)})
+    elif countries:
+        sentences.append(_("Every country has at least one response."))
+    unplaced = next((row for row in rows if not row.country), None)
+    waiting = unplaced.recipients - (unplaced.responded_recipients or 0) if unplaced else 0
+    if unplaced is not None and waiting:
+        # Counted only where the Total is shown: in a view that hides it, this count and the
+        # recipients would give back a suppressed number of respondents.
+        sentence = (
+            ngettext(
+                "%(n)d recipient without a recorded country has not responded",
+                "%(n)d recipients without a recorded country have not responded",
+                waiting,
+            )
+            % {"n": waiting}
+            if with_total
+            else _("Some recipients without a recorded country have not responded")
+        )
+        sentences.append(_named(sentence, unplaced.non_responders) + ".")
+    return sentences
 
 
 # --- one line per invitation -------------------------------------------------------------------
@@ -379,12 +428,7 @@ def local_time(value: dt.datetime | None, distribution: Distribution) -> str:
     """A timestamp in the distribution's time zone, to the minute; "" for none."""
     if value is None:
         return ""
-    zone: dt.tzinfo
-    try:
-        zone = zoneinfo.ZoneInfo(distribution.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = dt.UTC
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return in_zone(value, distribution).strftime("%Y-%m-%d %H:%M")
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -428,7 +472,8 @@ def csv_rows(
         return str(day_of(value) or "") if day else local_time(value, distribution)
 
     yield []
-    yield list(INVITATION_HEADER)
+    zone = zone_name(distribution)  # the times' zone, named once in their headers
+    yield [f"{name} ({zone})" if name.endswith(" at") else name for name in INVITATION_HEADER]
     for line in invitation_rows(distribution, user=user).iterator(chunk_size=1000):
         cells = [
             line["name"],

@@ -28,6 +28,8 @@ from common.errors import ValidationProblem
 from evaluations.permissions import Action, ensure
 from questionnaires.message_texts import attachments_for, message_texts, sender_name
 from questionnaires.models import Distribution, Invitation, Message
+from questionnaires.selectors.distributions import closed_refusal, sending_refusal
+from questionnaires.selectors.texts import text_problems
 from questionnaires.services.distributions import ensure_responses_unlocked
 from questionnaires.services.events import invitation_advance, invitation_event
 from questionnaires.tasks import messages_send
@@ -99,19 +101,23 @@ def invitation_queue(*, invitation: Invitation) -> Message | None:
 
 
 @transaction.atomic
-def distribution_send(*, distribution: Distribution, by: User) -> int:
-    """Send the invitations not sent yet; returns how many were queued."""
+def distribution_send(
+    *, distribution: Distribution, by: User, texts_confirmed: bool = False
+) -> int:
+    """Send the invitations not sent yet; returns how many were queued.
+
+    While the questionnaire's texts hold something wrong (a placeholder nothing fills, a blank
+    left as printed, a date already past) the sending is refused, listing it, unless the
+    sender confirms having read the list (`texts_confirmed`): a warning, not a wall, since a
+    text may quote a past date on purpose and a sent version cannot be edited."""
     ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
     distribution = Distribution.objects.select_for_update().get(pk=distribution.pk)
     ensure_responses_unlocked(distribution)  # links to a closed form would only confuse
     now = timezone.now()
-    if distribution.closes_at and distribution.closes_at <= now:
-        raise ValidationProblem(_("This questionnaire is closed; move its close date first."))
-    if distribution.deadline and distribution.deadline <= now:
-        raise ValidationProblem(
-            _("The deadline has passed; set a new deadline before sending."),
-            errors={"deadline": [_("In the past.")]},
-        )
+    refusal = sending_refusal(distribution, now)
+    if refusal:
+        past = not (distribution.closes_at and distribution.closes_at <= now)
+        raise ValidationProblem(refusal, errors={"deadline": [_("In the past.")]} if past else None)
     waiting = distribution.invitations.filter(status=Invitation.Status.CREATED).exclude(
         channel=Invitation.Channel.PHONE
     )
@@ -122,6 +128,17 @@ def distribution_send(*, distribution: Distribution, by: User) -> int:
         raise ValidationProblem(
             _("No e-mail address for: %(names)s. Add one, or set their channel to phone.")
             % {"names": ", ".join(missing)}
+        )
+    problems = [] if texts_confirmed else text_problems(distribution, now)
+    if problems:
+        listed = [f"{p.where}: {p.problem}" for p in problems]
+        raise ValidationProblem(
+            _(
+                "The questionnaire's texts need a look before sending (%(n)d): %(first)s "
+                "Correct them in a new version, or confirm that they may go as they are."
+            )
+            % {"n": len(problems), "first": listed[0]},
+            errors={"texts_confirmed": listed},
         )
     if distribution.sent_at is None:
         distribution.sent_at = now
@@ -139,6 +156,9 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Message:
     """Send the invitation again (a new message; the earlier ones stay in the record)."""
     ensure(by, Action.MANAGE_RESPONDENTS, invitation.distribution.evaluation)
     ensure_responses_unlocked(invitation.distribution)
+    closed = closed_refusal(invitation.distribution)
+    if closed:  # a link to a closed form would only confuse
+        raise ValidationProblem(closed)
     if invitation.status in Invitation.RESPONDED | {
         Invitation.Status.EXCLUDED,
         Invitation.Status.REVOKED,

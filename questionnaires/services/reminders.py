@@ -17,7 +17,7 @@ from common.errors import ValidationProblem
 from evaluations.permissions import Action, Actor, ensure
 from questionnaires.message_texts import message_texts
 from questionnaires.models import Distribution, Invitation, Message
-from questionnaires.selectors.distributions import reminder_times
+from questionnaires.selectors.distributions import reminder_times, reminding_refusal
 from questionnaires.services.distributions import ensure_responses_unlocked
 from questionnaires.services.messaging import enqueue, message_create
 
@@ -97,10 +97,9 @@ class RemindPreview(NamedTuple):
 def _ensure_can_remind(distribution: Distribution, by: Actor, now: dt.datetime) -> None:
     ensure(by, Action.MANAGE_RESPONDENTS, distribution.evaluation)
     ensure_responses_unlocked(distribution)
-    if distribution.sent_at is None:
-        raise ValidationProblem(_("The invitations have not been sent yet: send them first."))
-    if distribution.closes_at and distribution.closes_at <= now:
-        raise ValidationProblem(_("This questionnaire is closed; move its close date first."))
+    refusal = reminding_refusal(distribution, now)
+    if refusal:
+        raise ValidationProblem(refusal)
 
 
 def reminders_preview(*, distribution: Distribution, by: Actor) -> RemindPreview:

@@ -36,8 +36,16 @@ from questionnaires.message_texts import (
     message_texts,
 )
 from questionnaires.models import Distribution, Invitation, Message
-from questionnaires.selectors.distributions import next_reminder, reminder_plan, reminder_slots
+from questionnaires.selectors.distributions import (
+    closed_refusal,
+    next_reminder,
+    reminder_plan,
+    reminder_slots,
+    reminding_refusal,
+    sending_refusal,
+)
 from questionnaires.selectors.responses import invitation_history, response_rows
+from questionnaires.selectors.texts import text_problems
 from questionnaires.selectors.tracking import attribute_keys
 from questionnaires.services.actions import invitation_act
 from questionnaires.services.distributions import (
@@ -122,6 +130,11 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
             "remind_count": reminders_waiting(distribution).count()
             if distribution.sent_at and not distribution.responses_locked_at
             else 0,
+            "send_refusal": sending_refusal(distribution),
+            "text_problems": text_problems(distribution)
+            if Action.MANAGE_RESPONDENTS in allowed
+            else [],
+            "remind_refusal": reminding_refusal(distribution),
         },
         status=status,
     )
@@ -235,7 +248,11 @@ def attachment_delete(
 def send(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
     distribution = _distribution(evaluation, pk)
     try:
-        count = distribution_send(distribution=distribution, by=request.user)
+        count = distribution_send(
+            distribution=distribution,
+            by=request.user,
+            texts_confirmed=request.POST.get("texts_confirmed") == "on",
+        )
     except ValidationProblem as problem:
         messages.error(request, problem.message)
     else:
@@ -422,6 +439,7 @@ def invitation_page(
             "form": form,
             # Locked responses: the banner says why, and no action is offered.
             "can_resend": open_ and item.status not in STOPPED and bool(item.email),
+            "resend_refusal": closed_refusal(distribution),
             "can_exclude": open_ and item.status not in STOPPED,
             "can_restore": open_ and item.status in RESTORABLE,
             "channels": Invitation.Channel.choices,

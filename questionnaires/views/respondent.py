@@ -8,9 +8,12 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -25,6 +28,7 @@ from questionnaires.presentation import (
     fill_posted,
     posted_answers,
 )
+from questionnaires.selectors.texts import respondent_values
 from questionnaires.services.distributions import form_is_closed
 from questionnaires.services.invitations import (
     invitation_by_token,
@@ -94,7 +98,7 @@ def _context(invitation: Invitation, language: str, form: Form, **extra: object)
 
 
 def _form_with_answers(invitation: Invitation, language: str) -> tuple[Form, Response | None]:
-    form = build_form(invitation.distribution.version, language, invitation.attributes)
+    form = build_form(invitation.distribution.version, language, respondent_values(invitation))
     response = Response.objects.filter(invitation=invitation).first()
     if response is not None:
         fill_answers(form, list(Answer.objects.filter(response=response)))
@@ -199,7 +203,7 @@ def autosave(
     return render(
         request,
         "questionnaires/respondent/_saved.html",
-        {"saved_at": timezone.localtime()},
+        {"saved_at": timezone.now(), "distribution": invitation.distribution},
     )
 
 
@@ -213,20 +217,52 @@ def _shown_at(value: str) -> dt.datetime | None:
     return shown if timezone.is_aware(shown) else None
 
 
+READERS = {
+    Distribution.Confidentiality.LEAD: _lazy("the lead evaluator only"),
+    Distribution.Confidentiality.TEAM: _lazy("the whole evaluation team"),
+    Distribution.Confidentiality.ANONYMOUS: _lazy("the evaluation team, without your name"),
+}
+
+
+def _readers(invitation: Invitation, response: Response | None) -> str:
+    """Who reads the submitted answers: the respondent's choice where they had one."""
+    mode = response.confidentiality if response else invitation.distribution.confidentiality
+    return str(READERS.get(mode, READERS[Distribution.Confidentiality.LEAD]))
+
+
+def _already_sent(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """A submit after the answers went (a second tab, a replay): the receipt, saying what was
+    kept when this one asked for another reader."""
+    response = Response.objects.filter(invitation=invitation).first()
+    asked = request.POST.get("route", "")
+    if response is not None and response.route and asked in READERS and asked != response.route:
+        messages.warning(
+            request,
+            _(
+                "Your answers had already been sent, for %(kept)s. This second sending, for "
+                "%(asked)s, was not applied: nothing was changed."
+            )
+            % {"kept": _readers(invitation, response), "asked": READERS[asked]},
+        )
+    return redirect("respondent:done", token=invitation.token)
+
+
 @respondent_view
 def review(request: HttpRequest, invitation: Invitation, language: str) -> HttpResponse:
     if _submitted(invitation):
+        if request.method == "POST":
+            return _already_sent(request, invitation)
         return redirect("respondent:done", token=invitation.token)
     form, response = _form_with_answers(invitation, language)
     context = _context(invitation, language, form, response=response)
     if request.method != "POST":
         return render(request, "questionnaires/respondent/review.html", context)
     try:
-        response_submit(
+        submission = response_submit(
             invitation=invitation, language=language, route=request.POST.get("route", "")
         )
     except AlreadySubmitted:
-        pass
+        return _already_sent(request, invitation)
     except FormClosed:
         return render(request, "questionnaires/respondent/review.html", context, status=403)
     except ValidationProblem as problem:
@@ -236,6 +272,8 @@ def review(request: HttpRequest, invitation: Invitation, language: str) -> HttpR
         context["problem"] = problem
         context["route_error"] = " ".join(problem.errors.get("route", []))
         return render(request, "questionnaires/respondent/review.html", context, status=400)
+    if not submission.created:  # a race lost to another tab
+        return _already_sent(request, invitation)
     return redirect("respondent:done", token=invitation.token)
 
 
@@ -249,7 +287,12 @@ def done(request: HttpRequest, invitation: Invitation, language: str) -> HttpRes
         request,
         "questionnaires/respondent/done.html",
         _context(
-            invitation, language, form, response=response, show_copy=not anonymous and response
+            invitation,
+            language,
+            form,
+            response=response,
+            show_copy=not anonymous and response,
+            readers=_readers(invitation, response),
         ),
     )
 
@@ -259,7 +302,7 @@ def decline(request: HttpRequest, invitation: Invitation, language: str) -> Http
     """ "I will not take part", with an optional reason; the link keeps working."""
     if _submitted(invitation):
         return redirect("respondent:done", token=invitation.token)
-    form = build_form(invitation.distribution.version, language, invitation.attributes)
+    form = build_form(invitation.distribution.version, language, respondent_values(invitation))
     context = _context(invitation, language, form)
     if request.method == "POST":
         try:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from questionnaires.models import Invitation
 from questionnaires.presentation import build_form, fill_posted
+from questionnaires.selectors.texts import respondent_values
 from questionnaires.views.respondent import (
     RespondentView,
     _context,
@@ -79,7 +80,7 @@ def review(request: HttpRequest, invitation: Invitation, language: str) -> HttpR
 def decline(request: HttpRequest, invitation: Invitation, language: str) -> HttpResponse:
     if _submitted(invitation):
         return redirect("respondent:done", token=invitation.token)
-    form = build_form(invitation.distribution.version, language, invitation.attributes)
+    form = build_form(invitation.distribution.version, language, respondent_values(invitation))
     context = _context(
         invitation, language, form, stale=True, reason=request.POST.get("reason", "")
     )

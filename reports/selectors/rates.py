@@ -19,6 +19,7 @@ from questionnaires.selectors.tracking import (
     channel_counts,
     country_rollup,
     response_rates,
+    rollup_summary,
 )
 from reports.selectors.access import report_access
 from reports.tables import DistributionRates
@@ -63,8 +64,11 @@ def evaluation_rates(
         key, label = rate_breakdown(choices[distribution.pk], by)
         # The three tables share the Total: where one of them cannot show it, none does.
         channels, channels_total = _channels_shown(channel_counts(distribution), access)
-        rollup, rollup_total = _rollup_shown(country_rollup(distribution, user=user), access)
+        computed = country_rollup(distribution, user=user)
+        rollup, rollup_total = _rollup_shown(computed, access)
         rows = _shown(response_rates(distribution, key), access, channels_total and rollup_total)
+        if rows[-1].responded is None:  # the Total is hidden: so is it in the sentence
+            rollup = replace(rollup, summary=rollup_summary(computed.rows, with_total=False))
         rates.append(
             DistributionRates(
                 distribution_id=distribution.pk,

@@ -56,7 +56,7 @@ def exports_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
             except ValidationProblem as problem:
                 refused(request, problem)
             else:
-                messages.success(request, _("The workbook is being prepared."))
+                _requested(request, job)
                 return redirect(f"{request.path}#job-{job.pk}")
     jobs = list(export_list(evaluation=evaluation, user=request.user))
     titles = export_questionnaires(jobs)
@@ -90,8 +90,36 @@ def _raw_request(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     except ValidationProblem as problem:
         refused(request, problem)
         return redirect(f"{request.path}#raw-responses")
-    messages.success(request, _("The raw responses are being prepared."))
+    _requested(request, job, raw=True)
     return redirect(f"{request.path}#job-{job.pk}")
+
+
+def _requested(request: HttpRequest, job: ExportJob, *, raw: bool = False) -> None:
+    """The banner after a request, saying what the job's row says: a job built at once (an
+    in-process or quick worker) is ready or failed already; a waiting one is not promised as
+    "being prepared", since its row turns Done while the banner stays."""
+    job.refresh_from_db(fields=["state", "error"])
+    if job.state == ExportJob.State.DONE:
+        messages.success(
+            request,
+            _("The raw responses are ready: download them below.")
+            if raw
+            else _("The workbook is ready: download it below."),
+        )
+    elif job.state == ExportJob.State.FAILED:
+        failed = (
+            _("The raw responses could not be prepared: %(error)s")
+            if raw
+            else _("The workbook could not be prepared: %(error)s")
+        )
+        messages.error(request, failed % {"error": job.error})
+    else:
+        messages.info(
+            request,
+            _("The raw responses were requested: their row below shows the progress.")
+            if raw
+            else _("The workbook was requested: its row below shows the progress."),
+        )
 
 
 @evaluation_view(Action.VIEW_EVALUATION)
@@ -118,7 +146,17 @@ def export_action(
             messages.success(request, _("The export was cancelled."))
         elif action == "retry":
             exports.export_retry(job=job, by=request.user)
-            messages.success(request, _("The export was started again."))
+            job.refresh_from_db(fields=["state", "error"])
+            if job.state == ExportJob.State.DONE:
+                messages.success(request, _("The export is ready: download it below."))
+            elif job.state == ExportJob.State.FAILED:
+                messages.error(
+                    request, _("The export failed again: %(error)s") % {"error": job.error}
+                )
+            else:
+                messages.info(
+                    request, _("The export was started again: its row below shows the progress.")
+                )
         else:
             raise Http404
     except ValidationProblem as problem:

@@ -88,11 +88,13 @@ def test_draft_version_is_replaced(api_client, team, evaluation, staff_version) 
     api_client.force_authenticate(team["lead"].user)
     url = f"{base(evaluation)}/instruments/ilo-staff-questionnaire-2008/versions/1/"
     response = api_client.put(
-        url, {"yaml": STAFF_FILE.read_text().replace("Friday 23", "Fri 23")}, format="json"
+        url,
+        {"yaml": STAFF_FILE.read_text().replace("replies by {", "replies before {")},
+        format="json",
     )
     assert response.json()["outcome"] == "draft replaced"
     staff_version.refresh_from_db()
-    assert staff_version.deadline_text == {"en": "Please submit replies by Fri 23 May 2008"}
+    assert staff_version.deadline_text == {"en": "Please submit replies before {deadline}"}
 
 
 def test_send_add_a_respondent_and_submit_by_token(

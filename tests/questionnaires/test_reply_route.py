@@ -122,3 +122,37 @@ def test_the_team_records_the_route_of_a_returned_questionnaire(
             f"/evaluations/{evaluation.slug}/distributions/{team_mode.pk}/enter/"
         ).content.decode()
     )
+
+
+def test_the_receipt_says_who_reads_the_answers(make_distribution, invite) -> None:
+    invitation = invite(make_distribution("respondent"))
+    client = Client()
+    done = client.post(f"/r/{invitation.token}/review/", {"route": "lead"}, follow=True)
+    assert "Who reads your answers: the lead evaluator only." in done.content.decode()
+    team_link = invite(make_distribution("team"), "Bo")
+    client.post(f"/r/{team_link.token}/review/")
+    receipt = client.get(f"/r/{team_link.token}/done/").content.decode()
+    assert "Who reads your answers: the whole evaluation team." in receipt
+
+
+def test_a_second_tab_choosing_another_reader_is_told_what_was_kept(
+    make_distribution, invite
+) -> None:
+    """Two tabs on the review page: the first submit (lead) is kept; the second (team) is
+    not applied, and the respondent is told so instead of silently shown the receipt."""
+    invitation = invite(make_distribution("respondent"))
+    first, second = Client(), Client()
+    second.get(f"/r/{invitation.token}/review/")  # the second tab, open before the first sends
+    first.post(f"/r/{invitation.token}/review/", {"route": "lead"})
+    page = second.post(f"/r/{invitation.token}/review/", {"route": "team"}, follow=True)
+    body = page.content.decode()
+    assert page.redirect_chain[-1][0].endswith("/done/")
+    assert (
+        "Your answers had already been sent, for the lead evaluator only. This second sending, "
+        "for the whole evaluation team, was not applied: nothing was changed."
+    ) in body
+    assert "Who reads your answers: the lead evaluator only." in body
+    assert Response.objects.get().route == "lead"
+    # The same choice again is no conflict: only the receipt.
+    again = second.post(f"/r/{invitation.token}/review/", {"route": "lead"}, follow=True)
+    assert "was not applied" not in again.content.decode()

@@ -91,9 +91,13 @@ def test_staff_questionnaire_matches_the_transcription() -> None:
         {"code": 1, "label": {"en": "Strongly disagree"}},
     ]
     assert spec["scales"][0]["outside"] == []
-    assert spec["deadline"] == {
+    # The printed deadline and blanks are placeholders the distribution fills; what was
+    # printed is kept beside them.
+    assert spec["deadline"] == {"date": None, "text": {"en": "Please submit replies by {deadline}"}}
+    printed = spec["details"]["as_printed"]
+    assert printed["deadline"] == {
         "date": "2008-05-23",
-        "text": {"en": "Please submit replies by Friday 23 May 2008"},
+        "text": "Please submit replies by Friday 23 May 2008",
     }
     assert spec["confidentiality"] == {"en": "All replies received will be kept confidential."}
     instructions = spec["sections"][2]["introduction"]["en"]
@@ -103,6 +107,9 @@ def test_staff_questionnaire_matches_the_transcription() -> None:
     )
     assert "This section comprises of" in instructions  # [sic]
     intro = spec["introduction"]["en"]
+    assert "<" not in intro and "2008" not in intro
+    for name, as_printed in printed["placeholders"].items():
+        intro = intro.replace("{" + name + "}", as_printed)
     assert intro.count("\n\n") == 1
     for paragraph in intro.split("\n\n"):
         assert paragraph in source.replace("`<", "<").replace(">`", ">")
@@ -119,9 +126,10 @@ def test_stakeholder_questionnaire_matches_the_transcription() -> None:
         q["text"] for q in ref["questions"]
     ]
     assert spec["sections"][0]["introduction"]["en"] == ref["questions_intro"]
-    assert spec["closing"]["en"] == ref["closing"]
-    assert spec["deadline"]["date"] == ref["deadline_iso"]
-    assert spec["deadline"]["text"]["en"] == "by August 14"
+    assert spec["closing"]["en"].replace("{deadline}", "August 14, 2009") == ref["closing"]
+    assert spec["deadline"] == {"date": None, "text": {"en": "by {deadline}"}}
+    printed = spec["details"]["as_printed"]["deadline"]
+    assert printed == {"date": ref["deadline_iso"], "text": "by August 14"}
     assert spec["details"]["attachments"][0]["per"] == "country"
     for purpose in ref["purposes"]:
         assert f"{purpose['n']}. {purpose['text']}" in spec["introduction"]["en"]

@@ -300,7 +300,9 @@ def test_country_rollup_all_responded_except_country_c(countries, team) -> None:
         ("Country B", 1, 1, True, []),
         ("Country C", 2, 0, False, ["D. Demo", "E. Fictional"]),
     ]
-    assert rollup.summary == "All responded except Country C (D. Demo, E. Fictional)."
+    assert rollup.summary == (
+        "2 of 5 recipients responded. No response yet from Country C (D. Demo, E. Fictional)."
+    )
 
 
 def test_country_rollup_hides_names_from_whom_may_not_see_them(countries) -> None:
@@ -308,18 +310,39 @@ def test_country_rollup_hides_names_from_whom_may_not_see_them(countries) -> Non
     rollup = country_rollup(countries, user=admin)
     assert not rollup.names_shown
     assert [r.non_responders for r in rollup.rows] == [None, None, None]
-    assert rollup.summary == "All responded except Country C."
+    assert rollup.summary == "2 of 5 recipients responded. No response yet from Country C."
 
 
-def test_country_rollup_all_responded_and_several_missing(countries, invite, team) -> None:
+def test_country_rollup_counts_every_recipient_not_just_countries(countries, invite, team):
+    """Each country has a response, but two recipients have not answered: not "All
+    responded"; recipients without a country are never a country that responded."""
     Invitation.objects.filter(distribution=countries, name="D. Demo").update(status=S.SUBMITTED)
     lead = team["lead"].user
-    assert country_rollup(countries, user=lead).summary == "All responded."
+    assert country_rollup(countries, user=lead).summary == (
+        "3 of 5 recipients responded. Every country has at least one response."
+    )
     invite(countries, "X. Late", attributes={"country": "Country D"})
     invite(countries, "Y. Nowhere")
-    assert country_rollup(countries, user=lead).summary == (
-        "All responded except Country D (X. Late) and recipients without a country (Y. Nowhere)."
+    rollup = country_rollup(countries, user=lead)
+    assert rollup.summary == (
+        "3 of 7 recipients responded. No response yet from Country D (X. Late). "
+        "1 recipient without a recorded country has not responded (Y. Nowhere)."
     )
+    unplaced = next(row for row in rollup.rows if not row.country)
+    assert unplaced.label == "(not recorded)" and not unplaced.responded
+    Invitation.objects.filter(distribution=countries).update(status=S.SUBMITTED)
+    assert country_rollup(countries, user=lead).summary == "All 7 recipients responded."
+
+
+def test_a_recipient_without_a_country_who_responded_is_no_country(countries, invite, team):
+    invitation = invite(countries, "Y. Nowhere")
+    Invitation.objects.filter(pk=invitation.pk).update(status=S.SUBMITTED)
+    rollup = country_rollup(countries, user=team["lead"].user)
+    unplaced = next(row for row in rollup.rows if not row.country)
+    assert unplaced.responded_recipients == 1 and not unplaced.responded
+    html = client_for(team["lead"].user).get(page_url(countries)).content.decode()
+    cells = re.search(r'<tr data-country="">(.*?)</tr>', html, re.S).group(1)
+    assert "(not recorded)" in cells and ">yes<" not in cells
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -346,8 +369,9 @@ def test_page_shows_counts_rates_total_and_countries(tracked, team) -> None:
     total = text_of(re.search(r"<tfoot>.*?</tfoot>", body, re.S)[0])
     assert total == "Total 9 1 1 1 1 1 2 3 33.3 %"
     assert "Africa 3 0 0 0 0 0 2 2 66.7 %" in text_of(body)
-    assert "All responded except Country C (D. Demo, E. Fictional), Country E (H. Declined)" in (
-        text_of(body)
+    assert (
+        "3 of 9 recipients responded. No response yet from Country C (D. Demo, E. Fictional) "
+        "and Country E (H. Declined)." in text_of(body)
     )
     assert '<option value="unit">unit</option>' in body
     assert f'href="{page_url(tracked, "tracking.csv")}?by=region"' in body
@@ -390,8 +414,9 @@ def test_superuser_sees_rates_but_no_names(tracked) -> None:
     body = client_for(admin).get(page_url(tracked)).content.decode()
     assert "Total 9" in text_of(body)
     assert "D. Demo" not in body
-    assert "All responded except Country C, Country E and recipients without a country." in (
-        text_of(body)
+    assert (
+        "3 of 9 recipients responded. No response yet from Country C and Country E. "
+        "1 recipient without a recorded country has not responded." in text_of(body)
     )
     rows = read_csv(client_for(admin).get(page_url(tracked, "tracking.csv")))
     assert rows[-1][0] == "Total"  # the rates only, no recipients
@@ -545,7 +570,9 @@ def test_api_returns_the_same_numbers(api_client, tracked, team) -> None:
         "responded": False,
         "non_responders": ["D. Demo", "E. Fictional"],
     }
-    assert body["summary"].startswith("All responded except Country C (D. Demo, E. Fictional)")
+    assert body["summary"].startswith(
+        "3 of 9 recipients responded. No response yet from Country C (D. Demo, E. Fictional)"
+    )
 
 
 def test_api_refuses_unknown_breakdown_with_field_errors(api_client, tracked, team) -> None:

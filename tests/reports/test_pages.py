@@ -500,3 +500,45 @@ def test_open_answers_with_an_unknown_grouping_say_so(evaluation, team):
     assert response.status_code == 200
     html = response.content.decode()
     assert "“shoe_size” is not recorded" in html and "Africa view 0" in html
+
+
+def banner(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_banner_after_preparing_says_what_the_row_says(evaluation, team):
+    """Built at once (in-process here, a quick worker in use): the row says Done, and the
+    banner says ready, not "being prepared"."""
+    surveyed(evaluation)
+    page = client_for(team["viewer"]).post(url(evaluation, "downloads/"), {}, follow=True)
+    job = page.context["jobs"][0]
+    assert job.state == "done"
+    assert banner(page) == "The workbook is ready: download it below."
+
+
+def test_the_banner_for_a_waiting_job_promises_nothing_the_row_contradicts(
+    evaluation, team, django_capture_on_commit_callbacks
+):
+    surveyed(evaluation)
+    client = client_for(team["viewer"])
+    with django_capture_on_commit_callbacks(execute=True):  # built after the answer is sent
+        client.post(url(evaluation, "downloads/"), {})
+    page = client.get(url(evaluation, "downloads/"))
+    assert page.context["jobs"][0].state == "done"
+    assert "being prepared" not in banner(page)
+    assert banner(page) == "The workbook was requested: its row below shows the progress."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_banner_after_trying_again_says_what_the_row_says(evaluation, team):
+    surveyed(evaluation)
+    job = ExportJobFactory(
+        evaluation=evaluation, requested_by=team["viewer"].user, state="failed", error="Oops."
+    )
+    page = client_for(team["viewer"]).post(
+        url(evaluation, f"downloads/{job.pk}/retry/"), follow=True
+    )
+    job.refresh_from_db()
+    assert job.state == "done"
+    assert banner(page) == "The export is ready: download it below."

@@ -140,3 +140,30 @@ def test_one_hidden_group_takes_another_with_it(evaluation, team):
         ("Europe", None),
         ("Total", 9),
     ]
+
+
+def test_the_country_sentence_keeps_to_what_a_suppressed_view_shows(evaluation, team):
+    """Three answered, all in Kenya: a viewer sees neither Africa's count nor the Total, so
+    the sentence beside the table gives no count either; the lead's says it all."""
+    staff_survey(
+        evaluation,
+        [
+            *[{"attributes": KENYA, "answers": {"C1": "4"}}] * 3,
+            {
+                "attributes": {**NEPAL, "region": "Africa"},
+                "status": "invited",
+                "name": "Nina Silent",
+            },
+            {"attributes": {"region": "Africa"}, "status": "invited", "name": "No Country"},
+        ],
+    )  # one region only: its count hidden, the Total would give it back
+    (viewer,) = evaluation_rates(user=team["viewer"].user, evaluation=evaluation)
+    assert viewer.rows[-1].responded is None  # the Total is hidden
+    assert viewer.rollup.summary == (
+        "No response yet from Nepal. Some recipients without a recorded country have not responded."
+    )
+    (lead,) = evaluation_rates(user=team["lead"].user, evaluation=evaluation, unsuppressed=True)
+    assert lead.rollup.summary == (
+        "3 of 5 recipients responded. No response yet from Nepal (Nina Silent). "
+        "1 recipient without a recorded country has not responded (No Country)."
+    )
