@@ -23,6 +23,7 @@ from questionnaires.presentation import (
     build_form,
     fill_answers,
     fill_posted,
+    form_progress,
     posted_answers,
 )
 from questionnaires.services.distributions import form_is_closed
@@ -114,7 +115,7 @@ def start(request: HttpRequest, invitation: Invitation, language: str) -> HttpRe
     return render(
         request,
         "questionnaires/respondent/start.html",
-        _context(invitation, language, form, response=response),
+        _context(invitation, language, form, response=response, progress=form_progress(form)),
     )
 
 
