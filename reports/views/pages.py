@@ -35,7 +35,7 @@ from reports.selectors import annex as annex_selectors
 from reports.selectors import likert, open_answers, overview, rates
 from reports.selectors.access import report_access
 from reports.services import exports, layouts
-from reports.views.base import refused, report_context
+from reports.views.base import refused, report_context, unsuppressed_choice
 
 
 def _csv(request: HttpRequest, rows, filename: str) -> HttpResponse:
@@ -268,7 +268,7 @@ def _distribution(request: HttpRequest, evaluation: Evaluation) -> Distribution 
 def _likert_choice(request: HttpRequest, evaluation: Evaluation):
     """The user's access, the distribution asked for and the breakdown asked for."""
     access = report_access(
-        request.user, evaluation, unsuppressed=query_flag(request, "unsuppressed")
+        request.user, evaluation, unsuppressed=unsuppressed_choice(request, evaluation)
     )
     return access, _distribution(request, evaluation), request.GET.get("by", "")
 
@@ -367,7 +367,7 @@ def _rates(request: HttpRequest, evaluation: Evaluation):
         user=request.user,
         evaluation=evaluation,
         by=by,
-        unsuppressed=query_flag(request, "unsuppressed"),
+        unsuppressed=unsuppressed_choice(request, evaluation),
     )
     return by, found
 
@@ -387,7 +387,7 @@ def rates_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         evaluation,
         "rates",
         access=report_access(
-            request.user, evaluation, unsuppressed=query_flag(request, "unsuppressed")
+            request.user, evaluation, unsuppressed=unsuppressed_choice(request, evaluation)
         ),
         by=by,
         distributions=found,
@@ -402,6 +402,6 @@ def rates_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         by, _found = _rates(request, evaluation)
     except ValidationProblem as problem:
         return HttpResponseBadRequest(problem.message, content_type="text/plain; charset=utf-8")
-    parameters = {"by": by, "unsuppressed": query_flag(request, "unsuppressed")}
+    parameters = {"by": by, "unsuppressed": unsuppressed_choice(request, evaluation)}
     rows = exports.TABLES["rates"](evaluation, request.user, parameters)
     return _csv(request, rows, f"{evaluation.slug}-response-rates.csv")
