@@ -293,6 +293,10 @@ def likert_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         (table, mark_safe(charts.diverging_svg(charts.diverging_chart(table))))  # noqa: S308 - escaped
         for table in tables
     ]
+    group_charts = [
+        [mark_safe(svg) for svg in charts.group_svgs(table)]  # noqa: S308 - escaped
+        for table in tables
+    ]
     context = report_context(
         request,
         evaluation,
@@ -303,6 +307,7 @@ def likert_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         breakdowns=breakdowns,
         by=by,
         tables=shown,
+        group_charts=dict(zip([t.block_key for t in tables], group_charts, strict=True)),
     )
     return render(request, "reports/likert.html", context)
 
@@ -391,6 +396,10 @@ def rates_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         ),
         by=by,
         distributions=found,
+        rate_charts={
+            item.distribution_id: mark_safe(charts.rates_svg(item.title, item.rows))  # noqa: S308
+            for item in found
+        },
         breakdown_choices=list(choices.items()) or [("region", _("Region"))],
     )
     return render(request, "reports/rates.html", context)
