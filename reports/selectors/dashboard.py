@@ -47,7 +47,8 @@ class DistributionLine:
 
     distribution: Distribution
     invited: int
-    not_opened: int
+    not_opened: int  # created, sent or failed: no sign of the recipient yet
+    unsent: int  # created, to go by e-mail, not sent
     opened: int
     started: int
     submitted: int
@@ -75,6 +76,11 @@ class DistributionLine:
                 shown.append((css, label, n, x, self.share(n)))
                 x += self.share(n)
         return shown
+
+    @property
+    def deadline_passed(self) -> bool:
+        deadline = self.distribution.deadline
+        return deadline is not None and deadline <= timezone.now()
 
     @property
     def is_open(self) -> bool:
@@ -121,6 +127,11 @@ def _distribution_lines(evaluation: Evaluation) -> list[DistributionLine]:
                 "invitations",
                 filter=Q(invitations__status__in=[Status.CREATED, Status.SENT, Status.FAILED]),
             ),
+            n_unsent=Count(
+                "invitations",
+                filter=Q(invitations__status=Status.CREATED)
+                & ~Q(invitations__channel=Invitation.Channel.PHONE),
+            ),
             n_opened=Count("invitations", filter=Q(invitations__status=Status.OPENED)),
             n_started=Count("invitations", filter=Q(invitations__status=Status.STARTED)),
             n_submitted=Count(
@@ -141,6 +152,7 @@ def _distribution_lines(evaluation: Evaluation) -> list[DistributionLine]:
             distribution=d,
             invited=d.n_invited,
             not_opened=d.n_waiting,
+            unsent=d.n_unsent,
             opened=d.n_opened,
             started=d.n_started,
             submitted=d.n_submitted,
@@ -199,12 +211,16 @@ def _attention(dashboard: Dashboard, evaluation: Evaluation) -> None:
                     + f"?distribution={line.distribution.pk}&status=failed",
                 )
             )
-        if line.distribution.sent_at is None and line.invited:
+        if line.unsent and not line.distribution.responses_locked_at:
             dashboard.attention.append(
                 Attention(
-                    _("“%(title)s” has recipients but its invitations are not sent yet.")
-                    % {"title": line.distribution.title},
-                    url,
+                    ngettext(
+                        "%(count)d invitation to “%(title)s” is ready but not sent.",
+                        "%(count)d invitations to “%(title)s” are ready but not sent.",
+                        line.unsent,
+                    )
+                    % {"count": line.unsent, "title": line.distribution.title},
+                    url + "#send",
                 )
             )
     if any(line.is_open for line in dashboard.distributions):

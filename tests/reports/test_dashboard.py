@@ -105,6 +105,10 @@ def test_bounced_emails_need_attention_and_link_to_the_outbox(demo) -> None:
     page = member(demo, "lead").get(f"/evaluations/{demo.slug}/").content.decode()
     attention = text(page[page.index('id="dash-attention"') :].split("</section>")[0])
     assert f"1 e-mail for “{staff.title}” could not be delivered." in attention
+    unsent = staff.invitations.filter(status=Invitation.Status.CREATED).count()
+    assert unsent and f"{unsent} invitations to “{staff.title}” are ready but not sent." in (
+        attention
+    )
     assert f"?distribution={staff.pk}&amp;status=failed" in page
 
 
