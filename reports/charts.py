@@ -224,12 +224,21 @@ def group_charts(table: LikertTable) -> list[tuple[str, DivergingChart]]:
     groups: dict[str, list[LikertRow]] = {}
     for row in table.rows:
         if not row.is_overall:
-            groups.setdefault(row.group_label, []).append(replace(row, is_overall=True))
+            groups.setdefault(row.group_label, []).append(_whole_or_hidden(row))
     charts = []
     for label, rows in groups.items():
         chart = diverging_chart(replace(table, rows=rows))
         charts.append((label, replace(chart, title=label)))
     return charts
+
+
+def _whole_or_hidden(row: LikertRow) -> LikertRow:
+    """The group's row as its chart draws it: a bar with a suppressed point would be drawn
+    short of it, so the whole bar is hidden then."""
+    points = row.points
+    if any(point.percent is None for point in points):
+        points = [replace(point, percent=None) for point in points]
+    return replace(row, points=points, is_overall=True)
 
 
 def group_svgs(table: LikertTable) -> list[str]:

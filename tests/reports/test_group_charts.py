@@ -8,6 +8,7 @@ import re
 import pytest
 
 from reports import charts
+from tests.reports.builders import staff_survey
 from tests.reports.test_pages import client_for, surveyed, url
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,28 @@ def test_likert_breakdown_draws_one_chart_per_group_on_one_axis(evaluation, team
     assert axes[0] == axes[1]  # the same ticks: the bars compare by length
     # Europe's two answers: one "4", one "1" -> 50% on each side, Africa's differ.
     assert "Strongly agree 50%" in svgs[1] and "Strongly disagree 50%" in svgs[1]
+
+
+def test_a_group_bar_with_a_suppressed_point_is_hidden_whole(evaluation, team) -> None:
+    # Africa and Asia: seven answers each, five "Strongly agree" shown, the rest under 5.
+    distribution = staff_survey(
+        evaluation,
+        [
+            {"attributes": {"region": region}, "answers": {"C1": code}}
+            for region, codes in (("Africa", "4444433"), ("Asia", "4444411"))
+            for code in codes
+        ],
+    )
+    response = client_for(team["viewer"]).get(
+        url(evaluation, "questionnaires/") + f"?distribution={distribution.pk}&by=region"
+    )
+    (table, _chart), *_ = response.context["tables"]
+    africa = next(r for r in table.rows if r.group_label == "Africa" and r.question_key == "C1")
+    shown = [point.percent is not None for point in africa.points]
+    assert any(shown) and not all(shown)  # the table shows 5 of 7, hides the rest
+    for label, chart in charts.group_charts(table):
+        for i, item in enumerate(chart.categories):
+            drawn = [series.values[i] is not None for series in chart.series]
+            assert all(drawn) or not any(drawn), (label, item)  # never a part of a bar
+    html = response.content.decode()
+    assert "Africa: Strongly agree" not in html
