@@ -117,3 +117,11 @@ def test_a_viewer_sees_counts_but_not_the_interview_log_nor_attention(demo) -> N
     assert 'id="dash-questionnaires"' in page
     assert 'id="dash-interviews"' not in page
     assert 'id="dash-attention"' not in page
+
+
+def test_the_dashboard_speaks_french(demo) -> None:
+    client = member(demo, "lead")
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    page = text(client.get(f"/evaluations/{demo.slug}/").content.decode())
+    assert "Lacunes de couverture" in page and "Activité récente" in page
+    assert "12 entretiens enregistrés" in page
