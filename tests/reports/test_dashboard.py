@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from evaluations.models import Evaluation
 from questionnaires.models import Distribution, Invitation, Message
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,19 @@ def test_the_dashboard_speaks_french(demo) -> None:
     page = text(client.get(f"/evaluations/{demo.slug}/").content.decode())
     assert "Lacunes de couverture" in page and "Activité récente" in page
     assert "12 entretiens enregistrés" in page
+
+
+@pytest.mark.parametrize("role", ["lead", "evaluator", "data_entry", "viewer"])
+def test_every_role_gets_its_dashboard(demo, role) -> None:
+    response = member(demo, role).get(f"/evaluations/{demo.slug}/")
+    assert response.status_code == 200
+    assert 'id="dash-questionnaires"' in response.content.decode()
+
+
+def test_a_superuser_outside_the_team_gets_the_dashboard(demo) -> None:
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(admin)
+    response = client.get(f"/evaluations/{demo.slug}/")
+    assert response.status_code == 200
+    assert 'id="dash-questionnaires"' in response.content.decode()
