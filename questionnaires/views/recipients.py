@@ -7,19 +7,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
-from evaluations.permissions import Action
+from evaluations.permissions import Action, can_see_links
 from evaluations.views import evaluation_view
 from questionnaires.audience import audience_clean, audience_people
 from questionnaires.forms.distribution import AudienceForm
 from questionnaires.message_texts import message_texts
 from questionnaires.models import Distribution, Invitation, Message
 from questionnaires.services.actions import invitations_act
+from questionnaires.services.distributions import form_is_closed
 from questionnaires.services.messaging import distribution_send
 from questionnaires.views.distribution import _back, _distribution
 
@@ -76,7 +78,14 @@ def send(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
         return _back(evaluation, distribution)
     waiting = _waiting(distribution).order_by("name")
     sample = waiting.first()
+    # The real message holds the recipient's personal link: an example recipient for those
+    # who may not see the links (the outbox follows the same rule).
+    if sample is not None and not can_see_links(
+        request.user, evaluation, confidentiality=distribution.confidentiality
+    ):
+        sample = None
     subject, body = message_texts(distribution, sample, Message.Kind.INVITATION)
+    now = timezone.now()
     return render(
         request,
         "questionnaires/send_confirm.html",
@@ -88,6 +97,8 @@ def send(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
             "subject": subject,
             "body": body,
             "without_email": waiting.filter(email="").count(),
+            "closed": form_is_closed(distribution),
+            "deadline_passed": bool(distribution.deadline and distribution.deadline <= now),
         },
     )
 

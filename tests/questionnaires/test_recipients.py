@@ -158,3 +158,33 @@ def test_a_version_page_offers_a_new_distribution_not_send(
     assert ">New distribution</button>" in page
     assert ">Send</button>" not in page
     assert Invitation.objects.count() == 0
+
+
+def test_the_sample_never_shows_a_link_to_someone_who_may_not_see_links(
+    client, team, evaluation, make_distribution
+) -> None:
+    _people(2)
+    lead_only = make_distribution("lead", deadline=timezone.now() + dt.timedelta(days=10))
+    pages = f"/evaluations/{evaluation.slug}/distributions/{lead_only.pk}/"
+    client.force_login(team["evaluator"].user)
+    client.post(pages + "audience/", {"groups": ["government"], "add": "1"})
+    tokens = [i.token for i in lead_only.invitations.all()]
+    confirm = client.get(pages + "send/").content.decode()
+    assert "Send 2 invitations?" in confirm
+    assert not any(token in confirm for token in tokens)
+    assert "/r/EXAMPLE-LINK/" in confirm and "for an example recipient" in confirm
+    client.force_login(team["lead"].user)
+    assert any(token in client.get(pages + "send/").content.decode() for token in tokens)
+
+
+def test_a_passed_deadline_is_said_before_sending_not_after(
+    client, team, evaluation, make_distribution
+) -> None:
+    _people(1)
+    late = make_distribution(deadline=timezone.now() - dt.timedelta(days=1))
+    pages = f"/evaluations/{evaluation.slug}/distributions/{late.pk}/"
+    client.force_login(team["lead"].user)
+    client.post(pages + "audience/", {"groups": ["government"], "add": "1"})
+    confirm = client.get(pages + "send/").content.decode()
+    assert "The deadline has passed: set a new deadline before sending." in confirm
+    assert 'id="send-confirm"' not in confirm
