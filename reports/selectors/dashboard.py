@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from common.scheduler import scheduler_silence
+from common.suppression import suppress
 from evaluations.permissions import Action, actions_for
 from evaluations.selectors import dashboard_register
 from history.selectors.access import can_view_history
@@ -55,6 +56,9 @@ class DistributionLine:
     declined: int
     failed_messages: int
     next_reminder: dt.datetime | None
+    # For those who see aggregates only: below the threshold, the respondents' counts are
+    # hidden together (one could be worked out from the others and the invited).
+    hidden_below: int | None = None
 
     def share(self, count: int) -> float:
         """Percent of the invited, for the width of a segment of the bar."""
@@ -76,6 +80,28 @@ class DistributionLine:
                 shown.append((css, label, n, x, self.share(n)))
                 x += self.share(n)
         return shown
+
+    @property
+    def shown(self) -> dict[str, int | None]:
+        """Each respondents' count as the user may see it: None where suppressed (below the
+        threshold, and one more where the hidden one could be worked out from the invited)."""
+        counts = {
+            "waiting": self.not_opened,
+            "opened": self.opened,
+            "started": self.started,
+            "submitted": self.submitted,
+            "declined": self.declined,
+        }
+        if self.hidden_below is None:
+            return dict(counts)
+        column, _hidden = suppress(
+            [[n] for n in counts.values()], self.hidden_below, row_totals=False
+        )
+        return {name: row[0] for name, row in zip(counts, column, strict=True)}
+
+    @property
+    def counts_hidden(self) -> bool:
+        return any(n is None for n in self.shown.values())
 
     @property
     def deadline_passed(self) -> bool:
@@ -113,7 +139,9 @@ class Dashboard:
     attention: list[Attention] = field(default_factory=list)
 
 
-def _distribution_lines(evaluation: Evaluation) -> list[DistributionLine]:
+def _distribution_lines(
+    evaluation: Evaluation, hidden_below: int | None = None
+) -> list[DistributionLine]:
     """Two queries: the invitations counted per distribution, the failed e-mails."""
     rows = (
         Distribution.objects.filter(evaluation=evaluation)
@@ -159,6 +187,7 @@ def _distribution_lines(evaluation: Evaluation) -> list[DistributionLine]:
             declined=d.n_declined,
             failed_messages=failed.get(d.pk, 0),
             next_reminder=next_reminder(d),
+            hidden_below=hidden_below,
         )
         for d in rows
     ]
@@ -240,7 +269,11 @@ def evaluation_dashboard(*, user: User | AnonymousUser, evaluation: Evaluation) 
     dashboard = Dashboard()
     if Action.VIEW_EVALUATION not in allowed:
         return dashboard
-    dashboard.distributions = _distribution_lines(evaluation)
+    # As the reports show them: small counts hidden from those who see aggregates only.
+    aggregates_only = Action.VIEW_RESPONSES not in allowed
+    dashboard.distributions = _distribution_lines(
+        evaluation, evaluation.small_cell_threshold if aggregates_only else None
+    )
     if Action.VIEW_RESPONSES in allowed:
         _interviews(dashboard, evaluation, timezone.localdate())
     _coverage(dashboard, evaluation, user)

@@ -142,3 +142,23 @@ def test_a_superuser_outside_the_team_gets_the_dashboard(demo) -> None:
     response = client.get(f"/evaluations/{demo.slug}/")
     assert response.status_code == 200
     assert 'id="dash-questionnaires"' in response.content.decode()
+
+
+def test_a_viewer_never_sees_a_small_count(demo) -> None:
+    # The country questionnaire: 6 invited, 3 returned and 3 waiting, both under 5. The staff
+    # questionnaire: 28 submitted, 1 declined and 3 waiting: the two small ones hidden.
+    country = Distribution.objects.get(evaluation=demo, title__icontains="country")
+    staff = Distribution.objects.get(evaluation=demo, title__icontains="staff")
+    viewer = member(demo, "viewer").get(f"/evaluations/{demo.slug}/").content.decode()
+
+    def row(page: str, distribution: Distribution) -> str:
+        return page[page.index(f'id="dash-distribution-{distribution.pk}"') :].split("</tr>")[0]
+
+    shown = dict(re.findall(r'data-label="(\w[^"]*)">([^<]*)<', row(viewer, country)))
+    assert (shown["Invited"], shown["Submitted"], shown["Opened"]) == ("6", "&lt;5", "0")
+    assert "<svg" not in row(viewer, country)  # nor a bar whose lengths would tell
+    shown = dict(re.findall(r'data-label="(\w[^"]*)">([^<]*)<', row(viewer, staff)))
+    assert (shown["Submitted"], shown["Declined"]) == ("28", "&lt;5")
+    lead = member(demo, "lead").get(f"/evaluations/{demo.slug}/").content.decode()
+    shown = dict(re.findall(r'data-label="(\w[^"]*)">([^<]*)<', row(lead, country)))
+    assert shown["Submitted"] == "3"
