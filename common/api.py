@@ -13,19 +13,13 @@ from typing import Any
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination as DrfPageNumberPagination
-from rest_framework.parsers import FormParser as DrfFormParser
-from rest_framework.parsers import JSONParser as DrfJSONParser
-from rest_framework.parsers import MultiPartParser as DrfMultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from common.api_input import NUL_REFUSED
 from common.errors import Locked, ValidationProblem
 from common.problems import DATABASE_DOWN, SERVER_ERROR, problem_body
 from common.revisions import EditConflict
-from common.text import lone_surrogate_path, nul_path
 
 logger = logging.getLogger(__name__)
 
@@ -45,64 +39,6 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
         return out
     messages = [str(d) for d in detail] if isinstance(detail, list) else [str(detail)]
     return {prefix: messages} if messages else {}
-
-
-SURROGATE_REFUSED = (
-    "Not valid text: it holds a lone surrogate (a \\ud800-\\udfff escape without its pair), "
-    "which cannot be stored. Send the text as UTF-8."
-)
-
-
-def refuse_unstorable_text(data: Any, *, nul: bool = True) -> None:
-    """A 400 naming where parsed input holds text no database can store or search for: a lone
-    surrogate, and (unless `nul` is off) a NUL character."""
-    path = lone_surrogate_path(data)
-    if path is not None:
-        raise ValidationError({path or "": [SURROGATE_REFUSED]})
-    path = nul_path(data) if nul else None
-    if path is not None:
-        raise ValidationError({path or "": [NUL_REFUSED]})
-
-
-def refuse_in_fields(fields: Any) -> None:
-    """The same refusals for a form's fields (a QueryDict), naming the field."""
-    for name, values in fields.lists():
-        try:
-            refuse_unstorable_text([name, *values])
-        except ValidationError as refused:
-            messages = next(iter(refused.detail.values()))  # type: ignore[union-attr]
-            raise ValidationError({name.replace("\x00", ""): messages}) from None
-
-
-class JSONParser(DrfJSONParser):
-    """DRF's JSON parser, refusing text no database can store (a lone surrogate such as
-    "\\ud800", a NUL character) with a 400 naming where it is, before any view sees it."""
-
-    refuse_nul = True
-
-    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
-        data = super().parse(stream, media_type, parser_context)
-        refuse_unstorable_text(data, nul=self.refuse_nul)
-        return data
-
-
-class FormParser(DrfFormParser):
-    """DRF's form parser, with the JSON parser's refusals (a field's values by its name)."""
-
-    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
-        data = super().parse(stream, media_type, parser_context)
-        refuse_in_fields(data)
-        return data
-
-
-class MultiPartParser(DrfMultiPartParser):
-    """DRF's multipart parser, with the JSON parser's refusals for the fields (not the files:
-    their content is read by the import, which says what it cannot read)."""
-
-    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
-        parsed = super().parse(stream, media_type, parser_context)
-        refuse_in_fields(parsed.data)
-        return parsed
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -137,18 +73,3 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:  # 401, 403, 404, 405, 406, 415, 429…: the sentence alone
         response.data = problem_body(str(response.data["detail"]), {})
     return response
-
-
-class PageNumberPagination(DrfPageNumberPagination):
-    """DRF's pages, with the page number checked as the schema says: a page that is not a
-    whole number from 1 is a 400 naming `page` (DRF answered 404 "Invalid page."); a page
-    past the last one stays a 404."""
-
-    def get_page_number(self, request: Any, paginator: Any) -> Any:
-        number = request.query_params.get(self.page_query_param)
-        if number in (None, "") or number in self.last_page_strings:
-            return super().get_page_number(request, paginator)
-        if not number.isascii() or not number.isdigit() or int(number) < 1:
-            message = "Not a page number: give a whole number from 1."
-            raise ValidationError({self.page_query_param: [message]})
-        return number

@@ -34,6 +34,15 @@ class Evaluation(models.Model):
         unique=True,
         help_text=_("Used in addresses, e.g. migration-strategy-2008. Letters, digits, hyphens."),
     )
+    short_title = models.CharField(
+        _("short title"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "Used where the title is too long: e-mail subjects, narrow screens. "
+            "E.g. Migrant workers strategy 2019-2024."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     period_start = models.DateField(_("period covered from"), null=True, blank=True)
     period_end = models.DateField(_("period covered to"), null=True, blank=True)
@@ -117,6 +126,11 @@ class Evaluation(models.Model):
         return reverse("evaluations:detail", kwargs={"slug": self.slug})
 
     @property
+    def short(self) -> str:
+        """The short title, or the title when it has none."""
+        return self.short_title or self.title
+
+    @property
     def my_role_display(self) -> str:
         """The label of the `my_role` annotation made by selectors.evaluation_list."""
         role = getattr(self, "my_role", None)
@@ -159,6 +173,7 @@ class Evaluation(models.Model):
 # What the lead may change on an evaluation: the form, the API and the service agree on it.
 EVALUATION_EDITABLE_FIELDS = (
     "title",
+    "short_title",
     "slug",
     "description",
     "period_start",

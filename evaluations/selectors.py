@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.http import Http404
@@ -72,3 +73,24 @@ def membership_list(*, evaluation: Evaluation) -> QuerySet[Membership]:
         .annotate(role_order=ROLE_ORDER)
         .order_by("role_order", "user__name", "user__email")
     )
+
+
+# The evaluation's first page shows panels (questionnaires, interviews, coverage, downloads,
+# activity) that apps above this one hold: the reports app registers the reader at start-up.
+DashboardReader = Callable[..., tuple[str, dict[str, Any]]]
+_dashboard: list[DashboardReader] = []
+
+
+def dashboard_register(reader: DashboardReader) -> DashboardReader:
+    """Make `reader(user=, evaluation=) -> (template, context)` the first page's dashboard."""
+    _dashboard[:] = [reader]
+    return reader
+
+
+def evaluation_dashboard(
+    *, user: User | AnonymousUser, evaluation: Evaluation
+) -> tuple[str, dict[str, Any]] | None:
+    """The dashboard's template and context, or None when no app registered one."""
+    if not _dashboard:
+        return None
+    return _dashboard[0](user=user, evaluation=evaluation)

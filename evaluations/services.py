@@ -56,6 +56,7 @@ def evaluation_create(
     by: User,
     title: str,
     slug: str = "",
+    short_title: str = "",
     description: str = "",
     period_start: date | None = None,
     period_end: date | None = None,
@@ -76,6 +77,7 @@ def evaluation_create(
         raise _slug_taken_problem(slug)
     evaluation = Evaluation(
         title=title.strip(),
+        short_title=short_title.strip(),
         slug=slug or slug_available(title),
         description=description,
         period_start=period_start,

@@ -24,7 +24,12 @@ from evaluations.permissions import (
     ensure,
     ensure_can_create_evaluation,
 )
-from evaluations.selectors import evaluation_get, evaluation_list, membership_list
+from evaluations.selectors import (
+    evaluation_dashboard,
+    evaluation_get,
+    evaluation_list,
+    membership_list,
+)
 
 EvaluationView = Callable[..., HttpResponse]
 
@@ -91,6 +96,8 @@ def evaluation_create_page(request: HttpRequest) -> HttpResponse:
 
 @evaluation_view(Action.VIEW_EVALUATION)
 def evaluation_detail_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    """The evaluation's first page: its dashboard, then its facts and team."""
+    dashboard = evaluation_dashboard(user=request.user, evaluation=evaluation)
     return render(
         request,
         "evaluations/detail.html",
@@ -98,6 +105,8 @@ def evaluation_detail_page(request: HttpRequest, evaluation: Evaluation) -> Http
             "evaluation": evaluation,
             "members": membership_list(evaluation=evaluation),
             "allowed": actions_for(request.user, evaluation),
+            "dashboard_template": dashboard[0] if dashboard else None,
+            **(dashboard[1] if dashboard else {}),
         },
     )
 

@@ -17,6 +17,7 @@ PLACEHOLDERS = {
     "name": gettext_noop("the recipient's name"),
     "title": gettext_noop("the questionnaire's title"),
     "evaluation": gettext_noop("the evaluation's title"),
+    "short_title": gettext_noop("the evaluation's short title (its title when it has none)"),
     "link": gettext_noop("the personal link"),
     "decline_link": gettext_noop("the link to decline"),
     "deadline": gettext_noop("the deadline, in the distribution's time zone"),
@@ -25,7 +26,8 @@ PLACEHOLDERS = {
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 LINK_PLACEHOLDERS = {"link", "decline_link"}
 
-DEFAULT_INVITATION_SUBJECT = gettext_noop("{evaluation}: {title}")
+# Subjects are read in a list: the short title, not the evaluation's full one.
+DEFAULT_INVITATION_SUBJECT = gettext_noop("{short_title}: {title}")
 DEFAULT_INVITATION_BODY = gettext_noop(
     "Dear {name},\n\n"
     "As part of the {evaluation}, we would be grateful for your answers to the questionnaire "
@@ -105,6 +107,7 @@ def message_texts(
         "name": invitation.name if invitation else _("Ana Example"),
         "title": distribution.title,
         "evaluation": distribution.evaluation.title,
+        "short_title": distribution.evaluation.short,
         "link": _link(invitation) if invitation else example,
         "decline_link": _link(invitation, "respondent:decline") if invitation else example,
         "deadline": deadline_text(distribution),

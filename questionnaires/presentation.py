@@ -207,3 +207,32 @@ def fill_posted(page: Page, data: Any, errors: dict[str, list[str]]) -> None:
             q.value = data.get(q.name, "")
         q.other = data.get(q.name + OTHER_SUFFIX, "")
         q.error = " ".join(errors.get(q.key, []))
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    total: int
+    resume_page: int | None  # where "Continue" goes; None: every question has an answer
+
+
+def _has_answer(q: ShownQuestion) -> bool:
+    return bool(q.value) or bool(q.other)
+
+
+def _first_page(form: Form, missing: Any) -> int | None:
+    return next(
+        (page.number for page in form.pages if any(missing(q) for q in page.questions)), None
+    )
+
+
+def form_progress(form: Form) -> Progress:
+    """How many of the questions to answer have an answer (instructions do not count), and
+    where a returning respondent picks up: the first page with a required question
+    unanswered, else the first with any question unanswered."""
+    questions = [q for page in form.pages for q in page.questions if q.kind != "instruction"]
+    unanswered = {id(q) for q in questions if not _has_answer(q)}
+    resume = _first_page(form, lambda q: q.required and id(q) in unanswered) or _first_page(
+        form, lambda q: id(q) in unanswered
+    )
+    return Progress(len(questions) - len(unanswered), len(questions), resume)

@@ -5,7 +5,7 @@ from django.urls.converters import StringConverter
 
 from questionnaires.views import builder as builder_views
 from questionnaires.views import distribution as dviews
-from questionnaires.views import instruments, locks, outbox, remind, responses
+from questionnaires.views import instruments, locks, outbox, recipients, remind, responses
 from questionnaires.views import tracking as tracking_views
 
 app_name = "questionnaires"
@@ -75,7 +75,17 @@ urlpatterns = [
         dviews.attachment_delete,
         name="attachment_delete",
     ),
-    path("<slug:slug>/distributions/<int:pk>/send/", dviews.send, name="send"),
+    path("<slug:slug>/distributions/<int:pk>/send/", recipients.send, name="send"),
+    path(
+        "<slug:slug>/distributions/<int:pk>/invitations/bulk/",
+        recipients.invitations_bulk,
+        name="invitations_bulk",
+    ),
+    path(
+        "<slug:slug>/distributions/<int:pk>/audience/count/",
+        recipients.audience_count,
+        name="audience_count",
+    ),
     path("<slug:slug>/distributions/<int:pk>/remind/", remind.remind_page, name="remind"),
     path("<slug:slug>/distributions/<int:pk>/audience/", dviews.audience_page, name="audience"),
     path("<slug:slug>/distributions/<int:pk>/invite/", dviews.person_invite, name="invite"),

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import math
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from reports.selectors.likert import overall_rows
 from reports.tables import ChartSeries, DivergingChart, LikertRow, LikertTable, ScaleColumn
+
+if TYPE_CHECKING:
+    from questionnaires.selectors.tracking import RateRow
 
 # Colours from the most disagreeing point to the most agreeing (ColorBrewer RdBu, with a
 # neutral grey for a middle point), by the number of points on the scale.
@@ -168,9 +173,10 @@ def _legend(chart: DivergingChart, y: int) -> list[str]:
     return parts
 
 
-def diverging_svg(chart: DivergingChart) -> str:
-    """The chart as self-contained, accessible SVG markup; every text is escaped."""
-    reach = extent(chart)
+def diverging_svg(chart: DivergingChart, reach: int | None = None) -> str:
+    """The chart as self-contained, accessible SVG markup; every text is escaped. `reach`: the
+    axis's extent, the same for charts drawn side by side (group_charts)."""
+    reach = reach or extent(chart)
     scale = (PLOT_RIGHT - PLOT_LEFT) / (2 * reach)
 
     def x_of(value: float) -> float:
@@ -203,5 +209,89 @@ def diverging_svg(chart: DivergingChart) -> str:
         )
         parts += _bars(chart, i, y, x_of)
     parts += _legend(chart, bottom + 30)
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+# --- small multiples: one chart per group of the breakdown --------------------------------------
+
+
+def group_charts(table: LikertTable) -> list[tuple[str, DivergingChart]]:
+    """With a breakdown, one chart per group (its label, its chart), in the table's order of
+    groups; empty without a breakdown. Each is drawn from the group's own rows."""
+    if not table.by:
+        return []
+    groups: dict[str, list[LikertRow]] = {}
+    for row in table.rows:
+        if not row.is_overall:
+            groups.setdefault(row.group_label, []).append(_whole_or_hidden(row))
+    charts = []
+    for label, rows in groups.items():
+        chart = diverging_chart(replace(table, rows=rows))
+        charts.append((label, replace(chart, title=label)))
+    return charts
+
+
+def _whole_or_hidden(row: LikertRow) -> LikertRow:
+    """The group's row as its chart draws it: a bar with a suppressed point would be drawn
+    short of it, so the whole bar is hidden then."""
+    points = row.points
+    if any(point.percent is None for point in points):
+        points = [replace(point, percent=None) for point in points]
+    return replace(row, points=points, is_overall=True)
+
+
+def group_svgs(table: LikertTable) -> list[str]:
+    """The group charts as SVG, all on the axis of the widest, so bars compare by length."""
+    charts = [chart for _label, chart in group_charts(table)]
+    reach = max((extent(chart) for chart in charts), default=None)
+    return [diverging_svg(chart, reach) for chart in charts]
+
+
+# --- response rates: a bar per group --------------------------------------------------------------
+
+RATE_LABEL, RATE_PLOT, RATE_BAR, RATE_GAP = 200, 440, 18, 8
+
+
+def rates_svg(title: str, rows: list[RateRow]) -> str:
+    """Response rate per group as horizontal bars on a 0–100% axis (the Total last, bold);
+    a suppressed rate is named, not drawn. Every text is escaped."""
+    height = 30 + len(rows) * (RATE_BAR + RATE_GAP) + 24
+    width = RATE_LABEL + RATE_PLOT + 60
+    x0 = RATE_LABEL + 10
+    key = hashlib.sha256(repr((title, rows)).encode()).hexdigest()[:10]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="rates-{key}-title" '
+        f'font-family="sans-serif" font-size="12">',
+        f'<title id="rates-{key}-title">{escape(title)}</title>',
+    ]
+    for tick in range(0, 101, 25):
+        x = x0 + RATE_PLOT * tick / 100
+        parts.append(
+            f'<line x1="{x:.1f}" y1="20" x2="{x:.1f}" y2="{height - 20}" stroke="#DDDDDD"/>'
+            f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle">{tick}%</text>'
+        )
+    for i, row in enumerate(rows):
+        y = 24 + i * (RATE_BAR + RATE_GAP)
+        weight = ' font-weight="bold"' if row.is_total else ""
+        parts.append(
+            f'<text x="{RATE_LABEL}" y="{y + RATE_BAR - 5}" text-anchor="end"{weight}>'
+            f"<title>{escape(row.label)}</title>{escape(_short(row.label))}</text>"
+        )
+        if row.percent is None:
+            parts.append(
+                f'<text x="{x0 + 4}" y="{y + RATE_BAR - 5}" fill="#666666">'
+                f"{escape(_('suppressed (too few answers)') if row.invited else '–')}</text>"
+            )
+            continue
+        bar = RATE_PLOT * row.percent / 100
+        colour = "#15324F" if row.is_total else "#1F5FA8"
+        tip = f"{row.label}: {row.percent:.1f}% ({row.responded} / {row.invited})"
+        parts.append(
+            f'<rect x="{x0}" y="{y}" width="{bar:.1f}" height="{RATE_BAR}" fill="{colour}">'
+            f"<title>{escape(tip)}</title></rect>"
+            f'<text x="{x0 + bar + 4:.1f}" y="{y + RATE_BAR - 5}">{row.percent:.1f}%</text>'
+        )
     parts.append("</svg>")
     return "\n".join(parts)

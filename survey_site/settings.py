@@ -365,7 +365,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "common.api_schema.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "common.api.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "common.api_input.PageNumberPagination",
     # Proxies in front that append to X-Forwarded-For; 0 trusts none (throttles key on the
     # connecting address, so a client cannot pick its own key).
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
@@ -374,9 +374,9 @@ REST_FRAMEWORK = {
     # Refusing text no database can store or search for, a lone surrogate or a NUL character
     # (a 400 naming the field, not a 500 when stored or looked up).
     "DEFAULT_PARSER_CLASSES": [
-        "common.api.JSONParser",
-        "common.api.FormParser",
-        "common.api.MultiPartParser",
+        "common.api_input.JSONParser",
+        "common.api_input.FormParser",
+        "common.api_input.MultiPartParser",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("API_AUTH_THROTTLE", default="20/min"),

@@ -29,6 +29,7 @@ LONGEST = 500
 # the top. Celery tasks importing their service (tasks.py) need no entry: that is the pattern.
 INSIDE_FUNCTIONS: dict[str, str] = {
     "interviews/apps.py": "ready() registers the person-history reader once the models are loaded",
+    "reports/apps.py": "ready() registers the evaluation page's dashboard (models loaded first)",
 }
 
 

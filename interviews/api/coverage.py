@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
-from common.api import JSONParser
+from common.api_input import JSONParser
 from common.errors import ValidationProblem
 from common.revisions import CONFLICT, ETAG, IF_MATCH, revision_wanted
 from evaluations.api import SLUG, EvaluationScoped

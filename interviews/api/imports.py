@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.api import FormParser, JSONParser, MultiPartParser
+from common.api_input import FormParser, JSONParser, MultiPartParser
 from common.api_schema import ProblemSerializer
 from common.imports import AlreadyCommitted
 from common.problems import problem_body

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
-from common.api import FormParser, JSONParser, MultiPartParser
+from common.api_input import FormParser, JSONParser, MultiPartParser
 from common.errors import ValidationProblem
 from common.problems import problem_body
 from evaluations.api import SLUG, EvaluationScoped

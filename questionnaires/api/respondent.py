@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
-from common.api import JSONParser
+from common.api_input import JSONParser
 from common.api_schema import ProblemSerializer
 from common.problems import problem_body
 from common.ratelimit import ScopedRateThrottle, over_limit

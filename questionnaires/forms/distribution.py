@@ -106,11 +106,23 @@ class DistributionSettingsForm(DeadlineFields):
 class AudienceForm(forms.Form):
     """A registry query: people whose current affiliation matches every chosen criterion."""
 
-    groups = forms.MultipleChoiceField(label=_("Stakeholder groups"), required=False)
-    regions = forms.MultipleChoiceField(label=_("Regions"), required=False)
-    countries = forms.MultipleChoiceField(label=_("Countries"), required=False)
-    offices = forms.MultipleChoiceField(label=_("Offices"), required=False)
-    tags = forms.MultipleChoiceField(label=_("Tags"), required=False)
+    # Checkboxes, not <select multiple>: no Ctrl-click to learn, and on the page each list
+    # gets a filter box (static/js/consulta.js, data-picker) for the 249 countries.
+    groups = forms.MultipleChoiceField(
+        label=_("Stakeholder groups"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    regions = forms.MultipleChoiceField(
+        label=_("Regions"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    countries = forms.MultipleChoiceField(
+        label=_("Countries"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    offices = forms.MultipleChoiceField(
+        label=_("Offices"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    tags = forms.MultipleChoiceField(
+        label=_("Tags"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     channel = forms.ChoiceField(
         label=_("Channel"),
         choices=Invitation.Channel.choices,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation
@@ -43,6 +44,17 @@ class Instrument(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def latest_version(self) -> InstrumentVersion | None:
+        """Reads the prefetched versions when there are (selectors.instrument_list)."""
+        return max(self.versions.all(), key=lambda v: v.number, default=None)
+
+    @property
+    def title(self) -> str:
+        """The latest version's title in the page's language (the key when it has none)."""
+        latest = self.latest_version
+        return (localized(latest.title, get_language() or "en") if latest else "") or self.key
 
 
 class InstrumentVersion(models.Model):

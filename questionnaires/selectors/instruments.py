@@ -119,6 +119,11 @@ def instrument_list(*, evaluation: Evaluation) -> QuerySet[Instrument]:
     return Instrument.objects.filter(evaluation=evaluation).prefetch_related("versions")
 
 
+def instruments_by_title(*, evaluation: Evaluation) -> list[Instrument]:
+    """The evaluation's instruments as people know them: by title (the key breaks ties)."""
+    return sorted(instrument_list(evaluation=evaluation), key=lambda i: (i.title.casefold(), i.key))
+
+
 def version_get(*, instrument: Instrument, number: int | None = None) -> InstrumentVersion | None:
     """A version of the instrument: the given number, or the latest; None if there is none."""
     versions = instrument.versions.order_by("-number")

@@ -58,7 +58,6 @@ from questionnaires.services.invitations import (
     invitations_for_people,
     invitations_from_file,
 )
-from questionnaires.services.messaging import distribution_send
 from questionnaires.services.reminders import reminders_waiting
 from stakeholders.models import Person
 from stakeholders.selectors import people_search
@@ -124,6 +123,8 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
             "waiting": sum(
                 1 for i in invitations if i.status == "created" and i.channel != "phone"
             ),
+            "bulk": Action.MANAGE_RESPONDENTS in allowed and not distribution.responses_locked_at,
+            "select_all": request.GET.get("select") == "all",
             "planned": reminder_slots(distribution),
             "next_reminder": next_reminder(distribution),
             "scheduler_silence": scheduler_silence(zone=distribution.time_zone),
@@ -243,27 +244,6 @@ def attachment_delete(
     return redirect("questionnaires:settings", slug=evaluation.slug, pk=pk)
 
 
-@require_POST
-@evaluation_view(Action.MANAGE_RESPONDENTS)
-def send(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
-    distribution = _distribution(evaluation, pk)
-    try:
-        count = distribution_send(
-            distribution=distribution,
-            by=request.user,
-            texts_confirmed=request.POST.get("texts_confirmed") == "on",
-        )
-    except ValidationProblem as problem:
-        messages.error(request, problem.message)
-    else:
-        messages.success(
-            request,
-            _("%(count)d invitation(s) queued for sending. The outbox shows each message.")
-            % {"count": count},
-        )
-    return _back(evaluation, distribution)
-
-
 @evaluation_view(Action.MANAGE_RESPONDENTS)
 def audience_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> HttpResponse:
     """Choose recipients from the registry: a saved query, or people found by name."""
@@ -283,7 +263,7 @@ def audience_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> Http
                     distribution=distribution,
                     by=request.user,
                     people=people,
-                    channel=form.cleaned_data["channel"],
+                    channel=form.cleaned_data["channel"] or Invitation.Channel.WEB,
                     audience=query,
                 )
             except ValidationProblem as problem:
@@ -304,6 +284,8 @@ def audience_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> Http
             "form": form,
             "people": people,
             "invited": invited,
+            "match": len(people) if form.is_bound and form.is_valid() else None,
+            "already": sum(1 for person in people if person.pk in invited),
             "found": _found(request, request.GET.get("q", "")),
             "q": request.GET.get("q", ""),
             "list_form": AudienceFileForm(),

@@ -18,7 +18,7 @@ from questionnaires.instrument_format.dumper import instrument_dump
 from questionnaires.models import InstrumentVersion
 from questionnaires.presentation import build_form
 from questionnaires.selectors.distributions import distribution_list
-from questionnaires.selectors.instruments import instrument_list, version_spec
+from questionnaires.selectors.instruments import instruments_by_title, version_spec
 from questionnaires.services.distributions import distribution_create
 from questionnaires.services.instruments import instrument_load
 
@@ -55,7 +55,7 @@ def instrument_list_page(request: HttpRequest, evaluation: Evaluation) -> HttpRe
         "questionnaires/instruments.html",
         {
             "evaluation": evaluation,
-            "instruments": instrument_list(evaluation=evaluation),
+            "instruments": instruments_by_title(evaluation=evaluation),
             "distributions": distribution_list(evaluation=evaluation),
             "form": form,
             "allowed": allowed,

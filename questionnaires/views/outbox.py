@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can_see_links
 from evaluations.views import evaluation_view
-from questionnaires.models import Message
+from questionnaires.models import Distribution, Message
 from questionnaires.services.messaging import message_retry
 
 
@@ -29,12 +30,29 @@ def _may_read_body(request: HttpRequest, message: Message) -> bool:
 
 @evaluation_view(Action.MANAGE_RESPONDENTS)
 def outbox_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    """Every message, newest first; filtered by questionnaire, status and recipient (name or
+    address, any part of it)."""
+    distributions = list(
+        Distribution.objects.filter(evaluation=evaluation).order_by("created_at", "pk")
+    )
     found = Message.objects.filter(distribution__evaluation=evaluation).select_related(
         "distribution", "invitation"
     )
+    problems = []
     status = request.GET.get("status", "")
     if status in Message.Status.values:
         found = found.filter(status=status)
+    elif status:
+        problems.append(_("Status: “%(value)s” is not a status of a message.") % {"value": status})
+    wanted = request.GET.get("distribution", "")
+    chosen = next((d for d in distributions if str(d.pk) == wanted), None)
+    if chosen is not None:
+        found = found.filter(distribution=chosen)
+    elif wanted:
+        problems.append(_("Questionnaire: there is no such questionnaire in this evaluation."))
+    q = request.GET.get("q", "").strip()
+    if q:
+        found = found.filter(Q(recipient__icontains=q) | Q(invitation__name__icontains=q))
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -44,8 +62,13 @@ def outbox_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": Message.Status.choices,
+            "distributions": distributions,
+            "chosen": chosen,
+            "q": q,
+            "problems": problems,
             "to_files": settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"),
         },
+        status=400 if problems else 200,
     )
 
 

@@ -26,6 +26,7 @@ from questionnaires.presentation import (
     build_form,
     fill_answers,
     fill_posted,
+    form_progress,
     posted_answers,
 )
 from questionnaires.selectors.texts import respondent_values
@@ -118,7 +119,7 @@ def start(request: HttpRequest, invitation: Invitation, language: str) -> HttpRe
     return render(
         request,
         "questionnaires/respondent/start.html",
-        _context(invitation, language, form, response=response),
+        _context(invitation, language, form, response=response, progress=form_progress(form)),
     )
 
 

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import JSONParser
+from common.api_input import JSONParser
 from common.revisions import ETAG, IF_MATCH, revision_wanted
 from common.schema import CONFLICT_OR_LOCKED
 from evaluations.api import SLUG

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.http import HttpRequest
 
+from common.downloads import query_flag
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can
@@ -37,3 +38,23 @@ def refused(request: HttpRequest, problem: ValidationProblem) -> None:
         shown += [str(error) for error in field_errors if str(error) not in shown]
     for text in shown:
         messages.error(request, text)
+
+
+def _unsuppressed_key(evaluation: Evaluation) -> str:
+    return f"reports-unsuppressed-{evaluation.pk}"
+
+
+def unsuppressed_choice(request: HttpRequest, evaluation: Evaluation) -> bool:
+    """Whether the lead asked for the unsuppressed view: `?unsuppressed=1`, or a filter form
+    sent without the box ticked (`shown=1`), is the choice and is remembered for this
+    evaluation (in the session); with neither, the remembered choice holds. Anyone but a lead
+    member is never given it from memory (report_access refuses them when they ask)."""
+    key = _unsuppressed_key(evaluation)
+    if "unsuppressed" in request.GET or "shown" in request.GET:
+        wanted = query_flag(request, "unsuppressed")
+        if report_access(request.user, evaluation).can_unsuppress:
+            request.session[key] = wanted
+        return wanted
+    if not request.session.get(key):
+        return False
+    return report_access(request.user, evaluation).can_unsuppress

@@ -35,7 +35,7 @@ from reports.selectors import annex as annex_selectors
 from reports.selectors import likert, open_answers, overview, rates
 from reports.selectors.access import report_access
 from reports.services import exports, layouts
-from reports.views.base import refused, report_context
+from reports.views.base import refused, report_context, unsuppressed_choice
 
 
 def _csv(request: HttpRequest, rows, filename: str) -> HttpResponse:
@@ -268,7 +268,7 @@ def _distribution(request: HttpRequest, evaluation: Evaluation) -> Distribution 
 def _likert_choice(request: HttpRequest, evaluation: Evaluation):
     """The user's access, the distribution asked for and the breakdown asked for."""
     access = report_access(
-        request.user, evaluation, unsuppressed=query_flag(request, "unsuppressed")
+        request.user, evaluation, unsuppressed=unsuppressed_choice(request, evaluation)
     )
     return access, _distribution(request, evaluation), request.GET.get("by", "")
 
@@ -293,6 +293,10 @@ def likert_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         (table, mark_safe(charts.diverging_svg(charts.diverging_chart(table))))  # noqa: S308 - escaped
         for table in tables
     ]
+    group_charts = [
+        [mark_safe(svg) for svg in charts.group_svgs(table)]  # noqa: S308 - escaped
+        for table in tables
+    ]
     context = report_context(
         request,
         evaluation,
@@ -303,6 +307,7 @@ def likert_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         breakdowns=breakdowns,
         by=by,
         tables=shown,
+        group_charts=dict(zip([t.block_key for t in tables], group_charts, strict=True)),
     )
     return render(request, "reports/likert.html", context)
 
@@ -367,7 +372,7 @@ def _rates(request: HttpRequest, evaluation: Evaluation):
         user=request.user,
         evaluation=evaluation,
         by=by,
-        unsuppressed=query_flag(request, "unsuppressed"),
+        unsuppressed=unsuppressed_choice(request, evaluation),
     )
     return by, found
 
@@ -387,10 +392,14 @@ def rates_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         evaluation,
         "rates",
         access=report_access(
-            request.user, evaluation, unsuppressed=query_flag(request, "unsuppressed")
+            request.user, evaluation, unsuppressed=unsuppressed_choice(request, evaluation)
         ),
         by=by,
         distributions=found,
+        rate_charts={
+            item.distribution_id: mark_safe(charts.rates_svg(item.title, item.rows))  # noqa: S308
+            for item in found
+        },
         breakdown_choices=list(choices.items()) or [("region", _("Region"))],
     )
     return render(request, "reports/rates.html", context)
@@ -402,6 +411,6 @@ def rates_csv(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
         by, _found = _rates(request, evaluation)
     except ValidationProblem as problem:
         return HttpResponseBadRequest(problem.message, content_type="text/plain; charset=utf-8")
-    parameters = {"by": by, "unsuppressed": query_flag(request, "unsuppressed")}
+    parameters = {"by": by, "unsuppressed": unsuppressed_choice(request, evaluation)}
     rows = exports.TABLES["rates"](evaluation, request.user, parameters)
     return _csv(request, rows, f"{evaluation.slug}-response-rates.csv")

@@ -13,7 +13,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.api import FormParser, JSONParser, MultiPartParser
+from common.api_input import FormParser, JSONParser, MultiPartParser
 from evaluations.permissions import ensure_registry
 from stakeholders.importing.jobs import import_job_check, import_job_commit, import_job_create
 from stakeholders.models import ImportJob

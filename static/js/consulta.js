@@ -5,6 +5,11 @@
 //   data-autosubmit           on a select: send its form when the choice changes
 //   data-select-on-focus      on an input: select its text when it gets the focus
 //   data-no-enter             on an input: Enter does not send the form
+//   data-picker               on a fieldset of checkboxes: its data-picker-search box (shown
+//                             only with JavaScript) filters the list; data-picker-chosen says
+//                             how many are ticked
+//   data-select-all="name"    on a checkbox: ticks or unticks every checkbox of that name in
+//                             its form; [data-bulk-count] in the form says how many are ticked
 (function () {
   "use strict";
   function confirmed(element, event) {
@@ -40,6 +45,55 @@
     if (target instanceof HTMLInputElement && target.hasAttribute("data-select-on-focus")) {
       target.select();
     }
+  });
+  function pickerUpdate(picker) {
+    var label = picker.querySelector("[data-picker-chosen]");
+    var ticked = picker.querySelectorAll("input[type=checkbox]:checked").length;
+    if (label) label.textContent = ticked ? "(" + ticked + " ✓)" : "";
+  }
+  function bulkUpdate(form) {
+    var label = form.querySelector("[data-bulk-count]");
+    var all = form.querySelector("[data-select-all]");
+    var boxes = all ? form.querySelectorAll("input[name='" + all.dataset.selectAll + "']") : [];
+    var ticked = Array.prototype.filter.call(boxes, function (b) { return b.checked; }).length;
+    if (label) label.textContent = "(" + ticked + " / " + boxes.length + ")";
+    if (all) {
+      all.checked = ticked > 0 && ticked === boxes.length;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-picker]").forEach(function (picker) {
+      var search = picker.querySelector("[data-picker-search]");
+      if (search) {
+        search.hidden = false;
+        // Typing a filter changes no choice: the form's listeners (the live count) skip it.
+        search.addEventListener("change", function (event) { event.stopPropagation(); });
+      }
+      pickerUpdate(picker);
+    });
+    document.querySelectorAll("form[data-bulk]").forEach(bulkUpdate);
+  });
+  document.addEventListener("input", function (event) {
+    var target = event.target;
+    if (!(target instanceof HTMLInputElement) || !target.hasAttribute("data-picker-search")) return;
+    var picker = target.closest("[data-picker]");
+    var words = target.value.trim().toLowerCase();
+    picker.querySelectorAll("label").forEach(function (label) {
+      label.hidden = words !== "" && label.textContent.toLowerCase().indexOf(words) === -1;
+    });
+  });
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!(target instanceof HTMLInputElement) || target.type !== "checkbox") return;
+    var picker = target.closest("[data-picker]");
+    if (picker) pickerUpdate(picker);
+    if (target.dataset.selectAll && target.form) {
+      target.form.querySelectorAll("input[name='" + target.dataset.selectAll + "']").forEach(
+        function (box) { box.checked = target.checked; }
+      );
+    }
+    if (target.form && target.form.hasAttribute("data-bulk")) bulkUpdate(target.form);
   });
   document.addEventListener("keydown", function (event) {
     var target = event.target;

@@ -55,7 +55,7 @@ def test_team_sends_tracks_and_reminds(
     page.get_by_label("Title").fill("Staff questionnaire 2026")
     page.get_by_label("Who reads the answers").select_option("lead")
     page.get_by_label("Deadline").fill(deadline)
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name="New distribution").click()
     expect(page.get_by_role("heading", name="Staff questionnaire 2026")).to_be_visible()
     distribution = Distribution.objects.get(title="Staff questionnaire 2026")
 
@@ -66,13 +66,17 @@ def test_team_sends_tracks_and_reminds(
     page.get_by_role("link", name="Staff questionnaire 2026").click()
 
     page.get_by_role("link", name="Add recipients from the registry").click()
-    page.get_by_label("Stakeholder groups").select_option("staff")
+    page.locator("#picker-groups").get_by_label("Staff", exact=True).check()
+    expect(page.locator("#audience-count")).to_have_text("3 people match")
     page.get_by_role("button", name="Show who this is").click()
     expect(page.get_by_role("heading", name="3 people")).to_be_visible()
     page.get_by_role("button", name="Add them all").click()
     expect(page.get_by_text("3 recipient(s) added.")).to_be_visible()
 
     page.get_by_role("button", name="Send invitations").click()
+    expect(page.get_by_role("heading", name="Send 3 invitations?")).to_be_visible()
+    expect(page.locator("#sample-message")).to_contain_text("Staff questionnaire 2026")
+    page.get_by_role("button", name="Send 3 invitations").click()
     expect(page.get_by_text("3 invitation(s) queued for sending")).to_be_visible()
     expect(page.locator("#invitation-table")).to_contain_text("Sent")
 

@@ -120,3 +120,29 @@ def test_validation_message_sits_next_to_the_field_and_keeps_the_text(
     expect(page.get_by_text("This question needs an answer.")).to_be_visible()
     assert not Response.objects.filter(status="submitted").exists()
     context.close()
+
+
+def test_continue_picks_up_at_the_first_required_question_left(
+    live_server, browser: Browser, make_distribution, invite
+) -> None:
+    distribution = make_distribution()
+    Question.objects.filter(key="B2").update(required=True)  # (before any answer exists)
+    invitation = invite(distribution)
+    url = f"{live_server.url}/r/{invitation.token}/"
+    first = browser.new_context()
+    page = first.new_page()
+    page.goto(url)
+    page.get_by_role("link", name="Start").click()
+    page.get_by_label("What is your name?").fill("Sam Respondent")
+    page.get_by_label("How long have you held this position?").fill("Four years")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Page 2 of 3")).to_be_visible()
+    first.close()
+
+    second = browser.new_context(viewport={"width": 390, "height": 844})
+    page = second.new_page()
+    page.goto(url)
+    expect(page.locator("#progress")).to_have_text("You have answered 2 of 19 questions.")
+    page.get_by_role("link", name="Continue").click()
+    expect(page.get_by_text("Page 2 of 3")).to_be_visible()
+    second.close()

@@ -21,7 +21,9 @@ def test_lead_creates_evaluation_adds_member_and_logs_out(live_server, page: Pag
     expect(page.get_by_role("heading", name="Evaluations")).to_be_visible()
 
     page.get_by_role("link", name="New evaluation").click()
-    page.get_by_label("Title").fill("Evaluation of the Example Programme 2021-2025")
+    page.get_by_role("textbox", name="Title:", exact=True).fill(
+        "Evaluation of the Example Programme 2021-2025"
+    )
     page.get_by_role("button", name="Create evaluation").click()
     expect(page.get_by_text("You are its lead evaluator")).to_be_visible()
     expect(

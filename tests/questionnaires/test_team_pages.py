@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -282,3 +284,22 @@ def test_returned_files_only_for_those_who_read_the_answers(
     assert lead.status_code == 200 and b"".join(lead.streaming_content) == b"scanned answers"
     assert client_for(team["evaluator"].user).get(url).status_code == 403
     assert client_for(team["viewer"].user).get(url).status_code == 403
+
+
+def test_instruments_are_listed_by_title_with_the_key_beside(team, evaluation) -> None:
+    for key, title in (("zz-first", "A staff survey"), ("aa-second", "Stakeholder survey")):
+        text = STAFF_FILE.read_text().replace("key: ilo-staff-questionnaire-2008", f"key: {key}", 1)
+        text = re.sub(r"^title:.*$", f"title: {{en: {title}}}", text, count=1, flags=re.M)
+        client_for(team["lead"].user).post(
+            f"/evaluations/{evaluation.slug}/instruments/",
+            {"file": SimpleUploadedFile("i.yaml", text.encode())},
+        )
+    page = (
+        client_for(team["data_entry"].user)
+        .get(f"/evaluations/{evaluation.slug}/instruments/")
+        .content.decode()
+    )
+    titles = re.findall(r'class="instrument-title">([^<]+)<', page)
+    assert titles == ["A staff survey", "Stakeholder survey"]  # by title, not by key
+    row = page[page.index("A staff survey") :].split("</td>")[0]
+    assert "<code" in row and "zz-first" in row
