@@ -68,3 +68,5 @@ def test_demo_loads_its_interview_log_and_coverage_plan_once() -> None:
         for c in coverage(evaluation=evaluation)
     }
     assert reached[("government", "KE")] == 1
+    # Juma's union is in Tanzania, which the plan does not choose: interviewed in Kenya, Kenya.
+    assert reached[("workers", "KE")] == 1
