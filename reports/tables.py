@@ -169,6 +169,8 @@ class LikertRow:
     # The item's overall row. `group` alone does not tell: the blank value of a breakdown
     # ("(not recorded)") has group "" too.
     is_overall: bool = False
+    # How lists and exports name the item: "C1" (section and number), else its key.
+    question_ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,7 @@ class OpenQuestion:
     question_text: str
     groups: list[OpenAnswerGroup]
     withheld: int  # answers the user may not read (lead-only), counted, never shown
+    question_ref: str = ""  # "B1" (section and number), else the key: see Question.ref
 
 
 # --- response rates ----------------------------------------------------------------------------

@@ -225,6 +225,7 @@ def likert_row(
     return LikertRow(
         question_key=item.key,
         question_label=item.label,
+        question_ref=item.ref,
         question_text=localized(item.text, language()),
         group=group[0],
         group_label=group[1],
@@ -302,9 +303,9 @@ def likert_summary(
     by_label = breakdown_label(distribution, by, access)
     blocks = likert_blocks(distribution) if block is None else [block]
     items = list(
-        Question.objects.filter(block__in=blocks, kind=Question.Kind.LIKERT).order_by(
-            "section__order", "order"
-        )
+        Question.objects.filter(block__in=blocks, kind=Question.Kind.LIKERT)
+        .select_related("section")
+        .order_by("section__order", "order")
     )
     scale_points: dict[int, list[ScalePoint]] = defaultdict(list)
     for point in ScalePoint.objects.filter(scale_id__in={b.scale_id for b in blocks}):
@@ -379,7 +380,7 @@ def likert_rows(table: LikertTable) -> list[list[object]]:
         whole = row.n is None
         # Mean, SD and percent agreeing are hidden with any in-scale count of their row.
         derived = whole or any(point.count is None for point in row.points)
-        line: list[object] = [row.question_label, row.question_text]
+        line: list[object] = [row.question_ref, row.question_text]
         if table.by:
             line.append(row.group_label)
         line.append(cell(row.n, whole))

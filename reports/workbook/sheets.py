@@ -267,7 +267,7 @@ def open_answers_sheet(
     )
     for question in questions:
         title = titles.get(question.distribution_id, "")
-        label = question.question_label or question.question_key
+        label = question.question_ref or question.question_key
         for group in question.groups:
             for answer in group.answers:
                 sheet.line(

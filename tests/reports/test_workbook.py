@@ -319,6 +319,7 @@ def test_open_answers_one_row_each_and_withheld_counted() -> None:
         distribution_id=1,
         question_key="B1",
         question_label="1)",
+        question_ref="B1",
         question_text="What works?",
         groups=[OpenAnswerGroup("Africa", "Africa", ["=cmd|' /C calc'!A0", "More staff"])],
         withheld=2,
@@ -327,7 +328,7 @@ def test_open_answers_one_row_each_and_withheld_counted() -> None:
         lambda book: open_answers_sheet(book, [question], {1: "Staff questionnaire"})
     )
     rows = values(workbook["Open answers"])
-    assert rows[1] == ["Staff questionnaire", "1)", "What works?", "Africa", "=cmd|' /C calc'!A0"]
+    assert rows[1] == ["Staff questionnaire", "B1", "What works?", "Africa", "=cmd|' /C calc'!A0"]
     assert rows[2][-1] == "More staff"
     assert "2 answer(s) for the lead evaluator only" in rows[3][-1]
 
