@@ -145,8 +145,8 @@ def rates_sheet(book: Book, rates: Sequence[DistributionRates]) -> None:
             sheet.line(each.cells(row), formats, style="total" if row.is_total else None)
         if each.channels:
             channels = ", ".join(
-                f"{key}: {f'<{each.threshold}' if count is None else count}"
-                for key, count in each.channels.items()
+                f"{label}: {f'<{each.threshold}' if count is None else count}"
+                for label, count in each.channel_labels
             )
             sheet.line([_("Responses by channel"), channels], ["bold"])
         if each.rollup.summary:

@@ -316,6 +316,8 @@ def test_rates_page_and_csv(evaluation, team):
     total = rates.rows[-1]
     assert (total.invited, total.responded) == (9, 9)
     assert rates.rollup.names_shown is False
+    page = response.content.decode()
+    assert "Online form 9, Returned by e-mail 0, Phone interview 0, Paper 0" in page
     rows = csv_rows(client_for(team["viewer"]).get(url(evaluation, "rates.csv")))
     header = next(row for row in rows if row and row[0] == "Region")
     total = next(row for row in rows if row and row[0] == "Total")

@@ -256,6 +256,9 @@ def test_rates_sheet_writes_counts_and_the_rate_with_one_decimal() -> None:
     assert africa[1].value == 3 and africa[-1].value == 66.7
     assert africa[-1].number_format == "0.0"
     assert find(sheet, "Total").font.b
+    # The channels by the labels every page and the raw sheet use, not their codes.
+    channels = next(row for row in values(sheet) if row[0] == "Responses by channel")
+    assert channels[1] == "Online form: 1, Returned by e-mail: 1"
 
 
 def overview_table() -> OverviewTable:
