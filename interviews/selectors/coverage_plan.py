@@ -19,6 +19,7 @@ from evaluations.models import Evaluation
 from evaluations.permissions import Action, Role, can, role_of
 from interviews.models import CoverageTarget, Interview
 from questionnaires.models import Invitation
+from stakeholders.attributes import attribute_label
 from stakeholders.models import Country, Region, StakeholderGroup
 
 if TYPE_CHECKING:
@@ -215,7 +216,10 @@ def coverage(
     ]
 
 
-COVERAGE_HEADER = ("stakeholder_group", "country", "region", "method", "planned", "reached", "gap")
+def coverage_header() -> list[str]:
+    """The coverage table's column names, as the page says them."""
+    places = [attribute_label(key) for key in ("stakeholder_group", "country", "region")]
+    return [*places, _("Method"), _("Planned"), _("Reached"), _("Gap")]
 
 
 def coverage_rows(
@@ -223,7 +227,7 @@ def coverage_rows(
 ) -> Iterator[list[object]]:
     """The header, then one line per target: what was planned, reached and is still to reach
     (the coverage CSV of the page, the API's export and the report's)."""
-    yield list(COVERAGE_HEADER)
+    yield coverage_header()
     for cell in coverage(evaluation=evaluation, user=user):
         target = cell.target
         yield [

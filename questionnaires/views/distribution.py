@@ -52,6 +52,7 @@ from questionnaires.services.invitations import (
 )
 from questionnaires.services.messaging import distribution_send
 from questionnaires.services.reminders import reminders_waiting
+from stakeholders.attributes import attribute_items
 from stakeholders.models import Person
 from stakeholders.selectors import people_search
 
@@ -415,6 +416,7 @@ def invitation_page(
             "evaluation": evaluation,
             "distribution": distribution,
             "invitation": item,
+            "attributes": attribute_items(item.attributes),
             "events": invitation_history(
                 item.events.select_related("by"), distribution=distribution
             ),

@@ -47,7 +47,6 @@ from questionnaires.models import (
     localized,
 )
 from questionnaires.selectors.tracking import (
-    ATTRIBUTE_LABELS,
     attribute_text,
     bucket_text,
     group_order,
@@ -56,6 +55,7 @@ from questionnaires.selectors.tracking import (
 )
 from reports.selectors.access import report_access
 from reports.tables import LikertCount, LikertRow, LikertTable, ReportAccess, ScaleColumn
+from stakeholders.attributes import attribute_label
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -97,7 +97,7 @@ def likert_breakdowns(
     keys = response_attribute_keys(distribution)
     if access is not None and not access.names:
         keys = [key for key in keys if key in STANDARD_ATTRIBUTES]
-    return [(key, str(ATTRIBUTE_LABELS.get(key, key))) for key in keys]
+    return [(key, attribute_label(key)) for key in keys]
 
 
 def breakdown_label(distribution: Distribution, by: str, access: ReportAccess | None = None) -> str:
@@ -109,7 +109,7 @@ def breakdown_label(distribution: Distribution, by: str, access: ReportAccess | 
     if by in choices:
         return choices[by]
     if by in STANDARD_ATTRIBUTES:  # standard but not recorded yet: every group "(not recorded)"
-        return str(ATTRIBUTE_LABELS.get(by, by))
+        return attribute_label(by)
     known = ", ".join(choices) or _("(none recorded)")
     message = _(
         "“%(by)s” is not recorded on the responses to this questionnaire. "

@@ -26,8 +26,8 @@ from questionnaires.documents import parts
 from questionnaires.models import Distribution, Question, Response, localized
 from questionnaires.selectors import readable_responses_filter
 from questionnaires.selectors.responses import day_of, day_only
-from questionnaires.selectors.tracking import ATTRIBUTE_LABELS
 from reports.selectors.likert import response_attribute_keys
+from stakeholders.attributes import attribute_label
 
 BATCH_CELLS = 400_000  # answers read per query: about 8 MB of documents at most
 
@@ -86,8 +86,7 @@ def raw_columns(distribution: Distribution) -> list[tuple[str, str]]:
         ("channel", _("Channel")),
     ]
     columns += [
-        (f"attribute:{key}", str(ATTRIBUTE_LABELS.get(key, key)))
-        for key in response_attribute_keys(distribution)
+        (f"attribute:{key}", attribute_label(key)) for key in response_attribute_keys(distribution)
     ]
     columns += [(q.key, q.text or q.key) for q in raw_questions(distribution)]
     return columns
