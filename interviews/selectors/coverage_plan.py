@@ -14,12 +14,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.attributes import attribute_label
 from common.suppression import suppress_breakdown
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, Role, can, role_of
 from interviews.models import CoverageTarget, Interview
 from questionnaires.models import Invitation
-from stakeholders.attributes import attribute_label
 from stakeholders.models import Country, Region, StakeholderGroup
 
 if TYPE_CHECKING:

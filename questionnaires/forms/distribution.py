@@ -9,8 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.attributes import attribute_label
 from questionnaires.models import Distribution, Invitation
-from stakeholders.attributes import attribute_label
 from stakeholders.models import Country, Office, Region, StakeholderGroup, Tag
 
 

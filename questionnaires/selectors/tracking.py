@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.attributes import attribute_label
 from common.errors import ValidationProblem
 from common.json_fields import json_object_keys
 from common.spreadsheets import safe_cell
@@ -29,7 +30,6 @@ from evaluations.permissions import Action, actions_for
 from questionnaires.instrument_format.vocabulary import STANDARD_ATTRIBUTES
 from questionnaires.models import Distribution, Invitation, Response
 from questionnaires.selectors.responses import day_of, day_only
-from stakeholders.attributes import attribute_label
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.attributes import attribute_items
 from common.errors import ValidationProblem, form_add_problem
 from common.scheduler import scheduler_silence
 from common.spreadsheets import read_table
@@ -52,7 +53,6 @@ from questionnaires.services.invitations import (
 )
 from questionnaires.services.messaging import distribution_send
 from questionnaires.services.reminders import reminders_waiting
-from stakeholders.attributes import attribute_items
 from stakeholders.models import Person
 from stakeholders.selectors import people_search
 

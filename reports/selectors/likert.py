@@ -33,6 +33,7 @@ from django.db.models import Count, Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from common.attributes import attribute_label
 from common.errors import ValidationProblem
 from common.json_fields import json_object_keys
 from common.suppression import Breakdown, suppress_breakdown
@@ -55,7 +56,6 @@ from questionnaires.selectors.tracking import (
 )
 from reports.selectors.access import report_access
 from reports.tables import LikertCount, LikertRow, LikertTable, ReportAccess, ScaleColumn
-from stakeholders.attributes import attribute_label
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

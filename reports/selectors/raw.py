@@ -21,13 +21,13 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.attributes import attribute_label
 from evaluations.permissions import Action, can
 from questionnaires.documents import parts
 from questionnaires.models import Distribution, Question, Response, localized
 from questionnaires.selectors import readable_responses_filter
 from questionnaires.selectors.responses import day_of, day_only
 from reports.selectors.likert import response_attribute_keys
-from stakeholders.attributes import attribute_label
 
 BATCH_CELLS = 400_000  # answers read per query: about 8 MB of documents at most
 
