@@ -218,7 +218,8 @@ def _distribution_load(evaluation: Evaluation, lead: User, spec: dict, folder: P
         _recipient_load(distribution, lead, dict(recipient))
     deadline = dt.datetime.combine(spec["deadline"], dt.time(23, 59), tzinfo=dt.UTC)
     Distribution.objects.filter(pk=distribution.pk).update(deadline=deadline, closes_at=deadline)
-    start = dt.datetime.combine(evaluation.collection_start, dt.time(9, 0), tzinfo=dt.UTC)
+    first_day = evaluation.collection_start or timezone.localdate()
+    start = dt.datetime.combine(first_day, dt.time(9, 0), tzinfo=dt.UTC)
     _replies_spread(distribution, start, min(deadline, timezone.now()))
 
 

@@ -429,7 +429,7 @@ def rule_texts(rules: list[CategoryRule]) -> list[str]:
     Governments", the value by its name in the registry (a code such as "government" stored
     in the rule) or its label (a mode); one query per kind of place or group named."""
     Field = CategoryRule.Field
-    registry = {
+    registry: dict[str, type[StakeholderGroup] | type[Region] | type[Country]] = {
         Field.PARTICIPANT_GROUP: StakeholderGroup,
         Field.OFFICE_REGION: Region,
         Field.REGION: Region,
@@ -446,10 +446,9 @@ def rule_texts(rules: list[CategoryRule]) -> list[str]:
     modes = {code: str(label) for code, label in Interview.Mode.choices}
     texts = []
     for rule in rules:
-        model = registry.get(rule.field)
         value = rule.value
-        if model is not None:
-            value = names.get((model, value.casefold()), value)
+        if rule.field in registry:
+            value = names.get((registry[rule.field], value.casefold()), value)
         elif rule.field == Field.MODE:
             value = modes.get(value.casefold(), value)
         parts = (capfirst(str(rule.get_field_display())), value, "→", str(rule.category))

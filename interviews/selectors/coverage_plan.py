@@ -227,7 +227,7 @@ def coverage_rows(
 ) -> Iterator[list[object]]:
     """The header, then one line per target: what was planned, reached and is still to reach
     (the coverage CSV of the page, the API's export and the report's)."""
-    yield coverage_header()
+    yield list[object](coverage_header())
     for cell in coverage(evaluation=evaluation, user=user):
         target = cell.target
         yield [

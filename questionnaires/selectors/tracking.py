@@ -430,7 +430,7 @@ def csv_rows(
         return str(day_of(value) or "") if day else local_time(value, distribution)
 
     yield []
-    yield invitation_header()
+    yield list[object](invitation_header())
     for line in invitation_rows(distribution, user=user).iterator(chunk_size=1000):
         cells = [
             line["name"],
