@@ -282,3 +282,17 @@ def test_returned_files_only_for_those_who_read_the_answers(
     assert lead.status_code == 200 and b"".join(lead.streaming_content) == b"scanned answers"
     assert client_for(team["evaluator"].user).get(url).status_code == 403
     assert client_for(team["viewer"].user).get(url).status_code == 403
+
+
+def test_a_response_names_its_questions_by_section_and_number(
+    team, evaluation, make_distribution, invite
+) -> None:
+    distribution = make_distribution("team")
+    response = response_submit(invitation=invite(distribution), answers=COMPLETE).response
+    page = client_for(team["evaluator"].user).get(
+        f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/responses/{response.pk}/"
+    )
+    body = page.content.decode()
+    # A1 and B1 are both printed "1)": the team's page tells them apart.
+    assert '<dt><span class="qref">A1</span>' in body
+    assert '<dt><span class="qref">B1</span>' in body
