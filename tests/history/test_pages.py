@@ -264,5 +264,6 @@ def test_a_recipients_attributes_are_shown_by_their_labels(
     invite(distribution, "Lena Labelled", attributes={"office_type": "project", "region": "Asia"})
     page = _client(team["lead"].user).get(f"/evaluations/{evaluation.slug}/activity/")
     text = page.content.decode()
-    assert "Office type: project; Region: Asia" in text
+    # (PostgreSQL's jsonb keeps its own key order.)
+    assert "Office type: project" in text and "Region: Asia" in text
     assert "office_type" not in text
