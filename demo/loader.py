@@ -1,5 +1,10 @@
 """Load the fictional demo (seeds/demo/demo.yaml): users, an evaluation and its team.
 
+Its dates are relative to the day it is loaded: the seed files are written as of the day
+`dates_as_of` names, and every date (data collection, deadlines, interviews, replies) moves by
+as many days as separate that day from today — so the staff questionnaire is always open and
+the stakeholder questionnaire closed last month.
+
 Idempotent: users and evaluations are matched by e-mail and slug, nothing is duplicated.
 Demo passwords are never stored in the repository: DEMO_PASSWORD is used when set,
 otherwise a random one per user is made once and kept in var/demo-logins.json.
@@ -7,6 +12,7 @@ otherwise a random one per user is made once and kept in var/demo-logins.json.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import secrets
@@ -17,16 +23,18 @@ import yaml
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
 from common.spreadsheets import read_table
 from evaluations.models import Evaluation, Membership
 from evaluations.permissions import SYSTEM
 from interviews.importing.run import interviews_import
-from interviews.models import CategoryRule, ReportingCategory
+from interviews.models import CategoryRule, Interview, ReportingCategory
 from interviews.services import coverage_target_set, reporting_category_get_or_create
 from interviews.services.categories import category_rules_set
-from questionnaires.models import Distribution, Instrument
+from questionnaires.models import Distribution, Instrument, Invitation, InvitationEvent, Response
 from questionnaires.selectors import version_get
 from questionnaires.services import (
     distribution_create,
@@ -92,6 +100,10 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
     roles: dict[str, list[str]] = {email: [] for email in users}
     logs: list[tuple[Evaluation, str, list[dict]]] = []
     for spec in data["evaluations"]:
+        shift = _shift(spec.pop("dates_as_of", None))
+        for key in ("collection_start", "collection_end"):
+            if spec.get(key):
+                spec[key] = shift(spec[key])
         members = spec.pop("members")
         instrument_files = spec.pop("instruments", [])
         interview_file = spec.pop("interviews", "")
@@ -99,6 +111,8 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
         reports = {
             key: spec.pop(key, []) for key in ("distributions", "layouts", "rules", "categories")
         }
+        for distribution in reports["distributions"]:
+            distribution["deadline"] = shift(distribution["deadline"])
         evaluation, _created = Evaluation.objects.get_or_create(slug=spec["slug"], defaults=spec)
         for member in members:
             Membership.objects.get_or_create(
@@ -115,7 +129,7 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
     for evaluation, interview_file, coverage, reports in logs:
         _categories_load(evaluation, reports["categories"])
         if interview_file:
-            _interviews_load(evaluation, path.parent / interview_file)
+            _interviews_load(evaluation, path.parent / interview_file, shift)
         _coverage_load(evaluation, coverage)
         lead = _lead(evaluation)
         for distribution in reports["distributions"]:
@@ -129,12 +143,28 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
     ]
 
 
-def _interviews_load(evaluation: Evaluation, path: Path) -> None:
-    """The demo's list of persons interviewed, through the interview importer (people matched
-    to the demo registry); a second load finds every interview already there."""
+def _shift(as_of: dt.date | None):
+    """Moves a seed date by the days between `as_of` and today (no move without `as_of`)."""
+    days = dt.timedelta(days=(timezone.localdate() - as_of).days if as_of else 0)
 
+    def shift(day: dt.date) -> dt.date:
+        return day + days
+
+    shift.days = days  # type: ignore[attr-defined]
+    return shift
+
+
+def _interviews_load(evaluation: Evaluation, path: Path, shift) -> None:
+    """The demo's list of persons interviewed, through the interview importer (people matched
+    to the demo registry), then moved to the load day's calendar; once: a second load (on any
+    day) finds the log already there."""
+    if Interview.objects.filter(evaluation=evaluation).exists():
+        return
     table = read_table(path.read_bytes(), path.name)
     interviews_import(table, evaluation=evaluation, by=SYSTEM, filename=path.name)
+    Interview.objects.filter(evaluation=evaluation).update(
+        date=F("date") + shift.days, date_end=F("date_end") + shift.days
+    )
 
 
 def _coverage_load(evaluation: Evaluation, cells: list[dict]) -> None:
@@ -169,10 +199,8 @@ def _lead(evaluation: Evaluation) -> User:
 
 def _distribution_load(evaluation: Evaluation, lead: User, spec: dict, folder: Path) -> None:
     """A distribution with its recipients and their replies, through the services (once: a
-    second load finds it by title and leaves it alone). Its deadline is set afterwards, as if
-    the collection had happened then."""
-    import datetime as dt
-
+    second load finds it by title and leaves it alone). Its deadline is set afterwards and its
+    replies dated across the collection, as if the collection had happened then."""
     if Distribution.objects.filter(evaluation=evaluation, title=spec["title"]).exists():
         return
 
@@ -190,6 +218,34 @@ def _distribution_load(evaluation: Evaluation, lead: User, spec: dict, folder: P
         _recipient_load(distribution, lead, dict(recipient))
     deadline = dt.datetime.combine(spec["deadline"], dt.time(23, 59), tzinfo=dt.UTC)
     Distribution.objects.filter(pk=distribution.pk).update(deadline=deadline, closes_at=deadline)
+    first_day = evaluation.collection_start or timezone.localdate()
+    start = dt.datetime.combine(first_day, dt.time(9, 0), tzinfo=dt.UTC)
+    _replies_spread(distribution, start, min(deadline, timezone.now()))
+
+
+def _replies_spread(distribution: Distribution, start: dt.datetime, end: dt.datetime) -> None:
+    """The replies dated across the collection, from the day the invitations went out to the
+    deadline (or today), as if they had come in then rather than all on the load day."""
+    invitations = Invitation.objects.filter(distribution=distribution)
+    invitations.update(created_at=start)
+    InvitationEvent.objects.filter(invitation__distribution=distribution).update(at=start)
+    Distribution.objects.filter(pk=distribution.pk).update(created_at=start)
+    responses = list(
+        Response.objects.filter(distribution=distribution, status=Response.Status.SUBMITTED)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    step = (end - start) / (len(responses) + 1)
+    for number, response_id in enumerate(responses, start=1):
+        at = start + step * number
+        Response.objects.filter(pk=response_id).update(
+            started_at=at - dt.timedelta(minutes=25), last_saved_at=at, submitted_at=at
+        )
+        invitation = invitations.filter(response__pk=response_id)
+        invitation.update(submitted_at=at)
+        InvitationEvent.objects.filter(
+            invitation__in=invitation, status__in=Invitation.RESPONDED
+        ).update(at=at)
 
 
 def _staff_responses_load(distribution, lead: User, path: Path) -> None:

@@ -115,11 +115,12 @@ def _rows(
                 remarks.append(_remark(interview.about))
             if withhold_names and participation.person_id:
                 name = withheld_name(participation)
+                department = department_text(participation, besides=name)
             else:
                 name = _name(
                     participation, remarks, known, alone=index > 0 and not interview.grouping
                 )
-            department = department_text(participation)
+                department = department_text(participation)
             if index == 0:
                 yield [name, department, *_interview_cells(interview)]
             else:
@@ -210,12 +211,15 @@ def withheld_name(participation: Participation) -> str:
     return ", ".join(part for part in said if part) or participation.unit or _("(name withheld)")
 
 
-def department_text(participation: Participation) -> str:
-    """The unit, job title and organisation copied on the day, as an annex prints them."""
+def department_text(participation: Participation, *, besides: str = "") -> str:
+    """The unit, job title and organisation copied on the day, as an annex prints them,
+    leaving out what `besides` (the Name cell, when it shows the function) already says."""
     parts: list[str] = []
     for part in (participation.job_title, participation.unit, participation.organisation_name):
         part = (part or "").strip()
-        if part and not any(part.casefold() in known.casefold() for known in parts):
+        if not part or part.casefold() in besides.casefold():
+            continue
+        if not any(part.casefold() in known.casefold() for known in parts):
             parts.append(part)
     return ", ".join(parts)
 

@@ -11,10 +11,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from common.models import ImportJobBase
 from evaluations.models import Evaluation
+from stakeholders.models import Country, Region, StakeholderGroup
 
 
 class ReportingCategory(models.Model):
@@ -76,7 +78,7 @@ class CategoryRule(models.Model):
         db_table = "reports_categoryrule"  # created by the reports app, which first held it
 
     def __str__(self) -> str:
-        return f"{self.get_field_display()} {self.value} → {self.category}"
+        return rule_texts([self])[0]
 
 
 class Interview(models.Model):
@@ -420,3 +422,35 @@ class InterviewImportJob(ImportJobBase):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+
+def rule_texts(rules: list[CategoryRule]) -> list[str]:
+    """Each rule as people read it: "A participant's stakeholder group is Government →
+    Governments", the value by its name in the registry (a code such as "government" stored
+    in the rule) or its label (a mode); one query per kind of place or group named."""
+    Field = CategoryRule.Field
+    registry: dict[str, type[StakeholderGroup] | type[Region] | type[Country]] = {
+        Field.PARTICIPANT_GROUP: StakeholderGroup,
+        Field.OFFICE_REGION: Region,
+        Field.REGION: Region,
+        Field.COUNTRY: Country,
+    }
+    names: dict[tuple[object, str], str] = {}
+    for model in {registry[r.field] for r in rules if r.field in registry and r.value}:
+        wanted = [r.value for r in rules if registry.get(r.field) is model and r.value]
+        found = model.objects.filter(
+            Q(code__in=wanted) | Q(name__in=wanted) | Q(code__in=[w.lower() for w in wanted])
+        ).values_list("code", "name")
+        for code, name in found:
+            names[model, code.casefold()] = names[model, name.casefold()] = name
+    modes = {code: str(label) for code, label in Interview.Mode.choices}
+    texts = []
+    for rule in rules:
+        value = rule.value
+        if rule.field in registry:
+            value = names.get((registry[rule.field], value.casefold()), value)
+        elif rule.field == Field.MODE:
+            value = modes.get(value.casefold(), value)
+        parts = (capfirst(str(rule.get_field_display())), value, "→", str(rule.category))
+        texts.append(" ".join(part for part in parts if part))
+    return texts

@@ -13,6 +13,7 @@ from typing import Any
 
 from questionnaires.answers import OTHER_SUFFIX, QuestionMeta, applies, version_meta
 from questionnaires.models import Answer, InstrumentVersion, localized
+from questionnaires.models.instruments import question_ref
 from questionnaires.selectors.instruments import version_content
 
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
@@ -45,6 +46,7 @@ class ShownQuestion:
     value: Any = ""
     other: str = ""
     error: str = ""
+    ref: str = ""  # "B1" or the key, as the team names it (Question.ref)
 
     @property
     def name(self) -> str:
@@ -133,6 +135,7 @@ def build_form(
                 notes=[{"marker": n["marker"], "text": text(n["text"])} for n in q.notes],
                 choices=[Point(c.code, text(c.label), not c.is_other) for c in q.choices.all()],
                 meta=meta.by_key[q.key],
+                ref=question_ref(section_label=section.label, label=q.label, key=q.key),
             )  # fmt: skip
             if q.block_id:
                 if q.block_id not in blocks:

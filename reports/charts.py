@@ -50,7 +50,7 @@ def palette(size: int) -> list[str]:
 
 
 def item_label(row: LikertRow) -> str:
-    return f"{row.question_label} {row.question_text}".strip()
+    return f"{row.question_ref} {row.question_text}".strip()
 
 
 def _values(rows: list[LikertRow], index: int, sign: float) -> list[float | None]:

@@ -256,7 +256,8 @@ class LikertCountSerializer(serializers.Serializer):
 
 class LikertRowSerializer(serializers.Serializer):
     question_key = serializers.CharField()
-    question_label = serializers.CharField(allow_blank=True)
+    question_label = serializers.CharField(allow_blank=True, help_text="As printed: “1)”, “•”.")
+    question_ref = serializers.CharField(help_text="Section and number (“B1”), else the key.")
     question_text = serializers.CharField(allow_blank=True)
     group = serializers.CharField(allow_blank=True, help_text="“” in the overall rows.")
     group_label = serializers.CharField()
@@ -316,7 +317,8 @@ class OpenAnswerGroupSerializer(serializers.Serializer):
 class OpenQuestionSerializer(serializers.Serializer):
     distribution_id = serializers.IntegerField()
     question_key = serializers.CharField()
-    question_label = serializers.CharField(allow_blank=True)
+    question_label = serializers.CharField(allow_blank=True, help_text="As printed: “1)”, “•”.")
+    question_ref = serializers.CharField(help_text="Section and number (“B1”), else the key.")
     question_text = serializers.CharField(allow_blank=True)
     groups = OpenAnswerGroupSerializer(many=True)
     withheld = serializers.IntegerField(help_text="Answers you may not read, counted only.")

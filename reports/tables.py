@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from questionnaires.models import Response
 from questionnaires.selectors.tracking import COUNTED
 
 if TYPE_CHECKING:
@@ -169,6 +170,8 @@ class LikertRow:
     # The item's overall row. `group` alone does not tell: the blank value of a breakdown
     # ("(not recorded)") has group "" too.
     is_overall: bool = False
+    # How lists and exports name the item: "C1" (section and number), else its key.
+    question_ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,7 @@ class OpenQuestion:
     question_text: str
     groups: list[OpenAnswerGroup]
     withheld: int  # answers the user may not read (lead-only), counted, never shown
+    question_ref: str = ""  # "B1" (section and number), else the key: see Question.ref
 
 
 # --- response rates ----------------------------------------------------------------------------
@@ -249,6 +253,12 @@ class DistributionRates:
     channels: dict[str, int | None]  # submitted responses by channel; None where suppressed
     rollup: CountryRollup  # per country, with non-responders' names when allowed
     threshold: int | None = None  # set when small cells are suppressed (None in the counts)
+
+    @property
+    def channel_labels(self) -> list[tuple[str, int | None]]:
+        """`channels` by their labels: the one set (Response.Channel) pages and files use."""
+        labels = dict(Response.Channel.choices)
+        return [(str(labels.get(code, code)), count) for code, count in self.channels.items()]
 
     def cells(self, row: RateRow) -> list[object]:
         """A row's label, counts and rate (%), a suppressed count as "<threshold"."""

@@ -8,6 +8,7 @@ imported (README, "Architecture"): their field labels and the names behind forei
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
@@ -23,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from common.attributes import attribute_items
 from common.moments import moment_text
 from evaluations.models import Evaluation
 from history.context import Kind
@@ -278,7 +280,21 @@ def _shown(target: models.Field | None, value: Any, names: dict[tuple[type, str]
         return str(dict(target.flatchoices).get(text, text))
     if isinstance(target, models.BooleanField):
         return _("yes") if text in ("True", "true", "1") else _("no")
+    if isinstance(target, models.JSONField):
+        return _mapping_shown(text)
     return text
+
+
+def _mapping_shown(text: str) -> str:
+    """A stored mapping ("{'office_type': 'project'}", as the history keeps it) by its labels:
+    "Office type: project"; anything else as stored."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return text
+    if not isinstance(value, dict):
+        return text
+    return "; ".join(f"{label}: {item}" for label, item in attribute_items(value))
 
 
 def _moment(text: str) -> str:

@@ -48,12 +48,27 @@ class Report(ReaderState):
                 self._describe_refused(plan)
                 continue
             self._describe(plan, categories)
+            if plan.new:
+                self._warn_outside_collection(plan)
             for initials in plan.interviewers:
                 key = initials_key(initials)
                 if plan.new and key not in team and key not in warned:
                     warned.add(key)
                     message = _("No team member has the initials “%(initials)s”: kept as written.")
                     plan.line.warnings.append(message % {"initials": initials})
+
+    def _warn_outside_collection(self, plan: Planned) -> None:
+        """A date outside the evaluation's data-collection period is likely a typo or an
+        interview of another evaluation: imported as written, but said."""
+        start, end = self.evaluation.collection_start, self.evaluation.collection_end
+        first, last = plan.dates
+        if (start and first < start) or (end and last > end):
+            period = " – ".join(day_label(day) if day else "…" for day in (start, end))
+            message = _(
+                "Dated %(when)s, outside the evaluation's data collection (%(period)s): "
+                "check the date."
+            )
+            plan.line.warnings.append(message % {"when": when_label(plan.dates), "period": period})
 
     def _describe_refused(self, plan: Planned) -> None:
         for line in [plan.line, *(p.line for p in plan.participants)]:

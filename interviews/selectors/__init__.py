@@ -8,7 +8,6 @@ code in this app imports from the submodule. Importing this package also registe
 """
 
 from interviews.selectors.coverage_plan import (
-    COVERAGE_HEADER,
     METHOD_MODES,
     CoverageCell,
     CoverageMatrix,
@@ -17,6 +16,7 @@ from interviews.selectors.coverage_plan import (
     MatrixRow,
     MethodMatrix,
     coverage,
+    coverage_header,
     coverage_matrix,
     coverage_place,
     coverage_rows,
@@ -39,7 +39,6 @@ from interviews.selectors.notes import guide_questions, notes_for
 from interviews.selectors.people import PersonEvaluation, person_evaluations, person_interviews
 
 __all__ = [
-    "COVERAGE_HEADER",
     "METHOD_MODES",
     "READ_ACTION",
     "READ_ROLES",
@@ -53,6 +52,7 @@ __all__ = [
     "MethodMatrix",
     "PersonEvaluation",
     "coverage",
+    "coverage_header",
     "coverage_matrix",
     "coverage_place",
     "coverage_rows",

@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.attributes import attribute_label
 from common.suppression import suppress_breakdown
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, Role, can, role_of
@@ -64,30 +65,40 @@ class CoverageCell:
         return f"<{self.hidden_below}" if self.reached is None else self.reached
 
 
-def _interview_place(target: CoverageTarget) -> Q:
-    """A participant's place: their own (copied) country, else the interview's."""
+def _interview_place(target: CoverageTarget, chosen: list[int]) -> Q:
+    """A participant's place: the interview's country, unless the participant's own (copied)
+    country is one the plan chooses (`chosen`); the participant's own country also where the
+    interview has no place. A region's target takes the place's region."""
+    own_chosen = Q(participations__country__in=chosen)
+    # Not `~own_chosen`: a negation would look at every participant of the interview.
+    not_chosen = Q(participations__country__isnull=True) | Q(
+        participations__country__in=Country.objects.exclude(pk__in=chosen).values("pk")
+    )
     if target.country_id:
-        return Q(participations__country=target.country_id) | Q(
-            participations__country__isnull=True, country=target.country_id
+        return Q(participations__country=target.country_id) & own_chosen | (
+            not_chosen & Q(country=target.country_id)
         )
-    return Q(participations__country__region=target.region_id) | Q(
-        participations__country__isnull=True, region=target.region_id
+    return (
+        own_chosen & Q(participations__country__region=target.region_id)
+        | not_chosen & Q(region=target.region_id)
+        | not_chosen & Q(region__isnull=True, participations__country__region=target.region_id)
     )
 
 
 def _interview_counts(evaluation: Evaluation, targets: list[CoverageTarget]) -> dict[int, int]:
     """Per target, the interviews (not excluded, not in the future) by the target's method with
-    a participant of its group and place: one query."""
+    a participant of its group and place (see _interview_place): one query."""
     wanted = [t for t in targets if t.method in METHOD_MODES]
     if not wanted:
         return {}
+    chosen = sorted({t.country_id for t in targets if t.country_id})
     counts = {
         f"t{t.pk}": Count(
             "pk",
             distinct=True,
             filter=Q(mode__in=METHOD_MODES[t.method])
             & Q(participations__stakeholder_group=t.stakeholder_group_id)
-            & _interview_place(t),
+            & _interview_place(t, chosen),
         )
         for t in wanted
     }
@@ -178,8 +189,8 @@ def coverage(
 ) -> list[CoverageCell]:
     """The coverage plan, planned against reached, per target (in the plan's order).
 
-    Reached: interviews (by mode, see METHOD_MODES) with a participant whose copied group and
-    country (or the interview's, when the participant's is not known) match; questionnaires
+    Reached: interviews (by mode, see METHOD_MODES) with a participant of the group, placed
+    in the interview's country unless their own country is one the plan chooses; questionnaires
     submitted or returned whose respondent attributes name the group and country or region.
     With a user, refused unless they are a member (these are counts, not names); for anyone
     but the lead, questionnaires reached are small counts of respondents and go through the
@@ -205,7 +216,10 @@ def coverage(
     ]
 
 
-COVERAGE_HEADER = ("stakeholder_group", "country", "region", "method", "planned", "reached", "gap")
+def coverage_header() -> list[str]:
+    """The coverage table's column names, as the page says them."""
+    places = [attribute_label(key) for key in ("stakeholder_group", "country", "region")]
+    return [*places, _("Method"), _("Planned"), _("Reached"), _("Gap")]
 
 
 def coverage_rows(
@@ -213,7 +227,7 @@ def coverage_rows(
 ) -> Iterator[list[object]]:
     """The header, then one line per target: what was planned, reached and is still to reach
     (the coverage CSV of the page, the API's export and the report's)."""
-    yield list(COVERAGE_HEADER)
+    yield list[object](coverage_header())
     for cell in coverage(evaluation=evaluation, user=user):
         target = cell.target
         yield [

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from history.models import Entry
+from history.selectors import EntryRow, entry_rows
 from interviews.models import Interview, InterviewNote, Participation
 from privacy.selectors.access import Reader, person_evaluation_ids, person_family
 from questionnaires.models import Answer, Distribution, Invitation, Response, localized
@@ -266,9 +267,20 @@ def _responses(ids: list[int], reader: Reader) -> list[dict[str, Any]]:
     return out
 
 
-def _history(ids: list[int], reader: Reader) -> list[dict[str, Any]]:
+def _history_entries(ids: list[int], reader: Reader) -> list[Entry]:
     about = Q(person_id__in=ids) | Q(anchor__in=[f"person:{pk}" for pk in ids])
     entries = Entry.objects.filter(about).select_related("actor").order_by("timestamp", "pk")
+    return [e for e in entries if reader.reads_history(e.evaluation_id, e.lead_only)]
+
+
+def person_history_rows(*, reader: Reader, person: Person) -> list[EntryRow]:
+    """The history about `person` that `reader` may read, in words as the history pages say
+    it (field labels and names, not keys and ids); the export keeps the stored values."""
+    ids = [p.pk for p in person_family(person)]
+    return entry_rows(_history_entries(ids, reader))
+
+
+def _history(ids: list[int], reader: Reader) -> list[dict[str, Any]]:
     return [
         {
             "at": _iso(e.timestamp),
@@ -280,8 +292,7 @@ def _history(ids: list[int], reader: Reader) -> list[dict[str, Any]]:
             "reason": e.reason,
             "evaluation": e.evaluation_id,
         }
-        for e in entries
-        if reader.reads_history(e.evaluation_id, e.lead_only)
+        for e in _history_entries(ids, reader)
     ]
 
 

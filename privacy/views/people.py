@@ -15,7 +15,7 @@ from common.errors import ValidationProblem, form_add_problem
 from history.services import record_download
 from privacy.forms.erase import EraseForm, confirmation_word
 from privacy.selectors.access import ensure_erase_allowed, export_reader
-from privacy.selectors.export import person_export
+from privacy.selectors.export import person_export, person_history_rows
 from privacy.services.erasure import person_erase
 from stakeholders.models import Person
 
@@ -31,8 +31,12 @@ def export_json(export: dict) -> str:
 @login_required
 def person_data_page(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
-    export = person_export(reader=export_reader(by=request.user, person=person), person=person)
-    return render(request, "privacy/person_data.html", {"person": person, "export": export})
+    reader = export_reader(by=request.user, person=person)
+    export = person_export(reader=reader, person=person)
+    rows = person_history_rows(reader=reader, person=person)
+    return render(
+        request, "privacy/person_data.html", {"person": person, "export": export, "rows": rows}
+    )
 
 
 @login_required

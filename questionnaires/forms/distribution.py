@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.attributes import attribute_label
 from common.moments import time_zone_choices
 from questionnaires.models import Distribution, Invitation
 from stakeholders.models import Country, Office, Region, StakeholderGroup, Tag
@@ -178,7 +179,9 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args: object, attributes: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attribute"].choices = [("", _("(everyone)"))] + [(a, a) for a in attributes]
+        self.fields["attribute"].choices = [("", _("(everyone)"))] + [
+            (a, attribute_label(a)) for a in attributes
+        ]
 
     def clean(self) -> dict:
         data = super().clean()

@@ -212,6 +212,21 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.key
 
+    @property
+    def ref(self) -> str:
+        """How the team names the question in lists and exports: its section's and its own
+        printed numbers ("A1", "B1": two "1)" of different sections never look alike), else its
+        key (a "•" or unnumbered question). Load `section` with the question."""
+        return question_ref(section_label=self.section.label, label=self.label, key=self.key)
+
+
+def question_ref(*, section_label: str, label: str, key: str) -> str:
+    """ "A)" and "1)" give "A1"; the key when either is not a short letter or number."""
+    section, number = (part.strip().strip("().:").strip() for part in (section_label, label))
+    if section.isalnum() and number.isalnum() and len(section) <= 3 and len(number) <= 4:
+        return f"{section}{number}"
+    return key
+
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")

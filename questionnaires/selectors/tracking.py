@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from common.attributes import attribute_label
 from common.errors import ValidationProblem
 from common.json_fields import json_object_keys
 from common.moments import in_zone, zone_name
@@ -40,15 +41,14 @@ PLANNED_CHANNEL = "channel"
 DEFAULT_BREAKDOWN = "region"
 TEAM_CHANNELS = (Response.Channel.EMAIL, Response.Channel.PHONE, Response.Channel.PAPER)
 
-ATTRIBUTE_LABELS = {
-    "region": gettext_lazy("Region"),
-    "country": gettext_lazy("Country"),
-    "office_type": gettext_lazy("Office type"),
-    "unit_type": gettext_lazy("Unit type"),
-    "years_of_service_band": gettext_lazy("Years of service"),
-    "stakeholder_group": gettext_lazy("Stakeholder group"),
-    PLANNED_CHANNEL: gettext_lazy("Planned channel"),
-}
+PLANNED_CHANNEL_LABEL = gettext_lazy("Planned channel")
+
+
+def breakdown_name(key: str) -> str:
+    """What a breakdown key is called: an attribute's one label, or the planned channel."""
+    return str(PLANNED_CHANNEL_LABEL) if key == PLANNED_CHANNEL else attribute_label(key)
+
+
 # In tracking, "submitted" is the respondent's own online submission; the team's entries are
 # "returned", whichever of the two statuses the invitation row carries.
 STATUS_LABELS = {
@@ -213,7 +213,7 @@ def breakdown_choices(distribution: Distribution) -> list[tuple[str, str]]:
     snapshots, and the planned channel; as (key, label)."""
     extra = [k for k in attribute_keys(distribution) if k not in STANDARD_ATTRIBUTES]
     keys = [*STANDARD_ATTRIBUTES, *(k for k in extra if k != PLANNED_CHANNEL), PLANNED_CHANNEL]
-    return [(key, str(ATTRIBUTE_LABELS.get(key, key))) for key in keys]
+    return [(key, breakdown_name(key)) for key in keys]
 
 
 def breakdown_check(distribution: Distribution, by: str) -> list[tuple[str, str]]:
@@ -440,26 +440,28 @@ def rate_cells(row: RateRow) -> list[object]:
 
 
 RATE_HEADER = ("value", *COUNTED, "rate")
-INVITATION_HEADER = (
-    "name",
-    "country",
-    "region",
-    "stakeholder group",
-    "planned channel",
-    "status",
-    "replied by",
-    "sent at",
-    "opened at",
-    "submitted at",
-    "reminders sent",
-)
+
+
+def invitation_header() -> list[str]:
+    """The recipients' columns as the pages name them."""
+    people = [attribute_label(key) for key in ("name", "country", "region", "stakeholder_group")]
+    return [
+        *people,
+        str(PLANNED_CHANNEL_LABEL),
+        _("Status"),
+        _("Replied by"),
+        _("Sent at"),
+        _("Opened at"),
+        _("Submitted at"),
+        _("Reminders sent"),
+    ]
 
 
 def csv_rows(
     distribution: Distribution, *, by: str, user: User | AnonymousUser
 ) -> Iterator[list[object]]:
     """The rates table, then (for those who may see names) one line per recipient."""
-    yield list(RATE_HEADER)
+    yield [breakdown_name(by), *RATE_HEADER[1:]]
     for row in response_rates(distribution, by):
         yield [safe_cell(cell) for cell in rate_cells(row)]
     if not may_see_names(user, distribution):
@@ -473,7 +475,8 @@ def csv_rows(
 
     yield []
     zone = zone_name(distribution)  # the times' zone, named once in their headers
-    yield [f"{name} ({zone})" if name.endswith(" at") else name for name in INVITATION_HEADER]
+    times = {_("Sent at"), _("Opened at"), _("Submitted at")}
+    yield [f"{name} ({zone})" if name in times else name for name in invitation_header()]
     for line in invitation_rows(distribution, user=user).iterator(chunk_size=1000):
         cells = [
             line["name"],

@@ -42,7 +42,17 @@ class LoadResult:
     version: InstrumentVersion
     outcome: str  # "created", "new version", "draft replaced", "unchanged"
 
+    @property
+    def changed(self) -> bool:
+        """False when the file matched the latest version and nothing was written."""
+        return self.outcome != "unchanged"
+
     def summary(self) -> str:
+        if not self.changed:
+            return (
+                f"Unchanged: {self.version.instrument.key} is the same as its version "
+                f"{self.version.number}; nothing was saved"
+            )
         questions = self.version.questions.count()
         sections = self.version.sections.count()
         return (

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.attributes import attribute_items
 from common.errors import ValidationProblem, form_add_problem
 from common.scheduler import scheduler_silence
 from common.spreadsheets import read_table
@@ -414,6 +415,7 @@ def invitation_page(
             "evaluation": evaluation,
             "distribution": distribution,
             "invitation": item,
+            "attributes": attribute_items(item.attributes),
             "events": invitation_history(
                 item.events.select_related("by"), distribution=distribution
             ),

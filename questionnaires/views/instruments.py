@@ -47,7 +47,8 @@ def instrument_list_page(request: HttpRequest, evaluation: Evaluation) -> HttpRe
             except ValidationProblem as problem:
                 form_add_problem(form, problem)
             else:
-                messages.success(request, _("Loaded %(summary)s.") % {"summary": result.summary()})
+                done = _("Loaded %(summary)s.") if result.changed else "%(summary)s."
+                messages.success(request, done % {"summary": result.summary()})
                 return redirect("questionnaires:instruments", slug=evaluation.slug)
         status = 400
     return render(

@@ -13,11 +13,11 @@ from evaluations.views import evaluation_view
 from history.services import record_download
 from questionnaires.models import Distribution, Response
 from questionnaires.selectors.tracking import (
-    ATTRIBUTE_LABELS,
     DEFAULT_BREAKDOWN,
     STATUS_LABELS,
     breakdown_check,
     breakdown_choices,
+    breakdown_name,
     channel_counts,
     country_rollup,
     csv_rows,
@@ -52,7 +52,7 @@ def tracking_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> Http
             "evaluation": evaluation,
             "distribution": distribution,
             "by": by,
-            "by_label": ATTRIBUTE_LABELS.get(by, by),
+            "by_label": breakdown_name(by),
             "choices": breakdown_choices(distribution),
             "error": error,
             "statuses": [(s, STATUS_LABELS[s], n) for s, n in counts.items()],

@@ -83,15 +83,17 @@ def annex(
             groups[ident] = (key, heading, [])
         when = interview_dates(interview, dash="–")  # an en dash, as reports print ranges
         interviewers = interviewer_initials(interview)
-        groups[ident][2].extend(
-            AnnexLine(
-                name=_name(participation, withhold_names),
-                department=department_text(participation),
-                date=when,
-                interviewers=interviewers,
+        for participation in interview.participations.all():
+            name = _name(participation, withhold_names)
+            withheld = withhold_names and participation.person_id is not None
+            groups[ident][2].append(
+                AnnexLine(
+                    name=name,
+                    department=department_text(participation, besides=name if withheld else ""),
+                    date=when,
+                    interviewers=interviewers,
+                )
             )
-            for participation in interview.participations.all()
-        )
     ordered = sorted(groups.values(), key=lambda group: group[0])
     return Annex(
         by=by,

@@ -33,6 +33,7 @@ from django.db.models import Count, Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from common.attributes import attribute_label
 from common.errors import ValidationProblem
 from common.json_fields import json_object_keys
 from common.suppression import Breakdown, suppress_breakdown
@@ -47,7 +48,6 @@ from questionnaires.models import (
     localized,
 )
 from questionnaires.selectors.tracking import (
-    ATTRIBUTE_LABELS,
     attribute_text,
     bucket_text,
     group_order,
@@ -97,7 +97,7 @@ def likert_breakdowns(
     keys = response_attribute_keys(distribution)
     if access is not None and not access.names:
         keys = [key for key in keys if key in STANDARD_ATTRIBUTES]
-    return [(key, str(ATTRIBUTE_LABELS.get(key, key))) for key in keys]
+    return [(key, attribute_label(key)) for key in keys]
 
 
 def breakdown_label(distribution: Distribution, by: str, access: ReportAccess | None = None) -> str:
@@ -109,7 +109,7 @@ def breakdown_label(distribution: Distribution, by: str, access: ReportAccess | 
     if by in choices:
         return choices[by]
     if by in STANDARD_ATTRIBUTES:  # standard but not recorded yet: every group "(not recorded)"
-        return str(ATTRIBUTE_LABELS.get(by, by))
+        return attribute_label(by)
     known = ", ".join(choices) or _("(none recorded)")
     message = _(
         "“%(by)s” is not recorded on the responses to this questionnaire. "
@@ -225,6 +225,7 @@ def likert_row(
     return LikertRow(
         question_key=item.key,
         question_label=item.label,
+        question_ref=item.ref,
         question_text=localized(item.text, language()),
         group=group[0],
         group_label=group[1],
@@ -302,9 +303,9 @@ def likert_summary(
     by_label = breakdown_label(distribution, by, access)
     blocks = likert_blocks(distribution) if block is None else [block]
     items = list(
-        Question.objects.filter(block__in=blocks, kind=Question.Kind.LIKERT).order_by(
-            "section__order", "order"
-        )
+        Question.objects.filter(block__in=blocks, kind=Question.Kind.LIKERT)
+        .select_related("section")
+        .order_by("section__order", "order")
     )
     scale_points: dict[int, list[ScalePoint]] = defaultdict(list)
     for point in ScalePoint.objects.filter(scale_id__in={b.scale_id for b in blocks}):
@@ -379,7 +380,7 @@ def likert_rows(table: LikertTable) -> list[list[object]]:
         whole = row.n is None
         # Mean, SD and percent agreeing are hidden with any in-scale count of their row.
         derived = whole or any(point.count is None for point in row.points)
-        line: list[object] = [row.question_label, row.question_text]
+        line: list[object] = [row.question_ref, row.question_text]
         if table.by:
             line.append(row.group_label)
         line.append(cell(row.n, whole))

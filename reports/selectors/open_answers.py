@@ -47,9 +47,9 @@ def open_answers(
         raise PermissionDenied(_("Your role does not include individual answers."))
     breakdown_label(distribution, by)  # refuses an unknown attribute
     questions = list(
-        Question.objects.filter(version_id=distribution.version_id, kind__in=OPEN_KINDS).order_by(
-            "section__order", "order"
-        )
+        Question.objects.filter(version_id=distribution.version_id, kind__in=OPEN_KINDS)
+        .select_related("section")
+        .order_by("section__order", "order")
     )
     allowed = readable_responses_filter(user, distribution, prefix="response__") or NOBODY
     answers = Answer.objects.filter(
@@ -74,6 +74,7 @@ def open_answers(
             distribution_id=distribution.pk,
             question_key=question.key,
             question_label=question.label,
+            question_ref=question.ref,
             question_text=localized(question.text, language()),
             groups=[
                 OpenAnswerGroup(

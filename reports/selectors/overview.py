@@ -22,7 +22,13 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
-from interviews.models import CategoryRule, Interview, Participation, ReportingCategory
+from interviews.models import (
+    CategoryRule,
+    Interview,
+    Participation,
+    ReportingCategory,
+    rule_texts,
+)
 from interviews.selectors import group_met_before, log_counts
 from interviews.services.categories import rule_decision
 from reports.models import LayoutCell, TableLayout
@@ -197,13 +203,8 @@ def _rule_lines(evaluation: Evaluation, counted: QuerySet[Interview]) -> list[Ru
         )
     )
     return [
-        RuleLine(
-            order=number,
-            text=" ".join(part for part in (str(rule.get_field_display()), rule.value, "→") if part)
-            + f" {rule.category.name}",
-            matched=decided[f"r{number - 1}"],
-        )
-        for number, rule in enumerate(rules, start=1)
+        RuleLine(order=number, text=text, matched=decided[f"r{number - 1}"])
+        for number, text in enumerate(rule_texts(rules), start=1)
     ]
 
 

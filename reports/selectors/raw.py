@@ -21,12 +21,12 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.attributes import attribute_label
 from evaluations.permissions import Action, can
 from questionnaires.documents import parts
 from questionnaires.models import Distribution, Question, Response, localized
 from questionnaires.selectors import readable_responses_filter
 from questionnaires.selectors.responses import day_of, day_only
-from questionnaires.selectors.tracking import ATTRIBUTE_LABELS
 from reports.selectors.likert import response_attribute_keys
 
 BATCH_CELLS = 400_000  # answers read per query: about 8 MB of documents at most
@@ -86,8 +86,7 @@ def raw_columns(distribution: Distribution) -> list[tuple[str, str]]:
         ("channel", _("Channel")),
     ]
     columns += [
-        (f"attribute:{key}", str(ATTRIBUTE_LABELS.get(key, key)))
-        for key in response_attribute_keys(distribution)
+        (f"attribute:{key}", attribute_label(key)) for key in response_attribute_keys(distribution)
     ]
     columns += [(q.key, q.text or q.key) for q in raw_questions(distribution)]
     return columns

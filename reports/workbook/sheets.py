@@ -145,8 +145,8 @@ def rates_sheet(book: Book, rates: Sequence[DistributionRates]) -> None:
             sheet.line(each.cells(row), formats, style="total" if row.is_total else None)
         if each.channels:
             channels = ", ".join(
-                f"{key}: {f'<{each.threshold}' if count is None else count}"
-                for key, count in each.channels.items()
+                f"{label}: {f'<{each.threshold}' if count is None else count}"
+                for label, count in each.channel_labels
             )
             sheet.line([_("Responses by channel"), channels], ["bold"])
         if each.rollup.summary:
@@ -267,7 +267,7 @@ def open_answers_sheet(
     )
     for question in questions:
         title = titles.get(question.distribution_id, "")
-        label = question.question_label or question.question_key
+        label = question.question_ref or question.question_key
         for group in question.groups:
             for answer in group.answers:
                 sheet.line(

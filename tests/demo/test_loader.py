@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from evaluations.models import Evaluation, Membership
 from interviews.models import CoverageTarget, Interview
 from interviews.selectors import coverage, log_counts
+from questionnaires.models import Distribution, Response
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +71,45 @@ def test_demo_loads_its_interview_log_and_coverage_plan_once() -> None:
         for c in coverage(evaluation=evaluation)
     }
     assert reached[("government", "KE")] == 1
+    # Juma's union is in Tanzania, which the plan does not choose: interviewed in Kenya, Kenya.
+    assert reached[("workers", "KE")] == 1
+
+
+def test_demo_dates_are_relative_to_the_day_it_is_loaded(monkeypatch) -> None:
+    call_command("load_demo")
+    today = timezone.localdate()
+    evaluation = Evaluation.objects.get()
+    staff = Distribution.objects.get(title="Staff questionnaire 2026")
+    stakeholders = Distribution.objects.get(title="Country stakeholder questionnaire 2026")
+    # The staff questionnaire is open, its deadline in two weeks; the other closed last month.
+    assert staff.deadline.date() == today + dt.timedelta(days=14)
+    assert staff.closes_at > timezone.now()
+    assert today - dt.timedelta(days=45) < stakeholders.deadline.date() < today
+    assert evaluation.collection_start < today < evaluation.collection_end
+    # The interviews happened during the collection, none after today.
+    dates = list(Interview.objects.filter(evaluation=evaluation).values_list("date", flat=True))
+    assert len(dates) == 12
+    assert all(evaluation.collection_start <= day <= today for day in dates)
+    # The 28 staff replies came in over the weeks of the collection, not all on the load day.
+    submitted = list(
+        Response.objects.filter(distribution=staff, status=Response.Status.SUBMITTED).values_list(
+            "submitted_at", flat=True
+        )
+    )
+    assert len(submitted) == 28
+    days = {moment.date() for moment in submitted}
+    assert len(days) > 10 and today not in days
+    assert all(evaluation.collection_start <= day <= today for day in days)
+    returned = Response.objects.filter(distribution=stakeholders).values_list(
+        "submitted_at", flat=True
+    )
+    assert all(moment <= stakeholders.deadline for moment in returned)
+
+    # Loaded again on a later day: nothing is added or moved twice.
+    later = today + dt.timedelta(days=40)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: later)
+    call_command("load_demo")
+    assert Interview.objects.filter(evaluation=evaluation).count() == 12
+    assert sorted(Interview.objects.values_list("date", flat=True)) == sorted(dates)
+    assert Distribution.objects.filter(evaluation=evaluation).count() == 2
+    assert Response.objects.filter(distribution=staff).count() == 28

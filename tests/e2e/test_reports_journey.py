@@ -107,7 +107,7 @@ def test_viewer_downloads_the_workbook_matching_the_pages(
         assert overview[label] == cells, label
 
     # The first Likert item's overall n and % agree are the page's.
-    first_item = next(r for r in _sheet_rows(book, "Likert") if r[0] == "1)")
+    first_item = next(r for r in _sheet_rows(book, "Likert") if r[0] == "C1")
     _statement, everyone, n, *points = overall
     assert everyone == "All respondents"
     assert first_item[2] == int(n)

@@ -255,3 +255,15 @@ def test_a_foreign_key_change_shows_names_not_ids(db, team) -> None:
     merge = next(r for r in page.context["rows"] if r.verb == "merge")
     assert merge.changes[0].only == "Other Two"
     assert merge.action == "merged"
+
+
+def test_a_recipients_attributes_are_shown_by_their_labels(
+    evaluation, team, make_distribution, invite
+) -> None:
+    distribution = make_distribution("team")
+    invite(distribution, "Lena Labelled", attributes={"office_type": "project", "region": "Asia"})
+    page = _client(team["lead"].user).get(f"/evaluations/{evaluation.slug}/activity/")
+    text = page.content.decode()
+    # (PostgreSQL's jsonb keeps its own key order.)
+    assert "Office type: project" in text and "Region: Asia" in text
+    assert "office_type" not in text

@@ -260,8 +260,9 @@ def test_csv_has_one_line_per_target(evaluation, team, plan) -> None:
     assert response["Content-Disposition"].endswith('-coverage.csv"')
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
+    # Named as the page names them, not by their internal names ("stakeholder_group").
     assert rows[0] == [
-        "stakeholder_group", "country", "region", "method", "planned", "reached", "gap",
+        "Stakeholder group", "Country", "Region", "Method", "Planned", "Reached", "Gap",
     ]  # fmt: skip
     assert sorted(rows[1:]) == sorted(
         [

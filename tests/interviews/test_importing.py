@@ -405,6 +405,23 @@ def test_a_marked_follow_up_without_an_earlier_interview_is_a_warning(
     assert result.counts["follow_ups"] == 0
 
 
+def test_a_date_outside_the_data_collection_is_a_warning(evaluation: Evaluation) -> None:
+    evaluation.collection_start, evaluation.collection_end = D(2026, 4, 1), D(2026, 6, 30)
+    evaluation.save(update_fields=["collection_start", "collection_end"])
+    rows = [
+        HEADER,
+        ["Anna Example", "ILO", "14.4.2013", ""],
+        ["Ben Sample", "ILO", "15.4.2026", ""],
+    ]
+    result = interviews_check(table(rows), evaluation=evaluation)
+    assert result.ok
+    assert result.lines[0].warnings == [
+        "Dated 14.04.2013, outside the evaluation's data collection (01.04.2026 – 30.06.2026): "
+        "check the date."
+    ]
+    assert result.lines[1].warnings == []
+
+
 def test_location_country_mode_and_notes_columns(evaluation: Evaluation) -> None:
     rows = [
         ["Names", "Organisation", "Date(s)", "Interviewer", "Place", "Country", "Mode", "Remarks"],

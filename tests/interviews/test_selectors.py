@@ -289,6 +289,46 @@ def test_coverage_planned_against_reached(evaluation, team, people, plan, make_d
     assert len(queries) <= 5  # role, targets, interviews, countries of regions, invitations
 
 
+def test_coverage_places_a_participant_in_the_interviews_country_unless_theirs_is_planned(
+    evaluation, team
+) -> None:
+    lead = team["lead"].user
+
+    def target(code: str, planned: int, place: str):
+        return services.coverage_target_set(
+            evaluation=evaluation, by=lead, stakeholder_group=group(code), method="interview",
+            planned=planned, country=country(place),
+        )  # fmt: skip
+
+    workers_ke, gov_ke, gov_ch = target("workers", 1, "KE"), target("government", 2, "KE"), None
+    # A trade unionist whose copied affiliation is in Sweden, interviewed in Kenya: Kenya.
+    unionist = person("Juma Example", organisation="Example Trade Union Federation",
+                      group_code="workers", country_code="SE")  # fmt: skip
+    log(evaluation, unionist, country=country("KE"))
+    # A Kenyan official interviewed in Geneva: Kenya is in the plan, so Kenya, not Switzerland.
+    official = person("Grace Fictional", organisation="Ministry of Labour (Kenya)",
+                      group_code="government", country_code="KE")  # fmt: skip
+    log(evaluation, official, country=country("CH"))
+    gov_ch = target("government", 1, "CH")
+
+    reached = {cell.target.pk: cell.reached for cell in selectors.coverage(evaluation=evaluation)}
+    assert reached == {workers_ke.pk: 1, gov_ke.pk: 1, gov_ch.pk: 0}
+
+
+def test_the_coverage_page_states_the_rule(client, evaluation, team) -> None:
+    services.coverage_target_set(
+        evaluation=evaluation, by=team["lead"].user, stakeholder_group=group("workers"),
+        method="interview", planned=1, country=country("KE"),
+    )  # fmt: skip
+    client.force_login(team["evaluator"].user)
+    page = client.get(f"/evaluations/{evaluation.slug}/coverage/")
+    assert page.status_code == 200
+    assert (
+        "in the interview's country, unless their own country is one of the plan's countries"
+        in page.content.decode().replace("&#x27;", "'")
+    )
+
+
 def services_invite(distribution, team, name: str, attributes: dict) -> Invitation:
     return invitation_create(
         distribution=distribution, by=team["evaluator"].user, name=name, attributes=attributes

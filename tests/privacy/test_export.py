@@ -113,6 +113,11 @@ def test_page_shows_the_sections_and_a_download_link(client, world, team) -> Non
     for text in ("Download JSON", "Registry record", "Ministry of Labour", TEAM_NOTE, "B1"):
         assert text in page
     assert f"/registry/people/{world.person.pk}/data/download/" in page
+    # The history reads in words: field labels and names, not keys and ids.
+    history = page[page.index('id="person-history"') :]
+    assert "<dt>Job title</dt>" in history and "<dt>Stakeholder group</dt>" in history
+    assert "job_title" not in history and "stakeholder_group" not in history
+    assert "Kenya" in history
 
 
 def test_command_writes_the_json(world, tmp_path) -> None:

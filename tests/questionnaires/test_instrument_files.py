@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from common.errors import ValidationProblem
 from evaluations.permissions import SYSTEM
+from history.models import Entry
 from questionnaires.models import Instrument, InstrumentVersion, Question, Scale
 from questionnaires.selectors import version_spec
 from questionnaires.services import instrument_load, version_freeze
@@ -187,7 +188,27 @@ def test_load_and_dump_commands(evaluation, tmp_path) -> None:
     path.write_text(dumped.getvalue())
     out = io.StringIO()
     call_command("load_instrument", str(path), "--evaluation", evaluation.slug, stdout=out)
-    assert "(unchanged)" in out.getvalue()
+    assert out.getvalue().startswith("Unchanged: mini is the same as its version 1")
+
+
+def test_loading_unchanged_content_says_unchanged_and_changes_nothing(evaluation, tmp_path) -> None:
+    path = tmp_path / "staff.yaml"
+    path.write_text(STAFF)
+    call_command(
+        "load_instrument", str(path), "--evaluation", evaluation.slug, stdout=io.StringIO()
+    )
+    version = InstrumentVersion.objects.get()
+    questions = list(Question.objects.order_by("pk").values_list("pk", flat=True))
+    entries = Entry.objects.count()
+    out = io.StringIO()
+    call_command("load_instrument", str(path), "--evaluation", evaluation.slug, stdout=out)
+    assert out.getvalue() == (
+        "Unchanged: ilo-staff-questionnaire-2008 is the same as its version 1; nothing was saved\n"
+    )
+    assert "draft replaced" not in out.getvalue()
+    assert list(InstrumentVersion.objects.values_list("pk", "number")) == [(version.pk, 1)]
+    assert list(Question.objects.order_by("pk").values_list("pk", flat=True)) == questions
+    assert Entry.objects.count() == entries
 
 
 def test_load_command_reports_lines_and_saves_nothing(evaluation, tmp_path) -> None:

@@ -303,3 +303,17 @@ def test_instruments_are_listed_by_title_with_the_key_beside(team, evaluation) -
     assert titles == ["A staff survey", "Stakeholder survey"]  # by title, not by key
     row = page[page.index("A staff survey") :].split("</td>")[0]
     assert "<code" in row and "zz-first" in row
+
+
+def test_a_response_names_its_questions_by_section_and_number(
+    team, evaluation, make_distribution, invite
+) -> None:
+    distribution = make_distribution("team")
+    response = response_submit(invitation=invite(distribution), answers=COMPLETE).response
+    page = client_for(team["evaluator"].user).get(
+        f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/responses/{response.pk}/"
+    )
+    body = page.content.decode()
+    # A1 and B1 are both printed "1)": the team's page tells them apart.
+    assert '<dt><span class="qref">A1</span>' in body
+    assert '<dt><span class="qref">B1</span>' in body

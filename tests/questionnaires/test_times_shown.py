@@ -103,4 +103,4 @@ def test_tracking_csv_names_the_zone_of_its_times(make_distribution, team) -> No
     url = f"/evaluations/{distribution.evaluation.slug}/distributions/{distribution.pk}/"
     download = client_for(team["lead"].user).get(url + "tracking.csv")
     body = b"".join(download.streaming_content).decode("utf-8-sig")
-    assert "sent at (Asia/Kathmandu)" in body and "2026-12-08 03:47" in body
+    assert "Sent at (Asia/Kathmandu)" in body and "2026-12-08 03:47" in body

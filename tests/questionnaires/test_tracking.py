@@ -18,6 +18,7 @@ from evaluations.permissions import SYSTEM
 from questionnaires.models import Distribution, Invitation
 from questionnaires.selectors.tracking import (
     attribute_keys,
+    breakdown_choices,
     channel_counts,
     country_rollup,
     response_rates,
@@ -373,7 +374,7 @@ def test_page_shows_counts_rates_total_and_countries(tracked, team) -> None:
         "3 of 9 recipients responded. No response yet from Country C (D. Demo, E. Fictional) "
         "and Country E (H. Declined)." in text_of(body)
     )
-    assert '<option value="unit">unit</option>' in body
+    assert '<option value="unit">Unit</option>' in body
     assert f'href="{page_url(tracked, "tracking.csv")}?by=region"' in body
     assert "Online form 1 · Returned by e-mail 1 · Phone interview 1 · Paper 0" in text_of(body)
 
@@ -449,7 +450,7 @@ def test_csv_has_the_rates_then_each_recipient(tracked, team) -> None:
     )
     rows = read_csv(response)
     assert rows[0] == [
-        "value",
+        "Region",
         "invited",
         "excluded",
         "declined",
@@ -464,14 +465,15 @@ def test_csv_has_the_rates_then_each_recipient(tracked, team) -> None:
     assert rows[4] == ["(not recorded)", "1", "0", "0", "0", "0", "0", "0", "0", "0.0%"]
     assert rows[5] == ["Total", "9", "1", "1", "1", "1", "1", "2", "3", "33.3%"]
     assert rows[6] == []
+    # The recipients' columns as the pages name them (not "stakeholder group", lowercase).
     assert rows[7][:7] == [
-        "name",
-        "country",
-        "region",
-        "stakeholder group",
-        "planned channel",
-        "status",
-        "replied by",
+        "Name",
+        "Country",
+        "Region",
+        "Stakeholder group",
+        "Planned channel",
+        "Status",
+        "Replied by",
     ]
     by_name = {row[0]: row for row in rows[8:]}
     assert len(by_name) == 11
@@ -653,3 +655,30 @@ def test_query_count_stays_fixed_as_invitations_grow(
     add_many(tracked, invite, 40)
     with django_assert_max_num_queries(len(few.captured_queries)):
         fetch()
+
+
+def test_attributes_are_named_by_their_labels_never_their_keys(make_distribution, invite, team):
+    distribution = make_distribution()
+    invitation = invite(
+        distribution,
+        "K. Labelled",
+        attributes={
+            "office_type": "country office",
+            "years_of_service_band": "2-5 years",
+            "stakeholder_group": "Staff",
+            "organisation": "Example Office",
+        },
+    )
+    client = client_for(team["evaluator"].user)
+    page = client.get(
+        f"/evaluations/{distribution.evaluation.slug}/distributions/{distribution.pk}"
+        f"/invitations/{invitation.pk}/"
+    ).content.decode()
+    shown = re.findall(r"<dt>([^<]*)</dt>", page)
+    for label in ("Office type", "Years of service", "Stakeholder group", "Organisation"):
+        assert label in shown
+    for key in ("office_type", "years_of_service_band", "stakeholder_group", "organisation"):
+        assert key not in shown
+    # The breakdowns offered: the recipients' own keys by their labels too.
+    choices = dict(breakdown_choices(distribution))
+    assert choices["organisation"] == "Organisation"

@@ -94,8 +94,8 @@ def test_pages_list_anonymous_responses_by_random_id_and_days_only(
     download = client.get(f"{base}/tracking.csv")
     tracking = b"".join(download.streaming_content).decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(tracking)))
-    header = lines.index(next(line for line in lines if line[:1] == ["name"]))
-    column = lines[header].index("submitted at (UTC)")  # the times name their zone
+    header = lines.index(next(line for line in lines if line[:1] == ["Name"]))
+    column = lines[header].index("Submitted at (UTC)")  # the times name their zone
     people = lines[header + 1 :]
     assert len(people) == N
     assert all(DAY.match(line[column]) for line in people), people

@@ -104,6 +104,11 @@ def test_withheld_names_show_function_and_organisation_only(evaluation, team, lo
         "Head, Example Research Institute",
         "Members of the Example Group (group of unknown size)",
     ]
+    # The function and organisation are in Name: Department does not say them again.
+    rows = annex_rows(result)
+    named = {row[0]: row[1] for row in rows}
+    assert named["Director, Example Office"] == "UNIT-X"
+    assert named["Head, Example Research Institute"] == ""
 
 
 def test_viewers_always_get_names_withheld(evaluation, team, logged):

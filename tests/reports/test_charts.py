@@ -24,6 +24,7 @@ def five_point_table(text: str = "Statement", title: str = "Views") -> LikertTab
     row = LikertRow(
         question_key="Q1",
         question_label="1)",
+        question_ref="Q1",
         question_text=text,
         group="",
         group_label="All respondents",
@@ -60,7 +61,7 @@ def test_disagree_is_negative_and_series_stack_outwards_from_zero(evaluation, te
     assert [s.color for s in chart.series] == ["#F4A582", "#CA0020", "#92C5DE", "#0571B0"]
     assert chart.title == "Evaluation Survey"
     # The first item is drawn on top: last of the categories (listed bottom to top).
-    assert chart.categories[-1].startswith("1) The ILO activities on migration")
+    assert chart.categories[-1].startswith("C1 The ILO activities on migration")
     assert len(chart.categories) == 6
     c1 = {s.code: s.values[-1] for s in chart.series}
     assert c1 == {"2": -14.3, "1": -28.6, "3": 28.6, "4": 28.6}
@@ -107,8 +108,8 @@ def test_the_svg_is_accessible_with_tooltips_and_a_legend_in_scale_order() -> No
         root.find(f"{SVG}desc").get("id"),
     }
     tips = [t.text for t in root.iter(f"{SVG}title")]
-    assert "1) Statement: Point 5 40%" in tips
-    assert "1) Statement: Point 1 10%" in tips
+    assert "Q1 Statement: Point 5 40%" in tips
+    assert "Q1 Statement: Point 1 10%" in tips
     bars = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
     assert len(bars) == 6  # five points, the middle one in two halves
     texts = [t.text for t in root.iter(f"{SVG}text") if t.text]

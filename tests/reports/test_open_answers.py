@@ -64,6 +64,8 @@ def test_the_lead_reads_every_submitted_answer(evaluation, team) -> None:
     ]
     assert b1.withheld == 0
     assert b1.question_label == "1)"
+    # Named by section and number: A1 and B1 are both printed "1)".
+    assert b1.question_ref == "B1"
 
 
 def test_a_lead_only_distribution_shows_others_nothing_but_the_count(evaluation, team) -> None:

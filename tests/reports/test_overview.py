@@ -91,6 +91,13 @@ def test_invented_example_gives_the_printed_numbers(evaluation, team):
     assert table.footnotes == []  # nobody is in two categories: the Total is the column sum
     assert table.by_hand == 2
     assert [(line.order, line.matched) for line in table.rules] == [(1, 1), (2, 4), (3, 1), (4, 2)]
+    # The rules read as people say them: the group and region by their names, not codes.
+    assert [line.text for line in table.rules] == [
+        "A participant's stakeholder group is Employers' organisations → Employers",
+        "The interview's grouping (heading) is geneva → Headquarters",
+        "The interview's region is Africa → Region A",
+        "The interview's region is Americas → Region B",
+    ]
 
 
 def test_total_counts_distinct_people_like_the_log(evaluation, team):

@@ -280,7 +280,7 @@ def test_likert_csv_matches_the_page(evaluation, team):
         )
     )
     header = next(row for row in rows if row and row[0] == "Item")
-    c1 = next(row for row in rows if row and row[0] == "1)")
+    c1 = next(row for row in rows if row and row[0] == "C1")
     assert c1[header.index("n")] == "9"
 
 
@@ -304,6 +304,8 @@ def test_open_answers_are_for_the_team_and_lead_only_ones_for_the_lead(evaluatio
     assert "For the lead&#x27;s eyes only" not in evaluator
     assert "1 answer was sent to the lead evaluator only" in evaluator
     assert "For the lead&#x27;s eyes only" in lead
+    # Questions are named by section and number, not by the printed "1)" that A1 shares.
+    assert '<h2><span class="qref">B1</span>' in evaluator
 
 
 def test_rates_page_and_csv(evaluation, team):
@@ -314,6 +316,8 @@ def test_rates_page_and_csv(evaluation, team):
     total = rates.rows[-1]
     assert (total.invited, total.responded) == (9, 9)
     assert rates.rollup.names_shown is False
+    page = response.content.decode()
+    assert "Online form 9, Returned by e-mail 0, Phone interview 0, Paper 0" in page
     rows = csv_rows(client_for(team["viewer"]).get(url(evaluation, "rates.csv")))
     header = next(row for row in rows if row and row[0] == "Region")
     total = next(row for row in rows if row and row[0] == "Total")

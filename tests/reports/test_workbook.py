@@ -256,6 +256,9 @@ def test_rates_sheet_writes_counts_and_the_rate_with_one_decimal() -> None:
     assert africa[1].value == 3 and africa[-1].value == 66.7
     assert africa[-1].number_format == "0.0"
     assert find(sheet, "Total").font.b
+    # The channels by the labels every page and the raw sheet use, not their codes.
+    channels = next(row for row in values(sheet) if row[0] == "Responses by channel")
+    assert channels[1] == "Online form: 1, Returned by e-mail: 1"
 
 
 def overview_table() -> OverviewTable:
@@ -319,6 +322,7 @@ def test_open_answers_one_row_each_and_withheld_counted() -> None:
         distribution_id=1,
         question_key="B1",
         question_label="1)",
+        question_ref="B1",
         question_text="What works?",
         groups=[OpenAnswerGroup("Africa", "Africa", ["=cmd|' /C calc'!A0", "More staff"])],
         withheld=2,
@@ -327,7 +331,7 @@ def test_open_answers_one_row_each_and_withheld_counted() -> None:
         lambda book: open_answers_sheet(book, [question], {1: "Staff questionnaire"})
     )
     rows = values(workbook["Open answers"])
-    assert rows[1] == ["Staff questionnaire", "1)", "What works?", "Africa", "=cmd|' /C calc'!A0"]
+    assert rows[1] == ["Staff questionnaire", "B1", "What works?", "Africa", "=cmd|' /C calc'!A0"]
     assert rows[2][-1] == "More staff"
     assert "2 answer(s) for the lead evaluator only" in rows[3][-1]
 

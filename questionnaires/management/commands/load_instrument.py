@@ -18,8 +18,9 @@ class DryRun(Exception):
 class Command(BaseCommand):
     help = (
         "Load an instrument (questionnaire or interview guide) from a YAML file into an "
-        "evaluation: a new instrument, a new version when the latest one is frozen, or the "
-        "draft replaced. An invalid file is rejected with its line numbers and nothing is saved."
+        "evaluation: a new instrument, a new version when the latest one is frozen, the "
+        "draft replaced, or nothing when the file is the same as the latest version. "
+        "An invalid file is rejected with its line numbers and nothing is saved."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -54,4 +55,4 @@ class Command(BaseCommand):
                     [f"{path}: rejected, nothing saved.", *lines] if lines else [problem.message]
                 )
             ) from problem
-        self.stdout.write(f"Loaded {summary}")
+        self.stdout.write(f"Loaded {summary}" if result.changed else summary)
