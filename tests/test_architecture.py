@@ -19,6 +19,7 @@ APPS = (
     "questionnaires",
     "interviews",
     "reports",
+    "analysis",
     "privacy",
     "demo",
     "survey_site",
