@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenObtainView
+from analysis.api.codebook import CodebookFileView, CodeViewSet
 from analysis.api.matrix import (
     CriterionViewSet,
     EvaluationQuestionViewSet,
@@ -97,6 +98,7 @@ router.register(f"{EVALUATION}/analysis/criteria", CriterionViewSet, basename="c
 router.register(
     f"{EVALUATION}/analysis/questions", EvaluationQuestionViewSet, basename="evaluation-question"
 )
+router.register(f"{EVALUATION}/analysis/codes", CodeViewSet, basename="analysis-code")
 router.register("registry/people", PersonViewSet, basename="registry-person")
 router.register("registry/organisations", OrganisationViewSet, basename="registry-organisation")
 router.register("registry/offices", OfficeViewSet, basename="registry-office")
@@ -176,6 +178,7 @@ urlpatterns = [
             ("matrix", MatrixView, "analysis-matrix"),
             ("matrix/defaults", MatrixDefaultsView, "analysis-matrix-defaults"),
             ("matrix/file", MatrixFileView, "analysis-matrix-file"),
+            ("codebook/file", CodebookFileView, "analysis-codebook-file"),
         )
     ),
     *history_urls,  # …/history/: read-only, before the router's detail routes
