@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenObtainView
 from analysis.api.codebook import CodebookFileView, CodeViewSet
+from analysis.api.codings import CodableView, CodingViewSet
 from analysis.api.matrix import (
     CriterionViewSet,
     EvaluationQuestionViewSet,
@@ -99,6 +100,7 @@ router.register(
     f"{EVALUATION}/analysis/questions", EvaluationQuestionViewSet, basename="evaluation-question"
 )
 router.register(f"{EVALUATION}/analysis/codes", CodeViewSet, basename="analysis-code")
+router.register(f"{EVALUATION}/analysis/codings", CodingViewSet, basename="analysis-coding")
 router.register("registry/people", PersonViewSet, basename="registry-person")
 router.register("registry/organisations", OrganisationViewSet, basename="registry-organisation")
 router.register("registry/offices", OfficeViewSet, basename="registry-office")
@@ -179,6 +181,7 @@ urlpatterns = [
             ("matrix/defaults", MatrixDefaultsView, "analysis-matrix-defaults"),
             ("matrix/file", MatrixFileView, "analysis-matrix-file"),
             ("codebook/file", CodebookFileView, "analysis-codebook-file"),
+            ("codable", CodableView, "analysis-codable"),
         )
     ),
     *history_urls,  # …/history/: read-only, before the router's detail routes
