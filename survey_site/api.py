@@ -18,6 +18,7 @@ from analysis.api.matrix import (
     MatrixFileView,
     MatrixView,
 )
+from analysis.api.tallies import ShareWordsView, TallyView
 from evaluations.api import EvaluationViewSet, MembershipViewSet
 from history.api.urls import urlpatterns as history_urls
 from interviews.api.coverage import CoverageView
@@ -182,6 +183,8 @@ urlpatterns = [
             ("matrix/file", MatrixFileView, "analysis-matrix-file"),
             ("codebook/file", CodebookFileView, "analysis-codebook-file"),
             ("codable", CodableView, "analysis-codable"),
+            ("tallies", TallyView, "analysis-tallies"),
+            ("share-words", ShareWordsView, "analysis-share-words"),
         )
     ),
     *history_urls,  # …/history/: read-only, before the router's detail routes
