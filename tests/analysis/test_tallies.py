@@ -4,11 +4,12 @@ in the Likert tables, and the share in words."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from analysis.selectors.tallies import code_tallies
 from analysis.services.codings import coding_create
 from analysis.services.wording import share_words_set
-from analysis.wording import Thresholds, share_words
+from analysis.wording import Thresholds, noun_of, share_words
 from common.errors import ValidationProblem
 from evaluations.permissions import SYSTEM
 from interviews.services import ParticipantInput
@@ -157,3 +158,12 @@ def test_thresholds_are_set_per_evaluation_by_the_lead(coded, team):
     )
     funding = next(r for r in table.rows if r.code == "Funding")
     assert funding.total.words == "about a third of the 13 respondents"  # 6/13 = 46 % < 50
+
+
+def test_share_words_speak_french_and_spanish():
+    with translation.override("fr"):
+        assert share_words(15, 28, noun_of(True, False)) == "une majorité des 28 répondants"
+    with translation.override("es"):
+        assert share_words(10, 28, noun_of(False, True)) == (
+            "alrededor de un tercio de los 28 participantes"
+        )
