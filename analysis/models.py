@@ -183,7 +183,8 @@ class Coding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        # Never the excerpt: this name is what the history and the admin show.
+        return f"coding {self.pk}"
 
 
 class ShareWords(models.Model):

@@ -38,6 +38,7 @@ def test_an_evaluator_codes_a_team_answer_and_the_history_records_it(evaluation,
     )
     assert entry.evaluation_id == evaluation.pk
     assert "text" not in entry.changes_dict  # the excerpt is a copy of an answer: not kept
+    assert "Funding" not in entry.object_repr
     assert entry.changes_dict["start"] == [None, 0]
     coding_update(coding=coding, by=team["evaluator"].user, codes=[book["funding"]])
     assert list(coding.codes.values_list("name", flat=True)) == ["Funding"]

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.models import User
 from analysis.formats.matrix_format import MatrixSource
 from analysis.services.codebook import code_save
 from analysis.services.codings import coding_create
 from analysis.services.matrix import criterion_save, question_save, sources_set
 from evaluations.permissions import SYSTEM
-from tests.analysis.builders import answered, open_answers
+from tests.analysis.builders import answered, noted, open_answers
 from tests.reports.builders import staff_version
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,17 @@ def test_tallies_page_for_a_viewer_is_suppressed(client, evaluation, team):
     assert "a majority of the 6 respondents" in lead  # Government: 4 of 6, shown to the lead
     bad = client.get(f"/evaluations/{evaluation.slug}/analysis/tallies/?by=shoe")
     assert bad.status_code == 302
+
+
+def test_the_admin_shows_codings_without_their_text(client, evaluation, team):
+    admin_user = User.objects.create_superuser(email="root@example.org", password="x")
+    note_coding = coding_create(
+        evaluation=evaluation, by=SYSTEM, note=noted(evaluation), start=4, end=12,
+        codes=[code_save(evaluation=evaluation, by=SYSTEM, name="Staffing")],
+    )  # fmt: skip
+    client.force_login(admin_user)
+    listing = client.get("/admin/analysis/coding/").content.decode()
+    detail = client.get(f"/admin/analysis/coding/{note_coding.pk}/change/").content.decode()
+    assert f"#{note_coding.note_id}" in listing
+    for page in (listing, detail):
+        assert "official" not in page and "understaffed" not in page
