@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -22,6 +21,7 @@ from evaluations.models import Evaluation
 from evaluations.permissions import Action, Actor, can, ensure, is_system
 from questionnaires.models import Question
 from stakeholders.models import StakeholderGroup
+from stakeholders.selectors.groups import group_find
 
 # The six criteria evaluation reports are organised by: short label, name, description.
 STANDARD_CRITERIA = (
@@ -229,9 +229,10 @@ def _resolve(evaluation: Evaluation, source: MatrixSource) -> PlannedSource:
             )
         return PlannedSource(kind=source.kind, instrument_question=found)
     if source.kind == PlannedSource.Kind.GROUP:
-        group = StakeholderGroup.objects.filter(
-            Q(name__iexact=source.ref) | Q(code__iexact=source.ref)
-        ).first()
+        group = (
+            group_find(source.ref)
+            or StakeholderGroup.objects.filter(code__iexact=source.ref).first()
+        )
         if group is None:
             known = ", ".join(
                 StakeholderGroup.objects.order_by("order").values_list("name", flat=True)

@@ -43,7 +43,7 @@ def matrix(evaluation, team, staff_version):
         by=lead,
         sources=[
             MatrixSource("question", f"{STAFF}:1:B1"),
-            MatrixSource("group", "government"),
+            MatrixSource("group", "Governments"),  # an alias
             MatrixSource("document", "Programme and Budget 2006-07\nsecond line"),
         ],
     )
