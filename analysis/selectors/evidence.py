@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from analysis.models import Code, Coding, PlannedSource
 from analysis.selectors.matrix import criteria_of
@@ -130,18 +131,23 @@ def _source(
         label = f"{asked.version.instrument.key} {asked.label or asked.key}: {text}"
         if asked.version.instrument.kind == Instrument.Kind.INTERVIEW_GUIDE:
             count = noted.get(asked.pk, 0)
-            gathered = _("%(n)s interviews noted") % {"n": count}
+            gathered = ngettext("%(n)s interview noted", "%(n)s interviews noted", count) % {
+                "n": count
+            }
         else:
             count = answered.get(asked.pk, 0)
-            gathered = _("%(n)s answers") % {"n": count}
+            gathered = ngettext("%(n)s answer", "%(n)s answers", count) % {"n": count}
         return SourceEvidence(source.kind, kind_label, ref, label, gathered, count == 0)
     if source.kind == PlannedSource.Kind.GROUP and source.stakeholder_group is not None:
         interviews = heard[0].get(source.stakeholder_group_id or 0, 0)
         responses = heard[1].get(source.stakeholder_group.name, 0)
-        gathered = _("%(interviews)s interviews, %(responses)s questionnaire responses") % {
-            "interviews": interviews,
-            "responses": responses,
-        }
+        gathered = ", ".join(
+            (
+                ngettext("%(n)s interview", "%(n)s interviews", interviews) % {"n": interviews},
+                ngettext("%(n)s questionnaire response", "%(n)s questionnaire responses", responses)
+                % {"n": responses},
+            )
+        )
         return SourceEvidence(
             source.kind, kind_label, ref, ref, gathered, interviews + responses == 0
         )

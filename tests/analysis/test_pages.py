@@ -29,8 +29,10 @@ def test_matrix_page_shows_evidence_and_gaps(client, evaluation, team):
     sources_set(question=question, by=SYSTEM, sources=[
         MatrixSource("question", "ilo-staff-questionnaire-2008:1:B1"),
         MatrixSource("group", "Donor"),
+        MatrixSource("group", "Government"),
         MatrixSource("document", "Programme and Budget"),
     ])  # fmt: skip
+    noted(evaluation)  # one interview with a Government participant
     question_save(criterion=criterion, by=SYSTEM, number="a.2", text="Still relevant?")
     code = code_save(evaluation=evaluation, by=SYSTEM, name="Mandate", questions=["a.1"])
     coding_create(evaluation=evaluation, by=SYSTEM, answer=answers[0], start=0, end=7, codes=[code])
@@ -41,6 +43,7 @@ def test_matrix_page_shows_evidence_and_gaps(client, evaluation, team):
     assert "Relevance — Relevance and strategic fit" in text
     assert "2 answers" in text  # B1 answered twice
     assert "0 interviews, 0 questionnaire responses" in text  # Donor: nobody heard
+    assert "1 interview, 2 questionnaire responses" in text  # Government
     assert text.count("Gap: nothing gathered yet") == 1
     assert "No sources planned" in text  # a.2
     assert "1 planned source has no evidence yet." in text
