@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from analysis.models import Coding
+from analysis.selectors.tallies import answer_value, participant_value
 from analysis.services.codings import OPEN_KINDS
 from evaluations.permissions import Action, Role, can, is_system, role_of
 from interviews.models import Interview, InterviewNote
@@ -58,9 +59,11 @@ def codings_of(
     code: int | None = None,
     answer: int | None = None,
     note: int | None = None,
+    by: str = "",
+    value: str | None = None,
 ) -> QuerySet[Coding]:
     """The codings the user may read, oldest first, optionally of one code (its sub-codes
-    included), one answer or one note."""
+    included), one answer or one note, or one cell of a tally (`by` and its `value`)."""
     if not is_system(user) and not can(user, Action.VIEW_RESPONSES, evaluation):
         raise PermissionDenied(_("Your role does not include reading coded excerpts."))
     found = Coding.objects.filter(readable_codings_filter(user, evaluation))
@@ -72,11 +75,46 @@ def codings_of(
         found = found.filter(answer=answer)
     if note is not None:
         found = found.filter(note=note)
+    if by and value is not None:  # one cell of a tally: the respondent's or a participant's
+        found = (
+            found.annotate(
+                t_answer=answer_value(by, "answer__response__"),
+                t_note=participant_value(by, "note__interview__participations__"),
+            )
+            .filter(Q(answer__isnull=False, t_answer=value) | Q(note__isnull=False, t_note=value))
+            .distinct()
+        )
     return (
-        found.select_related("coder", "note__interview", "answer__question")
-        .prefetch_related("codes")
+        found.select_related("coder", "note__interview__region", "answer__question")
+        .select_related("answer__response")
+        .prefetch_related("codes", "note__interview__participations__stakeholder_group")
+        .prefetch_related("note__interview__participations__country")
         .order_by("created_at", "pk")
     )
+
+
+def attribution_of(coding: Coding) -> str:
+    """How a report may name the source of an excerpt, never by name: the note's own
+    attribution, else who took part (stakeholder group, country or region); for an answer,
+    the respondent's group and region from the response's snapshot."""
+    if coding.note is not None:
+        if coding.note.attribution:
+            return coding.note.attribution
+        interview = coding.note.interview
+        parts = list(interview.participations.all())
+        groups = sorted({p.stakeholder_group.name for p in parts if p.stakeholder_group})
+        places = sorted({p.country.name for p in parts if p.country}) or (
+            [interview.region.name] if interview.region else []
+        )
+        where = ", ".join(places)
+        who = ", ".join(groups) or _("interviewee")
+        return (
+            _("%(who)s, interviewed in %(where)s") % {"who": who, "where": where} if where else who
+        )
+    attributes = coding.answer.response.attributes if coding.answer is not None else {}
+    facts = [str(attributes.get(key) or "").strip() for key in ("stakeholder_group", "region")]
+    shown = ", ".join(fact for fact in facts if fact)
+    return _("a respondent (%(facts)s)") % {"facts": shown} if shown else _("a respondent")
 
 
 def codable_answers(*, user: User | AnonymousUser, distribution: Distribution) -> QuerySet[Answer]:

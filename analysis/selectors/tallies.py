@@ -92,13 +92,13 @@ class TallyTable:
 
 # Per attribute: the value on a response (prefix to it from the counted model) and on an
 # interview participation.
-def _answer_value(by: str, to_response: str) -> Any:
+def answer_value(by: str, to_response: str) -> Any:
     if by == "instrument":
         return F(f"{to_response}version__instrument__key")
     return attribute_text(by, f"{to_response}attributes")
 
 
-def _participant_value(by: str, to_participation: str) -> Any:
+def participant_value(by: str, to_participation: str) -> Any:
     paths = {
         "stakeholder_group": "stakeholder_group__name",
         "region": "interview__region__name",
@@ -171,7 +171,7 @@ def tally_counts(evaluation: Evaluation, by: str) -> Counts:
     counts = Counts()
     coded_answers = Coding.objects.filter(evaluation=evaluation, answer__isnull=False)
     grouped: list[Any] = [
-        coded_answers.values(t_code=F("codes"), t_value=_answer_value(by, "answer__response__")),
+        coded_answers.values(t_code=F("codes"), t_value=answer_value(by, "answer__response__")),
         coded_answers.values(t_code=F("codes")),
     ]
     for rows in grouped:
@@ -186,7 +186,7 @@ def tally_counts(evaluation: Evaluation, by: str) -> Counts:
         distribution__evaluation=evaluation,
         status=Response.Status.SUBMITTED,
     )
-    by_value: Any = responses.values(t_value=_answer_value(by, ""))
+    by_value: Any = responses.values(t_value=answer_value(by, ""))
     for row in by_value.annotate(t_n=Count("pk")).order_by():
         counts.add(None, row["t_value"], row["t_n"])
     total = responses.count()
@@ -200,7 +200,7 @@ def tally_counts(evaluation: Evaluation, by: str) -> Counts:
         note__interview__excluded=False,
         **{f"{to}isnull": False},
     )
-    value = {"t_value": _participant_value(by, to)}
+    value = {"t_value": participant_value(by, to)}
     for keys, extra in ((["t_code", "t_value"], value), (["t_code"], {})):
         rows = coded_notes.values(t_code=F("codes"), **extra, **_unit(to))
         for key, (count, unknown) in _weighted(rows, keys).items():
@@ -209,7 +209,7 @@ def tally_counts(evaluation: Evaluation, by: str) -> Counts:
         interview__evaluation=evaluation, interview__excluded=False, interview__notes__isnull=False
     )
     for key, (count, unknown) in _weighted(
-        heard.values(t_value=_participant_value(by, ""), **_unit("")), ["t_value"]
+        heard.values(t_value=participant_value(by, ""), **_unit("")), ["t_value"]
     ).items():
         counts.add(None, key[0], count, unknown)
     ((count, unknown),) = _weighted(heard.values(**_unit("")), []).values() or [(0, False)]

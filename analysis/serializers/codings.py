@@ -5,6 +5,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from analysis.models import Coding
+from analysis.selectors.codings import attribution_of
+from analysis.selectors.tallies import ATTRIBUTES
 from interviews.models import InterviewNote
 from questionnaires.models import Answer
 
@@ -12,14 +14,20 @@ from questionnaires.models import Answer
 class CodingSerializer(serializers.ModelSerializer):
     codes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     coder = serializers.SerializerMethodField()
+    attribution = serializers.SerializerMethodField(
+        help_text="How a report may name the source (never a name)."
+    )
 
     class Meta:
         model = Coding
         fields = [
             "id", "answer", "note", "start", "end", "text", "memo", "codes", "lead_only",
-            "coder", "created_at",
+            "coder", "created_at", "attribution",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_attribution(self, coding: Coding) -> str:
+        return attribution_of(coding)
 
     def get_coder(self, coding: Coding) -> str:
         return str(coding.coder) if coding.coder_id else ""
@@ -45,6 +53,17 @@ class CodingFilterSerializer(serializers.Serializer):
     code = serializers.IntegerField(required=False, help_text="A code (its sub-codes too).")
     answer = serializers.IntegerField(required=False)
     note = serializers.IntegerField(required=False)
+    by = serializers.ChoiceField(
+        choices=list(ATTRIBUTES), required=False, help_text="With value: one cell of a tally."
+    )
+    value = serializers.CharField(
+        required=False, allow_blank=True, help_text="The attribute's value (blank: not recorded)."
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if ("by" in attrs) != ("value" in attrs):
+            raise serializers.ValidationError("Give by and value together.")
+        return attrs
 
 
 class CodableQuery(serializers.Serializer):

@@ -43,7 +43,13 @@ def open_answers(distribution: Distribution) -> list[Answer]:
     )
 
 
-def noted(evaluation: Evaluation, *, visibility: str = "team", by=SYSTEM) -> InterviewNote:
+def noted(
+    evaluation: Evaluation,
+    *,
+    visibility: str = "team",
+    by=SYSTEM,
+    attribution: str = "an official in Nairobi",
+) -> InterviewNote:
     """An interview with two named participants (Government, Workers) and one note."""
     n = next(_numbers)
     interview: Interview = log(
@@ -55,7 +61,7 @@ def noted(evaluation: Evaluation, *, visibility: str = "team", by=SYSTEM) -> Int
         interview=interview,
         by=by,
         text="One official said the office was understaffed.",
-        attribution="an official in Nairobi",
+        attribution=attribution,
         visibility=visibility,
     )
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from analysis.models import Coding
-from tests.analysis.builders import answered, codes, noted
+from analysis.services.codings import coding_create
+from evaluations.permissions import SYSTEM
+from tests.analysis.builders import answered, codes, noted, open_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +62,28 @@ def test_code_an_answer_and_a_note_through_the_api(as_role, evaluation):
     )
     assert refused.status_code == 403
     assert Coding.objects.count() == 2
+
+
+def test_excerpts_of_a_tally_cell_come_with_their_attribution(as_role, evaluation):
+    answers = open_answers(answered(evaluation, "team", "Government", "Donor"))
+    book = codes(evaluation)
+    plain = noted(evaluation)  # Government and Workers participants, attribution given
+    for answer in answers:
+        coding_create(evaluation=evaluation, by=SYSTEM, answer=answer, start=0, end=7,
+                      codes=[book["funding"]])  # fmt: skip
+    coding_create(evaluation=evaluation, by=SYSTEM, note=plain, start=0, end=3,
+                  codes=[book["funding"]])  # fmt: skip
+    base = f"/api/v1/evaluations/{evaluation.slug}/analysis/codings/"
+    client = as_role("evaluator")
+    cell = client.get(
+        base, {"code": book["funding"].pk, "by": "stakeholder_group", "value": "Government"}
+    )
+    assert cell.status_code == 200, cell.content
+    found = cell.json()["results"]
+    assert [c["attribution"] for c in found] == [
+        "a respondent (Government, Africa)", "an official in Nairobi"
+    ]  # fmt: skip
+    donors = client.get(base, {"by": "stakeholder_group", "value": "Donor"}).json()["results"]
+    assert [c["attribution"] for c in donors] == ["a respondent (Donor, Africa)"]
+    assert "Ana Example" not in str(cell.json())
+    assert client.get(base, {"by": "stakeholder_group"}).status_code == 400

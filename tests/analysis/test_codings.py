@@ -8,9 +8,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 
 from analysis.models import Coding
-from analysis.selectors.codings import codings_of
+from analysis.selectors.codings import attribution_of, codings_of
 from analysis.services.codings import coding_create, coding_delete, coding_update
 from common.errors import ValidationProblem
+from evaluations.permissions import SYSTEM
 from history.models import Entry
 from tests.analysis.builders import FUNDING_TEXT, answered, codes, noted, open_answers
 
@@ -145,3 +146,13 @@ def test_a_code_finds_the_codings_of_its_sub_codes(evaluation, team):
     found = codings_of(user=team["lead"].user, evaluation=evaluation, code=book["funding"].pk)
     assert list(found) == [coding]
     assert not codings_of(user=team["lead"].user, evaluation=evaluation, code=book["unions"].pk)
+
+
+def test_a_note_without_attribution_is_named_by_its_participants_groups_and_place(evaluation):
+    note = noted(evaluation, attribution="")
+    coding = coding_create(
+        evaluation=evaluation, by=SYSTEM, note=note, start=0, end=3,
+        codes=[codes(evaluation)["funding"]],
+    )  # fmt: skip
+    found = codings_of(user=SYSTEM, evaluation=evaluation).get(pk=coding.pk)
+    assert attribution_of(found) == "Government, Workers' organisations, interviewed in Kenya"
