@@ -72,18 +72,23 @@ class PlannedSource(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # A draft version's questions go when the draft is replaced (questionnaires'
+    # instrument_load): its planned sources go with them, recorded in the history; the matrix
+    # file names them by key, so importing it again links the new draft's questions.
     instrument_question = models.ForeignKey(
         "questionnaires.Question",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="planned_for",
     )
+    # The registry deletes only groups nobody belongs to (stakeholders.services.group_delete);
+    # a source planning to hear one goes with it, recorded in the history.
     stakeholder_group = models.ForeignKey(
         "stakeholders.StakeholderGroup",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="planned_for",
     )
     document = models.TextField(_("document"), blank=True)

@@ -22,6 +22,8 @@ from analysis.services.matrix import (
 from common.errors import ValidationProblem
 from evaluations.permissions import SYSTEM
 from questionnaires.services import instrument_load
+from stakeholders.models import StakeholderGroup
+from stakeholders.services.groups import group_delete
 from tests.conftest import STAFF_FILE
 from tests.factories import EvaluationFactory
 
@@ -170,3 +172,20 @@ def test_commands_round_trip_and_refuse_bad_files(matrix, tmp_path):
         stdout=io.StringIO(),
     )
     assert read_matrix(xlsx.read_bytes(), "m.xlsx") == matrix_of(user=SYSTEM, evaluation=matrix)
+
+
+def test_a_draft_replaced_takes_its_planned_sources_with_it(matrix, staff_version):
+    assert not staff_version.is_frozen
+    changed = STAFF_FILE.read_text().replace("title: ILO Staff Questionnaire", "title: Changed", 1)
+    result = instrument_load(evaluation=matrix, text=changed, by=SYSTEM)
+    assert result.outcome == "draft replaced"
+    sources = PlannedSource.objects.filter(question__number="a.3")
+    assert [s.kind for s in sources] == ["group", "document"]
+
+
+def test_an_unused_group_deleted_takes_its_planned_sources_with_it(matrix):
+    donor = StakeholderGroup.objects.get(code="donor")
+    question = EvaluationQuestion.objects.get(number="b.1")
+    sources_set(question=question, by=SYSTEM, sources=[MatrixSource("group", "Donor")])
+    group_delete(by=SYSTEM, group=donor)
+    assert not question.sources.exists()
