@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from analysis.models import MAX_CODE_DEPTH, Code, EvaluationQuestion
+from analysis.models import MAX_CODE_DEPTH, Code, Coding, EvaluationQuestion
 from analysis.services.matrix import ensure_can_edit_matrix
 from common.errors import ValidationProblem
 from common.spreadsheets import cell_text
@@ -128,9 +129,17 @@ def code_save(
 
 @transaction.atomic
 def code_delete(*, code: Code, by: Actor) -> None:
-    """Remove a code, its sub-codes and their codings' links to them."""
+    """Remove a code and its sub-codes; codings left with no code go too (an excerpt with no
+    code says nothing), the others keep their other codes."""
     ensure_can_edit_matrix(by, code.evaluation)
+    touched = list(
+        Coding.objects.filter(
+            Q(codes=code) | Q(codes__parent=code) | Q(codes__parent__parent=code)
+        ).values_list("pk", flat=True)
+    )
     code.delete()
+    for coding in Coding.objects.filter(pk__in=touched, codes=None):
+        coding.delete()  # one by one: each leaves its history entry
 
 
 def _state(code: Code) -> tuple[object, ...]:

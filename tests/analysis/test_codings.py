@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 
 from analysis.models import Coding
 from analysis.selectors.codings import attribution_of, codings_of
+from analysis.services.codebook import code_delete
 from analysis.services.codings import coding_create, coding_delete, coding_update
 from common.errors import ValidationProblem
 from evaluations.permissions import SYSTEM
@@ -156,3 +157,15 @@ def test_a_note_without_attribution_is_named_by_its_participants_groups_and_plac
     )  # fmt: skip
     found = codings_of(user=SYSTEM, evaluation=evaluation).get(pk=coding.pk)
     assert attribution_of(found) == "Government, Workers' organisations, interviewed in Kenya"
+
+
+def test_deleting_a_code_removes_codings_left_without_codes(evaluation, team):
+    book = codes(evaluation)
+    first, second = open_answers(answered(evaluation, "team", "Government", "Donor"))
+    alone = coding_create(evaluation=evaluation, by=SYSTEM, answer=first, start=0, end=3,
+                          codes=[book["short"]])  # fmt: skip
+    shared = coding_create(evaluation=evaluation, by=SYSTEM, answer=second, start=0, end=3,
+                           codes=[book["short"], book["unions"]])  # fmt: skip
+    code_delete(code=book["funding"], by=team["lead"].user)  # and its sub-code Shortfall
+    assert not Coding.objects.filter(pk=alone.pk).exists()
+    assert list(Coding.objects.get(pk=shared.pk).codes.values_list("name", flat=True)) == ["Unions"]
