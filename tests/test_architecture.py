@@ -30,6 +30,7 @@ LONGEST = 500
 # the top. Celery tasks importing their service (tasks.py) need no entry: that is the pattern.
 INSIDE_FUNCTIONS: dict[str, str] = {
     "interviews/apps.py": "ready() registers the person-history reader once the models are loaded",
+    "analysis/apps.py": "ready() registers the workbook's analysis sheets once models are loaded",
 }
 
 

@@ -88,29 +88,34 @@ def qdc_bytes(codes: list[CodeEntry], *, origin: str = "Consulta") -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def codebook_csv(codes: list[CodeEntry]) -> str:
-    """One row per code, parents first, with its path ("Parent > Child")."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADERS)
+def codebook_rows(codes: list[CodeEntry]) -> list[list[str]]:
+    """One row per code, parents first, with its path ("Parent > Child"), header first."""
+    rows: list[list[str]] = [list(CSV_HEADERS)]
 
-    def rows(entries: list[CodeEntry], path: list[str]) -> None:
+    def walk(entries: list[CodeEntry], path: list[str]) -> None:
         for entry in entries:
             here = [*path, entry.name]
-            writer.writerow(
-                safe_cell(value)
-                for value in (
+            rows.append(
+                [
                     entry.name,
                     " > ".join(here),
                     entry.description,
                     ", ".join(entry.questions),
                     entry.color,
                     str(entry.guid),
-                )
+                ]
             )
-            rows(entry.children, here)
+            walk(entry.children, here)
 
-    rows(codes, [])
+    walk(codes, [])
+    return rows
+
+
+def codebook_csv(codes: list[CodeEntry]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in codebook_rows(codes):
+        writer.writerow([safe_cell(value) for value in row])
     return out.getvalue()
 
 
