@@ -135,10 +135,16 @@ class Code(models.Model):
         ordering = ["evaluation", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "guid"], name="code_guid_unique"),
+            # Two partial indexes rather than NULLS NOT DISTINCT, which SQLite lacks.
             models.UniqueConstraint(
                 fields=["evaluation", "parent", "name"],
+                condition=Q(parent__isnull=False),
                 name="code_name_unique_under_parent",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "name"],
+                condition=Q(parent__isnull=True),
+                name="code_name_unique_at_top",
             ),
         ]
 

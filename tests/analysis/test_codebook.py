@@ -10,6 +10,7 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 
 from analysis.formats.qdc import NS, codebook_csv, qdc_bytes, read_qdc
 from analysis.models import Code
@@ -162,3 +163,9 @@ def test_csv_has_a_row_per_code_with_its_path(codebook):
         "Partners > Unions > Domestic workers' unions",
     ]
     assert rows[1][3:5] == ["a.3", "#FF8800"]
+
+
+def test_the_database_refuses_two_top_level_codes_of_one_name(evaluation):
+    Code.objects.create(evaluation=evaluation, name="Same")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Code.objects.create(evaluation=evaluation, name="Same")
