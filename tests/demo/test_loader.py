@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
+from analysis.models import Code, Coding
 from evaluations.models import Evaluation, Membership
 from interviews.models import CoverageTarget, Interview
 from interviews.selectors import coverage, log_counts
@@ -68,3 +69,20 @@ def test_demo_loads_its_interview_log_and_coverage_plan_once() -> None:
         for c in coverage(evaluation=evaluation)
     }
     assert reached[("government", "KE")] == 1
+
+
+def test_demo_loads_its_analysis_once() -> None:
+    call_command("load_demo")
+    call_command("load_demo")
+    evaluation = Evaluation.objects.get()
+    assert list(evaluation.criteria.values_list("label", flat=True)) == [
+        "Relevance",
+        "Effectiveness",
+    ]
+    assert evaluation.codes.count() == 4
+    assert Code.objects.get(evaluation=evaluation, name="Late funding").parent.name == "Resources"
+    codings = Coding.objects.filter(evaluation=evaluation)
+    assert codings.count() == 10  # the three phrases, each coded once wherever it was written
+    assert set(codings.filter(codes__name="Late funding").values_list("text", flat=True)) == {
+        "Funding for the field came late"
+    }
