@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from common.spreadsheets import read_table
+from demo.analysis import analysis_load
 from evaluations.models import Evaluation, Membership
 from evaluations.permissions import SYSTEM
 from interviews.importing.run import interviews_import
@@ -113,6 +114,7 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
         }
         for distribution in reports["distributions"]:
             distribution["deadline"] = shift(distribution["deadline"])
+        reports["analysis"] = spec.pop("analysis", {})
         evaluation, _created = Evaluation.objects.get_or_create(slug=spec["slug"], defaults=spec)
         for member in members:
             Membership.objects.get_or_create(
@@ -135,6 +137,7 @@ def demo_load(path: Path = DEMO_FILE) -> list[DemoLogin]:
         for distribution in reports["distributions"]:
             _distribution_load(evaluation, lead, distribution, path.parent)
         _reports_load(evaluation, lead, reports["layouts"], reports["rules"])
+        analysis_load(evaluation, reports["analysis"], path.parent)
     _passwords_file().parent.mkdir(parents=True, exist_ok=True)
     _passwords_file().write_text(json.dumps(passwords, indent=2), encoding="utf-8")
     return [

@@ -46,6 +46,10 @@ def _note_lead_only(note: Any) -> bool:
     return note.visibility == "lead"
 
 
+def _coding_lead_only(coding: Any) -> bool:
+    return bool(coding.lead_only)
+
+
 def _anonymous_respondent(invitation: Any) -> bool:
     """A respondent's own step in an anonymous distribution leaves no entry: the invitation's
     events keep its day, and an exact time could order the anonymous responses."""
@@ -98,6 +102,22 @@ TRACKED: dict[str, Spec] = {
         exclude=("selector", "legacy_token_hash"),
         silent=_anonymous_respondent,
     ),
+    # The analysis (no pages of its own yet: the evaluation's). A coding's excerpt is a copy
+    # of an answer or a note: left out, as answers are; its offsets say where it was.
+    "analysis.Criterion": Spec("evaluation", "evaluation_id", evaluation="evaluation_id"),
+    "analysis.EvaluationQuestion": Spec("evaluation", "evaluation_id", evaluation="evaluation_id"),
+    "analysis.PlannedSource": Spec(
+        "evaluation", "question.evaluation_id", evaluation="question.evaluation_id"
+    ),
+    "analysis.Code": Spec("evaluation", "evaluation_id", evaluation="evaluation_id"),
+    "analysis.Coding": Spec(
+        "evaluation",
+        "evaluation_id",
+        evaluation="evaluation_id",
+        exclude=("text",),
+        lead_only=_coding_lead_only,
+    ),
+    "analysis.ShareWords": Spec("evaluation", "evaluation_id", evaluation="evaluation_id"),
     "reports.TableLayout": Spec("layout", "pk", evaluation="evaluation_id"),
     "reports.LayoutCell": Spec("layout", "layout_id", evaluation="layout.evaluation_id"),
 }

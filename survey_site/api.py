@@ -9,6 +9,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenObtainView
+from analysis.api.codebook import CodebookFileView, CodeViewSet
+from analysis.api.codings import CodableView, CodingViewSet
+from analysis.api.matrix import (
+    CriterionViewSet,
+    EvaluationQuestionViewSet,
+    MatrixDefaultsView,
+    MatrixFileView,
+    MatrixView,
+)
+from analysis.api.tallies import ShareWordsView, TallyView
 from evaluations.api import EvaluationViewSet, MembershipViewSet
 from history.api.urls import urlpatterns as history_urls
 from interviews.api.coverage import CoverageView
@@ -86,6 +96,12 @@ router.register(
 )
 router.register(f"{EVALUATION}/reports/layouts", LayoutViewSet, basename="report-layout")
 router.register(f"{EVALUATION}/reports/exports", ExportViewSet, basename="report-export")
+router.register(f"{EVALUATION}/analysis/criteria", CriterionViewSet, basename="criterion")
+router.register(
+    f"{EVALUATION}/analysis/questions", EvaluationQuestionViewSet, basename="evaluation-question"
+)
+router.register(f"{EVALUATION}/analysis/codes", CodeViewSet, basename="analysis-code")
+router.register(f"{EVALUATION}/analysis/codings", CodingViewSet, basename="analysis-coding")
 router.register("registry/people", PersonViewSet, basename="registry-person")
 router.register("registry/organisations", OrganisationViewSet, basename="registry-organisation")
 router.register("registry/offices", OfficeViewSet, basename="registry-office")
@@ -157,6 +173,18 @@ urlpatterns = [
             ("likert", LikertView, "report-likert"),
             ("open-answers", OpenAnswersView, "report-open-answers"),
             ("rates", RatesView, "report-rates"),
+        )
+    ),
+    *(
+        path(f"evaluations/<slug:evaluation_slug>/analysis/{name}/", view.as_view(), name=url_name)
+        for name, view, url_name in (
+            ("matrix", MatrixView, "analysis-matrix"),
+            ("matrix/defaults", MatrixDefaultsView, "analysis-matrix-defaults"),
+            ("matrix/file", MatrixFileView, "analysis-matrix-file"),
+            ("codebook/file", CodebookFileView, "analysis-codebook-file"),
+            ("codable", CodableView, "analysis-codable"),
+            ("tallies", TallyView, "analysis-tallies"),
+            ("share-words", ShareWordsView, "analysis-share-words"),
         )
     ),
     *history_urls,  # …/history/: read-only, before the router's detail routes

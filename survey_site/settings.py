@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "questionnaires",
     "interviews",
     "reports",
+    "analysis",
     "privacy",
     "demo",
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("evaluations/", include("questionnaires.urls")),
     path("evaluations/", include("interviews.urls")),
     path("evaluations/", include("reports.urls")),
+    path("evaluations/", include("analysis.urls")),
     path("", include("history.urls")),  # …/activity/, …/history/ (evaluations and registry)
     path("r/", include("questionnaires.respondent_urls")),
     path("", include("privacy.urls")),

@@ -19,6 +19,7 @@ APPS = (
     "questionnaires",
     "interviews",
     "reports",
+    "analysis",
     "privacy",
     "demo",
     "survey_site",
@@ -30,6 +31,7 @@ LONGEST = 500
 INSIDE_FUNCTIONS: dict[str, str] = {
     "interviews/apps.py": "ready() registers the person-history reader once the models are loaded",
     "reports/apps.py": "ready() registers the evaluation page's dashboard (models loaded first)",
+    "analysis/apps.py": "ready() registers the workbook's analysis sheets once models are loaded",
 }
 
 

@@ -54,6 +54,12 @@ CASES = {
             _line("likert_summary by stakeholder group, lead vs GROUP BY", target="1.5"),
             _line("likert_summary peak Python memory / 32 MB", target="1"),
             _line("export job (request, progress, storage) vs workbook_write", target="1.05"),
+            # Issue 18: code tallies stay within 2x hand-written SQL computing the same numbers.
+            _line("code_tallies by stakeholder_group, lead vs hand-written SQL", target="2"),
+            _line(
+                "code_tallies by stakeholder_group, viewer (suppressed) vs hand-written SQL",
+                target="2",
+            ),
         ],
     ),
     "bench/exports.py --smoke": Case(

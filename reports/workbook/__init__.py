@@ -63,7 +63,19 @@ from reports.workbook.sheets import (
 
 # --- the whole workbook -----------------------------------------------------------------------
 
-__all__ = ["Book", "WorkbookStats", "raw_sheet", "workbook_write", "write_cell"]
+__all__ = ["Book", "WorkbookStats", "raw_sheet", "sheets_register", "workbook_write", "write_cell"]
+
+# Sheets of the apps above this one (the analysis), written after the report sheets: each app
+# registers its writer at start-up (its AppConfig.ready), so this app never imports them.
+SheetsWriter = Callable[..., None]  # (book, *, evaluation, reader, access) -> None
+EXTRA_SHEETS: list[SheetsWriter] = []
+
+
+def sheets_register(writer: SheetsWriter) -> None:
+    """Add sheets to every evaluation workbook: `writer(book, evaluation=…, reader=…,
+    access=…)` writes them as `reader` may see them (once per writer, however often called)."""
+    if writer not in EXTRA_SHEETS:
+        EXTRA_SHEETS.append(writer)
 
 
 @dataclass
@@ -204,6 +216,8 @@ def workbook_write(
         annex_sheet(book, content.annex)
         book.step(_("Coverage"))
         coverage_sheet(book, content.coverage)
+        for writer in EXTRA_SHEETS:
+            writer(book, evaluation=evaluation, reader=reader, access=access)
         book.step(_("Saving the file"))
     return book.stats
 

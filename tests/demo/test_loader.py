@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
+from analysis.models import Code, Coding
 from evaluations.models import Evaluation, Membership
 from interviews.models import CoverageTarget, Interview
 from interviews.selectors import coverage, log_counts
@@ -113,3 +114,20 @@ def test_demo_dates_are_relative_to_the_day_it_is_loaded(monkeypatch) -> None:
     assert sorted(Interview.objects.values_list("date", flat=True)) == sorted(dates)
     assert Distribution.objects.filter(evaluation=evaluation).count() == 2
     assert Response.objects.filter(distribution=staff).count() == 28
+
+
+def test_demo_loads_its_analysis_once() -> None:
+    call_command("load_demo")
+    call_command("load_demo")
+    evaluation = Evaluation.objects.get()
+    assert list(evaluation.criteria.values_list("label", flat=True)) == [
+        "Relevance",
+        "Effectiveness",
+    ]
+    assert evaluation.codes.count() == 4
+    assert Code.objects.get(evaluation=evaluation, name="Late funding").parent.name == "Resources"
+    codings = Coding.objects.filter(evaluation=evaluation)
+    assert codings.count() == 10  # the three phrases, each coded once wherever it was written
+    assert set(codings.filter(codes__name="Late funding").values_list("text", flat=True)) == {
+        "Funding for the field came late"
+    }

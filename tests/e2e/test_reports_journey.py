@@ -96,6 +96,7 @@ def test_viewer_downloads_the_workbook_matching_the_pages(
     assert "Interview overview" in book.sheetnames
     assert "Likert" in book.sheetnames
     assert not any(name.startswith(("Raw", "Open")) for name in book.sheetnames)
+    assert "Code tallies" in book.sheetnames and "Coded excerpts" not in book.sheetnames
 
     # The overview's numbers are the page's (the workbook writes numbers as numbers).
     overview = {

@@ -1,0 +1,2 @@
+"""The analysis's file formats: the evaluation matrix (CSV, XLSX, YAML) and the REFI-QDA
+codebook (.qdc)."""

@@ -1,0 +1,53 @@
+"""Pages of the analysis, under /evaluations/<slug>/analysis/: the matrix with its evidence
+(read-only) and the tallies of codes. Every member sees them; the numbers are those the API
+gives (selectors), the tallies suppressed unless a lead asks otherwise."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from analysis.selectors.evidence import matrix_evidence
+from analysis.selectors.tallies import ATTRIBUTES, code_tallies
+from common.downloads import query_flag
+from common.errors import ValidationProblem
+from evaluations.models import Evaluation
+from evaluations.permissions import Action
+from evaluations.views import evaluation_view
+from reports.selectors.access import report_access
+from reports.views.base import refused
+
+
+def _context(evaluation: Evaluation, tab: str, **extra: object) -> dict[str, object]:
+    return {"evaluation": evaluation, "section": "analysis", "tab": tab, **extra}
+
+
+@evaluation_view(Action.VIEW_EVALUATION)
+def matrix_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    criteria = matrix_evidence(user=request.user, evaluation=evaluation)
+    gaps = sum(question.gaps for criterion in criteria for question in criterion.questions)
+    return render(
+        request,
+        "analysis/matrix.html",
+        _context(evaluation, "matrix", criteria=criteria, gaps=gaps),
+    )
+
+
+@evaluation_view(Action.VIEW_EVALUATION)
+def tallies_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    by = request.GET.get("by", "stakeholder_group")
+    unsuppressed = query_flag(request, "unsuppressed")
+    access = report_access(request.user, evaluation, unsuppressed=unsuppressed)
+    try:
+        table = code_tallies(
+            user=request.user, evaluation=evaluation, by=by, unsuppressed=unsuppressed
+        )
+    except ValidationProblem as problem:
+        refused(request, problem)
+        return redirect("analysis:tallies", evaluation.slug)
+    choices = [(key, str(label)) for key, label in ATTRIBUTES.items()]
+    return render(
+        request,
+        "analysis/tallies.html",
+        _context(evaluation, "tallies", table=table, access=access, choices=choices, by=by),
+    )

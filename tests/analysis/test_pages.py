@@ -1,0 +1,90 @@
+"""The analysis pages: the matrix with evidence and gaps in words, the tallies suppressed for a
+viewer."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import User
+from analysis.formats.matrix_format import MatrixSource
+from analysis.services.codebook import code_save
+from analysis.services.codings import coding_create
+from analysis.services.matrix import criterion_save, question_save, sources_set
+from evaluations.permissions import SYSTEM
+from tests.analysis.builders import answered, noted, open_answers
+from tests.reports.builders import staff_version
+
+pytestmark = pytest.mark.django_db
+
+
+def test_matrix_page_shows_evidence_and_gaps(client, evaluation, team):
+    version = staff_version(evaluation)
+    answers = open_answers(
+        answered(evaluation, "team", "Government", "Government", version=version)
+    )
+    criterion = criterion_save(
+        evaluation=evaluation, by=SYSTEM, label="Relevance", name="Relevance and strategic fit"
+    )
+    question = question_save(criterion=criterion, by=SYSTEM, number="a.1", text="Is it relevant?")
+    sources_set(question=question, by=SYSTEM, sources=[
+        MatrixSource("question", "ilo-staff-questionnaire-2008:1:B1"),
+        MatrixSource("group", "Donor"),
+        MatrixSource("group", "Government"),
+        MatrixSource("document", "Programme and Budget"),
+    ])  # fmt: skip
+    noted(evaluation)  # one interview with a Government participant
+    question_save(criterion=criterion, by=SYSTEM, number="a.2", text="Still relevant?")
+    code = code_save(evaluation=evaluation, by=SYSTEM, name="Mandate", questions=["a.1"])
+    coding_create(evaluation=evaluation, by=SYSTEM, answer=answers[0], start=0, end=7, codes=[code])
+    client.force_login(team["viewer"].user)
+    page = client.get(f"/evaluations/{evaluation.slug}/analysis/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Relevance — Relevance and strategic fit" in text
+    assert "2 answers" in text  # B1 answered twice
+    assert "0 interviews, 0 questionnaire responses" in text  # Donor: nobody heard
+    assert "1 interview, 2 questionnaire responses" in text  # Government
+    assert text.count("Gap: nothing gathered yet") == 1
+    assert "No sources planned" in text  # a.2
+    assert "1 planned source has no evidence yet." in text
+    assert "Mandate" in text and "not tracked" in text
+
+
+def test_tallies_page_for_a_viewer_is_suppressed(client, evaluation, team):
+    answers = open_answers(answered(evaluation, "team", *["Government"] * 6, "Donor"))
+    code = code_save(evaluation=evaluation, by=SYSTEM, name="Funding")
+    for answer in answers[:4]:
+        coding_create(evaluation=evaluation, by=SYSTEM, answer=answer, start=0, end=7, codes=[code])
+    client.force_login(team["viewer"].user)
+    page = client.get(f"/evaluations/{evaluation.slug}/analysis/tallies/?by=stakeholder_group")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "a majority of the 7 respondents" in text
+    assert "are shown as “–”" in text
+    assert "Unsuppressed (lead only)" not in text
+    assert (
+        client.get(f"/evaluations/{evaluation.slug}/analysis/tallies/?unsuppressed=1").status_code
+        == 403
+    )
+    client.force_login(team["lead"].user)
+    lead = client.get(
+        f"/evaluations/{evaluation.slug}/analysis/tallies/?unsuppressed=1"
+    ).content.decode()
+    assert "Unsuppressed view." in lead
+    assert "a majority of the 6 respondents" in lead  # Government: 4 of 6, shown to the lead
+    bad = client.get(f"/evaluations/{evaluation.slug}/analysis/tallies/?by=shoe")
+    assert bad.status_code == 302
+
+
+def test_the_admin_shows_codings_without_their_text(client, evaluation, team):
+    admin_user = User.objects.create_superuser(email="root@example.org", password="x")
+    note_coding = coding_create(
+        evaluation=evaluation, by=SYSTEM, note=noted(evaluation), start=4, end=12,
+        codes=[code_save(evaluation=evaluation, by=SYSTEM, name="Staffing")],
+    )  # fmt: skip
+    client.force_login(admin_user)
+    listing = client.get("/admin/analysis/coding/").content.decode()
+    detail = client.get(f"/admin/analysis/coding/{note_coding.pk}/change/").content.decode()
+    assert f"#{note_coding.note_id}" in listing
+    for page in (listing, detail):
+        assert "official" not in page and "understaffed" not in page
