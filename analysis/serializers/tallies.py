@@ -53,3 +53,5 @@ class ShareWordsSerializer(serializers.ModelSerializer):
     class Meta:
         model = ShareWords
         fields = ["few_below", "quarter_below", "third_below", "most_from"]
+        # PUT replaces the four limits: each is given (the model's defaults are not a PUT's).
+        extra_kwargs = {name: {"required": True} for name in fields}

@@ -49,3 +49,7 @@ def test_share_words_are_read_by_members_and_set_by_the_lead(as_role, evaluation
     bad = as_role("lead").put(url, {**new, "most_from": 40}, format="json")
     assert bad.status_code == 400
     assert "must rise" in bad.json()["detail"]
+    # A PUT replaces the four limits: one left out is named (it was a 500, found by the fuzzer).
+    partial = as_role("lead").put(url, {"few_below": 10}, format="json")
+    assert partial.status_code == 400
+    assert set(partial.json()["errors"]) == {"quarter_below", "third_below", "most_from"}
