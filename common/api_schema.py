@@ -19,6 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
@@ -96,3 +98,10 @@ class AutoSchema(SpectacularAutoSchema):
         if self.view.get_throttles():
             codes.add(429)
         return sorted(codes)
+
+
+def file_responses(description: str, *media_types: str) -> dict[tuple[int, str], Any]:
+    """A download's 200, documented once per content type it can answer with."""
+    return {
+        (200, media): OpenApiResponse(OpenApiTypes.BINARY, description) for media in media_types
+    }

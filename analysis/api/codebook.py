@@ -8,8 +8,7 @@ from dataclasses import asdict
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -30,6 +29,7 @@ from analysis.serializers.codebook import (
 from analysis.services.codebook import code_delete, code_save, codebook_import
 from analysis.services.matrix import ensure_can_edit_matrix
 from common.api_input import validated_query
+from common.api_schema import file_responses
 from common.downloads import safe_filename
 from evaluations.api import SLUG
 from reports.api.base import ReportScoped, field_problem
@@ -90,7 +90,9 @@ class CodebookFileView(ReportScoped, APIView):
 
     @extend_schema(
         parameters=[SLUG, CodebookFileQuery],
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The codebook.")},
+        responses=file_responses(
+            "The codebook: CSV, or REFI-QDA .qdc.", "text/csv", "application/xml"
+        ),
     )
     def get(self, request: Request, evaluation_slug: str) -> HttpResponse:
         form = validated_query(CodebookFileQuery, request)["file_format"]

@@ -10,7 +10,6 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -43,6 +42,7 @@ from analysis.services.matrix import (
     sources_set,
 )
 from common.api_input import validated_query
+from common.api_schema import file_responses
 from common.downloads import XLSX_TYPE, safe_filename
 from evaluations.api import SLUG
 from reports.api.base import ReportScoped, field_problem
@@ -186,7 +186,7 @@ class MatrixFileView(ReportScoped, APIView):
 
     @extend_schema(
         parameters=[SLUG, MatrixFileQuery],
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The matrix file.")},
+        responses=file_responses("The matrix file.", "text/csv", XLSX_TYPE, "application/yaml"),
     )
     def get(self, request: Request, evaluation_slug: str) -> HttpResponse:
         form = validated_query(MatrixFileQuery, request)["file_format"]
