@@ -18,6 +18,7 @@ from analysis.api.matrix import (
     MatrixFileView,
     MatrixView,
 )
+from analysis.api.qdpx import QdpxView
 from analysis.api.tallies import ShareWordsView, TallyView
 from evaluations.api import EvaluationViewSet, MembershipViewSet
 from history.api.urls import urlpatterns as history_urls
@@ -185,6 +186,7 @@ urlpatterns = [
             ("codable", CodableView, "analysis-codable"),
             ("tallies", TallyView, "analysis-tallies"),
             ("share-words", ShareWordsView, "analysis-share-words"),
+            ("qdpx", QdpxView, "analysis-qdpx"),
         )
     ),
     *history_urls,  # …/history/: read-only, before the router's detail routes
