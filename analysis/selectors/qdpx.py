@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from analysis.formats.qdpx import QdpxCase, QdpxProject, QdpxSelection, QdpxSource
+from analysis.models import Coding
 from analysis.selectors.codebook import codebook_of
 from analysis.selectors.codings import codable_answers, codable_notes, readable_codings_filter
 from common.attributes import attribute_label
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
-    from analysis.models import Coding
     from evaluations.models import Evaluation
 
 CASE_ATTRIBUTES = (*STANDARD_ATTRIBUTES, "category")
@@ -82,8 +82,6 @@ def _selection(coding: Coding) -> QdpxSelection:
 
 def qdpx_project(*, user: User | AnonymousUser, evaluation: Evaluation) -> QdpxProject:
     """The project as `user` may see it."""
-    from analysis.models import Coding
-
     readable = can(user, Action.VIEW_RESPONSES, evaluation)
     answers = _answers(user, evaluation) if readable else []
     notes = _notes(user, evaluation) if readable else []

@@ -14,8 +14,9 @@ from defusedxml.ElementTree import fromstring
 from django.core.management import CommandError, call_command
 
 from analysis.formats.qdpx import project_xml
+from analysis.selectors.qdpx import qdpx_project
 from analysis.services.codings import coding_create
-from evaluations.permissions import SYSTEM
+from evaluations.permissions import SYSTEM, Role, role_stand_in
 from tests.analysis.builders import FUNDING_TEXT, answered, codes, noted, open_answers
 from tests.analysis.qdpx_schema import problems
 
@@ -103,9 +104,6 @@ def test_the_api_gives_the_members_view(coded, as_role):
 
 
 def test_the_check_catches_a_broken_project(coded):
-    from analysis.selectors.qdpx import qdpx_project
-    from evaluations.permissions import Role, role_stand_in
-
     good = project_xml(qdpx_project(user=role_stand_in(coded, Role.LEAD), evaluation=coded))
     assert problems(good) == []
     without = problems(good.replace(b'isCodable="true"', b"", 1))
