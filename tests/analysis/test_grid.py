@@ -9,9 +9,11 @@ import io
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 from openpyxl import load_workbook
 
 from analysis.models import Assessment
+from analysis.selectors.grid import grid_of, sources_text
 from analysis.services.codings import coding_create
 from analysis.services.grid import assessment_set, scale_set, unit_save
 from analysis.services.matrix import criterion_save
@@ -161,3 +163,15 @@ def test_the_workbook_sheet_is_laid_out_as_the_report(grid, team):
     assert "ToR 2008" in rows[2][2] and "2 coded excerpts you may not read" in rows[2][2]
     assert rows[3][:2] == ["Validity of design", "No detailed information available"]
     assert rows[4][:2] == ["Impact", "Not yet assessed"]
+
+
+def test_the_states_speak_french_and_spanish(grid, team):
+    with translation.override("fr"):
+        cells = grid_of(user=team["viewer"].user, evaluation=grid["evaluation"]).units[0].cells
+        assert [c.state_label for c in cells[1:]] == [
+            "Pas d’information détaillée disponible",
+            "Pas encore évalué",
+        ]
+    with translation.override("es"):
+        cells = grid_of(user=team["viewer"].user, evaluation=grid["evaluation"]).units[0].cells
+        assert sources_text(cells[0]).endswith("1 entrevista")
