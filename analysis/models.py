@@ -225,3 +225,85 @@ class ShareWords(models.Model):
 
     def __str__(self) -> str:
         return f"share words of {self.evaluation_id}"
+
+
+# --- the criteria grid -------------------------------------------------------------------------
+
+
+class RatingScale(models.Model):
+    """The levels an assessment may be rated on, in order (e.g. "Highly satisfactory" …
+    "Unsatisfactory"); none (the default, as the seeds' reports): the grid is text only."""
+
+    evaluation = models.OneToOneField(
+        Evaluation, on_delete=models.CASCADE, related_name="rating_scale"
+    )
+    levels = models.JSONField(_("levels"), default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"rating scale of {self.evaluation_id}"
+
+
+class AssessedUnit(models.Model):
+    """What the criteria grid assesses one by one: a case study, a project or a country."""
+
+    class Kind(models.TextChoices):
+        CASE_STUDY = "case_study", _("Case study")
+        PROJECT = "project", _("Project")
+        COUNTRY = "country", _("Country")
+        OTHER = "other", _("Other")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="assessed_units"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CASE_STUDY)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["evaluation", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "name"], name="assessed_unit_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assessment(models.Model):
+    """One unit against one criterion: a free-text assessment, an optional rating on the
+    evaluation's scale, and its sources. "No detailed information available" is a state of
+    its own, distinct from "not yet assessed" (no row, or a row set back to it)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Not yet assessed")
+        ASSESSED = "assessed", _("Assessed")
+        NO_INFORMATION = "no_information", _("No detailed information available")
+
+    unit = models.ForeignKey(AssessedUnit, on_delete=models.CASCADE, related_name="assessments")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="assessments")
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    text = models.TextField(_("assessment"), blank=True)
+    rating = models.CharField(_("rating"), max_length=80, blank=True)
+    documents = models.TextField(_("documents"), blank=True, help_text=_("One per line."))
+    codings = models.ManyToManyField(
+        Coding, blank=True, related_name="assessments", verbose_name=_("coded excerpts")
+    )
+    interviews = models.ManyToManyField(
+        "interviews.Interview", blank=True, related_name="assessments", verbose_name=_("interviews")
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["unit", "criterion__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "criterion"], name="assessment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"assessment {self.pk}"

@@ -10,3 +10,9 @@ urlpatterns = [
     path("<slug:slug>/analysis/", views.matrix_page, name="matrix"),
     path("<slug:slug>/analysis/tallies/", views.tallies_page, name="tallies"),
 ]
+
+from analysis import grid_views  # noqa: E402  (the criteria grid, a module of its own)
+
+urlpatterns += [
+    path("<slug:slug>/analysis/grid/", grid_views.grid_page, name="grid"),
+]

@@ -118,6 +118,11 @@ TRACKED: dict[str, Spec] = {
         lead_only=_coding_lead_only,
     ),
     "analysis.ShareWords": Spec("evaluation", "evaluation_id", evaluation="evaluation_id"),
+    "analysis.RatingScale": Spec("evaluation", "evaluation_id", evaluation="evaluation_id"),
+    "analysis.AssessedUnit": Spec("evaluation", "evaluation_id", evaluation="evaluation_id"),
+    "analysis.Assessment": Spec(
+        "evaluation", "unit.evaluation_id", evaluation="unit.evaluation_id"
+    ),
     "reports.TableLayout": Spec("layout", "pk", evaluation="evaluation_id"),
     "reports.LayoutCell": Spec("layout", "layout_id", evaluation="layout.evaluation_id"),
 }

@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import TokenObtainView
 from analysis.api.codebook import CodebookFileView, CodeViewSet
 from analysis.api.codings import CodableView, CodingViewSet
+from analysis.api.grid import AssessedUnitViewSet, AssessmentView, GridView, RatingScaleView
 from analysis.api.matrix import (
     CriterionViewSet,
     EvaluationQuestionViewSet,
@@ -18,6 +19,7 @@ from analysis.api.matrix import (
     MatrixFileView,
     MatrixView,
 )
+from analysis.api.qdpx import QdpxView
 from analysis.api.tallies import ShareWordsView, TallyView
 from evaluations.api import EvaluationViewSet, MembershipViewSet
 from history.api.urls import urlpatterns as history_urls
@@ -102,6 +104,7 @@ router.register(
 )
 router.register(f"{EVALUATION}/analysis/codes", CodeViewSet, basename="analysis-code")
 router.register(f"{EVALUATION}/analysis/codings", CodingViewSet, basename="analysis-coding")
+router.register(f"{EVALUATION}/analysis/units", AssessedUnitViewSet, basename="analysis-unit")
 router.register("registry/people", PersonViewSet, basename="registry-person")
 router.register("registry/organisations", OrganisationViewSet, basename="registry-organisation")
 router.register("registry/offices", OfficeViewSet, basename="registry-office")
@@ -185,6 +188,10 @@ urlpatterns = [
             ("codable", CodableView, "analysis-codable"),
             ("tallies", TallyView, "analysis-tallies"),
             ("share-words", ShareWordsView, "analysis-share-words"),
+            ("qdpx", QdpxView, "analysis-qdpx"),
+            ("grid", GridView, "analysis-grid"),
+            ("grid/assessment", AssessmentView, "analysis-grid-assessment"),
+            ("grid/scale", RatingScaleView, "analysis-grid-scale"),
         )
     ),
     *history_urls,  # …/history/: read-only, before the router's detail routes
