@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -78,14 +79,14 @@ def _codable(
             found = codable_answers(user=request.user, distribution=distribution)
         except PermissionDenied:
             continue
-        found = found.select_related("response__distribution", "question__version__instrument")
+        found = found.select_related("response__distribution").annotate(coded=Count("codings"))
         answers += [a for a in found if lead or not answer_is_lead_only(a)]
     notes: list[InterviewNote] = []
     for interview in Interview.objects.filter(evaluation=evaluation).order_by("pk"):
         found_notes = codable_notes(user=request.user, interview=interview)
         notes += [
             n
-            for n in found_notes.select_related("interview", "question")
+            for n in found_notes.select_related("interview").annotate(coded=Count("codings"))
             if lead or not note_is_lead_only(n)
         ]
     return answers, notes

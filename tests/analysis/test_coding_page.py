@@ -97,3 +97,16 @@ def test_viewer_may_not_open_the_coding_page(client, evaluation, team):
     assert client.get(_url(evaluation)).status_code == 403
     tabs = client.get(f"/evaluations/{evaluation.slug}/analysis/").content.decode()
     assert "Codebook" in tabs and "/analysis/coding/" not in tabs
+
+
+def test_listing_marks_coded_texts_in_a_fixed_number_of_queries(
+    client, evaluation, team, django_assert_max_num_queries
+):
+    answers = open_answers(answered(evaluation, "team", *["Government"] * 8))
+    book = codes(evaluation)
+    coding_create(evaluation=evaluation, by=SYSTEM, answer=answers[0], start=0, end=7,
+                  codes=[book["funding"]])  # fmt: skip
+    client.force_login(team["evaluator"].user)
+    with django_assert_max_num_queries(12):
+        page = client.get(_url(evaluation)).content.decode()
+    assert page.count("(coded)") == 1
