@@ -48,6 +48,7 @@ def test_evaluator_builds_the_matrix_with_the_page(client, evaluation, team):
     assert kinds == [("question", ""), ("document", "Gender audit 2007")]
     client.post(url, {**base, "action": "source-remove", "index": "0"})
     assert list(question.sources.values_list("kind", flat=True)) == ["document"]
+    assert "/analysis/matrix/edit/" in client.get(_url(evaluation, "")).content.decode()
     page = client.get(url)
     assert page.status_code == 200
     assert "ilo-staff-questionnaire-2008 v1 B1" in page.content.decode()  # offered as a source
@@ -74,6 +75,7 @@ def test_viewer_reads_the_codebook_but_cannot_edit(client, evaluation, team):
     text = page.content.decode()
     assert "Funding" in text and "Add a code" not in text
     assert client.get(_url(evaluation, "matrix/edit/")).status_code == 403
+    assert "/analysis/matrix/edit/" not in client.get(_url(evaluation, "")).content.decode()
     refused = client.post(_url(evaluation, "codebook/"), {"action": "save", "name": "Unions"})
     assert refused.status_code == 403
     assert not Code.objects.filter(name="Unions").exists()
