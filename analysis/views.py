@@ -18,6 +18,11 @@ from reports.selectors.access import report_access
 from reports.views.base import refused
 
 
+def _context(evaluation: Evaluation, tab: str, **extra: object) -> dict[str, object]:
+    """The page's tab alone (kept for pages that do not show the editing links)."""
+    return {"evaluation": evaluation, "section": "analysis", "tab": tab, **extra}
+
+
 def analysis_context(
     request: HttpRequest, evaluation: Evaluation, tab: str, **extra: object
 ) -> dict[str, object]:
