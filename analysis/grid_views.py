@@ -14,6 +14,7 @@ from analysis.models import AssessedUnit, Assessment, Criterion
 from analysis.selectors.codings import attribution_of, codings_of
 from analysis.selectors.grid import grid_of
 from analysis.services.grid import assessment_set, scale_set, unit_delete, unit_save
+from analysis.views import analysis_context
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, can
@@ -137,16 +138,16 @@ def grid_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
                 return redirect("analysis:grid", evaluation.slug)
             key, posted = f"{request.POST.get('unit')}-{request.POST.get('criterion')}", True
     grid = grid_of(user=request.user, evaluation=evaluation)
-    context: dict[str, object] = {
-        "evaluation": evaluation,
-        "section": "analysis",
-        "tab": "grid",
-        "grid": grid,
-        "may_edit": may_edit,
-        "kinds": AssessedUnit.Kind.choices,
-        "pending": Assessment.State.PENDING,
-        "assessed": Assessment.State.ASSESSED,
-    }
+    context = analysis_context(
+        request,
+        evaluation,
+        "grid",
+        grid=grid,
+        may_edit=may_edit,
+        kinds=AssessedUnit.Kind.choices,
+        pending=Assessment.State.PENDING,
+        assessed=Assessment.State.ASSESSED,
+    )
     if may_edit:
         context.update(_editing(request, evaluation, key, posted))
     return render(request, "analysis/grid.html", context)

@@ -12,14 +12,29 @@ from analysis.selectors.tallies import ATTRIBUTES, code_tallies
 from common.downloads import query_flag
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
-from evaluations.permissions import Action
+from evaluations.permissions import Action, can
 from evaluations.views import evaluation_view
 from reports.selectors.access import report_access
 from reports.views.base import refused
 
 
 def _context(evaluation: Evaluation, tab: str, **extra: object) -> dict[str, object]:
+    """The page's tab alone (kept for pages that do not show the editing links)."""
     return {"evaluation": evaluation, "section": "analysis", "tab": tab, **extra}
+
+
+def analysis_context(
+    request: HttpRequest, evaluation: Evaluation, tab: str, **extra: object
+) -> dict[str, object]:
+    """What every analysis page renders with: its tab, and which tabs and edits the user has."""
+    return {
+        "evaluation": evaluation,
+        "section": "analysis",
+        "tab": tab,
+        "can_edit": can(request.user, Action.MANAGE_RESPONDENTS, evaluation),
+        "can_code": can(request.user, Action.VIEW_RESPONSES, evaluation),
+        **extra,
+    }
 
 
 @evaluation_view(Action.VIEW_EVALUATION)
@@ -29,7 +44,7 @@ def matrix_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     return render(
         request,
         "analysis/matrix.html",
-        _context(evaluation, "matrix", criteria=criteria, gaps=gaps),
+        analysis_context(request, evaluation, "matrix", criteria=criteria, gaps=gaps),
     )
 
 
@@ -49,5 +64,7 @@ def tallies_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     return render(
         request,
         "analysis/tallies.html",
-        _context(evaluation, "tallies", table=table, access=access, choices=choices, by=by),
+        analysis_context(
+            request, evaluation, "tallies", table=table, access=access, choices=choices, by=by
+        ),
     )
