@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -18,6 +19,8 @@ from questionnaires.models import Distribution, Invitation
 from tests.e2e.axe import axe_violations
 from tests.e2e.test_distribution_journey import _log_in
 from tests.factories import PASSWORD
+
+DEMO_INTERVIEWS = django_settings.BASE_DIR / "seeds" / "demo" / "interviews.csv"
 
 
 @pytest.fixture
@@ -58,6 +61,11 @@ def open_staff_invitation() -> Invitation:
 def _check(page: Page, found: list[str]) -> None:
     expect(page.locator("main")).to_be_visible()
     found.extend(axe_violations(page))
+    scroll, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    if scroll > client:
+        found.append(f"{page.url}: scrolls sideways ({scroll} px of content in {client} px)")
 
 
 def test_the_helper_reports_what_axe_finds(page: Page) -> None:
@@ -66,7 +74,10 @@ def test_the_helper_reports_what_axe_finds(page: Page) -> None:
     assert len(found) == 1 and "[critical] image-alt" in found[0] and " at img." in found[0]
 
 
-def test_respondent_pages(live_server, page: Page, demo) -> None:
+@pytest.mark.parametrize("width", [1280, 390])
+def test_respondent_pages(live_server, page: Page, demo, width: int) -> None:
+    """On a desktop and on a phone, where the Likert scale is laid out differently."""
+    page.set_viewport_size({"width": width, "height": 844})
     invitation = open_staff_invitation()
     found: list[str] = []
     page.goto(f"{live_server.url}/r/{invitation.token}/")
@@ -112,6 +123,19 @@ def test_team_pages(live_server, page: Page, demo) -> None:
         page.goto(base + path)
         _check(page, found)
 
+    # The entry form refusing an empty interview, with its messages beside the fields.
+    page.goto(f"{base}/interviews/new/")
+    page.get_by_role("button", name="Log the interview").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    _check(page, found)
+
+    # The import's check of a file.
+    page.goto(f"{base}/interviews/import/")
+    page.get_by_label("File").set_input_files(DEMO_INTERVIEWS)
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_text("Already in the log")).to_be_visible()  # the dry run's report
+    _check(page, found)
+
     # The picker in use: boxes ticked, the live count, the people it finds; then the
     # confirmation before sending.
     page.goto(f"{base}/distributions/{distribution.pk}/audience/")
@@ -132,8 +156,9 @@ def test_team_pages(live_server, page: Page, demo) -> None:
     assert not found, "axe found:\n" + "\n".join(found)
 
 
-def test_manager_pages(live_server, page: Page, demo) -> None:
-    _log_in(page, live_server.url, "lena.lead@example.org")
+@pytest.mark.parametrize("user", ["lena.lead@example.org", "victor.viewer@example.org"])
+def test_manager_pages(live_server, page: Page, demo, user: str) -> None:
+    _log_in(page, live_server.url, user)
     base = f"{live_server.url}/evaluations/{demo.slug}"
     found: list[str] = []
     for path in (
