@@ -133,7 +133,9 @@ def test_team_pages(live_server, page: Page, demo) -> None:
     page.goto(f"{base}/interviews/import/")
     page.get_by_label("File").set_input_files(DEMO_INTERVIEWS)
     page.get_by_role("button", name="Upload and check").click()
-    expect(page.get_by_text("Already in the log")).to_be_visible()  # the dry run's report
+    expect(
+        page.get_by_text("Already in the log", exact=True)
+    ).to_be_visible()  # the dry run's report
     _check(page, found)
 
     # The picker in use: boxes ticked, the live count, the people it finds; then the
