@@ -56,7 +56,26 @@ def axe_violations(page: Page, impacts: tuple[str, ...] = BLOCKING) -> list[str]
     return found
 
 
+def broken_references(page: Page) -> list[str]:
+    """Ids named by aria-describedby, aria-labelledby or aria-errormessage that no element has.
+
+    axe lets an aria-describedby pass when one of its ids exists; a screen reader then reads
+    the help but not the error message next to the field. Each id must exist.
+    """
+    missing = page.evaluate(
+        """() => [...document.querySelectorAll(
+                '[aria-describedby], [aria-labelledby], [aria-errormessage]')].flatMap(el =>
+            ['aria-describedby', 'aria-labelledby', 'aria-errormessage'].flatMap(attr =>
+                (el.getAttribute(attr) || '').split(/\\s+/).filter(id =>
+                    id && !document.getElementById(id)).map(id =>
+                    `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} ${attr}=${id}`)))"""
+    )
+    path = page.evaluate("location.pathname")
+    return [f"{path}: an ARIA reference to a missing id: {m}" for m in missing]
+
+
 def assert_no_serious_violations(page: Page) -> None:
-    """Fail with every serious or critical violation axe finds on the page."""
-    found = axe_violations(page)
+    """Fail with every serious or critical violation axe finds on the page, and every ARIA
+    reference to an id that is not there."""
+    found = axe_violations(page) + broken_references(page)
     assert not found, "axe found:\n" + "\n".join(found)

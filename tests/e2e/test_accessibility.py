@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from demo.loader import demo_load
 from evaluations.models import Evaluation
 from questionnaires.models import Distribution, Invitation
-from tests.e2e.axe import axe_violations
+from tests.e2e.axe import axe_violations, broken_references
 from tests.e2e.test_distribution_journey import _log_in
 from tests.factories import PASSWORD
 
@@ -60,7 +60,7 @@ def open_staff_invitation() -> Invitation:
 
 def _check(page: Page, found: list[str]) -> None:
     expect(page.locator("main")).to_be_visible()
-    found.extend(axe_violations(page))
+    found.extend(axe_violations(page) + broken_references(page))
     scroll, client = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
@@ -129,8 +129,11 @@ def test_team_pages(live_server, page: Page, demo) -> None:
     expect(page.get_by_role("alert").first).to_be_visible()
     _check(page, found)
 
-    # The import's check of a file.
+    # The import's form with a field's error (no file chosen), then its check of a file.
     page.goto(f"{base}/interviews/import/")
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.locator("#id_file")).to_have_attribute("aria-invalid", "true")
+    _check(page, found)
     page.get_by_label("File").set_input_files(DEMO_INTERVIEWS)
     page.get_by_role("button", name="Upload and check").click()
     expect(
