@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from demo.loader import demo_load
 from evaluations.models import Evaluation
+from interviews.models import Interview
 from questionnaires.models import Distribution, Invitation
 from tests.e2e.axe import axe_violations, broken_references
 from tests.e2e.test_distribution_journey import _log_in
@@ -107,18 +108,30 @@ def test_respondent_pages(live_server, page: Page, demo, width: int) -> None:
     assert not found, "axe found:\n" + "\n".join(found)
 
 
-def test_team_pages(live_server, page: Page, demo) -> None:
+def test_team_pages(live_server, page: Page, demo, settings) -> None:
+    settings.SITE_URL = live_server.url
+    found: list[str] = []
+    page.goto(f"{live_server.url}/accounts/login/")
+    _check(page, found)
     _log_in(page, live_server.url, "lena.lead@example.org")
     base = f"{live_server.url}/evaluations/{demo.slug}"
     distribution = open_staff_distribution()
-    found: list[str] = []
+    version = distribution.version
+    interview = Interview.objects.filter(evaluation=demo).first()
+    assert interview is not None
     for path in (
+        "/instruments/",
+        f"/instruments/{version.instrument.key}/v{version.number}/",
         f"/distributions/{distribution.pk}/",
+        f"/distributions/{distribution.pk}/settings/",
         f"/distributions/{distribution.pk}/audience/",
+        f"/distributions/{distribution.pk}/tracking/",
         "/outbox/",
         "/interviews/",
+        f"/interviews/{interview.pk}/",
         "/interviews/new/",
         "/interviews/import/",
+        "/coverage/",
     ):
         page.goto(base + path)
         _check(page, found)
@@ -157,6 +170,15 @@ def test_team_pages(live_server, page: Page, demo) -> None:
     expect(
         page.get_by_role("heading", name=re.compile(r"^Send \d+ invitations?\?$"))
     ).to_be_visible()
+    _check(page, found)
+    page.get_by_role("button", name=re.compile(r"^Send \d+ invitations?$")).click()
+    expect(page.get_by_text("queued for sending")).to_be_visible()
+    _check(page, found)
+
+    # A message in the outbox, as sent.
+    page.goto(f"{base}/outbox/")
+    page.locator("#outbox tbody tr").first.get_by_role("link").first.click()
+    expect(page.locator("#message-body")).to_be_visible()
     _check(page, found)
     assert not found, "axe found:\n" + "\n".join(found)
 
