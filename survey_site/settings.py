@@ -401,6 +401,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InvitationChannelEnum": "questionnaires.models.Invitation.Channel",
         "ResponseChannelEnum": "questionnaires.models.Response.Channel",
+        "PlannedSourceKindEnum": "analysis.models.PlannedSource.Kind",
+        "AssessedUnitKindEnum": "analysis.models.AssessedUnit.Kind",
+        "AssessmentStateEnum": "analysis.models.Assessment.State",
+        "ImportJobStateEnum": "stakeholders.models.ImportJob.State",
     },
 }
 

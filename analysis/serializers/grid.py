@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from analysis.models import AssessedUnit, Assessment
@@ -65,6 +66,7 @@ class GridCellSerializer(serializers.Serializer):
     interviews = serializers.SerializerMethodField()
     interviews_total = serializers.IntegerField()
 
+    @extend_schema_field(GridInterviewSerializer(many=True))
     def get_interviews(self, cell: object) -> list[dict[str, object]]:
         return [{"id": pk, "label": label} for pk, label in cell.interviews]  # type: ignore[attr-defined]
 

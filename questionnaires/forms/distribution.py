@@ -167,6 +167,11 @@ class AudienceFileForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        # It shares its page with the picker, which has a "channel" too: ids stay unique.
+        kwargs.setdefault("auto_id", "list_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)

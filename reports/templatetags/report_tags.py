@@ -15,6 +15,12 @@ def get_item(mapping: dict, key: str) -> object:
 
 
 @register.filter
+def paired(values: list, columns: list) -> list[tuple]:
+    """A row's cells with their columns, e.g. to name each cell after its column header."""
+    return list(zip(values, columns, strict=False))
+
+
+@register.filter
 def suppressed(value: object, threshold: int) -> object:
     """A number, or "<threshold" where it was suppressed (None)."""
     return f"<{threshold}" if value is None else value
