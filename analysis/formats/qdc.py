@@ -22,6 +22,7 @@ import csv
 import io
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -50,15 +51,16 @@ def _problem(message: str) -> ValidationProblem:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _code_element(parent: ET.Element, entry: CodeEntry) -> None:
+def code_element(parent: ET.Element, entry: CodeEntry, tag: Callable[[str], str] = _q) -> None:
+    """A code and its sub-codes, in the namespace `tag` names (a codebook's or a project's)."""
     attributes = {"guid": str(entry.guid), "name": entry.name, "isCodable": "true"}
     if entry.color:
         attributes["color"] = entry.color
-    element = ET.SubElement(parent, _q("Code"), attributes)
+    element = ET.SubElement(parent, tag("Code"), attributes)
     if entry.description:
-        ET.SubElement(element, _q("Description")).text = entry.description
+        ET.SubElement(element, tag("Description")).text = entry.description
     for child in entry.children:
-        _code_element(element, child)
+        code_element(element, child, tag)
 
 
 def _walk(entries: list[CodeEntry]) -> list[CodeEntry]:
@@ -71,7 +73,7 @@ def qdc_bytes(codes: list[CodeEntry], *, origin: str = "Consulta") -> bytes:
     root = ET.Element(_q("CodeBook"), {"origin": origin})
     holder = ET.SubElement(root, _q("Codes"))
     for entry in codes:
-        _code_element(holder, entry)
+        code_element(holder, entry)
     members: dict[str, list[str]] = {}
     for entry in _walk(codes):
         for number in entry.questions:

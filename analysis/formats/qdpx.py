@@ -33,6 +33,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from analysis.formats.qdc import code_element
 from analysis.services.codebook import CodeEntry
 
 NS = "urn:QDA-XML:project:1.0"
@@ -84,17 +85,6 @@ def _q(tag: str) -> str:
     return f"{{{NS}}}{tag}"
 
 
-def _code(parent: ET.Element, entry: CodeEntry) -> None:
-    attributes = {"guid": str(entry.guid), "name": entry.name, "isCodable": "true"}
-    if entry.color:
-        attributes["color"] = entry.color
-    element = ET.SubElement(parent, _q("Code"), attributes)
-    if entry.description:
-        ET.SubElement(element, _q("Description")).text = entry.description
-    for child in entry.children:
-        _code(element, child)
-
-
 def _time(moment: datetime | None) -> dict[str, str]:
     return {"creationDateTime": moment.isoformat()} if moment else {}
 
@@ -129,7 +119,7 @@ def project_xml(project: QdpxProject) -> bytes:
     if project.codes:
         codes = ET.SubElement(ET.SubElement(root, _q("CodeBook")), _q("Codes"))
         for entry in project.codes:
-            _code(codes, entry)
+            code_element(codes, entry, _q)
     if project.variables and project.cases:
         variables = ET.SubElement(root, _q("Variables"))
         for name in project.variables:

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandParser
 
 from analysis.formats.qdc import read_qdc
-from analysis.management import evaluation_named
-from analysis.services.codebook import ImportReport, codebook_import
-from common.errors import ValidationProblem
+from analysis.management import file_import
+from analysis.services.codebook import codebook_import
 from evaluations.permissions import SYSTEM
-
-
-class DryRun(Exception):
-    pass
 
 
 class Command(BaseCommand):
@@ -33,21 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Change nothing.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        evaluation = evaluation_named(options["evaluation"])
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No file {path}.")
-        report = ImportReport()
-        try:
-            codes = read_qdc(path.read_bytes())
-            with transaction.atomic():
-                report = codebook_import(evaluation=evaluation, by=SYSTEM, codes=codes)
-                if options["dry_run"]:
-                    raise DryRun
-        except ValidationProblem as exc:
-            raise CommandError(str(exc)) from exc
-        except DryRun:
-            pass
+        evaluation, report = file_import(
+            options,
+            lambda evaluation, path: codebook_import(
+                evaluation=evaluation, by=SYSTEM, codes=read_qdc(path.read_bytes())
+            ),
+        )
         verb = "Would add" if options["dry_run"] else "Added"
         self.stdout.write(
             f"{verb} {len(report.created)} codes, "

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandParser
 
 from analysis.formats.matrix_format import read_matrix
-from analysis.management import evaluation_named
+from analysis.management import file_import
 from analysis.services.matrix import matrix_replace
-from common.errors import ValidationProblem
 from evaluations.permissions import SYSTEM
-
-
-class DryRun(Exception):
-    pass
 
 
 class Command(BaseCommand):
@@ -34,20 +27,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        evaluation = evaluation_named(options["evaluation"])
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No file {path}.")
-        try:
-            criteria = read_matrix(path.read_bytes(), path.name)
-            with transaction.atomic():
-                counts = matrix_replace(evaluation=evaluation, by=SYSTEM, criteria=criteria)
-                if options["dry_run"]:
-                    raise DryRun
-        except ValidationProblem as exc:
-            raise CommandError(str(exc)) from exc
-        except DryRun:
-            pass
+        evaluation, counts = file_import(
+            options,
+            lambda evaluation, path: matrix_replace(
+                evaluation=evaluation, by=SYSTEM, criteria=read_matrix(path.read_bytes(), path.name)
+            ),
+        )
         verb = "Would import" if options["dry_run"] else "Imported"
         self.stdout.write(
             f"{verb} {counts['criteria']} criteria, {counts['questions']} evaluation questions "
