@@ -10,7 +10,6 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,7 +27,7 @@ from analysis.serializers.codebook import (
 )
 from analysis.services.codebook import code_delete, code_save, codebook_import
 from analysis.services.matrix import ensure_can_edit_matrix
-from common.api_input import validated_query
+from common.api_input import FormParser, MultiPartParser, validated_query
 from common.api_schema import file_responses
 from common.downloads import safe_filename
 from evaluations.api import SLUG

@@ -10,11 +10,11 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
 from rest_framework import status, viewsets
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -41,7 +41,7 @@ from analysis.services.matrix import (
     question_save,
     sources_set,
 )
-from common.api_input import validated_query
+from common.api_input import FormParser, MultiPartParser, validated_query
 from common.api_schema import file_responses
 from common.downloads import XLSX_TYPE, safe_filename
 from evaluations.api import SLUG
@@ -186,7 +186,11 @@ class MatrixFileView(ReportScoped, APIView):
 
     @extend_schema(
         parameters=[SLUG, MatrixFileQuery],
-        responses=file_responses("The matrix file.", "text/csv", XLSX_TYPE, "application/yaml"),
+        responses={
+            **file_responses("The matrix file.", "text/csv", XLSX_TYPE),
+            # YAML is read as data by clients: an object (criteria, questions, sources).
+            (200, "application/yaml"): OpenApiResponse(OpenApiTypes.OBJECT, "The matrix as YAML."),
+        },
     )
     def get(self, request: Request, evaluation_slug: str) -> HttpResponse:
         form = validated_query(MatrixFileQuery, request)["file_format"]

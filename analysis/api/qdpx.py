@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from analysis.formats.qdpx import qdpx_bytes
 from analysis.selectors.qdpx import qdpx_project
+from common.api_schema import file_responses
 from common.downloads import safe_filename
 from evaluations.api import SLUG
 from reports.api.base import ReportScoped
@@ -40,7 +40,7 @@ class QdpxView(ReportScoped, APIView):
 
     @extend_schema(
         parameters=[SLUG],
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The .qdpx project.")},
+        responses=file_responses("The .qdpx project (a zip).", "application/zip"),
     )
     def get(self, request: Request, evaluation_slug: str) -> HttpResponse:
         return qdpx_response(request.user, self.members_evaluation())

@@ -163,3 +163,19 @@ def test_a_blank_sex_and_a_respondents_step_are_in_the_schema(
     history = client.get(url).json()["history"]
     assert [h["status"] for h in history][-1] == "opened"
     assert history[-1]["by"] is None
+
+
+def test_every_view_reads_bodies_through_the_checking_parsers() -> None:
+    """DRF's own parsers let a NUL reach a lookup (a 500 on PostgreSQL): views name ours."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.glob("*/**/*.py")
+        if ".venv" not in path.parts
+        and "tests" not in path.parts
+        and path.name != "api_input.py"
+        and "from rest_framework.parsers import" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
