@@ -56,6 +56,12 @@ def test_the_first_page_shows_each_questionnaire_where_it_stands(demo) -> None:
     assert 'id="dash-interviews"' in page and "12 interviews logged" in text(page)
     assert 'id="dash-coverage"' in page
     assert 'id="dash-activity"' in page
+    # Every time shown names its zone (issue 20, item 1): the deadline's and the activity's.
+    zone = staff.time_zone or demo.time_zone or "UTC"
+    deadline = page[page.index(f'id="dash-distribution-{staff.pk}"') :].split("</tr>")[0]
+    assert re.search(rf"\d{{2}}:\d{{2}} {re.escape(zone)}</time>", deadline), deadline
+    activity = page[page.index('id="dash-activity"') :].split("</section>")[0]
+    assert re.search(r"\d{2}:\d{2} [A-Za-z_/]+</time>", activity), activity
 
 
 def test_the_dashboard_costs_a_fixed_number_of_queries(demo) -> None:
