@@ -9,6 +9,7 @@ same for every member, as the response rates are."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,9 @@ class SourceEvidence:
     label: str
     gathered: str  # what was gathered, in words
     gap: bool  # planned, nothing gathered (documents are not tracked: never a gap)
+    # A planned instrument question's evidence by the stakeholder group of who gave it (the
+    # respondent's snapshot, the interview's participants), largest first.
+    by_group: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass
@@ -62,20 +66,45 @@ class CriterionEvidence:
     questions: list[QuestionEvidence] = field(default_factory=list)
 
 
-def _answered(question_ids: set[int]) -> dict[int, int]:
-    """Submitted answers that say something, per instrument question."""
+NOT_RECORDED = "(not recorded)"
+
+ByGroup = dict[int, dict[str, int]]
+
+
+def _by_question(rows: Iterable[tuple[int, str | None, int]]) -> ByGroup:
+    counts: ByGroup = defaultdict(dict)
+    for question, group, n in rows:
+        label = group or _(NOT_RECORDED)
+        counts[question][label] = counts[question].get(label, 0) + n
+    return counts
+
+
+def _answered(question_ids: set[int]) -> ByGroup:
+    """Submitted answers that say something, per instrument question and the respondent's
+    stakeholder group (their snapshot)."""
     empty = Q(text="", choice="", number__isnull=True, date__isnull=True, choices=[])
-    return dict(
+    return _by_question(
         Answer.objects.filter(question__in=question_ids, response__status=Response.Status.SUBMITTED)
         .exclude(empty)
-        .values_list("question")
+        .values_list("question", attribute_text("stakeholder_group", "response__attributes"))
         .annotate(n=Count("pk"))
         .order_by()
     )
 
 
-def _noted(question_ids: set[int]) -> dict[int, int]:
-    """Interviews (not excluded) with a note on the guide question."""
+def _noted(question_ids: set[int]) -> ByGroup:
+    """Interviews (not excluded) with a note on the guide question, per stakeholder group of
+    their participants (an interview of two groups counts under each)."""
+    return _by_question(
+        InterviewNote.objects.filter(question__in=question_ids, interview__excluded=False)
+        .values_list("question", "interview__participations__stakeholder_group__name")
+        .annotate(n=Count("interview", distinct=True))
+        .order_by()
+    )
+
+
+def _interviews_noted(question_ids: set[int]) -> dict[int, int]:
+    """Interviews with a note on the guide question: one each, whatever groups took part."""
     return dict(
         InterviewNote.objects.filter(question__in=question_ids, interview__excluded=False)
         .values_list("question")
@@ -119,8 +148,9 @@ def _excerpts(evaluation: Evaluation) -> dict[int, int]:
 
 def _source(
     source: PlannedSource,
-    answered: dict[int, int],
-    noted: dict[int, int],
+    answered: ByGroup,
+    noted: ByGroup,
+    interviews_noted: dict[int, int],
     heard: tuple[dict[int, int], dict[str, int]],
 ) -> SourceEvidence:
     kind_label = str(PlannedSource.Kind(source.kind).label)
@@ -129,15 +159,17 @@ def _source(
     if source.kind == PlannedSource.Kind.QUESTION and asked is not None:
         text = localized(asked.text, language()) or asked.key
         label = f"{asked.version.instrument.key} {asked.label or asked.key}: {text}"
-        if asked.version.instrument.kind == Instrument.Kind.INTERVIEW_GUIDE:
-            count = noted.get(asked.pk, 0)
+        guide = asked.version.instrument.kind == Instrument.Kind.INTERVIEW_GUIDE
+        groups = (noted if guide else answered).get(asked.pk, {})
+        count = interviews_noted.get(asked.pk, 0) if guide else sum(groups.values())
+        if guide:
             gathered = ngettext("%(n)s interview noted", "%(n)s interviews noted", count) % {
                 "n": count
             }
         else:
-            count = answered.get(asked.pk, 0)
             gathered = ngettext("%(n)s answer", "%(n)s answers", count) % {"n": count}
-        return SourceEvidence(source.kind, kind_label, ref, label, gathered, count == 0)
+        by_group = tuple(sorted(groups.items(), key=lambda item: (-item[1], item[0])))
+        return SourceEvidence(source.kind, kind_label, ref, label, gathered, count == 0, by_group)
     if source.kind == PlannedSource.Kind.GROUP and source.stakeholder_group is not None:
         interviews = heard[0].get(source.stakeholder_group_id or 0, 0)
         responses = heard[1].get(source.stakeholder_group.name, 0)
@@ -167,7 +199,7 @@ def matrix_evidence(
         for source in question.sources.all()
     ]
     asked = {s.instrument_question_id for s in planned if s.instrument_question_id}
-    answered, noted = _answered(asked), _noted(asked)
+    answered, noted, interviews_noted = _answered(asked), _noted(asked), _interviews_noted(asked)
     heard = _groups_heard(evaluation)
     excerpts = _excerpts(evaluation)
     codes: dict[int, list[str]] = defaultdict(list)
@@ -186,7 +218,8 @@ def matrix_evidence(
                     number=question.number,
                     text=question.text,
                     sources=[
-                        _source(source, answered, noted, heard) for source in question.sources.all()
+                        _source(source, answered, noted, interviews_noted, heard)
+                        for source in question.sources.all()
                     ],
                     excerpts=excerpts.get(question.pk, 0),
                     codes=codes[question.pk],

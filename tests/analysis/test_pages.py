@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_matrix_page_shows_evidence_and_gaps(client, evaluation, team):
     version = staff_version(evaluation)
     answers = open_answers(
-        answered(evaluation, "team", "Government", "Government", version=version)
+        answered(evaluation, "team", "Government", "Government", "Workers", version=version)
     )
     criterion = criterion_save(
         evaluation=evaluation, by=SYSTEM, label="Relevance", name="Relevance and strategic fit"
@@ -41,7 +41,9 @@ def test_matrix_page_shows_evidence_and_gaps(client, evaluation, team):
     assert page.status_code == 200
     text = page.content.decode()
     assert "Relevance — Relevance and strategic fit" in text
-    assert "2 answers" in text  # B1 answered twice
+    assert "3 answers" in text  # B1 answered three times
+    # ... by the stakeholder group of who answered, largest first.
+    assert "By stakeholder group: Government 2, Workers 1" in text
     assert "0 interviews, 0 questionnaire responses" in text  # Donor: nobody heard
     assert "1 interview, 2 questionnaire responses" in text  # Government
     assert text.count("Gap: nothing gathered yet") == 1
