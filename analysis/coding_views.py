@@ -177,10 +177,7 @@ def coding_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
             )
         )
     lang = language()
-    listed_answers = [
-        (a, f"{a.question.label or a.question.key} {localized(a.question.text, lang)}")
-        for a in answers
-    ]
+    listed_answers = [(a, f"{a.question.ref} {localized(a.question.text, lang)}") for a in answers]
     return render(
         request,
         "analysis/coding.html",

@@ -130,7 +130,7 @@ def codable_answers(*, user: User | AnonymousUser, distribution: Distribution) -
             question__kind__in=OPEN_KINDS,
         )
         .exclude(text="")
-        .select_related("question", "response__distribution")
+        .select_related("question__section", "response__distribution")
         .order_by("question__section__order", "question__order", "response__submitted_at", "pk")
     )
 

@@ -158,7 +158,7 @@ def _source(
     asked = source.instrument_question
     if source.kind == PlannedSource.Kind.QUESTION and asked is not None:
         text = localized(asked.text, language()) or asked.key
-        label = f"{asked.version.instrument.key} {asked.label or asked.key}: {text}"
+        label = f"{asked.version.instrument.key} {asked.ref}: {text}"
         guide = asked.version.instrument.kind == Instrument.Kind.INTERVIEW_GUIDE
         groups = (noted if guide else answered).get(asked.pk, {})
         count = interviews_noted.get(asked.pk, 0) if guide else sum(groups.values())

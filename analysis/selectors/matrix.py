@@ -25,7 +25,9 @@ def criteria_of(
     """The evaluation's criteria in order, their questions and planned sources prefetched."""
     ensure(user, Action.VIEW_EVALUATION, evaluation)
     sources = PlannedSource.objects.select_related(
-        "instrument_question__version__instrument", "stakeholder_group"
+        "instrument_question__version__instrument",
+        "instrument_question__section",
+        "stakeholder_group",
     ).order_by("order", "pk")
     questions = EvaluationQuestion.objects.order_by("order", "pk").prefetch_related(
         Prefetch("sources", queryset=sources)

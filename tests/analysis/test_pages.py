@@ -42,6 +42,7 @@ def test_matrix_page_shows_evidence_and_gaps(client, evaluation, team):
     text = page.content.decode()
     assert "Relevance — Relevance and strategic fit" in text
     assert "3 answers" in text  # B1 answered three times
+    assert "ilo-staff-questionnaire-2008 B1:" in text  # named by section and number
     # ... by the stakeholder group of who answered, largest first.
     assert "By stakeholder group: Government 2, Workers 1" in text
     assert "0 interviews, 0 questionnaire responses" in text  # Donor: nobody heard
