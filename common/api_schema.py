@@ -24,6 +24,8 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from common.revisions import CONFLICT
+
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Writes here can meet a lock (the interview log, locked responses) or an edit based on an
 # old revision: 409 with the sentence saying who locked or changed what.
@@ -105,3 +107,17 @@ def file_responses(description: str, *media_types: str) -> dict[tuple[int, str],
     return {
         (200, media): OpenApiResponse(OpenApiTypes.BINARY, description) for media in media_types
     }
+
+
+LOCKED_DESCRIPTION = (
+    "The records are locked (the interview log, or the distribution's responses): nothing "
+    "was changed. `detail` says who locked them, when and why; reads and exports go on."
+)
+# A write refused by a lock (common.errors.Locked answers 409 in common.api's handler).
+LOCKED = OpenApiResponse(response=ProblemSerializer, description=LOCKED_DESCRIPTION)
+# An edit that meets either an old revision or a lock: both answer 409.
+CONFLICT_OR_LOCKED = OpenApiResponse(
+    response=CONFLICT.response,
+    description=f"{CONFLICT.description} Or: {LOCKED_DESCRIPTION} (then only `detail` and "
+    "`errors`).",
+)

@@ -17,9 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.api_input import validated_query
+from common.api_schema import CONFLICT_OR_LOCKED, LOCKED
 from common.errors import Locked, ValidationProblem
 from common.revisions import IF_MATCH, api_revision
-from common.schema import CONFLICT_OR_LOCKED, LOCKED
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.models import Evaluation
 from evaluations.permissions import Action

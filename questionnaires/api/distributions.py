@@ -12,8 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
+from common.api_schema import LOCKED
 from common.errors import ValidationProblem
-from common.schema import LOCKED
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.permissions import Action, can_see_links, ensure
 from questionnaires.audience import audience_clean, audience_people

@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api_input import JSONParser
+from common.api_schema import CONFLICT_OR_LOCKED
 from common.revisions import ETAG, IF_MATCH, revision_wanted
-from common.schema import CONFLICT_OR_LOCKED
 from evaluations.api import SLUG
 from interviews.models import CategoryRule, ReportingCategory
 from interviews.services.categories import category_rules_set
