@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:slug>/analysis/coding/", coding_views.coding_page, name="coding"),
     path("<slug:slug>/analysis/", views.matrix_page, name="matrix"),
     path("<slug:slug>/analysis/tallies/", views.tallies_page, name="tallies"),
+    path("<slug:slug>/analysis/excerpts/", views.excerpts_page, name="excerpts"),
 ]
 
 from analysis import grid_views  # noqa: E402  (the criteria grid, a module of its own)

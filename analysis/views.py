@@ -4,9 +4,12 @@ gives (selectors), the tallies suppressed unless a lead asks otherwise."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from analysis.models import Code
+from analysis.selectors.codings import attribution_of, codings_of
 from analysis.selectors.evidence import matrix_evidence
 from analysis.selectors.tallies import ATTRIBUTES, code_tallies
 from common.downloads import query_flag
@@ -68,3 +71,29 @@ def tallies_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
             request, evaluation, "tallies", table=table, access=access, choices=choices, by=by
         ),
     )
+
+
+@evaluation_view(Action.VIEW_RESPONSES)
+def excerpts_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    """Retrieval: every excerpt of a code (its sub-codes included), or of one tally cell (the
+    code and a value of `by`), with the attribution a report may print — never a name. Only
+    the excerpts the member may read (lead-only ones for the lead)."""
+    code = Code.objects.filter(evaluation=evaluation, pk=_number(request.GET.get("code"))).first()
+    if code is None:
+        raise Http404(_("No such code in this evaluation."))
+    by = request.GET.get("by", "")
+    value = request.GET.get("value") if by in ATTRIBUTES else None
+    found = codings_of(user=request.user, evaluation=evaluation, code=code.pk, by=by, value=value)
+    excerpts = [(coding, attribution_of(coding)) for coding in found]
+    where = f"{ATTRIBUTES[by]}: {value}" if value is not None else ""
+    return render(
+        request,
+        "analysis/excerpts.html",
+        analysis_context(
+            request, evaluation, "tallies", code=code, excerpts=excerpts, where=where, by=by
+        ),
+    )
+
+
+def _number(text: str | None) -> int | None:
+    return int(text) if text and text.isascii() and text.isdigit() else None

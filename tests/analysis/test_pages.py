@@ -91,3 +91,37 @@ def test_the_admin_shows_codings_without_their_text(client, evaluation, team):
     assert f"#{note_coding.note_id}" in listing
     for page in (listing, detail):
         assert "official" not in page and "understaffed" not in page
+
+
+def test_excerpts_of_a_code_and_of_a_tally_cell_with_their_attribution(
+    client, evaluation, team
+):
+    """Retrieval: from the tallies, a code's excerpts and one cell's, each with the label a
+    report may print (group and region, never a name); viewers read counts only."""
+    groups = [*["Government"] * 5, "Donor", "Workers"]  # two small groups hide each other
+    answers = open_answers(answered(evaluation, "team", *groups))
+    code = code_save(evaluation=evaluation, by=SYSTEM, name="Funding")
+    for answer in (answers[0], answers[5]):
+        coding_create(evaluation=evaluation, by=SYSTEM, answer=answer, start=0, end=7, codes=[code])
+    base = f"/evaluations/{evaluation.slug}/analysis/"
+    client.force_login(team["evaluator"].user)
+    tallies = client.get(base + "tallies/?by=stakeholder_group").content.decode()
+    assert f'excerpts/?code={code.pk}&amp;by=stakeholder_group"' in tallies
+    assert "value=Government" not in tallies  # a suppressed cell links to nothing
+    client.force_login(team["lead"].user)
+    shown = client.get(base + "tallies/?by=stakeholder_group&unsuppressed=1").content.decode()
+    assert f"excerpts/?code={code.pk}&amp;by=stakeholder_group&amp;value=Government" in shown
+    client.force_login(team["evaluator"].user)
+    every = client.get(base + f"excerpts/?code={code.pk}").content.decode()
+    assert every.count("<blockquote>") == 2
+    assert "a respondent (Government, Africa)" in every and "a respondent (Donor, Africa)" in every
+    cell = client.get(
+        base + f"excerpts/?code={code.pk}&by=stakeholder_group&value=Donor"
+    ).content.decode()
+    assert cell.count("<blockquote>") == 1 and "Stakeholder group: Donor" in cell
+    assert "(Government, Africa)" not in cell
+    assert client.get(base + "excerpts/?code=999999").status_code == 404
+    assert client.get(base + "excerpts/?code=abc").status_code == 404
+    client.force_login(team["viewer"].user)
+    assert client.get(base + f"excerpts/?code={code.pk}").status_code == 403
+    assert "excerpts/?code=" not in client.get(base + "tallies/").content.decode()
