@@ -93,9 +93,7 @@ def test_the_admin_shows_codings_without_their_text(client, evaluation, team):
         assert "official" not in page and "understaffed" not in page
 
 
-def test_excerpts_of_a_code_and_of_a_tally_cell_with_their_attribution(
-    client, evaluation, team
-):
+def test_excerpts_of_a_code_and_of_a_tally_cell_with_their_attribution(client, evaluation, team):
     """Retrieval: from the tallies, a code's excerpts and one cell's, each with the label a
     report may print (group and region, never a name); viewers read counts only."""
     groups = [*["Government"] * 5, "Donor", "Workers"]  # two small groups hide each other
