@@ -198,9 +198,9 @@ class Interview(models.Model):
         indexes = [models.Index(fields=["evaluation", "date"])]
 
     def __str__(self) -> str:
-        when = date_format(self.date, "SHORT_DATE_FORMAT")
+        when = date_format(self.date, "j M Y")  # never 03/04: which is the month?
         if self.date_end:
-            when = f"{when}–{date_format(self.date_end, 'SHORT_DATE_FORMAT')}"
+            when = f"{when}–{date_format(self.date_end, 'j M Y')}"
         where = self.grouping or self.venue
         return _("Interview of %(when)s") % {"when": when} + (f" ({where})" if where else "")
 

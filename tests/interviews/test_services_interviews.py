@@ -214,7 +214,7 @@ def test_an_import_key_is_used_once_per_evaluation(evaluation, anna) -> None:
 def test_place_region_follows_the_country(evaluation, anna) -> None:
     interview = log(evaluation, anna, country=country("TH"), venue="Bangkok")
     assert interview.region.code == "asia-pacific"
-    assert str(interview) == "Interview of 03/15/2013 (Bangkok)"
+    assert str(interview) == "Interview of 15 Mar 2013 (Bangkok)"  # a day no reader misreads
 
 
 def test_guide_version_is_frozen_when_used(evaluation, anna) -> None:
