@@ -32,6 +32,6 @@ urlpatterns = [
     path("api/v1/", include(("survey_site.api", "api"), namespace="api")),
     # Last under /api/: what no route takes is a JSON 404 with DEBUG on too (ending in "/", so
     # that APPEND_SLASH still redirects an address given without its slash).
-    re_path(r"^api/.*/$", api_not_found),
+    re_path(r"^api/[\s\S]*/$", api_not_found),
     path("admin/", admin.site.urls),
 ]

@@ -185,7 +185,14 @@ def test_the_site_still_routes_with_the_failing_urls(as_role) -> None:
     assert as_role("lead").get("/api/v1/evaluations/").status_code == 200
 
 
-@pytest.mark.parametrize("url", ["/api/v1/no-such-thing/", "/api/v1/evaluations/a/b/c/d/e/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/no-such-thing/",
+        "/api/v1/evaluations/a/b/c/d/e/",
+        "/api/v1/registry/merges/%C2%B1%0A%C3%85/undo/",  # a newline in it (found by the fuzzer)
+    ],
+)
 def test_with_debug_on_a_routing_404_under_the_api_is_json_too(settings, url: str) -> None:
     """`make run` serves with DEBUG on, where Django answers its HTML page listing the routes
     instead of calling handler404."""
