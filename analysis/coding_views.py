@@ -31,7 +31,7 @@ from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, Role, can, role_of
 from evaluations.views import evaluation_view
-from interviews.models import Interview, InterviewNote
+from interviews.models import InterviewNote
 from questionnaires.models import Answer, Distribution, localized
 from reports.selectors.likert import language
 from reports.views.base import refused
@@ -81,14 +81,12 @@ def _codable(
             continue
         found = found.select_related("response__distribution").annotate(coded=Count("codings"))
         answers += [a for a in found if lead or not answer_is_lead_only(a)]
-    notes: list[InterviewNote] = []
-    for interview in Interview.objects.filter(evaluation=evaluation).order_by("pk"):
-        found_notes = codable_notes(user=request.user, interview=interview)
-        notes += [
-            n
-            for n in found_notes.select_related("interview").annotate(coded=Count("codings"))
-            if lead or not note_is_lead_only(n)
-        ]
+    found_notes = codable_notes(user=request.user, evaluation=evaluation)
+    notes: list[InterviewNote] = [
+        n
+        for n in found_notes.select_related("interview").annotate(coded=Count("codings"))
+        if lead or not note_is_lead_only(n)
+    ]
     return answers, notes
 
 

@@ -125,5 +125,5 @@ class CodableView(ReportScoped, APIView):
                 pk=params["interview"],
                 evaluation=evaluation,
             )
-            notes = codable_notes(user=request.user, interview=interview)
+            notes = codable_notes(user=request.user, evaluation=evaluation, interview=interview)
         return Response(CodableSerializer({"answers": answers, "notes": notes}).data)

@@ -135,12 +135,19 @@ def codable_answers(*, user: User | AnonymousUser, distribution: Distribution) -
     )
 
 
-def codable_notes(*, user: User | AnonymousUser, interview: Interview) -> QuerySet[InterviewNote]:
-    """The interview's notes the user may read (and so code)."""
-    evaluation = interview.evaluation
+def codable_notes(
+    *,
+    user: User | AnonymousUser,
+    evaluation: Evaluation,
+    interview: Interview | None = None,
+) -> QuerySet[InterviewNote]:
+    """The notes the user may read (and so code): of one interview, or of the whole
+    evaluation in one query."""
     if not can(user, Action.VIEW_RESPONSES, evaluation):
         raise PermissionDenied(_("Your role does not include the interview log."))
-    notes = InterviewNote.objects.filter(interview=interview)
+    notes = InterviewNote.objects.filter(interview__evaluation=evaluation)
+    if interview is not None:
+        notes = notes.filter(interview=interview)
     if role_of(user, evaluation) != Role.LEAD:
         notes = notes.filter(Q(visibility=InterviewNote.Visibility.TEAM) | Q(created_by=user.pk))
-    return notes.order_by("created_at", "pk")
+    return notes.order_by("interview__date", "interview", "created_at", "pk")

@@ -44,12 +44,8 @@ def _answers(reader: User | AnonymousUser, evaluation: Evaluation) -> list[Answe
 
 
 def _notes(reader: User | AnonymousUser, evaluation: Evaluation) -> list[InterviewNote]:
-    found: list[InterviewNote] = []
-    interviews = Interview.objects.filter(evaluation=evaluation).select_related("evaluation")
-    for interview in interviews.order_by("date", "pk"):
-        notes = codable_notes(user=reader, interview=interview)
-        found += list(notes.select_related("interview__category", "interview__region"))
-    return found
+    notes = codable_notes(user=reader, evaluation=evaluation)
+    return list(notes.select_related("interview__category", "interview__region"))
 
 
 def _interview_values(interview: Interview) -> dict[str, str]:
