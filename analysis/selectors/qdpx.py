@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from analysis.formats.qdpx import QdpxCase, QdpxProject, QdpxSelection, QdpxSource
@@ -20,7 +21,7 @@ from analysis.selectors.codebook import codebook_of
 from analysis.selectors.codings import codable_answers, codable_notes, readable_codings_filter
 from common.attributes import attribute_label
 from evaluations.permissions import Action, can
-from interviews.models import Interview, InterviewNote
+from interviews.models import Interview, InterviewNote, Participation
 from questionnaires.instrument_format.vocabulary import STANDARD_ATTRIBUTES
 from questionnaires.models import Answer, Distribution
 
@@ -45,13 +46,16 @@ def _answers(reader: User | AnonymousUser, evaluation: Evaluation) -> list[Answe
 
 def _notes(reader: User | AnonymousUser, evaluation: Evaluation) -> list[InterviewNote]:
     notes = codable_notes(user=reader, evaluation=evaluation)
-    return list(notes.select_related("interview__category", "interview__region"))
+    participants = Participation.objects.select_related("stakeholder_group", "country")
+    return list(
+        notes.select_related("interview__category", "interview__region").prefetch_related(
+            Prefetch("interview__participations", queryset=participants.order_by("pk"))
+        )
+    )
 
 
 def _interview_values(interview: Interview) -> dict[str, str]:
-    parts = list(
-        interview.participations.select_related("stakeholder_group", "country").order_by("pk")
-    )
+    parts = list(interview.participations.all())  # prefetched by _notes
     values = {
         "stakeholder_group": ", ".join(
             sorted({p.stakeholder_group.name for p in parts if p.stakeholder_group})
