@@ -61,7 +61,7 @@ browser: ## install Debian's chromium for the browser tests when it is missing a
 		echo "No chromium and no usable apt-get: browser tests will be skipped (failed if REQUIRE_BROWSER=1)."; \
 	fi
 
-test: install messages browser lint ## install what tests need, lint, and run the whole suite
+test: install messages browser wrk lint ## install what tests need, lint, and run the whole suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The API contract run (tests/contract): schemathesis against every operation as the four roles.
