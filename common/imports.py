@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from common.models import ImportJobBase
-from common.spreadsheets import Table, read_table
+from common.spreadsheets import Table, read_lines, read_table
 from common.upload_limits import limits
 
 Job = TypeVar("Job", bound=ImportJobBase)
@@ -38,13 +38,14 @@ class Upload:
     table: Table
 
 
-def upload_read(*, file: IO[bytes], filename: str, sheet: str = "") -> Upload:
+def upload_read(*, file: IO[bytes], filename: str, sheet: str = "", lines: bool = False) -> Upload:
     """Read an upload (the given sheet, else the first); an unreadable file raises a
-    ValidationProblem."""
+    ValidationProblem. `lines`: a one-column list without a header row (read_lines)."""
     if hasattr(file, "seek"):
         file.seek(0)
     content = file.read(limits().max_bytes + 1)  # one byte over tells "too large"
-    table = read_table(content, filename, sheet or None)
+    read = read_lines if lines else read_table
+    table = read(content, filename, sheet or None)
     return Upload(filename=filename, content=content, table=table)
 
 
@@ -56,12 +57,13 @@ def job_keep_upload(job: ImportJobBase, upload: Upload, *, default_name: str) ->
     job.file.save(upload.filename[-100:] or default_name, ContentFile(upload.content), save=False)
 
 
-def job_table(job: ImportJobBase) -> Table:
-    """The job's stored file read again, on its sheet."""
+def job_table(job: ImportJobBase, *, lines: bool = False) -> Table:
+    """The job's stored file read again, on its sheet (`lines`: as upload_read)."""
     if not job.file:  # deleted (by an erasure of a person it named)
         raise ValidationProblem(_("The uploaded file is no longer kept; upload it again."))
+    read = read_lines if lines else read_table
     with job.file.open("rb") as handle:
-        return read_table(handle.read(limits().max_bytes + 1), job.filename, job.sheet or None)
+        return read(handle.read(limits().max_bytes + 1), job.filename, job.sheet or None)
 
 
 def job_ensure_open(job: ImportJobBase) -> None:

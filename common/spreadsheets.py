@@ -74,8 +74,11 @@ def header_signature(headers: Sequence[str], *, kind: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def read_table(file: IO[bytes] | bytes, filename: str, sheet: str | None = None) -> Table:
-    """The header row and data rows of a CSV or XLSX file (the first sheet, or `sheet`)."""
+def read_table(
+    file: IO[bytes] | bytes, filename: str, sheet: str | None = None, *, header: bool = True
+) -> Table:
+    """The header row and data rows of a CSV or XLSX file (the first sheet, or `sheet`);
+    `header=False`: every row is a data row (see read_lines)."""
     found = limits()
     data = file if isinstance(file, bytes) else _read_limited(file, found.max_bytes)
     if len(data) > found.max_bytes:
@@ -88,7 +91,7 @@ def read_table(file: IO[bytes] | bytes, filename: str, sheet: str | None = None)
     is_zip = data[:4] == b"PK\x03\x04"
     if name.endswith(XLSX_EXTENSIONS) or (is_zip and not name.endswith(CSV_EXTENSIONS)):
         xlsx_check(data)  # a zip bomb or XML entities are refused before openpyxl parses
-        return _xlsx_table(data, sheet)
+        return _xlsx_table(data, sheet, header=header)
     if is_zip or _looks_binary(data):
         if name.endswith(CSV_EXTENSIONS):
             raise problem(_("“%(name)s” is not a CSV file.") % {"name": filename})
@@ -98,6 +101,31 @@ def read_table(file: IO[bytes] | bytes, filename: str, sheet: str | None = None)
             _("Only CSV and XLSX files can be read, not “%(name)s”.") % {"name": filename}
         )
     return _csv_table(data)
+
+
+def read_lines(file: IO[bytes] | bytes, filename: str, sheet: str | None = None) -> Table:
+    """A one-column list (a report's annex printed without a table): every non-blank row is a
+    line, the first one too. A plain text file gives its lines as they are; a CSV or XLSX row
+    spread over several cells ("A. Person" | "UNDP") is joined with ", ". The lines come back
+    as the rows of a Table with one column, numbered as the file shows them."""
+    found = limits()
+    data = file if isinstance(file, bytes) else _read_limited(file, found.max_bytes)
+    name = (filename or "").lower()
+    if name.endswith(".txt") and len(data) <= found.max_bytes and not _looks_binary(data):
+        rows: Iterator[tuple[int, Sequence[Any]]] = (
+            (number, [line]) for number, line in enumerate(decode(data).splitlines(), start=1)
+        )
+        if not data.strip():
+            raise problem(_("The file is empty."))
+        return _lines_table(_table(rows, header=False))
+    return _lines_table(read_table(data, filename, sheet, header=False))
+
+
+def _lines_table(table: Table) -> Table:
+    for row in table.rows:
+        row.values[:] = [", ".join(v for v in row.values if v)]
+    table.headers = [_("Line")]
+    return table
 
 
 def _read_limited(file: IO[bytes], max_bytes: int) -> bytes:
@@ -146,7 +174,7 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_table(data: bytes) -> Table:
+def _csv_table(data: bytes, *, header: bool = True) -> Table:
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
 
@@ -170,13 +198,13 @@ def _csv_table(data: bytes) -> Table:
                 % {"line": reader.line_num, "error": exc}
             ) from exc
 
-    return _table(numbered())
+    return _table(numbered(), header=header)
 
 
 # --- XLSX ----------------------------------------------------------------------------------
 
 
-def _xlsx_table(data: bytes, sheet: str | None) -> Table:
+def _xlsx_table(data: bytes, sheet: str | None, *, header: bool = True) -> Table:
     try:
         # data_only: a formula cell gives the value Excel last computed, never the formula.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -195,7 +223,7 @@ def _xlsx_table(data: bytes, sheet: str | None) -> Table:
         worksheet = book[sheet] if sheet else book.worksheets[0]
         rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
         try:  # read-only sheets are parsed while iterating: damage shows up here
-            table = _table(rows)
+            table = _table(rows, header=header)
         except ValidationProblem:
             raise
         except Exception as exc:
@@ -240,10 +268,11 @@ def cell_text(value: Any) -> str:
 # --- both ----------------------------------------------------------------------------------
 
 
-def _table(rows: Iterator[tuple[int, Sequence[Any]]]) -> Table:
-    """Header (the first row with any text: blank rows above it are skipped) and data rows."""
+def _table(rows: Iterator[tuple[int, Sequence[Any]]], *, header: bool = True) -> Table:
+    """Header (the first row with any text: blank rows above it are skipped) and data rows;
+    without `header`, every row with text is a data row."""
     found = limits()
-    headers: list[str] | None = None
+    headers: list[str] | None = None if header else []
     kept: list[TableRow] = []
     cells_read = 0
     for number, cells in rows:
@@ -270,6 +299,8 @@ def _table(rows: Iterator[tuple[int, Sequence[Any]]]) -> Table:
         kept.append(TableRow(number=number, values=values))
     if headers is None:
         raise problem(_("The file is empty: it has no header row."))
+    if not kept and not header:
+        raise problem(_("The file is empty."))
     if not kept:
         raise problem(_("The file has a header row but no data rows."))
     # Trailing columns with neither header nor data are dropped; a column with data but no

@@ -19,6 +19,10 @@ from evaluations.models import Evaluation
 from stakeholders.models import Country, Region, StakeholderGroup
 
 
+# How an interview without a date shows its date, on every page, export and API answer.
+DATE_UNKNOWN = _("date unknown")
+
+
 class ReportingCategory(models.Model):
     """A row of the evaluation's overview table (a place, region or constituent group)."""
 
@@ -98,7 +102,9 @@ class Interview(models.Model):
         GROUP = "group", _("Group")
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="interviews")
-    date = models.DateField(_("date"))
+    # Empty when the date is not known (a list of persons interviewed printed without dates):
+    # shown as "date unknown", sorted last, counted like any other interview.
+    date = models.DateField(_("date"), null=True, blank=True)
     date_end = models.DateField(
         _("until"), null=True, blank=True, help_text=_("For an interview over several days.")
     )
@@ -183,10 +189,11 @@ class Interview(models.Model):
     revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        ordering = ["evaluation", "date", "pk"]
+        ordering = ["evaluation", F("date").asc(nulls_last=True), "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(date_end__isnull=True) | Q(date_end__gte=F("date")),
+                condition=Q(date_end__isnull=True)
+                | (Q(date__isnull=False) & Q(date_end__gte=F("date"))),
                 name="interview_ends_after_start",
             ),
             models.UniqueConstraint(
@@ -198,11 +205,20 @@ class Interview(models.Model):
         indexes = [models.Index(fields=["evaluation", "date"])]
 
     def __str__(self) -> str:
-        when = date_format(self.date, "j M Y")  # never 03/04: which is the month?
-        if self.date_end:
-            when = f"{when}–{date_format(self.date_end, 'j M Y')}"
         where = self.grouping or self.venue
-        return _("Interview of %(when)s") % {"when": when} + (f" ({where})" if where else "")
+        if self.date is None:
+            return str(_("Interview, date unknown")) + (f" ({where})" if where else "")
+        return _("Interview of %(when)s") % {"when": self.when()} + (f" ({where})" if where else "")
+
+    def when(self, format: str = "j M Y", dash: str = "–") -> str:
+        """The day or days as people read them ("15 Mar 2013–17 Mar 2013"), never 03/04 (which
+        is the month?); "date unknown" when the list it came from printed no date."""
+        if self.date is None:
+            return str(DATE_UNKNOWN)
+        when = date_format(self.date, format)
+        if self.date_end and self.date_end != self.date:
+            when = f"{when}{dash}{date_format(self.date_end, format)}"
+        return when
 
 
 class Participation(models.Model):
@@ -414,7 +430,14 @@ class InterviewImportJob(ImportJobBase):
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, related_name="interview_imports"
     )
+    class Layout(models.TextChoices):
+        COLUMNS = "columns", _("Columns (name, department, date, interviewers)")
+        UNDATED = "undated", _("One column, without dates (headings, then names)")
+
     file = models.FileField(upload_to="imports/interviews/%Y/%m/")
+    layout = models.CharField(
+        _("layout"), max_length=10, choices=Layout.choices, default=Layout.COLUMNS
+    )
     month_first = models.BooleanField(_("dates are month first"), default=False)
     # The last dry run (or the import): {"lines", "errors", "near_matches", "counts",
     # "already_imported", "sheets"} as plain JSON.

@@ -13,7 +13,7 @@ from common.names import normalise, normalise_text
 from common.spreadsheets import Table, TableRow, letter
 from evaluations.models import Evaluation
 from interviews.cells import NameCell
-from interviews.models import Interview
+from interviews.models import DATE_UNKNOWN, Interview
 from stakeholders.importing.matching import RegistryIndex
 from stakeholders.models import Country
 
@@ -29,6 +29,10 @@ COUNT_KEYS = (
     "follow_ups",
     "already_imported",
 )
+# How a line of a one-column list without dates (importing/undated.py) reads; the reviewer
+# corrects a line with one of these as its decision.
+LOCATION, UNIT, PERSON_LINE, GROUP_LINE, SKIP = "location", "unit", "person", "group", "skip"
+READINGS = (LOCATION, UNIT, PERSON_LINE, GROUP_LINE, SKIP)
 Identity = tuple[str, object]  # ("person", id) | ("new", name key) | ("group", label key)
 
 
@@ -53,6 +57,7 @@ class RowLine:
     text: str
     warnings: list[str] = field(default_factory=list)
     interview: int | None = None  # 1-based, in file order
+    reading: str = ""  # lists without dates: one of READINGS ("" for the columns layout)
 
 
 @dataclass
@@ -106,6 +111,7 @@ class Planned:
     same_as: Planned | None = None  # listed twice in the file: imported once
     of_plan: Planned | None = None
     of_log: Interview | None = None
+    undated: bool = False  # a list printed without dates: `dates` is not read
 
     @property
     def date(self) -> dt.date:
@@ -126,6 +132,11 @@ def when_label(dates: tuple[dt.date, dt.date]) -> str:
         if dates[0] == dates[1]
         else f"{day_label(dates[0])}–{day_label(dates[1])}"
     )
+
+
+def plan_when(plan: Planned) -> str:
+    """The day or days of a planned interview, or "date unknown"."""
+    return str(DATE_UNKNOWN) if plan.undated else when_label(plan.dates)
 
 
 def about_text(plan: Planned) -> str:

@@ -280,8 +280,7 @@ def _import_key(plan: Planned) -> str:
     ]
     parts = [
         normalise_text(plan.grouping),
-        plan.dates[0].isoformat(),
-        plan.dates[1].isoformat(),
+        *(("undated",) if plan.undated else (plan.dates[0].isoformat(), plan.dates[1].isoformat())),
         *names,
         "&".join(sorted(initials_key(i) for i in plan.interviewers)),
     ]

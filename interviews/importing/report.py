@@ -18,6 +18,7 @@ from interviews.importing.plan import (
     ReaderState,
     about_text,
     day_label,
+    plan_when,
     when_label,
 )
 from interviews.models import Interview, ReportingCategory
@@ -48,7 +49,7 @@ class Report(ReaderState):
                 self._describe_refused(plan)
                 continue
             self._describe(plan, categories)
-            if plan.new:
+            if plan.new and not plan.undated:
                 self._warn_outside_collection(plan)
             for initials in plan.interviewers:
                 key = initials_key(initials)
@@ -88,15 +89,16 @@ class Report(ReaderState):
         elif plan.existing is not None:
             plan.line.text = head + _("already imported (%(who)s; %(when)s)") % {
                 "who": first.cell.display,
-                "when": when_label(plan.dates),
+                "when": plan_when(plan),
             }
         else:
-            parts = [_participant_text(first), when_label(plan.dates), plan.grouping]
+            parts = [_participant_text(first), plan_when(plan), plan.grouping]
             if plan.interviewers:
                 parts.append(_("by %(who)s") % {"who": ", ".join(plan.interviewers)})
             if plan.mode != Interview.Mode.IN_PERSON:
                 parts.append(str(Interview.Mode(plan.mode).label))
-            parts.append(plan.country.name if plan.country else "")
+            if plan.country and plan.country.name != plan.grouping:
+                parts.append(plan.country.name)
             if plan.category:
                 new = fold(plan.category) not in categories
                 categories.add(fold(plan.category))

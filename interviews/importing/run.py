@@ -14,6 +14,7 @@ from evaluations.models import Evaluation
 from evaluations.permissions import Actor
 from interviews.importing.plan import InterviewImport
 from interviews.importing.reader import Reader
+from interviews.importing.undated import UndatedReader
 from interviews.importing.writer import Writer, refusal
 from interviews.services.checks import ensure_can_log
 
@@ -27,8 +28,9 @@ def _read(
     month_first: bool,
     decisions: Mapping[int, str] | None,
     stop_on_near_matches: bool,
+    undated: bool = False,
 ) -> Reader:
-    reader = Reader(
+    reader = (UndatedReader if undated else Reader)(
         table,
         evaluation=evaluation,
         month_first=month_first,
@@ -56,14 +58,17 @@ def interviews_check(
     decisions: Mapping[int, str] | None = None,
     stop_on_near_matches: bool = False,
     filename: str = "",
+    undated: bool = False,
 ) -> InterviewImport:
-    """The dry run: what every row of the file would become, and every warning; writes nothing."""
+    """The dry run: what every row of the file would become, and every warning; writes nothing.
+    `undated`: the table is a one-column list without dates (common.spreadsheets.read_lines)."""
     return _read(
         table,
         evaluation=evaluation,
         month_first=month_first,
         decisions=decisions,
         stop_on_near_matches=stop_on_near_matches,
+        undated=undated,
     ).result()
 
 
@@ -77,6 +82,7 @@ def interviews_import(
     decisions: Mapping[int, str] | None = None,
     stop_on_near_matches: bool = False,
     filename: str = "",
+    undated: bool = False,
 ) -> InterviewImport:
     """Import every interview of the file that is not in the log yet, or nothing.
 
@@ -91,6 +97,7 @@ def interviews_import(
         month_first=month_first,
         decisions=decisions,
         stop_on_near_matches=stop_on_near_matches,
+        undated=undated,
     )
     if reader.errors:
         raise refusal(reader.errors)

@@ -73,7 +73,8 @@ class Writer:
                 item = ParticipantInput(group_label=p.cell.display, headcount=p.cell.headcount)
             else:
                 item = ParticipantInput(person=self._person(p))
-                if unit and _known_affiliation(item.person, plan.dates[0], unit):
+                day = None if plan.undated else plan.dates[0]
+                if unit and _known_affiliation(item.person, day, unit):
                     unit = None  # the registry's affiliation of the day says it already
             item.unit, item.original_text = unit, p.cell.original
             inputs.append(item)
@@ -83,7 +84,7 @@ class Writer:
         if plan.number in self.created:
             return self.created[plan.number]
         of = self._create(plan.of_plan) if plan.of_plan is not None else plan.of_log
-        start, end = plan.dates
+        start, end = (None, None) if plan.undated else plan.dates
         source = _("import: %(file)s row %(row)s") % {"file": self.filename, "row": plan.row}
         try:
             interview = interview_create(
@@ -101,6 +102,7 @@ class Writer:
                 category=plan.category or None,
                 source=" ".join(source.split())[:300],
                 import_key=plan.key,
+                date_unknown=plan.undated,
             )
             for note in plan.notes:
                 note_add(interview=interview, by=self.by, text=note)
@@ -111,7 +113,7 @@ class Writer:
         return interview
 
 
-def _known_affiliation(person: Person, day: dt.date, department: str) -> bool:
+def _known_affiliation(person: Person, day: dt.date | None, department: str) -> bool:
     """Whether every part of the Department cell ("Migration Branch, Example Office") is
     already in the person's affiliation on the day (unit, organisation, job title)."""
     affiliation = person.affiliation_on(day)

@@ -45,7 +45,14 @@ from stakeholders.models import Country, Person, Region
 # --- checks -----------------------------------------------------------------------------------
 
 
-def _check_dates(date: dt.date | None, date_end: dt.date | None) -> dt.date | None:
+def _check_dates(
+    date: dt.date | None, date_end: dt.date | None, *, unknown: bool = False
+) -> dt.date | None:
+    if date is None and unknown:
+        # A list printed without dates: the interview took place, on a day nobody recorded.
+        if date_end is not None:
+            raise refuse("date_end", _("An interview whose date is unknown has no end date."))
+        return None
     if not isinstance(date, dt.date):
         raise refuse("date", _("The date of the interview is required."))
     if date_end is not None and not isinstance(date_end, dt.date):
@@ -76,7 +83,7 @@ def _check_place(
 
 
 def _check_follow_up(
-    evaluation: Evaluation, of: Interview | None, date: dt.date, interview: Interview | None
+    evaluation: Evaluation, of: Interview | None, date: dt.date | None, interview: Interview | None
 ) -> None:
     if of is None:
         return
@@ -84,7 +91,7 @@ def _check_follow_up(
         raise refuse(
             "follow_up_of", _("A follow-up must follow an interview of the same evaluation.")
         )
-    if of.date > date:
+    if of.date is not None and date is not None and of.date > date:
         raise refuse(
             "follow_up_of",
             _("A follow-up cannot take place (%(date)s) before the interview it follows (%(of)s).")
@@ -194,10 +201,13 @@ def _interviewers_save(interview: Interview, resolved: list[tuple[Membership | N
 # --- interviews -------------------------------------------------------------------------------
 
 
-def _interview_fields(interview: Interview, values: dict[str, Any]) -> None:
-    """Check the interview's own fields (already merged with what it had) and set them."""
+def _interview_fields(
+    interview: Interview, values: dict[str, Any], *, date_unknown: bool = False
+) -> None:
+    """Check the interview's own fields (already merged with what it had) and set them;
+    `date_unknown`: an empty date is allowed (the interview's date was never recorded)."""
     evaluation = interview.evaluation
-    values["date_end"] = _check_dates(values["date"], values["date_end"])
+    values["date_end"] = _check_dates(values["date"], values["date_end"], unknown=date_unknown)
     check_choice("mode", values["mode"], Interview.Mode, _("mode of interview"))
     for field in ("grouping", "venue", "source"):
         values[field] = check_length(Interview, field, values[field])
@@ -218,7 +228,7 @@ def interview_create(
     *,
     evaluation: Evaluation,
     by: Actor,
-    date: dt.date,
+    date: dt.date | None,
     participants: Sequence[ParticipantInput],
     mode: str,
     interviewers: Sequence[str | Membership] = (),
@@ -236,11 +246,13 @@ def interview_create(
     category: ReportingCategory | str | None = None,
     source: str = "",
     import_key: str | None = None,
+    date_unknown: bool = False,
 ) -> Interview:
     """Log an interview with its participants (affiliations of the day copied) and
     interviewers (initials matched to the team). `by` SYSTEM: the trusted command line.
 
     A category given here (an object, or a name, added when new) counts as set by hand.
+    `date_unknown`: `date` may be None (a list printed without dates).
     """
     ensure_can_log(by, evaluation)
     ensure_log_unlocked(evaluation)
@@ -270,6 +282,7 @@ def interview_create(
             "guide_attributes": guide_attributes,
             "source": source,
         },
+        date_unknown=date_unknown,
     )
     interview.kind = interview_kind(kind, items)
     interview.category = category_of(evaluation, category)
@@ -288,7 +301,8 @@ def _interview_revise(interview: Interview, revision: int | None) -> None:
     revision_take(
         interview,
         expected=revision,
-        what=_("The interview of %(date)s") % {"date": interview.date.isoformat()},
+        what=_("The interview of %(date)s")
+        % {"date": interview.date.isoformat() if interview.date else interview.when()},
         explain=lambda base: changes_since(
             revised=interview, base=base, anchor=f"interview:{interview.pk}"
         ),
@@ -340,9 +354,15 @@ def interview_update(
     changes = {k: v for k, v in changes.items() if v is not UNSET}
     if "country" in changes and "region" not in changes:
         values["region"] = None  # follows the new country
+    # An interview logged without a date may stay so; a date, once known, is required.
+    unknown = interview.date is None and values["date"] is None
     values.update(changes)
-    _interview_fields(interview, values)
-    earlier = interview.follow_ups.filter(date__lt=interview.date).order_by("date").first()
+    _interview_fields(interview, values, date_unknown=unknown and values["date"] is None)
+    earlier = (
+        interview.follow_ups.filter(date__lt=interview.date).order_by("date").first()
+        if interview.date
+        else None
+    )
     if earlier is not None:
         raise refuse(
             "date",

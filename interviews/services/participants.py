@@ -124,7 +124,7 @@ def _given(value: Any, copied: Any) -> Any:
     return copied if value is None else value
 
 
-def _participation_values(item: ParticipantInput, day: dt.date) -> dict[str, Any]:
+def _participation_values(item: ParticipantInput, day: dt.date | None) -> dict[str, Any]:
     """The fields of one Participation: the person's affiliation of the day, overridden by
     what was given; or the group as given."""
     affiliation = (

@@ -1,5 +1,5 @@
 """manage.py import_interviews FILE --evaluation SLUG [--dry-run] [--sheet NAME] [--month-first]
-[--stop-on-near-matches]"""
+[--stop-on-near-matches] [--undated]"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from common.errors import ValidationProblem
-from common.spreadsheets import read_table
+from common.spreadsheets import read_lines, read_table
 from evaluations.models import Evaluation
 from evaluations.permissions import SYSTEM
 from interviews.importing.plan import InterviewImport
@@ -21,11 +21,16 @@ class Command(BaseCommand):
         "Import a “List of persons interviewed” (CSV or XLSX, laid out as evaluation reports "
         "print their annex) into an evaluation's interview log. Prints what every row becomes "
         "and every warning, then imports all of it or, when any row has an error, nothing. "
-        "Interviews imported before are recognised and skipped."
+        "Interviews imported before are recognised and skipped. With --undated, reads a "
+        "one-column list printed without dates (location and unit headings, one person a line)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="The .csv or .xlsx file; the first row holds the headers.")
+        parser.add_argument(
+            "file",
+            help="The .csv or .xlsx file; the first row holds the headers (with --undated: a "
+            ".txt, .csv or .xlsx list, one line a row, no header row).",
+        )
         parser.add_argument(
             "--evaluation", required=True, help="The slug of the evaluation to import into."
         )
@@ -46,6 +51,14 @@ class Command(BaseCommand):
             help="Import nothing when a name is close to someone in the registry (by default "
             "such a person is created new, with a warning).",
         )
+        parser.add_argument(
+            "--undated",
+            action="store_true",
+            help="The file is a one-column list without dates: location headings (countries, "
+            "cities, offices), unit or organisation headings (known ones, or in capitals), then "
+            "one person a line (“Name, Organisation”, “(tel)”) or a group with its headcount "
+            "(“Six members of …”). Each person line is an interview whose date is unknown.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         evaluation = Evaluation.objects.filter(slug=options["evaluation"]).first()
@@ -59,10 +72,12 @@ class Command(BaseCommand):
             "month_first": options["month_first"],
             "stop_on_near_matches": options["stop_on_near_matches"],
             "filename": path.name,
+            "undated": options["undated"],
         }
         try:
             with path.open("rb") as handle:
-                table = read_table(handle, path.name, options["sheet"] or None)
+                read = read_lines if options["undated"] else read_table
+                table = read(handle, path.name, options["sheet"] or None)
             where = f"sheet “{table.sheet}”, " if table.sheet else ""
             self.stdout.write(f"Read {where}{len(table.rows)} rows.")
             report = interviews_check(table, **settings)
