@@ -100,7 +100,7 @@ def read_table(
         raise problem(
             _("Only CSV and XLSX files can be read, not “%(name)s”.") % {"name": filename}
         )
-    return _csv_table(data)
+    return _csv_table(data, header=header)
 
 
 def read_lines(file: IO[bytes] | bytes, filename: str, sheet: str | None = None) -> Table:

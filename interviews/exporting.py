@@ -20,7 +20,7 @@ from common.downloads import safe_filename
 from common.spreadsheets import safe_cell, safe_text
 from common.xlsx import Book
 from interviews.cells import read_name_cell, reads_as_person
-from interviews.models import Interview, Participation
+from interviews.models import DATE_UNKNOWN, Interview, Participation
 from interviews.selectors.log import interview_list
 from stakeholders.selectors import organisation_find
 
@@ -148,7 +148,10 @@ def day_text(day: object) -> str:
 
 
 def interview_dates(interview: Interview, dash: str = "-") -> str:
-    """12.3.2026, or 8.4.2026-10.4.2026 over several days (`dash` between them)."""
+    """12.3.2026, or 8.4.2026-10.4.2026 over several days (`dash` between them); "date
+    unknown" for an interview imported from a list printed without dates."""
+    if interview.date is None:
+        return str(DATE_UNKNOWN)
     when = day_text(interview.date)
     if interview.date_end and interview.date_end != interview.date:
         when = f"{when}{dash}{day_text(interview.date_end)}"

@@ -18,7 +18,6 @@ from common.models import ImportJobBase
 from evaluations.models import Evaluation
 from stakeholders.models import Country, Region, StakeholderGroup
 
-
 # How an interview without a date shows its date, on every page, export and API answer.
 DATE_UNKNOWN = _("date unknown")
 
@@ -430,6 +429,7 @@ class InterviewImportJob(ImportJobBase):
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, related_name="interview_imports"
     )
+
     class Layout(models.TextChoices):
         COLUMNS = "columns", _("Columns (name, department, date, interviewers)")
         UNDATED = "undated", _("One column, without dates (headings, then names)")

@@ -83,7 +83,7 @@ class OverviewRow:
 @dataclass(frozen=True)
 class ExcludedInterview:
     interview_id: int
-    date: dt.date
+    date: dt.date | None  # None: date unknown
     label: str  # what the log calls it: grouping / first participant
     reason: str
 

@@ -10,7 +10,7 @@ from functools import reduce
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from analysis.models import Coding
@@ -150,4 +150,6 @@ def codable_notes(
         notes = notes.filter(interview=interview)
     if role_of(user, evaluation) != Role.LEAD:
         notes = notes.filter(Q(visibility=InterviewNote.Visibility.TEAM) | Q(created_by=user.pk))
-    return notes.order_by("interview__date", "interview", "created_at", "pk")
+    return notes.order_by(
+        F("interview__date").asc(nulls_last=True), "interview", "created_at", "pk"
+    )

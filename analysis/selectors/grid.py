@@ -8,6 +8,7 @@ number only."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -100,7 +101,10 @@ def grid_of(*, user: User | AnonymousUser, evaluation: Evaluation) -> Grid:
             found = assessments.get((unit.pk, criterion.pk))
             if found is not None:
                 linked = sorted(found.codings.all(), key=lambda c: (c.created_at, c.pk))
-                interviews = sorted(found.interviews.all(), key=lambda i: (i.date, i.pk))
+                interviews = sorted(
+                    found.interviews.all(),
+                    key=lambda i: (i.date is None, i.date or dt.date.min, i.pk),
+                )
                 cell.state, cell.state_label = found.state, str(found.get_state_display())
                 cell.text, cell.rating = found.text, found.rating
                 cell.documents = [line for line in found.documents.splitlines() if line]

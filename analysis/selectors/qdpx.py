@@ -21,7 +21,7 @@ from analysis.selectors.codebook import codebook_of
 from analysis.selectors.codings import codable_answers, codable_notes, readable_codings_filter
 from common.attributes import attribute_label
 from evaluations.permissions import Action, can
-from interviews.models import Interview, InterviewNote, Participation
+from interviews.models import DATE_UNKNOWN, Interview, InterviewNote, Participation
 from questionnaires.instrument_format.vocabulary import STANDARD_ATTRIBUTES
 from questionnaires.models import Answer, Distribution
 
@@ -123,7 +123,10 @@ def qdpx_project(*, user: User | AnonymousUser, evaluation: Evaluation) -> QdpxP
         interview = note.interview
         key = f"interview:{interview.pk}"
         if key not in cases:
-            name = _("Interview %(n)s (%(date)s)") % {"n": interview.pk, "date": interview.date}
+            name = _("Interview %(n)s (%(date)s)") % {
+                "n": interview.pk,
+                "date": interview.date or DATE_UNKNOWN,
+            }
             cases[key] = QdpxCase(key, name, _interview_values(interview))
         sources.append(
             QdpxSource(

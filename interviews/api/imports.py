@@ -74,6 +74,7 @@ class InterviewImportViewSet(
             filename=upload.name,
             sheet=data.validated_data.get("sheet", ""),
             month_first=data.validated_data["month_first"],
+            layout=data.validated_data["layout"],
         )
         return Response(InterviewImportSerializer(job).data, status=status.HTTP_201_CREATED)
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.forms import SpreadsheetUploadForm
+from interviews.importing.plan import GROUP_LINE, LOCATION, PERSON_LINE, SKIP, UNIT
+from interviews.models import InterviewImportJob
 
 NEW = "new"
 GROUP = "group"
@@ -28,6 +30,18 @@ class UploadForm(SpreadsheetUploadForm):
         label=gettext_lazy("Dates are month first (3/15/2013)"),
         required=False,
         help_text=gettext_lazy("Leave unticked for day first (15.3.2013, 15/03/2013)."),
+    )
+    layout = forms.ChoiceField(
+        label=gettext_lazy("Layout"),
+        choices=InterviewImportJob.Layout.choices,
+        initial=InterviewImportJob.Layout.COLUMNS,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Without dates: a list of one column (.txt, .csv or .xlsx) with location headings "
+            "(countries, cities, offices), unit or organisation headings, then one person a "
+            "line; each person is an interview whose date is unknown."
+        ),
     )
 
 
@@ -59,10 +73,20 @@ class ReviewForm(forms.Form):
         near_matches: Sequence[Mapping[str, Any]],
         readings: Mapping[int, str],
         decisions: Mapping[str, str],
+        lines: Mapping[int, str] | None = None,
     ) -> None:
         super().__init__(data)
         self.rows: list[int] = []
         self.readings: set[int] = set()
+        # A list without dates: how each line reads, corrected with a select per line.
+        self.lines = dict(lines or {})
+        self.decided = {int(row) for row in decisions if str(row).isdigit()}
+        for row, reading in sorted(self.lines.items()):
+            self.fields[f"line{row}"] = forms.ChoiceField(
+                label=_("How row %(row)s reads") % {"row": row},
+                choices=line_choices(),
+                initial=reading,
+            )
         # A name corrected to a person keeps that choice (one choice a row): its reading first.
         for row, reading in sorted(readings.items()):
             choices = [(GROUP, _("A group")), (PERSON, _("A person"))]
@@ -95,7 +119,28 @@ class ReviewForm(forms.Form):
     def decisions(self) -> dict[str, str]:
         """The choices as the importer takes them; "" drops one (a group stays as read)."""
         chosen = {str(row): self.cleaned_data[f"row{row}"] for row in self.rows}
-        return {
+        found = {
             row: "" if int(row) in self.readings and choice == GROUP else choice
             for row, choice in chosen.items()
         }
+        for row, reading in self.lines.items():
+            kind = self.cleaned_data[f"line{row}"]
+            if kind != PERSON_LINE or str(row) not in found:
+                # A line read otherwise is decided by its reading; a person keeps the near-match
+                # choice. A line left as read and never decided stays undecided.
+                if kind != reading or row in self.decided:
+                    found[str(row)] = kind
+                else:
+                    found.pop(str(row), None)
+        return found
+
+
+def line_choices() -> list[tuple[str, str]]:
+    """How a line of a list without dates can read, as the reviewer chooses it."""
+    return [
+        (LOCATION, _("Location heading")),
+        (UNIT, _("Unit or organisation heading")),
+        (PERSON_LINE, _("A person (one interview)")),
+        (GROUP_LINE, _("A group (one interview)")),
+        (SKIP, _("Left out")),
+    ]

@@ -40,6 +40,8 @@ State = InterviewImportJob.State
 # "person:<id>" (the same person as a registry person), "new" (a new person), "group" or
 # "person" (correct how the name cell was read).
 DECISION = re.compile(r"^(person:\d+|new|group|person)$")
+# A list without dates: also how a line reads (location, unit, skip: see importing/undated.py).
+UNDATED_DECISION = re.compile(r"^(person:\d+|new|location|unit|person|group|skip)$")
 NAMED_KINDS = ("interview", "co_participant")
 
 
@@ -70,12 +72,17 @@ def _core_decisions(decisions: Mapping[str, str]) -> dict[int, str]:
     return {int(row): choice for row, choice in decisions.items()}
 
 
+def _undated(job: InterviewImportJob) -> bool:
+    return job.layout == InterviewImportJob.Layout.UNDATED
+
+
 def _check(job: InterviewImportJob, table: Table) -> dict[str, Any]:
     result = interviews_check(
         table,
         evaluation=job.evaluation,
         month_first=job.month_first,
         decisions=_core_decisions(job.decisions),
+        undated=_undated(job),
     )
     if result.errors and not result.lines:
         # The header row itself cannot be read (unknown or missing columns): a file problem.
@@ -116,13 +123,21 @@ def import_job_create(
     filename: str,
     sheet: str = "",
     month_first: bool = False,
+    layout: str = InterviewImportJob.Layout.COLUMNS,
 ) -> InterviewImportJob:
     """Keep an uploaded list and dry-run it. An unreadable file, a wrong sheet or unknown
-    columns raise a ValidationProblem and keep nothing."""
+    columns raise a ValidationProblem and keep nothing. `layout` "undated": a one-column list
+    without dates (headings, then one person a line)."""
     ensure(by, Action.ENTER_RESPONSES, evaluation)
-    upload = upload_read(file=file, filename=filename, sheet=sheet)
+    if layout not in InterviewImportJob.Layout.values:
+        raise ValidationProblem(
+            _("“%(layout)s” is not a layout: use columns or undated.") % {"layout": layout},
+            errors={"layout": [_("Not a layout.")]},
+        )
+    undated = layout == InterviewImportJob.Layout.UNDATED
+    upload = upload_read(file=file, filename=filename, sheet=sheet, lines=undated)
     job = InterviewImportJob(
-        evaluation=evaluation, month_first=month_first, created_by=author_of(by)
+        evaluation=evaluation, month_first=month_first, created_by=author_of(by), layout=layout
     )
     report = _check(job, upload.table)  # before anything is stored: a refusal keeps nothing
     job_keep_upload(job, upload, default_name="interviews.csv")
@@ -148,7 +163,7 @@ def import_job_check(
             job.sheet, job.decisions = sheet[:100], {}
         if month_first is not None:
             job.month_first = month_first
-        table = job_table(job)
+        table = job_table(job, lines=_undated(job))
         job.sheet = table.sheet[:100]
         if decisions:
             job.decisions = _decisions_merge(job, decisions)
@@ -164,13 +179,24 @@ def _decisions_merge(job: InterviewImportJob, decisions: Mapping[Any, str]) -> d
     """The job's decisions with these on top ("" drops one); rows and choices checked."""
     lines = {str(line["row"]): line for line in job.report.get("lines", [])}
     near = {str(n["row"]): n for n in job.report.get("near_matches", [])}
+    undated = _undated(job)
     errors: dict[str, list[str]] = {}
     for row, raw in decisions.items():
         choice = (raw or "").strip()
         key = str(row)
-        if key not in lines or lines[key]["kind"] not in NAMED_KINDS:
+        if undated and (key not in lines or not lines[key].get("reading")):
+            errors[f"decisions.{key}"] = [_("The file has no line %(row)s.") % {"row": key}]
+        elif not undated and (key not in lines or lines[key]["kind"] not in NAMED_KINDS):
             errors[f"decisions.{key}"] = [_("The file has no name in row %(row)s.") % {"row": key}]
-        elif choice and not DECISION.match(choice):
+        elif undated and choice and not UNDATED_DECISION.match(choice):
+            errors[f"decisions.{key}"] = [
+                _(
+                    "“%(choice)s” is not a choice: use location, unit, person, group, skip, "
+                    "person:<id> or new."
+                )
+                % {"choice": choice}
+            ]
+        elif not undated and choice and not DECISION.match(choice):
             errors[f"decisions.{key}"] = [
                 _("“%(choice)s” is not a choice: use person:<id>, new, group or person.")
                 % {"choice": choice}
@@ -204,6 +230,7 @@ def import_job_commit(*, job: InterviewImportJob, by: Actor) -> InterviewImportJ
                 month_first=locked.month_first,
                 decisions=_core_decisions(locked.decisions),
                 filename=locked.filename,
+                undated=_undated(locked),
             )
             report = report_data(result, sheets=locked.report.get("sheets", []))
             job_mark_committed(locked, report=report)
@@ -222,7 +249,7 @@ def import_job_commit(*, job: InterviewImportJob, by: Actor) -> InterviewImportJ
 
 def _stored_table(job: InterviewImportJob) -> Table:
     try:
-        return job_table(job)
+        return job_table(job, lines=_undated(job))
     except OSError as exc:
         raise ValidationProblem(
             _("The uploaded file can no longer be read; upload it again.")
@@ -236,7 +263,7 @@ def _refused(job: InterviewImportJob, problem: ValidationProblem) -> None:
     if job.state == State.COMMITTED:
         return
     try:
-        report = _check(job, job_table(job))
+        report = _check(job, job_table(job, lines=_undated(job)))
     except (OSError, ValidationProblem):
         job_mark_failed(job, problem)
         return

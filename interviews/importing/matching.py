@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from common.names import normalise_text
@@ -227,7 +228,7 @@ class _LogIndex:
             Participation.objects.filter(interview__evaluation=evaluation)
             .exclude(interview__in=exclude)
             .select_related("interview")
-            .order_by("interview__date", "interview__pk")
+            .order_by(F("interview__date").asc(nulls_last=True), "interview__pk")
         )
         for participation in rows:
             if participation.person_id:

@@ -10,6 +10,7 @@ READINGS, or a near-match choice (which reads the line as a person)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -49,7 +50,8 @@ _INITIAL = re.compile(r"(?<![^\W\d_])[^\W\d_]\.")
 _CAPITALS_MAX_WORDS, _CAPITALS_MAX_CHARS = 6, 60
 # The list's own title ("Persons interviewed", "List of people met"): left out.
 _TITLE = re.compile(
-    r"^(?:annex\b.*|list of\b.*|(?:persons?|people|organi[sz]ations?)\b.*\b(?:interviewed|met|consulted))$",
+    r"^(?:annex\b.*|list of\b.*"
+    r"|(?:persons?|people|organi[sz]ations?)\b.*\b(?:interviewed|met|consulted))$",
     re.IGNORECASE,
 )
 # "Members of the Example Group" is a group even before a name; "Ministry of Examples" there
@@ -79,7 +81,9 @@ class Places:
             for name in (office.name, office.city):
                 if name:
                     places.offices.setdefault(normalise_text(name), office)
-        places.regions = {normalise_text(name) for name in Region.objects.values_list("name", flat=True)}
+        places.regions = {
+            normalise_text(name) for name in Region.objects.values_list("name", flat=True)
+        }
         return places
 
     def find(self, text: str) -> tuple[bool, Country | None]:
@@ -180,7 +184,7 @@ class UndatedReader(Reader):
 
     def _line(self, row: TableRow) -> None:
         text = " ".join(row.values[0].split())
-        line = RowLine(row=row.number, kind=BLANK, text="", reading=SKIP)
+        line = RowLine(row=row.number, kind=BLANK, text="")
         self.lines.append(line)
         if not text:
             line.text = _("Row %(row)s: blank") % {"row": row.number}
@@ -217,7 +221,7 @@ class UndatedReader(Reader):
             for number, text in texts.items()
         }
         rows = list(found)
-        for number, following in zip(rows, rows[1:], strict=False):
+        for number, following in itertools.pairwise(rows):
             text = texts[number]
             if (
                 found[number] == GROUP_LINE
@@ -241,11 +245,17 @@ class UndatedReader(Reader):
         self.heading = text.strip("*").strip(" :")
         self.unit, self.country = "", self._places.find(self.heading)[1]
         line.kind = HEADING
-        where = f" ({self.country.name})" if self.country and self.country.name != self.heading else ""
-        line.text = _("Row %(row)s: location “%(place)s”") % {
-            "row": line.row,
-            "place": self.heading,
-        } + where
+        where = (
+            f" ({self.country.name})" if self.country and self.country.name != self.heading else ""
+        )
+        line.text = (
+            _("Row %(row)s: location “%(place)s”")
+            % {
+                "row": line.row,
+                "place": self.heading,
+            }
+            + where
+        )
         self._fits(line, 0, Interview, "grouping", self.heading)
 
     def _person_line(self, row: TableRow, text: str, line: RowLine) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from evaluations.models import Evaluation, Membership
@@ -191,7 +191,7 @@ def interview_list(
         kind=kind,
     )
     return InterviewLog(
-        interviews=interviews_with_details(queryset).order_by("date", "pk"),
+        interviews=interviews_with_details(queryset).order_by(F("date").asc(nulls_last=True), "pk"),
         counts=log_counts(queryset),
     )
 

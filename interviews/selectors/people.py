@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 
 from evaluations.models import Evaluation, Membership
 from evaluations.permissions import ensure_registry
@@ -47,7 +47,7 @@ def person_interviews(*, user: User | AnonymousUser, person: Person) -> QuerySet
                 queryset=Interviewer.objects.select_related("membership__user"),
             )
         )
-        .order_by("-interview__date", "-interview__pk")
+        .order_by(F("interview__date").desc(nulls_last=True), "-interview__pk")
     )
 
 

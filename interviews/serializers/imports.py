@@ -16,6 +16,13 @@ class InterviewImportLineSerializer(serializers.Serializer):
     interview = serializers.IntegerField(
         allow_null=True, help_text="The number of the interview (in the file) the row belongs to."
     )
+    reading = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Lists without dates (layout undated): location (a location heading), unit "
+        '(a unit or organisation heading), person, group (of N: see text) or skip; "" for a '
+        "blank line and in the columns layout.",
+    )
 
 
 class InterviewImportCandidateSerializer(serializers.Serializer):
@@ -66,14 +73,20 @@ class InterviewImportSummarySerializer(serializers.ModelSerializer):
     decisions = serializers.DictField(
         child=serializers.CharField(),
         read_only=True,
-        help_text='Row -> "person:<id>" | "new" | "group" | "person".',
+        help_text='Row -> "person:<id>" | "new" | "group" | "person"; layout undated also '
+        '"location" | "unit" | "skip".',
+    )
+    layout = serializers.CharField(
+        read_only=True,
+        help_text="columns (Name, Department, Date, Interviewers …) or undated (a one-column "
+        "list without dates: headings, then one person a line).",
     )
 
     class Meta:
         model = InterviewImportJob
         fields = [
-            "id", "filename", "sheet", "sheets", "month_first", "state", "error", "counts",
-            "errors", "already_imported", "decisions", "created_at", "committed_at",
+            "id", "filename", "layout", "sheet", "sheets", "month_first", "state", "error",
+            "counts", "errors", "already_imported", "decisions", "created_at", "committed_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -99,10 +112,19 @@ class InterviewImportUploadSerializer(serializers.Serializer):
     month_first = serializers.BooleanField(
         required=False, default=False, help_text="Dates are month first (3/15/2013)."
     )
+    layout = serializers.ChoiceField(
+        choices=InterviewImportJob.Layout.choices,
+        required=False,
+        default="columns",
+        help_text="columns: a table with Name, Department, Date, Interviewers …; undated: a "
+        "one-column list without dates (.txt, .csv or .xlsx), location and unit headings, then "
+        "one person a line. Each person line is an interview whose date is unknown.",
+    )
 
 
 class InterviewImportDecisionsSerializer(serializers.Serializer):
     decisions = serializers.DictField(
         child=serializers.CharField(allow_blank=True),
-        help_text='{"<row>": "person:<id>" | "new" | "group" | "person" | "" (drop the choice)}.',
+        help_text='{"<row>": "person:<id>" | "new" | "group" | "person" | "" (drop the choice)}; '
+        'layout undated: also "location" | "unit" | "skip" (how the line reads).',
     )

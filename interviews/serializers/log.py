@@ -91,6 +91,11 @@ class InterviewSerializer(serializers.ModelSerializer):
     referred_by = PersonRefSerializer(read_only=True, allow_null=True)
     participants = ParticipationSerializer(source="participations", many=True, read_only=True)
     interviewers = InterviewerSerializer(many=True, read_only=True)
+    when = serializers.CharField(
+        read_only=True,
+        help_text='The day or days as people read them ("15 Mar 2013"), or "date unknown" '
+        "(translated) when `date` is null: a list of persons interviewed printed without dates.",
+    )
 
     class Meta:
         model = Interview
@@ -98,6 +103,7 @@ class InterviewSerializer(serializers.ModelSerializer):
             "id",
             "date",
             "date_end",
+            "when",
             "grouping",
             "venue",
             "country",

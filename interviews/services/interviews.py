@@ -355,9 +355,9 @@ def interview_update(
     if "country" in changes and "region" not in changes:
         values["region"] = None  # follows the new country
     # An interview logged without a date may stay so; a date, once known, is required.
-    unknown = interview.date is None and values["date"] is None
+    kept_unknown = interview.date is None and values["date"] is None
     values.update(changes)
-    _interview_fields(interview, values, date_unknown=unknown and values["date"] is None)
+    _interview_fields(interview, values, date_unknown=kept_unknown and values["date"] is None)
     earlier = (
         interview.follow_ups.filter(date__lt=interview.date).order_by("date").first()
         if interview.date
@@ -367,7 +367,7 @@ def interview_update(
         raise refuse(
             "date",
             _("A follow-up of this interview took place on %(date)s, before this date.")
-            % {"date": earlier.date.isoformat()},
+            % {"date": earlier.date.isoformat() if earlier.date else ""},
         )
     if participants is not None:
         items = participants_as_recorded(participants_check(participants), interview)

@@ -57,6 +57,7 @@ def import_upload_page(request: HttpRequest, evaluation: Evaluation) -> HttpResp
                     filename=upload.name,
                     sheet=form.cleaned_data["sheet"],
                     month_first=form.cleaned_data["month_first"],
+                    layout=form.cleaned_data["layout"] or InterviewImportJob.Layout.COLUMNS,
                 )
             except ValidationProblem as problem:
                 form_add_problem(form, problem)
@@ -72,9 +73,20 @@ def import_upload_page(request: HttpRequest, evaluation: Evaluation) -> HttpResp
     return render(request, "interviews/import_upload.html", context, status=status)
 
 
+def _undated_lines(job: InterviewImportJob) -> dict[int, str]:
+    """A list without dates: every line that is not blank, with how it reads."""
+    if job.layout != InterviewImportJob.Layout.UNDATED:
+        return {}
+    return {
+        line["row"]: line["reading"] for line in job.report.get("lines", []) if line.get("reading")
+    }
+
+
 def _readings(job: InterviewImportJob) -> dict[int, str]:
     """Rows whose name was read as a group, or corrected to a person: they get a choice."""
     found: dict[int, str] = {}
+    if job.layout == InterviewImportJob.Layout.UNDATED:
+        return found  # the select of each line says it (_undated_lines)
     for line in job.report.get("lines", []):
         if line["kind"] not in NAMED_KINDS:
             continue
@@ -112,6 +124,7 @@ def import_report_page(request: HttpRequest, evaluation: Evaluation, pk: int) ->
         near_matches=report.get("near_matches", []),
         readings=_readings(job),
         decisions=job.decisions,
+        lines=_undated_lines(job),
     )
     reading = ReadingForm(
         post if post and "reread" in post else None,
@@ -169,9 +182,15 @@ def _report_render(
 ) -> HttpResponse:
     report = job.report
     fields = {row: review[f"row{row}"] for row in review.rows}
+    readings = {row: review[f"line{row}"] for row in review.lines}
     near = {n["row"]: n for n in report.get("near_matches", [])}
     lines = [
-        {**line, "field": fields.get(line["row"]), "near": near.get(line["row"])}
+        {
+            **line,
+            "field": fields.get(line["row"]),
+            "reading_field": readings.get(line["row"]),
+            "near": near.get(line["row"]),
+        }
         for line in report.get("lines", [])
     ]
     context = {

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -411,7 +412,7 @@ def _interview_context(
     return {
         "evaluation": evaluation,
         "interview": interview,
-        "follow_ups": interview.follow_ups.order_by("date", "pk"),
+        "follow_ups": interview.follow_ups.order_by(F("date").asc(nulls_last=True), "pk"),
         "interviewee": [
             (attribute.label, attribute.label_of(interview.guide_attributes[attribute.name]))
             for attribute in guide_attributes(interview.guide_version)

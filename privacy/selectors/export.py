@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from history.models import Entry
@@ -182,7 +182,7 @@ def _interviews(ids: list[int], reader: Reader) -> list[dict[str, Any]]:
         Interview.objects.filter(Q(pk__in=taken) | Q(referred_by__in=ids))
         .select_related("evaluation", "country", "region", "category")
         .prefetch_related("notes__question")
-        .order_by("date", "pk")
+        .order_by(F("date").asc(nulls_last=True), "pk")
     )
     out = []
     for interview in interviews:

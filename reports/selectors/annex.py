@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
@@ -73,7 +74,7 @@ def annex(
         withhold_names = withhold_names or not report_access(user, evaluation).names
     interviews = interviews_with_details(
         Interview.objects.filter(evaluation=evaluation, excluded=False)
-    ).order_by("date", "pk")
+    ).order_by(F("date").asc(nulls_last=True), "pk")
     groups: dict[str, tuple[tuple[int, int, str], str, list[AnnexLine]]] = {}
     for interview in interviews:  # by date: a grouping's place is where it first appears
         ident, key, heading = _heading(interview, by)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -213,7 +213,7 @@ def _excluded(evaluation: Evaluation, *, names: bool) -> list[ExcludedInterview]
     see names) their first participant, else by date and place only."""
     excluded = (
         Interview.objects.filter(evaluation=evaluation, excluded=True)
-        .order_by("date", "pk")
+        .order_by(F("date").asc(nulls_last=True), "pk")
         .prefetch_related(
             Prefetch("participations", queryset=Participation.objects.select_related("person"))
         )

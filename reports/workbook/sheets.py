@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from common.spreadsheets import safe_text
 from common.xlsx import MAX_SHEET_ROWS, Sheet
+from interviews.models import DATE_UNKNOWN
 from questionnaires.selectors.tracking import COUNTED
 from reports.selectors.annex import annex_rows
 from reports.selectors.likert import likert_rows
@@ -341,7 +342,7 @@ def overview_sheet(book: Book, table: OverviewTable) -> None:
         sheet.skip()
         sheet.line([_("Excluded interviews"), _("Date"), _("Reason")], style="header")
         for each in table.excluded:
-            sheet.line([each.label, each.date, each.reason])
+            sheet.line([each.label, each.date or str(DATE_UNKNOWN), each.reason])
 
 
 def annex_sheet(book: Book, annex: Annex) -> None:
