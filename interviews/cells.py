@@ -54,7 +54,16 @@ _NUMBER_WORDS = {
     )
 }  # fmt: skip
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
-_COUNT = rf"(\d+|{'|'.join(_NUMBER_WORDS)})"
+# "twenty-one", "thirty five", "forty": the tens, alone or with a unit.
+_TENS_WORDS = {
+    word: 10 * n
+    for n, word in enumerate(
+        ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), start=2
+    )
+}
+_UNITS = "|".join(list(_NUMBER_WORDS)[:9])
+_LONGEST_FIRST = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_COUNT = rf"(\d+|(?:{'|'.join(_TENS_WORDS)})(?:[- ](?:{_UNITS}))?|{_LONGEST_FIRST})"
 _PEOPLE = r"people|persons|representatives|participants|members|officials|delegates|staff"
 # "(6 people)", "(3 union representatives)"; in the text: "Eight members of the Committee".
 _HEADCOUNT = re.compile(rf"{_COUNT}\s+(?:[^\W\d_]+\s+){{0,2}}?(?:{_PEOPLE})", re.IGNORECASE)
@@ -219,7 +228,11 @@ def _read_piece(piece: str, markers: _Markers) -> bool:
 
 
 def _count(typed: str) -> int:
-    return int(typed) if typed.isdigit() else _NUMBER_WORDS[typed.casefold()]
+    """'6' -> 6, 'Eight' -> 8, 'twenty-one' -> 21."""
+    if typed.isdigit():
+        return int(typed)
+    words = {**_NUMBER_WORDS, **_TENS_WORDS}
+    return sum(words[word] for word in re.split(r"[- ]", typed.casefold()) if word)
 
 
 def _group_reason(bare: str, markers: _Markers) -> str:

@@ -108,7 +108,8 @@ def test_a_known_organisation_or_unit_is_a_unit_heading() -> None:
     ("text", "expected"),
     [
         ("A. Person, UNDP", ("A. Person", "UNDP", False)),
-        ("Mr. E. Fictional, Director, Example Federation", ("Mr. E. Fictional", "Director, Example Federation", False)),
+        ("Mr. E. Fictional, Director, Example Federation",
+         ("Mr. E. Fictional", "Director, Example Federation", False)),
         ("D. Demo (tel)", ("D. Demo", "", True)),
         ("D. Demo (telephone), STAT", ("D. Demo", "STAT", True)),
         ("G. Double-Barrel, Coordinator (phone)", ("G. Double-Barrel", "Coordinator", True)),
@@ -119,17 +120,23 @@ def test_name_and_organisation_are_split_and_the_telephone_marker_read(text, exp
     assert split_line(text) == expected
 
 
-WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty"
-).split()
+WORDS = {
+    2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
+    10: "ten", 11: "eleven", 12: "twelve", 13: "thirteen", 14: "fourteen", 15: "fifteen",
+    16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty",
+    21: "twenty-one", 25: "twenty five", 34: "thirty-four", 40: "forty", 99: "ninety-nine",
+}  # fmt: skip
 
 
-@pytest.mark.parametrize("number", range(2, 21))
-def test_headcounts_in_words_and_digits_up_to_twenty(number: int) -> None:
-    word = WORDS[number - 1]
+@pytest.mark.parametrize(("number", "word"), WORDS.items())
+def test_headcounts_in_words_and_digits(number: int, word: str) -> None:
     assert read_name_cell(f"{word.capitalize()} members of the committee").headcount == number
     assert read_name_cell(f"{number} members of the committee").headcount == number
+    assert read_name_cell(f"Committee ({word} people)").headcount == number
+
+
+def test_a_group_line_of_twenty_one_reads_as_a_group_of_twenty_one() -> None:
+    assert line_reading("Twenty-one members of the Example Union", places=places()) == "group"
 
 
 def test_capitals_are_short_lines_without_initials() -> None:
