@@ -119,9 +119,17 @@ class InterviewForm(forms.Form):
     # One per entry form: a second submission of the same form finds the interview logged.
     entry_token = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput())
 
-    def __init__(self, *args: Any, evaluation: Evaluation, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, evaluation: Evaluation, date_unknown: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.evaluation = evaluation
+        if date_unknown:
+            self.fields["date"].required = False
+            self.fields["date"].help_text = _(
+                "The date is unknown (the list it was imported from printed none): leave it "
+                "empty to keep it so."
+            )
         self.fields["guide_version"].queryset = guide_versions(evaluation)
         team = (
             Membership.objects.filter(evaluation=evaluation)

@@ -108,8 +108,10 @@ def _entry(
         if source is not None:
             return redirect("interviews:interview", evaluation.slug, source.pk)
         return redirect("interviews:log", evaluation.slug)
+    # An interview logged without a date (a list printed without dates) may stay so.
+    unknown = interview is not None and interview.date is None
     if request.method == "POST":
-        form = InterviewForm(request.POST, evaluation=evaluation)
+        form = InterviewForm(request.POST, evaluation=evaluation, date_unknown=unknown)
         try:
             participants = participants_from_post(request.POST.getlist("participant"))
         except ParticipantProblem as problem:
@@ -118,10 +120,11 @@ def _entry(
     else:
         initial = interview_initial(source) if source else {"date": dt.date.today()}
         if follow_up_of is not None:
-            initial |= {"date": max(dt.date.today(), follow_up_of.date), "date_end": None}
+            earliest = follow_up_of.date or dt.date.min  # date unknown: today
+            initial |= {"date": max(dt.date.today(), earliest), "date_end": None}
             initial["follow_up_of"] = follow_up_of.pk
         initial["entry_token"] = uuid.uuid4().hex
-        form = InterviewForm(initial=initial, evaluation=evaluation)
+        form = InterviewForm(initial=initial, evaluation=evaluation, date_unknown=unknown)
         participants = participant_inputs(source) if source else []
     if interview is not None:
         form_revision(form, interview.revision)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from interviews.models import Interview, InterviewImportJob, Participation
 from tests.interviews.builders import log, unnamed
 from tests.interviews.test_import_undated import FIXTURE, READINGS, registry  # noqa: F401
+from tests.interviews.test_log_pages import entry, participant
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("registry")]
 
@@ -155,3 +156,28 @@ def test_api_columns_layout_stays_the_default(api, evaluation) -> None:
     response = api_upload(api, evaluation)
     assert response.status_code == 400  # a one-column list has no Name and Date columns
     assert InterviewImportJob.objects.count() == 0
+
+
+def test_an_undated_interview_stays_undated_when_edited_until_a_date_is_given(
+    member, evaluation
+) -> None:
+    interview = log(evaluation, unnamed("Example committee", 6), date=None, date_unknown=True)
+    # A follow-up of it starts today.
+    new = reverse("interviews:new", args=[evaluation.slug]) + f"?follow_up_of={interview.pk}"
+    page = member.get(new)
+    assert page.status_code == 200
+    assert f'value="{dt.date.today().isoformat()}"' in page.content.decode()
+    edit = reverse("interviews:edit", args=[evaluation.slug, interview.pk])
+    assert "leave it empty to keep it so" in member.get(edit).content.decode()
+    group = participant(group_label="Example committee", headcount=6)
+    member.post(edit, {**entry(date="", grouping="Geneva"), "participant": [group]})
+    interview.refresh_from_db()
+    assert (interview.date, interview.grouping) == (None, "Geneva")
+    member.post(edit, {**entry(grouping="Geneva"), "participant": [group]})
+    interview.refresh_from_db()
+    assert interview.date == dt.date(2013, 3, 15)
+    # Once known, a date is required again.
+    refused = member.post(edit, {**entry(date="", grouping="Geneva"), "participant": [group]})
+    assert refused.status_code == 400
+    interview.refresh_from_db()
+    assert interview.date == dt.date(2013, 3, 15)
