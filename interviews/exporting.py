@@ -131,8 +131,9 @@ def _interview_cells(interview: Interview) -> list[str]:
     """Date, Interviewers, Location, Country, Mode, Category, Notes."""
     with translation.override("en"):  # the words the importer reads in any language
         mode = str(Interview.Mode(interview.mode).label)
+        when = interview_dates(interview)  # a hyphen: what the importer reads as a range
     return [
-        interview_dates(interview),  # a hyphen: what the importer reads as a range
+        when,
         interviewer_initials(interview),
         interview.grouping,
         interview.country.name if interview.country_id else "",

@@ -113,7 +113,7 @@ class PeopleMatching(ReaderState):
     def link_follow_ups(self) -> None:
         log = _LogIndex(self.evaluation, exclude={p.existing.pk for p in self.plans if p.existing})
         for plan in self.plans:
-            if not plan.new:
+            if not plan.new or plan.undated:  # without a date, which came first is not known
                 continue
             marked = next((p for p in plan.participants if p.cell.follow_up), None)
             if marked is not None:
@@ -125,12 +125,21 @@ class PeopleMatching(ReaderState):
         """The marked participant's latest interview before this one, in the file or the log."""
         found: list[tuple[dt.date, int, Planned | Interview]] = []
         for other in self.plans:
-            if other is plan or other.bad or not _takes_part(other, marked.identity):
+            if (
+                other is plan
+                or other.bad
+                or other.undated
+                or not _takes_part(other, marked.identity)
+            ):
                 continue
             earlier = other.row < plan.row and other.date <= plan.date
             if earlier or other.date < plan.date:
                 found.append((other.date, other.row if other.row < plan.row else -1, other))
-        found += [(i.date, -2, i) for i in log.interviews(marked.identity) if i.date <= plan.date]
+        found += [
+            (i.date, -2, i)
+            for i in log.interviews(marked.identity)
+            if i.date is not None and i.date <= plan.date
+        ]
         if not found:
             message = _(
                 "%(name)s is marked as interviewed again, but no earlier interview of theirs "
@@ -150,8 +159,8 @@ class PeopleMatching(ReaderState):
             if p.identity is None or p.identity[0] == "group":
                 continue
             earlier = next(
-                (o for o in self.plans if o.row < plan.row and not o.bad and o.date != plan.date
-                 and _takes_part(o, p.identity)),
+                (o for o in self.plans if o.row < plan.row and not o.bad and not o.undated
+                 and o.date != plan.date and _takes_part(o, p.identity)),
                 None,
             )  # fmt: skip
             if earlier is not None:
@@ -166,7 +175,9 @@ class PeopleMatching(ReaderState):
                 }
                 p.line.warnings.append(message % values)
                 continue
-            other = next((i for i in log.interviews(p.identity) if i.date != plan.date), None)
+            other = next(
+                (i for i in log.interviews(p.identity) if i.date and i.date != plan.date), None
+            )
             if other is not None:
                 message = _(
                     "%(name)s was also interviewed on %(date)s (already in the log): likely a "

@@ -41,10 +41,22 @@ from interviews.importing.plan import (
     RowLine,
 )
 from interviews.importing.report import Report
-from interviews.models import Interview, Interviewer, Participation, ReportingCategory
+from interviews.models import (
+    DATE_UNKNOWN,
+    Interview,
+    Interviewer,
+    Participation,
+    ReportingCategory,
+)
 from interviews.services.checks import check_length
 from stakeholders.models import Person
 from stakeholders.selectors import country_find, organisation_find
+
+
+def is_date_unknown(text: str) -> bool:
+    """'date unknown' (as the export writes it, in English or the reader's language)."""
+    key = " ".join(fold(text).split())
+    return bool(key) and key in {"date unknown", "unknown", fold(str(DATE_UNKNOWN))}
 
 
 class Reader(PeopleMatching, Report):
@@ -207,11 +219,15 @@ class Reader(PeopleMatching, Report):
             plan.participants.append(participant)
         else:
             plan.bad = True
-        try:
-            plan.dates = parse_date_range(self.cell(row, "date"), month_first=self.month_first)
-        except DateProblem as problem:
-            self._error(line, str(problem), "date")
-            plan.bad = True
+        written = self.cell(row, "date")
+        if is_date_unknown(written):  # as the export writes an interview logged without one
+            plan.undated = True
+        else:
+            try:
+                plan.dates = parse_date_range(written, month_first=self.month_first)
+            except DateProblem as problem:
+                self._error(line, str(problem), "date")
+                plan.bad = True
         plan.grouping = self.cell(row, "location") or self.heading
         plan.interviewers = split_interviewers(self.cell(row, "interviewers"))
         plan.category = " ".join(self.cell(row, "category").split())

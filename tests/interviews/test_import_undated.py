@@ -17,18 +17,20 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
-from common.spreadsheets import read_lines
+from common.spreadsheets import read_lines, read_table
 from evaluations.models import Evaluation
 from evaluations.permissions import SYSTEM
 from interviews.cells import read_name_cell
-from interviews.exporting import interview_dates
+from interviews.exporting import interview_dates, log_rows
 from interviews.importing.run import interviews_check, interviews_import
 from interviews.importing.undated import Places, line_reading, reads_as_capitals, split_line
 from interviews.models import Interview, Participation
 from reports.selectors.annex import annex, annex_rows
 from reports.selectors.overview import interview_overview
 from stakeholders.models import Country, Office, Person
+from tests.factories import EvaluationFactory
 from tests.interviews.builders import log, person, unnamed
+from tests.interviews.test_importing import csv_bytes
 
 FIXTURE = Path(__file__).parent / "files" / "persons_interviewed_undated.txt"
 
@@ -285,3 +287,17 @@ def test_the_command_prints_each_reading_then_imports_once(
         out.splitlines()[-1] == "Nothing new: all 11 interviews of this file were imported before."
     )
     assert Interview.objects.count() == 11
+
+
+def test_the_log_exported_imports_back_with_its_dates_unknown(
+    evaluation: Evaluation, registry, team
+) -> None:
+    interviews_import(table(), evaluation=evaluation, by=SYSTEM, undated=True)
+    rows = list(log_rows(evaluation=evaluation, user=team["lead"].user))
+    assert rows[1][:3] == ["A. Example", "STAT", "date unknown"]
+    exported = read_table(csv_bytes(rows), "log.csv")
+    assert interviews_check(exported, evaluation=evaluation).already_imported
+    fresh = EvaluationFactory()
+    result = interviews_import(exported, evaluation=fresh, by=SYSTEM)
+    assert result.errors == [] and result.counts["interviews"] == 11
+    assert Interview.objects.filter(evaluation=fresh, date__isnull=True).count() == 11
