@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from common.errors import ValidationProblem
 from questionnaires.instrument_format.dumper import instrument_dump
 from questionnaires.instrument_format.parser import instrument_check
 from questionnaires.instrument_format.xlsform_sheets import (
@@ -25,6 +26,7 @@ from questionnaires.instrument_format.xlsform_write import xlsform_write
 
 __all__ = [
     "XLSX_MEDIA_TYPE",
+    "instrument_file_text",
     "is_workbook",
     "skip_logic_supported",
     "xlsform_read",
@@ -58,3 +60,18 @@ def xlsform_read(data: bytes) -> dict:
 def xlsform_to_yaml(data: bytes) -> str:
     """The canonical YAML of an XLSForm workbook (what instrument_load reads)."""
     return instrument_dump(xlsform_read(data))
+
+
+def instrument_file_text(data: bytes) -> str:
+    """An uploaded instrument file as the YAML text instrument_load reads: an XLSForm workbook
+    is converted (told by its content, whatever the file's name), anything else must be UTF-8
+    YAML."""
+    if is_workbook(data):
+        return xlsform_to_yaml(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationProblem(
+            "The file is neither an XLSForm workbook (.xlsx) nor UTF-8 text (YAML).",
+            errors={"file": ["neither .xlsx nor UTF-8 text"]},
+        ) from exc

@@ -159,7 +159,7 @@ class _Writer:
             sheet = sheet if title == "survey" else book.create_sheet(title)
             sheet.append([self.header(c) for c in columns])
             for row in rows:
-                sheet.append([row.get(c, "") for c in columns])
+                sheet.append([row.get(c) for c in columns])
         settings = book.create_sheet("settings")
         settings.append(["form_title", "form_id", "version", "default_language"])
         settings.append(
