@@ -76,6 +76,9 @@ class SheetProblems(Problems):
         self.located.append((location, message))
 
     def add(self, path: Path, message: str) -> None:
+        required = re.fullmatch(r"“(\w+)” is required", message)
+        if required and required[1] in QUESTION_COLUMNS and len(path) > 1:
+            message = f"“{QUESTION_COLUMNS[required[1]]}” is required"
         while path not in self.locations and path:
             path = path[:-1]
         self.at(self.locations.get(path, ("survey", 1, None)), message)
@@ -88,6 +91,12 @@ class SheetProblems(Problems):
             set(self.located), key=lambda i: (order.get(i[0][0], 9), i[0][1], i[0][2] or "", i[1])
         )
         errors: dict[str, list[str]] = {}
+        required = {location for location, message in items if message.endswith("is required")}
+        items = [
+            (location, message)
+            for location, message in items
+            if not (message == "a text is required" and location in required)
+        ]
         for location, message in items:
             errors.setdefault(location_text(location), []).append(message)
         where, message = location_text(items[0][0]), items[0][1]

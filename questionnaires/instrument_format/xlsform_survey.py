@@ -178,7 +178,10 @@ class SheetDocument:
                 self.no_skip_logic(row)
         if question["kind"] == "instruction":
             question["required"] = False
-        section["questions"].append({k: v for k, v in question.items() if v not in (None, {})})
+        kept = ("key", "kind", "text")  # a missing one is then reported at its column
+        section["questions"].append(
+            {k: v for k, v in question.items() if k in kept or v not in (None, {})}
+        )
 
     def question_kind(self, question: dict, kind: str, row: int, cells: dict, path: Path) -> bool:
         appearance = cells.get(("appearance", None), "").lower()
