@@ -303,3 +303,16 @@ def test_a_skip_logic_instrument_goes_out_as_relevant_that_pyxform_accepts(tmp_p
         assert caught.value.errors["sheet survey, row 4, column relevant"] == [
             "skip logic cannot be loaded yet"
         ]
+
+
+@pytest.mark.skipif(not skip_logic_supported(), reason="needs the skip-logic parser (show_if)")
+def test_a_relevant_on_a_later_question_is_refused_at_its_cell() -> None:
+    survey = [list(r) for r in KOBO_SURVEY]
+    survey[3][7] = "${years} > 2"  # on row 4, "works" reads "years" of row 5
+    found = problem(survey, KOBO_CHOICES)
+    assert found.errors == {
+        "sheet survey, row 4, column relevant": [
+            "question “years” comes later (or is this one): a condition can only read an answer "
+            "given before it"
+        ]
+    }
