@@ -7,18 +7,17 @@ import datetime as dt
 import io
 import json
 import re
-import zipfile
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
 
 from common.errors import ValidationProblem
+from common.upload_limits import xlsx_check
 from questionnaires.instrument_format.lines import Path, Problems
 from questionnaires.instrument_format.vocabulary import QUESTION_FIELDS
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a workbook's parts, unzipped (a zip bomb stops here)
 MAX_ROWS = 5000
 EMAIL_CONSTRAINT = r"regex(., '^[^@\s]+@[^@\s]+\.[^@\s]+$')"
 # Rows ODK fills in by itself: not questions, read past.
@@ -38,6 +37,7 @@ QUESTION_COLUMNS = {
     "choices": "type", "show_if": "relevant", "label": "consulta", "notes": "consulta",
     "applies_to": "consulta", "details": "consulta",
 }  # fmt: skip
+TRANSLATED = ("label", "hint", "guidance_hint")  # columns per language, texts kept exact
 Location = tuple[str, int, str | None]  # sheet, row, column
 
 
@@ -104,14 +104,17 @@ class SheetProblems(Problems):
         raise ValidationProblem(f"{where}: {message}{more}", errors=errors)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, *, exact: bool = False) -> str:
+    """A cell as text: stripped, except a label's or hint's text (kept exact when it has any
+    other character than white space)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()[:10]
-    return str(value).strip()
+    text = str(value)
+    return text if exact and text.strip() else text.strip()
 
 
 class Sheet:
@@ -138,7 +141,7 @@ class Sheet:
                 reader.problems.at((name, number, None), f"more than {MAX_ROWS} rows")
                 break
             cells = {
-                column: _cell(value)
+                column: _cell(value, exact=column[0] in TRANSLATED)
                 for column, value in zip(columns, values, strict=False)
                 if column is not None and _cell(value)
             }
@@ -187,12 +190,7 @@ class WorkbookReader:
     def workbook(self) -> dict[str, Sheet]:
         import openpyxl  # imported here: only the XLSForm doors need it
 
-        with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise ValidationProblem(
-                    "The workbook unpacks to more than 50 MB; it is not read.",
-                    errors={"file": ["too large once unpacked"]},
-                )
+        xlsx_check(self.data)  # sizes, ratios and XML entities, before anything parses it
         try:
             book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file

@@ -12,6 +12,7 @@ import io
 import json
 from typing import Any
 
+from common.xlsx import Book
 from questionnaires.instrument_format.dumper import instrument_document
 from questionnaires.instrument_format.xlsform_relevant import condition_to_relevant
 from questionnaires.instrument_format.xlsform_sheets import (
@@ -140,48 +141,43 @@ class _Writer:
         return columns + [c for c in last if c in present]
 
     def workbook(self, version: int | None) -> bytes:
-        import openpyxl  # imported here: only the XLSForm doors need it
-
         self.rows()
-        book = openpyxl.Workbook()
-        sheet = book.worksheets[0]
-        sheet.title = "survey"
         survey_columns = self.columns(
             self.survey,
             ["type", "name"],
             ["required", "relevant", "constraint", "appearance", "consulta"],
         )
         choice_columns = self.columns(self.choices, ["list_name", "name"], ["other", "outside"])
-        for title, rows, columns in (
-            ("survey", self.survey, survey_columns),
-            ("choices", self.choices, choice_columns),
-        ):
-            sheet = sheet if title == "survey" else book.create_sheet(title)
-            sheet.append([self.header(c) for c in columns])
-            for row in rows:
-                sheet.append([row.get(c) for c in columns])
-        settings = book.create_sheet("settings")
-        settings.append(["form_title", "form_id", "version", "default_language"])
-        settings.append(
-            [
-                self.spec["title"]["en"],
-                self.spec["key"],
-                str(version or 1),
-                language_header("en"),
-            ]
-        )
-        extras = book.create_sheet("consulta")
-        extras.append(["field", "value"])
         document = dict(self.document)
         names = {s["key"]: s["name"] for s in self.document.get("scales", []) if "name" in s}
         document["scales"] = names or None
         if set(self.spec["title"]) == {"en"}:
             document.pop("title", None)  # the settings' form_title says it all
-        for field in TOP_EXTRAS:
-            if document.get(field) not in (None, {}, ""):
-                extras.append([field, json.dumps(document[field], ensure_ascii=False)])
+        extras = [
+            [field, json.dumps(document[field], ensure_ascii=False)]
+            for field in TOP_EXTRAS
+            if document.get(field) not in (None, {}, "")
+        ]
         out = io.BytesIO()
-        book.save(out)
+        with Book.open(out) as book:
+            for title, rows, columns in (
+                ("survey", self.survey, survey_columns),
+                ("choices", self.choices, choice_columns),
+            ):
+                sheet = book.sheet(title, [16, 18] + [40] * (len(columns) - 2), freeze=1)
+                sheet.line([self.header(c) for c in columns], style="header")
+                for row in rows:
+                    sheet.line([row.get(c) for c in columns])
+            sheet = book.sheet("settings", [30, 30, 10, 18], freeze=1)
+            sheet.line(["form_title", "form_id", "version", "default_language"], style="header")
+            sheet.line(
+                [self.spec["title"]["en"], self.spec["key"], str(version or 1),
+                 language_header("en")]
+            )  # fmt: skip
+            sheet = book.sheet("consulta", [18, 80], freeze=1)
+            sheet.line(["field", "value"], style="header")
+            for line in extras:
+                sheet.line(line)
         return out.getvalue()
 
     def header(self, column: Any) -> str:
