@@ -19,6 +19,7 @@ from questionnaires.instrument_format.vocabulary import QUESTION_FIELDS
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 5000
+MAX_COLUMNS = 200  # columns read; an XLSForm has a few dozen
 EMAIL_CONSTRAINT = r"regex(., '^[^@\s]+@[^@\s]+\.[^@\s]+$')"
 # Rows ODK fills in by itself: not questions, read past.
 METADATA_TYPES = {
@@ -124,7 +125,7 @@ class Sheet:
         self.name = name
         self.rows: list[tuple[int, dict[tuple[str, str | None], str]]] = []
         self.headers: dict[tuple[str, str | None], str] = {}
-        rows = worksheet.iter_rows(values_only=True)
+        rows = worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
         header = [_cell(v) for v in next(rows, ())]
         columns: list[tuple[str, str | None] | None] = []
         for title in header:

@@ -296,6 +296,12 @@ class SheetDocument:
         languages = sorted(self.reader.languages | {self.reader.default})
         order = list(language_names())
         languages.sort(key=lambda c: order.index(c) if c in order else len(order))
+        if "en" not in languages:
+            self.problems.at(
+                ("survey", 1, None),
+                "the form has no English texts: add label::English (en) columns (an instrument "
+                "is in English, and in other languages beside it)",
+            )
         title = top.get(("form_title", None), "")
         document: dict[str, Any] = {
             "consulta_instrument": FORMAT_VERSION,

@@ -220,6 +220,19 @@ def test_unknown_language_and_missing_form_id() -> None:
     assert "“form_id” is required" in found.errors["sheet settings, row 2, column form_id"][0]
 
 
+def test_a_form_in_french_only_is_asked_for_english() -> None:
+    found = problem(
+        [["type", "name", "label"], ["text", "q", "Nom ?"]],
+        settings_rows=[["form_title", "form_id", "default_language"], ["T", "t", "French (fr)"]],
+    )
+    assert found.errors == {
+        "sheet survey, row 1": [
+            "the form has no English texts: add label::English (en) columns (an instrument is "
+            "in English, and in other languages beside it)"
+        ]
+    }
+
+
 def test_a_workbook_without_survey_and_other_bytes() -> None:
     book = openpyxl.Workbook()
     book.worksheets[0].append(["type", "name"])

@@ -22,6 +22,7 @@ from tests.questionnaires.xlsform_books import (
     KOBO_SURVEY,
     workbook,
 )
+from tests.reliability.test_upload_bombs import MB, SHEET, one_huge_cell, xlsx_with
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +144,14 @@ def test_api_downloads_and_imports_an_xlsform(api_client, team, evaluation) -> N
         f"{base}/import/", {"file": SimpleUploadedFile("k.xlsx", PLAIN)}, format="multipart"
     )
     assert denied.status_code == 403
+
+
+def test_a_packed_workbook_is_refused_before_it_is_parsed(settings, team, evaluation) -> None:
+    settings.SPREADSHEET_MAX_UNPACKED_BYTES = 2 * MB
+    bomb = xlsx_with({SHEET: one_huge_cell(3 * MB)})
+    client = client_for(team["lead"].user)
+    upload = SimpleUploadedFile("form.xlsx", bomb)
+    response = client.post(f"/evaluations/{evaluation.slug}/instruments/", {"file": upload})
+    assert response.status_code == 400
+    assert "The file expands to 3 MB; the most accepted is 2 MB." in response.content.decode()
+    assert not Instrument.objects.exists()
