@@ -63,7 +63,7 @@ def form_add_problem(form: forms.Form, problem: ValidationProblem) -> None:
         target = field if field in form.fields else None
         for message in messages:
             # Errors of a file's rows or lines keep their place: "row 3: …".
-            located = field.startswith(("row ", "line ")) and target is None
+            located = field.startswith(("row ", "line ", "sheet ")) and target is None
             form.add_error(target, f"{field.capitalize()}: {message}" if located else message)
             shown.add(message)
     if problem.message not in shown:

@@ -14,6 +14,7 @@ from common.api_input import NullablePrimaryKeyField
 from common.upload_limits import size_text
 from questionnaires import links
 from questionnaires.instrument_format import yaml_refusal
+from questionnaires.instrument_format.xlsform import is_workbook, xlsform_to_yaml
 from questionnaires.models import (
     Distribution,
     Instrument,
@@ -47,15 +48,22 @@ class InstrumentImportSerializer(serializers.Serializer):
     yaml = serializers.CharField(
         required=False, trim_whitespace=False, help_text="The instrument file's text."
     )
-    file = serializers.FileField(required=False, help_text="Or the file itself (multipart).")
+    file = serializers.FileField(
+        required=False,
+        help_text="Or the file itself (multipart): YAML, or an XLSForm workbook (.xlsx).",
+    )
 
     def validate(self, data: dict) -> dict:
         limit = settings.INSTRUMENT_MAX_BYTES
         if data.get("file") is not None and data["file"].size > limit:
             raise serializers.ValidationError({"file": _larger_than(limit)})
         if data.get("file") is not None:
+            content = data["file"].read()
+            if is_workbook(content):  # an XLSForm: its problems come back by sheet and row
+                data["yaml"] = xlsform_to_yaml(content)
+                return data
             try:
-                data["yaml"] = data["file"].read().decode("utf-8")
+                data["yaml"] = content.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise serializers.ValidationError({"file": "The file is not UTF-8 text."}) from exc
         if not data.get("yaml"):

@@ -57,6 +57,11 @@ urlpatterns = [
         instruments.version_yaml,
         name="version_yaml",
     ),
+    path(
+        "<slug:slug>/instruments/<slug:key>/v<int:number>/xlsform/",
+        instruments.version_xlsform,
+        name="version_xlsform",
+    ),
     path("<slug:slug>/distributions/<int:pk>/", dviews.distribution_page, name="distribution"),
     path(
         "<slug:slug>/distributions/<int:pk>/lock/",

@@ -1,4 +1,5 @@
-"""API doors into instruments and their versions: import, read, replace a draft, YAML."""
+"""API doors into instruments and their versions: import, read, replace a draft, YAML and
+XLSForm."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
 from common.api_input import FormParser, JSONParser, MultiPartParser
+from common.api_schema import file_responses
 from common.errors import ValidationProblem
 from common.problems import problem_body
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.permissions import Action
 from questionnaires.instrument_format.dumper import instrument_dump
+from questionnaires.instrument_format.xlsform import XLSX_MEDIA_TYPE, xlsform_write
 from questionnaires.models import Instrument, InstrumentVersion
 from questionnaires.selectors.instruments import instrument_list, version_spec
 from questionnaires.serializers import (
@@ -49,7 +52,8 @@ class InstrumentViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["post"], url_path="import")
     def import_file(self, request: Request, evaluation_slug: str) -> ApiResponse:
-        """Load a YAML file: a new instrument, a new version, the draft replaced, or unchanged."""
+        """Load a YAML file or an XLSForm workbook (.xlsx, as `file`): a new instrument, a new
+        version, the draft replaced, or unchanged."""
         evaluation = self.evaluation(Action.MANAGE_INSTRUMENTS)
         data = InstrumentImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -128,3 +132,22 @@ class VersionViewSet(EvaluationScoped, viewsets.ViewSet):
         return HttpResponse(
             instrument_dump(version_spec(version)), content_type="application/yaml; charset=utf-8"
         )
+
+    @extend_schema(
+        responses=file_responses(
+            "The version as an XLSForm workbook (survey, choices and settings sheets), for "
+            "KoboToolbox, ODK or SurveyCTO; import reads it back.",
+            XLSX_MEDIA_TYPE,
+        )
+    )
+    @action(detail=True, methods=["get"])
+    def xlsform(self, request: Request, **kwargs: str) -> HttpResponse:
+        """The version as an XLSForm workbook (.xlsx)."""
+        version = self._version(Action.VIEW_INSTRUMENTS)
+        response = HttpResponse(
+            xlsform_write(version_spec(version), version=version.number),
+            content_type=XLSX_MEDIA_TYPE,
+        )
+        key = version.instrument.key
+        response["Content-Disposition"] = f'attachment; filename="{key}-v{version.number}.xlsx"'
+        return response

@@ -442,3 +442,11 @@ def instrument_parse(text: str) -> dict:
             "line 1: the file is empty", errors={"line 1": ["the file is empty"]}
         )
     return _Parser(data, lines).parse()
+
+
+def instrument_check(document: dict, problems: Problems) -> dict:
+    """Check a document read from elsewhere than YAML (an XLSForm workbook): the same rules,
+    every error reported through `problems`, which knows where each path came from."""
+    parser = _Parser(document, {})
+    parser.problems = problems
+    return parser.parse()

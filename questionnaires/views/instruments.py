@@ -1,5 +1,5 @@
 """The team's pages for instruments: the list and upload, a version's preview (and sending it
-out), its YAML."""
+out), its YAML and XLSForm."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ from evaluations.views import evaluation_view
 from questionnaires.forms.distribution import DistributionForm
 from questionnaires.forms.instruments import InstrumentUploadForm
 from questionnaires.instrument_format.dumper import instrument_dump
+from questionnaires.instrument_format.xlsform import (
+    XLSX_MEDIA_TYPE,
+    xlsform_to_yaml,
+    xlsform_write,
+)
 from questionnaires.models import InstrumentVersion
 from questionnaires.presentation import build_form
 from questionnaires.selectors.distributions import distribution_list
@@ -41,9 +46,9 @@ def instrument_list_page(request: HttpRequest, evaluation: Evaluation) -> HttpRe
         ensure(request.user, Action.MANAGE_INSTRUMENTS, evaluation)
         if form.is_valid():
             try:
-                result = instrument_load(
-                    evaluation=evaluation, text=form.cleaned_data["file"], by=request.user
-                )
+                upload = form.cleaned_data["file"]  # YAML text, or an XLSForm's bytes
+                text = upload if isinstance(upload, str) else xlsform_to_yaml(upload)
+                result = instrument_load(evaluation=evaluation, text=text, by=request.user)
             except ValidationProblem as problem:
                 form_add_problem(form, problem)
             else:
@@ -118,4 +123,17 @@ def version_yaml(
         instrument_dump(version_spec(version)), content_type="application/yaml; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{key}-v{number}.yaml"'
+    return response
+
+
+@evaluation_view(Action.VIEW_INSTRUMENTS)
+def version_xlsform(
+    request: HttpRequest, evaluation: Evaluation, key: str, number: int
+) -> HttpResponse:
+    """The version as an XLSForm workbook, for KoboToolbox, ODK or SurveyCTO."""
+    version = _version(evaluation, key, number)
+    response = HttpResponse(
+        xlsform_write(version_spec(version), version=version.number), content_type=XLSX_MEDIA_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{key}-v{number}.xlsx"'
     return response

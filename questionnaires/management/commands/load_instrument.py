@@ -8,6 +8,7 @@ from django.db import transaction
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import SYSTEM
+from questionnaires.instrument_format.xlsform import instrument_file_text
 from questionnaires.services.instruments import instrument_load
 
 
@@ -17,14 +18,15 @@ class DryRun(Exception):
 
 class Command(BaseCommand):
     help = (
-        "Load an instrument (questionnaire or interview guide) from a YAML file into an "
+        "Load an instrument (questionnaire or interview guide) from a YAML file or an XLSForm "
+        "workbook (.xlsx, told by its content) into an "
         "evaluation: a new instrument, a new version when the latest one is frozen, the "
         "draft replaced, or nothing when the file is the same as the latest version. "
         "An invalid file is rejected with its line numbers and nothing is saved."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="the instrument's YAML file")
+        parser.add_argument("file", type=Path, help="the instrument's YAML file or XLSForm (.xlsx)")
         parser.add_argument(
             "--evaluation", required=True, help="the evaluation's short name (slug)"
         )
@@ -36,10 +38,11 @@ class Command(BaseCommand):
         if evaluation is None:
             raise CommandError(f"No evaluation with the short name “{options['evaluation']}”.")
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            data = path.read_bytes()
+        except OSError as exc:
             raise CommandError(f"{path}: cannot read the file ({exc}).") from exc
         try:
+            text = instrument_file_text(data)
             with transaction.atomic():
                 result = instrument_load(evaluation=evaluation, text=text, by=SYSTEM)
                 summary = result.summary()
