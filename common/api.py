@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -56,18 +57,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None and isinstance(exc, OperationalError | InterfaceError):
         logger.error("API request failed, the database is unreachable: %r", exc)
         set_rollback()
-        return Response(problem_body(DATABASE_DOWN, {}), status=503, headers={"Retry-After": "30"})
+        return Response(
+            problem_body(gettext(DATABASE_DOWN), {}), status=503, headers={"Retry-After": "30"}
+        )
     if response is None and not settings.DEBUG:  # DEBUG keeps Django's page with the trace
         logger.error("API request failed", exc_info=exc)
         set_rollback()
-        return Response(problem_body(SERVER_ERROR, {}), status=500)
+        return Response(problem_body(gettext(SERVER_ERROR), {}), status=500)
     if response is None:
         return response
     if isinstance(exc, ValidationError) or not (
         isinstance(response.data, dict) and set(response.data) == {"detail"}
     ):
         errors = _flatten(response.data)
-        field, messages = next(iter(errors.items()), ("", ["Invalid input."]))
+        field, messages = next(iter(errors.items()), ("", [gettext("Invalid input.")]))
         sentence = f"{field}: {messages[0]}" if field else messages[0]
         response.data = problem_body(sentence, errors)
     else:  # 401, 403, 404, 405, 406, 415, 429…: the sentence alone

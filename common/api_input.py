@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext, gettext_noop
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination as DrfPageNumberPagination
@@ -19,7 +20,7 @@ from rest_framework.request import Request
 
 from common.text import lone_surrogate_path, nul_path
 
-NUL_REFUSED = (
+NUL_REFUSED = gettext_noop(
     "Not valid text: it holds a NUL character (%00), which cannot be searched for or "
     "stored. Leave it out."
 )
@@ -37,7 +38,7 @@ def validated_query(
     given = QueryDict(mutable=True)
     for name, values in request.query_params.lists():
         if any("\x00" in value for value in values) or "\x00" in name:
-            raise ValidationError({name.replace("\x00", ""): [NUL_REFUSED]})
+            raise ValidationError({name.replace("\x00", ""): [gettext(NUL_REFUSED)]})
         if any(values):
             given.setlist(name, [value for value in values if value])
     params = serializer_class(data=given, context=context or {})
@@ -45,7 +46,7 @@ def validated_query(
     return params.validated_data
 
 
-NULL_TEXT = (
+NULL_TEXT = gettext_noop(
     "The text “null” is not a value here. To leave it empty, send JSON null "
     "(Content-Type: application/json) or leave the field out."
 )
@@ -58,7 +59,7 @@ class NullTextRefused(serializers.RelatedField):
 
     def to_internal_value(self, data: Any) -> Any:
         if self.allow_null and data == "null":
-            raise ValidationError(NULL_TEXT)
+            raise ValidationError(gettext(NULL_TEXT))
         return super().to_internal_value(data)
 
 
@@ -70,7 +71,7 @@ class NullablePrimaryKeyField(NullTextRefused, serializers.PrimaryKeyRelatedFiel
     """A PrimaryKeyRelatedField refusing the text "null" with the way to send an empty value."""
 
 
-SURROGATE_REFUSED = (
+SURROGATE_REFUSED = gettext_noop(
     "Not valid text: it holds a lone surrogate (a \\ud800-\\udfff escape without its pair), "
     "which cannot be stored. Send the text as UTF-8."
 )
@@ -81,10 +82,10 @@ def refuse_unstorable_text(data: Any, *, nul: bool = True) -> None:
     surrogate, and (unless `nul` is off) a NUL character."""
     path = lone_surrogate_path(data)
     if path is not None:
-        raise ValidationError({path or "": [SURROGATE_REFUSED]})
+        raise ValidationError({path or "": [gettext(SURROGATE_REFUSED)]})
     path = nul_path(data) if nul else None
     if path is not None:
-        raise ValidationError({path or "": [NUL_REFUSED]})
+        raise ValidationError({path or "": [gettext(NUL_REFUSED)]})
 
 
 def refuse_in_fields(fields: Any) -> None:
@@ -138,6 +139,6 @@ class PageNumberPagination(DrfPageNumberPagination):
         if number in (None, "") or number in self.last_page_strings:
             return super().get_page_number(request, paginator)
         if not number.isascii() or not number.isdigit() or int(number) < 1:
-            message = "Not a page number: give a whole number from 1."
+            message = gettext("Not a page number: give a whole number from 1.")
             raise ValidationError({self.page_query_param: [message]})
         return number

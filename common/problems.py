@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext, gettext_noop
 
-DATABASE_DOWN = (
+DATABASE_DOWN = gettext_noop(
     "The database cannot be reached just now, so nothing was stored. Try again in a minute."
 )
-SERVER_ERROR = "Something went wrong on our side; it was logged. Try again, or tell the team."
-NOT_FOUND = "Not found: nothing answers at this address (ids in addresses are numbers)."
-BAD_REQUEST = "Bad request: it could not be read (too large, too many fields, or malformed)."
+SERVER_ERROR = gettext_noop(
+    "Something went wrong on our side; it was logged. Try again, or tell the team."
+)
+NOT_FOUND = gettext_noop(
+    "Not found: nothing answers at this address (ids in addresses are numbers)."
+)
+BAD_REQUEST = gettext_noop(
+    "Bad request: it could not be read (too large, too many fields, or malformed)."
+)
 
 
 def problem_body(message: str, errors: dict[str, list[str]]) -> dict[str, object]:
@@ -27,8 +34,9 @@ def is_api(request: HttpRequest) -> bool:
 
 
 def problem_response(message: str, status: int) -> JsonResponse:
-    """An API error answered outside DRF's views (URL routing, Django's error handlers)."""
-    return JsonResponse(problem_body(message, {}), status=status)
+    """An API error answered outside DRF's views (URL routing, Django's error handlers), in
+    the request's language."""
+    return JsonResponse(problem_body(gettext(message), {}), status=status)
 
 
 def server_error_response(exc: BaseException | None) -> JsonResponse:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from common.moments import moment_text
 from questionnaires import links
 from questionnaires.models import Distribution, Invitation, Message
+from questionnaires.models.instruments import localized
 
 PLACEHOLDERS = {
     "name": gettext_noop("the recipient's name"),
@@ -92,10 +94,38 @@ def render(template: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
+def recipient_language(distribution: Distribution, invitation: Invitation) -> str:
+    """The language of a recipient's e-mails: the invitation's (the person's preference when
+    the distribution offers it), else English."""
+    language = invitation.language or ""
+    return language if language in (distribution.languages or []) else "en"
+
+
+def questionnaire_title(distribution: Distribution) -> str:
+    """The distribution's title, in the active language when it is the questionnaire's own
+    title (a title the team typed for the distribution is kept as typed)."""
+    version_title = distribution.version.title if distribution.version_id else None
+    if isinstance(version_title, dict) and distribution.title == localized(version_title, "en"):
+        return localized(version_title, translation.get_language() or "en") or distribution.title
+    return distribution.title
+
+
 def message_texts(
     distribution: Distribution, invitation: Invitation | None, kind: str
 ) -> tuple[str, str]:
-    """Subject and body for one recipient (or an example recipient for the preview)."""
+    """Subject and body for one recipient, in the recipient's language (or for an example
+    recipient for the preview, in the page's language). Texts the team wrote for the
+    distribution stay as written; the default wording, the date and the questionnaire's
+    title are translated."""
+    if invitation is None:
+        return _message_texts(distribution, None, kind)
+    with translation.override(recipient_language(distribution, invitation)):
+        return _message_texts(distribution, invitation, kind)
+
+
+def _message_texts(
+    distribution: Distribution, invitation: Invitation | None, kind: str
+) -> tuple[str, str]:
     if kind == Message.Kind.REMINDER:
         subject = distribution.reminder_subject or _(DEFAULT_REMINDER_SUBJECT)
         body = distribution.reminder_body or _(DEFAULT_REMINDER_BODY)
@@ -105,7 +135,7 @@ def message_texts(
     example = settings.SITE_URL.rstrip("/") + "/r/EXAMPLE-LINK/"
     values = {
         "name": invitation.name if invitation else _("Ana Example"),
-        "title": distribution.title,
+        "title": questionnaire_title(distribution),
         "evaluation": distribution.evaluation.title,
         "short_title": distribution.evaluation.short,
         "link": _link(invitation) if invitation else example,

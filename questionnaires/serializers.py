@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -65,9 +66,11 @@ class InstrumentImportSerializer(serializers.Serializer):
             try:
                 data["yaml"] = content.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise serializers.ValidationError({"file": "The file is not UTF-8 text."}) from exc
+                raise serializers.ValidationError(
+                    {"file": _("The file is not UTF-8 text.")}
+                ) from exc
         if not data.get("yaml"):
-            raise serializers.ValidationError({"yaml": "Give the file's text, or the file."})
+            raise serializers.ValidationError({"yaml": _("Give the file's text, or the file.")})
         if len(data["yaml"].encode("utf-8", "surrogatepass")) > limit:
             raise serializers.ValidationError({"yaml": _larger_than(limit)})
         refused = yaml_refusal(data["yaml"])
@@ -78,7 +81,7 @@ class InstrumentImportSerializer(serializers.Serializer):
 
 
 def _larger_than(limit: int) -> str:
-    return f"The file is larger than {size_text(limit)}."
+    return _("The file is larger than %(size)s.") % {"size": size_text(limit)}
 
 
 class ImportResultSerializer(serializers.Serializer):

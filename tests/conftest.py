@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -200,3 +202,42 @@ COMPLETE = {
     **{f"B{n}": f"Open answer {n}" for n in range(1, 9)},
     **{f"C{n}": str(5 - (n % 4 or 4)) for n in range(1, 7)},
 }
+
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+
+
+def gettext_tools_missing(*tools: str) -> str:
+    """Why the GNU gettext programs a test needs are missing ('' when they are there)."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    return f"GNU gettext ({', '.join(missing)}) is not installed" if missing else ""
+
+
+def skip_without_gettext(*tools: str) -> None:
+    """Skip (fail in CI, where `make test` installs gettext) when the programs are missing."""
+    reason = gettext_tools_missing(*tools)
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"{reason}: CI must check the translations", pytrace=False)
+    if reason:
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def _compiled_catalogues(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The French and Spanish catalogues as committed, compiled apart from the source tree (a
+    stale or missing locale/*.mo, when `make messages` has not run, does not count)."""
+    skip_without_gettext("msgfmt")
+    compiled = tmp_path_factory.mktemp("locale")
+    for po in sorted(LOCALE.glob("*/LC_MESSAGES/django.po")):
+        target = compiled / po.relative_to(LOCALE).with_suffix(".mo")
+        target.parent.mkdir(parents=True)
+        subprocess.run(
+            ["msgfmt", "--check", "-o", str(target), str(po)], check=True, capture_output=True
+        )
+    return compiled
+
+
+@pytest.fixture
+def translated(settings, _compiled_catalogues: Path) -> None:
+    """Pages and e-mails in French and Spanish from the committed catalogues."""
+    settings.LOCALE_PATHS = [_compiled_catalogues]

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.request import Request
@@ -66,7 +67,7 @@ class CodeViewSet(ReportScoped, viewsets.ModelViewSet):
         if parent_id is not None:
             parent = Code.objects.filter(evaluation=evaluation, pk=parent_id).first()
             if parent is None:
-                raise field_problem("parent", "There is no such code in this evaluation.")
+                raise field_problem("parent", _("There is no such code in this evaluation."))
         saved = code_save(evaluation=evaluation, by=request.user, code=code, parent=parent, **data)
         return self.get_queryset().get(pk=saved.pk)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -135,7 +136,7 @@ class EvaluationQuestionViewSet(ReportScoped, viewsets.ModelViewSet):
         evaluation = self.members_evaluation()
         criterion = Criterion.objects.filter(evaluation=evaluation, pk=data["criterion"]).first()
         if criterion is None:
-            raise field_problem("criterion", "There is no such criterion in this evaluation.")
+            raise field_problem("criterion", _("There is no such criterion in this evaluation."))
         question = question_save(
             criterion=criterion,
             by=request.user,

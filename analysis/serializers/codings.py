@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from analysis.models import Coding
@@ -62,7 +63,7 @@ class CodingFilterSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if ("by" in attrs) != ("value" in attrs):
-            raise serializers.ValidationError("Give by and value together.")
+            raise serializers.ValidationError(_("Give by and value together."))
         return attrs
 
 
@@ -72,7 +73,7 @@ class CodableQuery(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if ("distribution" in attrs) == ("interview" in attrs):
-            raise serializers.ValidationError("Give either distribution or interview.")
+            raise serializers.ValidationError(_("Give either distribution or interview."))
         return attrs
 
 

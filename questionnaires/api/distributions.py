@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -186,8 +187,8 @@ class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
         query = audience_clean(data.validated_data)
         if not query:
             raise ValidationProblem(
-                "Choose at least one group, region, country, office or tag.",
-                errors={"groups": ["Choose at least one criterion."]},
+                _("Choose at least one group, region, country, office or tag."),
+                errors={"groups": [_("Choose at least one criterion.")]},
             )
         result = invitations_for_people(
             distribution=distribution,

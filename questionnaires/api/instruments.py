@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
@@ -112,8 +113,12 @@ class VersionViewSet(EvaluationScoped, viewsets.ViewSet):
         )
         if result.version.pk != version.pk:
             raise ValidationProblem(
-                "The file is for another instrument (its key differs).",
-                errors={"yaml": ["The key in the file must be " + version.instrument.key + "."]},
+                _("The file is for another instrument (its key differs)."),
+                errors={
+                    "yaml": [
+                        _("The key in the file must be %(key)s.") % {"key": version.instrument.key}
+                    ]
+                },
             )
         return ApiResponse(
             {

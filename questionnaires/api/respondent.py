@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -24,8 +26,8 @@ from questionnaires.services.responses import (
     response_submit,
 )
 
-UNKNOWN_LINK = "This link does not open a questionnaire."
-CLOSED = "This questionnaire is closed."
+UNKNOWN_LINK = gettext_noop("This link does not open a questionnaire.")
+CLOSED = gettext_noop("This questionnaire is closed.")
 
 
 class AnswersParser(JSONParser):
@@ -67,7 +69,7 @@ class RespondView(APIView):
             or not isinstance(language, str)
             or not isinstance(route, str)
         ):
-            message = "Expected an object of question key to answer, and a language code."
+            message = _("Expected an object of question key to answer, and a language code.")
             return ApiResponse(problem_body(message, {"answers": [message]}), status=400)
         try:
             submission = response_submit(
@@ -76,13 +78,13 @@ class RespondView(APIView):
         except InvalidLink:
             # Counted with the form's unknown links: guessing at either door is one budget.
             if over_limit(request, "respondent-bad-link", settings.RESPONDENT_BAD_LINK_LIMIT):
-                message = "Too many links that open no questionnaire; try again in a minute."
+                message = _("Too many links that open no questionnaire; try again in a minute.")
                 return ApiResponse(problem_body(message, {}), status=429)
-            return ApiResponse(problem_body(UNKNOWN_LINK, {}), status=404)
+            return ApiResponse(problem_body(_(UNKNOWN_LINK), {}), status=404)
         except AlreadySubmitted as done:
             return _already_submitted(done.submitted_at)
         except FormClosed:
-            return ApiResponse(problem_body(CLOSED, {}), status=403)
+            return ApiResponse(problem_body(_(CLOSED), {}), status=403)
         submitted_at = submission.response.submitted_at
         if not submission.created:
             return _already_submitted(submitted_at)
@@ -94,6 +96,6 @@ class RespondView(APIView):
 
 def _already_submitted(submitted_at: dt.datetime | None) -> ApiResponse:
     """409 with the receipt of the stored submission: a retry, a race lost, other answers."""
-    detail = "This questionnaire was already submitted; the answers sent now were not stored."
+    detail = _("This questionnaire was already submitted; the answers sent now were not stored.")
     body = {"status": "already submitted", "submitted_at": submitted_at, "detail": detail}
     return ApiResponse(body, status=status.HTTP_409_CONFLICT)

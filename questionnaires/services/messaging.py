@@ -144,7 +144,7 @@ def distribution_send(
         distribution.sent_at = now
         distribution.save(update_fields=["sent_at"])
     messages = [
-        m for inv in waiting.select_related("distribution__evaluation")
+        m for inv in waiting.select_related("distribution__evaluation", "distribution__version")
         if (m := message_create(inv, Message.Kind.INVITATION, f"inv:{inv.pk}:invitation"))
     ]  # fmt: skip
     enqueue([m.pk for m in messages])

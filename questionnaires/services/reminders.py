@@ -63,7 +63,9 @@ def reminders_waiting(distribution: Distribution) -> QuerySet[Invitation]:
         )
         .exclude(email="")
         .exclude(channel=Invitation.Channel.PHONE)
-        .select_related("distribution__evaluation", "distribution__created_by")
+        .select_related(
+            "distribution__evaluation", "distribution__created_by", "distribution__version"
+        )
         .order_by("name", "pk")
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -97,7 +98,7 @@ def _string_map(value: Any) -> dict[str, str]:
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(v, str | None) for k, v in value.items()
     ):
-        raise serializers.ValidationError("Expected an object of column names to field names.")
+        raise serializers.ValidationError(_("Expected an object of column names to field names."))
     return {k: v or "" for k, v in value.items()}
 
 
