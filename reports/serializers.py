@@ -397,6 +397,15 @@ class ExportRequestSerializer(serializers.Serializer):
     bom = serializers.BooleanField(
         required=False, default=True, help_text="csv: start with a BOM so Excel reads UTF-8."
     )
+    format = serializers.ChoiceField(
+        choices=["xlsx", "sav", "dta", "r", "codebook"],
+        required=False,
+        default="xlsx",
+        help_text="For kind responses: xlsx (the workbook, default), sav (SPSS), dta (Stata), "
+        "r (a .zip: the CSV, an R script that reads it with the labels, and the codebook) or "
+        "codebook (the codebook as CSV: each variable, its labels, values, missing-value "
+        "codes, when it applies, n answered).",
+    )
 
     def validate_kind(self, value: str) -> str:
         if value not in EXPORT_KINDS:

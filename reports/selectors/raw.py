@@ -117,7 +117,7 @@ def raw_response_rows(
     BATCH_CELLS cells, the same way on every database. Responses the user may not read are
     filtered out in the query."""
     cell = _cells(raw_questions(distribution), labels)
-    channels = dict(Response.Channel.choices)
+    channels: dict[object, object] = dict(Response.Channel.choices)
     for head, document in raw_response_documents(
         user=user, distribution=distribution, cutoff=cutoff, chunk_size=chunk_size
     ):

@@ -45,6 +45,8 @@ __all__ = [
     "variables",
 ]
 
+BEAT_ROWS = 2000  # responses counted between two progress reports of a workbook's codebook
+
 # The files an export job can build, by the `format` it is asked for: (extension, label).
 FORMATS = {
     "sav": ("sav", "SPSS (.sav)"),
@@ -92,13 +94,27 @@ def codebook_write(
     return Written([str(path)], counts.responses)
 
 
-def codebook_sheet_write(book: Book, *, distribution: Distribution, user: User) -> None:
-    """The codebook as a sheet of `book` (for the roles that read individual responses)."""
+def codebook_sheet_write(
+    book: Book,
+    *,
+    distribution: Distribution,
+    user: User | AnonymousUser,
+    cutoff: dt.datetime | None = None,
+) -> None:
+    """The codebook as a sheet of `book`, its n answered counted over the responses `user`
+    may read (submitted by `cutoff`); nothing for a role without individual responses."""
+    if not can(user, Action.VIEW_RESPONSES, distribution.evaluation):
+        return
+    step = _("Codebook: %(title)s") % {"title": distribution.title}
+    book.step(step)
     found = variables(distribution)
     counts = _counts(found)
-    rows = data_rows(user=user, distribution=distribution, variables=found, cutoff=timezone.now())
-    for _row in counted(rows, counts):
-        pass
+    rows = data_rows(
+        user=user, distribution=distribution, variables=found, cutoff=cutoff or timezone.now()
+    )
+    for done, _row in enumerate(counted(rows, counts), 1):
+        if done % BEAT_ROWS == 0:
+            book.step(step)  # the job's heartbeat while the responses are read
     codebook_sheet(
         book,
         title=distribution.title,
@@ -115,11 +131,11 @@ def statistics_write(
     user: User | AnonymousUser,
     format: str,
     progress: Progress | None = None,
-    bundle: bool = False,
+    bundle: str = "",
 ) -> Written:
     """Write the responses `user` may read as `format` (sav, dta, csv) to `path`. With csv,
     the R script (same name, .R) and the codebook (NAME-codebook.csv) go beside it; with
-    `bundle`, the three are put in one .zip at `path` instead."""
+    `bundle` (the files' name), the three are put in one .zip at `path` instead."""
     _ensure(user, distribution)
     found = variables(distribution)
     cutoff = timezone.now()
@@ -146,13 +162,11 @@ def _csv_files(
     found: list[Variable],
     cutoff: dt.datetime,
     progress: Progress | None,
-    bundle: bool,
+    bundle: str,
 ) -> Written:
     base = os.path.splitext(str(path))[0]
-    stem = os.path.basename(base) or "responses"
-    if bundle:
-        folder = os.path.dirname(str(path))
-        base = os.path.join(folder, stem + "-files", stem)
+    if bundle:  # built in a folder of its own beside `path`, then zipped into `path`
+        base = os.path.join(f"{base}-files", bundle)
         os.makedirs(os.path.dirname(base), exist_ok=True)
     data, script, book = f"{base}.csv", f"{base}.R", f"{base}-codebook.csv"
     counts = _counts(found)

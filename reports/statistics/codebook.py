@@ -45,11 +45,11 @@ def _type(variable: Variable) -> str:
         return _("Text (the “other” answer)")
     if variable.choice:
         return _("Multiple choice: this choice (1 selected, 0 not)")
-    by_kind = {
-        Question.Kind.SINGLE_CHOICE: _("Single choice (coded)"),
-        Question.Kind.LIKERT: _("Likert item (coded, ordered)"),
-        Question.Kind.NUMBER: _("Number"),
-        Question.Kind.DATE: _("Date"),
+    by_kind: dict[str, str] = {
+        Question.Kind.SINGLE_CHOICE.value: _("Single choice (coded)"),
+        Question.Kind.LIKERT.value: _("Likert item (coded, ordered)"),
+        Question.Kind.NUMBER.value: _("Number"),
+        Question.Kind.DATE.value: _("Date"),
     }
     if variable.question_kind in by_kind:
         return str(by_kind[variable.question_kind])
@@ -94,7 +94,7 @@ def codebook_rows(
     variables: list[Variable], counts: Counts | None, languages: list[str], language: str = "en"
 ) -> list[list[object]]:
     """One line per variable, in the header's order."""
-    rows = []
+    rows: list[list[object]] = []
     for i, v in enumerate(variables):
         rows.append(
             [

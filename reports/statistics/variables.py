@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -219,64 +219,51 @@ def _question_variables(
 ) -> list[Variable]:
     texts = {lang: localized(q.text, lang) for lang in languages}
     texts = {lang: text for lang, text in texts.items() if text} or {"en": q.key}
-    common = {"question": q.key, "question_kind": q.kind, "applies_when": applies_when}
-    kind = q.kind
+    kind = str(q.kind)
     made: list[Variable] = []
-    if kind == Question.Kind.MULTIPLE_CHOICE:
-        yes_no = [Value(0, "0", {"en": _("Not selected")}), Value(1, "1", {"en": _("Selected")})]
-        for choice in q.choices.all():
-            name, renamed = namer.name(f"{q.key}_{choice.code}")
-            labels = {
-                lang: f"{texts.get(lang) or q.key}: {localized(choice.label, lang)}"
-                for lang in languages
-            }
-            made.append(
-                Variable(
-                    name,
-                    f"{q.key}_{choice.code}",
-                    "number",
-                    "nominal",
-                    labels,
-                    values=list(yes_no),
-                    renamed_from=renamed,
-                    choice=choice.code,
-                    **common,
-                )
-            )
-    elif kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.LIKERT):
-        name, renamed = namer.name(q.key)
-        measure = "ordinal" if kind == Question.Kind.LIKERT else "nominal"
-        made.append(
-            Variable(
-                name,
-                q.key,
-                "number",
-                measure,
-                texts,
-                values=coded_values(_points(q)),
-                renamed_from=renamed,
-                **common,
-            )
-        )
-    else:
-        name, renamed = namer.name(q.key)
-        kinds = {Question.Kind.NUMBER: ("number", "scale"), Question.Kind.DATE: ("date", "scale")}
-        shape, measure = kinds.get(kind, ("string", "nominal"))
-        made.append(Variable(name, q.key, shape, measure, texts, renamed_from=renamed, **common))
-    if kind != Question.Kind.LIKERT and any(c.is_other for c in q.choices.all()):
-        source = f"{q.key}_other"
+
+    def variable(
+        source: str, shape: str, measure: str, labels: dict[str, str], **more: Any
+    ) -> None:
         name, renamed = namer.name(source)
-        labels = {lang: f"{text} ({_('other, specified')})" for lang, text in texts.items()}
         made.append(
             Variable(
                 name,
                 source,
-                "string",
-                "nominal",
+                shape,
+                measure,
                 labels,
+                question=q.key,
+                question_kind=kind,
+                applies_when=applies_when,
                 renamed_from=renamed,
-                other=True,
-                **common,
+                **more,
             )
         )
+
+    if kind == Question.Kind.MULTIPLE_CHOICE:
+        yes_no = [Value(0, "0", {"en": _("Not selected")}), Value(1, "1", {"en": _("Selected")})]
+        for choice in q.choices.all():
+            labels = {
+                lang: f"{texts.get(lang) or q.key}: {localized(choice.label, lang)}"
+                for lang in languages
+            }
+            variable(
+                f"{q.key}_{choice.code}",
+                "number",
+                "nominal",
+                labels,
+                values=list(yes_no),
+                choice=choice.code,
+            )
+    elif kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.LIKERT):
+        measure = "ordinal" if kind == Question.Kind.LIKERT else "nominal"
+        variable(q.key, "number", measure, texts, values=coded_values(_points(q)))
+    else:
+        shapes = {"number": ("number", "scale"), "date": ("date", "scale")}
+        shape, measure = shapes.get(kind, ("string", "nominal"))
+        variable(q.key, shape, measure, texts)
+    if kind != Question.Kind.LIKERT and any(c.is_other for c in q.choices.all()):
+        labels = {lang: f"{text} ({_('other, specified')})" for lang, text in texts.items()}
+        variable(f"{q.key}_other", "string", "nominal", labels, other=True)
     return made

@@ -103,6 +103,10 @@ ANSWERS = {
 
 @pytest.fixture
 def distribution(evaluation, team) -> Distribution:
+    return stats_distribution(evaluation)
+
+
+def stats_distribution(evaluation) -> Distribution:
     """Three responses: every kind of answer (team), a sparse one (team), one for the lead."""
     version = instrument_load(evaluation=evaluation, text=STATS_YAML, by=SYSTEM).version
     return survey(
@@ -344,7 +348,7 @@ def test_export_responses_command(distribution, team, tmp_path) -> None:
 def test_r_bundle_is_one_zip(distribution, team, tmp_path) -> None:
     path = tmp_path / "bundle.zip"
     statistics_write(
-        path, distribution=distribution, user=team["lead"].user, format="csv", bundle=True
+        path, distribution=distribution, user=team["lead"].user, format="csv", bundle="bundle"
     )
     with zipfile.ZipFile(path) as archive:
         assert sorted(archive.namelist()) == ["bundle-codebook.csv", "bundle.R", "bundle.csv"]
