@@ -77,10 +77,10 @@ def _reader(variable: Variable) -> Callable[[dict], object]:
         code = variable.choice
 
         def selected(document: dict) -> object:
-            main, _text = parts(document.get(key))
             if key not in document:
                 return None
-            return 1 if code in (main or []) else 0
+            main, _text = parts(document[key])
+            return 1 if isinstance(main, list) and code in main else 0
 
         return selected
     if kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.LIKERT):

@@ -176,6 +176,17 @@ def test_variables_of_every_kind(distribution) -> None:
     assert found["views"].applies_when == "Region is Africa"
 
 
+def test_applies_when_describes_conditions_on_earlier_answers() -> None:
+    from questionnaires.models import Question, Section
+    from reports.statistics.variables import _applies_when
+
+    question = Question(key="L3", applies_to={"attribute": "region", "in": ["Africa", "Asia"]})
+    question.section = Section(key="S")
+    question.show_if = {"question": "colour", "equals": "r"}  # the skip-logic field, when merged
+    names = {"colour": "A1", "colour:r": "Red"}
+    assert _applies_when(question, "en", names) == "Region is Africa / Asia; A1 is “Red”"
+
+
 # --- SPSS ------------------------------------------------------------------------------------
 
 
@@ -230,6 +241,25 @@ def test_viewer_may_not_export(distribution, team, tmp_path) -> None:
             tmp_path / "x.sav", distribution=distribution, user=team["viewer"].user, format="sav"
         )
     assert not (tmp_path / "x.sav").exists()
+
+
+def test_anonymous_responses_keep_the_day_only(evaluation, team, tmp_path) -> None:
+    version = instrument_load(evaluation=evaluation, text=STATS_YAML, by=SYSTEM).version
+    anonymous = survey(
+        evaluation,
+        version,
+        [{"answers": {"L1": "3"}, "name": "Ada Lovelace"}],
+        confidentiality=Distribution.Confidentiality.ANONYMOUS,
+    )
+    path = tmp_path / "anonymous.sav"
+    statistics_write(path, distribution=anonymous, user=team["lead"].user, format="sav")
+    frame, meta = pyreadstat.read_sav(str(path))
+    (row,) = frame.to_dict("records")
+    assert isinstance(row["submitted_at"], dt.date) and not isinstance(
+        row["submitted_at"], dt.datetime
+    )
+    assert "Ada" not in str(row) and row["L1"] == 3
+    assert meta.original_variable_types["submitted_at"].startswith("DATE")
 
 
 # --- Stata -----------------------------------------------------------------------------------
