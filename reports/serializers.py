@@ -364,6 +364,9 @@ class EvaluationRatesSerializer(serializers.Serializer):
 
 # --- exports --------------------------------------------------------------------------------------
 
+# The files of kind responses: the workbook, SPSS, Stata, CSV + R script + codebook, codebook.
+RAW_RESPONSES_FORMATS = ["xlsx", "sav", "dta", "r", "codebook"]
+
 
 class ExportRequestSerializer(serializers.Serializer):
     kind = ExportKindField(help_text=EXPORT_KINDS_HELP)
@@ -398,7 +401,7 @@ class ExportRequestSerializer(serializers.Serializer):
         required=False, default=True, help_text="csv: start with a BOM so Excel reads UTF-8."
     )
     format = serializers.ChoiceField(
-        choices=["xlsx", "sav", "dta", "r", "codebook"],
+        choices=RAW_RESPONSES_FORMATS,
         required=False,
         default="xlsx",
         help_text="For kind responses: xlsx (the workbook, default), sav (SPSS), dta (Stata), "

@@ -405,6 +405,7 @@ SPECTACULAR_SETTINGS = {
         "AssessedUnitKindEnum": "analysis.models.AssessedUnit.Kind",
         "AssessmentStateEnum": "analysis.models.Assessment.State",
         "ImportJobStateEnum": "stakeholders.models.ImportJob.State",
+        "RawResponsesFormatEnum": "reports.serializers.RAW_RESPONSES_FORMATS",
     },
 }
 

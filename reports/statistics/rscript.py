@@ -61,7 +61,8 @@ def r_string(text: str) -> str:
 
 def _vector(pairs: Iterable[tuple[str, str]], indent: str = "  ") -> str:
     items = [f"{indent}{r_string(name)} = {value}" for name, value in pairs]
-    return "c(\n" + ",\n".join(items) + "\n)" if items else "c()"
+    closing = indent[:-2]
+    return "c(\n" + ",\n".join(items) + f"\n{closing})" if items else "c()"
 
 
 R_CLASSES = {"number": "numeric", "string": "character", "date": "character"}
@@ -157,10 +158,9 @@ for (name in names(value_labels)) {{
     values <- data[[name]]
     values[values %in% missing] <- NA
     kept <- codes[!(codes %in% missing)]
-    data[[name]] <- factor(
-      values, levels = unname(kept), labels = names(kept),
-      ordered = name %in% ordered_variables
-    )
+    ordered <- name %in% ordered_variables
+    if (ordered) kept <- sort(kept)  # a scale's factor runs from its lowest code up
+    data[[name]] <- factor(values, levels = unname(kept), labels = names(kept), ordered = ordered)
   }}
 }}
 

@@ -310,6 +310,7 @@ def test_csv_with_r_script_and_codebook(distribution, team, tmp_path) -> None:
     assert "read.csv(" in script and 'fileEncoding = "UTF-8"' in script
     assert '"L1" = c(\n    "Strongly agree" = 4,' in script
     assert '"L1" = c(97, 98)' in script
+    assert "if (ordered) kept <- sort(kept)" in script  # Likert factors: 1 < 2 < 3 < 4
     assert '"if_" = "A reserved word"' in script
     assert "haven::labelled_spss" in script and 'requireNamespace("haven"' in script
     assert '"if_" = "character"' in script and '"staff" = "numeric"' in script

@@ -112,6 +112,9 @@ def test_page_buttons_build_stata_and_the_codebook(
     stata, book = ExportJob.objects.order_by("pk")
     assert (stata.state, book.state) == ("done", "done")
     assert stata.parameters["format"] == "dta" and stata.parameters["labels"] is False
+    # The distribution's own page links to these downloads.
+    own = client.get(f"/evaluations/{evaluation.slug}/distributions/{distribution.pk}/")
+    assert f"reports/downloads/#raw-{distribution.pk}" in own.content.decode()
     listed = client.get(page_url(evaluation)).content.decode()
     assert "Raw responses (Stata .dta)" in listed
     got = client.get(page_url(evaluation, f"{stata.pk}/file/"))
