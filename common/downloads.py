@@ -14,6 +14,16 @@ from common.spreadsheets import safe_cell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
+SAV_TYPE = "application/x-spss-sav"
+DTA_TYPE = "application/x-stata-dta"
+ZIP_TYPE = "application/zip"
+CONTENT_TYPES = {
+    "xlsx": XLSX_TYPE,
+    "csv": CSV_TYPE,
+    "sav": SAV_TYPE,
+    "dta": DTA_TYPE,
+    "zip": ZIP_TYPE,
+}
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
 
@@ -27,6 +37,12 @@ class _Echo:
 
     def write(self, value: str) -> str:
         return value
+
+
+def content_type_of(filename: str) -> str:
+    """The content type of a file we wrote, by its extension (else plain bytes)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return CONTENT_TYPES.get(extension, "application/octet-stream")
 
 
 def safe_filename(name: str) -> str:

@@ -239,7 +239,16 @@ class RawResponsesForm(forms.Form):
         ],
         required=False,
     )
-    format = forms.ChoiceField(choices=[("xlsx", "Excel"), ("csv", "CSV")])
+    format = forms.ChoiceField(
+        choices=[
+            ("xlsx", "Excel"),
+            ("csv", "CSV"),
+            ("sav", "SPSS"),
+            ("dta", "Stata"),
+            ("r", "R"),
+            ("codebook", gettext_lazy("Codebook")),
+        ]
+    )
 
     def export(self) -> tuple[str, dict[str, Any]]:
         """The kind of export job and its parameters."""
@@ -249,6 +258,9 @@ class RawResponsesForm(forms.Form):
             "distribution": self.cleaned_data["distribution"],
             "labels": self.cleaned_data["answers"] == "labels",
         }
-        if self.cleaned_data["format"] == "csv":
+        form = self.cleaned_data["format"]
+        if form == "csv":
             return ExportJob.Kind.CSV, {**parameters, "table": "responses"}
+        if form != "xlsx":  # SPSS, Stata, R, the codebook: codes, whatever was chosen
+            return ExportJob.Kind.RESPONSES, {**parameters, "labels": False, "format": form}
         return ExportJob.Kind.RESPONSES, parameters

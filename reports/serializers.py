@@ -364,6 +364,9 @@ class EvaluationRatesSerializer(serializers.Serializer):
 
 # --- exports --------------------------------------------------------------------------------------
 
+# The files of kind responses: the workbook, SPSS, Stata, CSV + R script + codebook, codebook.
+RAW_RESPONSES_FORMATS = ["xlsx", "sav", "dta", "r", "codebook"]
+
 
 class ExportRequestSerializer(serializers.Serializer):
     kind = ExportKindField(help_text=EXPORT_KINDS_HELP)
@@ -396,6 +399,15 @@ class ExportRequestSerializer(serializers.Serializer):
     )
     bom = serializers.BooleanField(
         required=False, default=True, help_text="csv: start with a BOM so Excel reads UTF-8."
+    )
+    format = serializers.ChoiceField(
+        choices=RAW_RESPONSES_FORMATS,
+        required=False,
+        default="xlsx",
+        help_text="For kind responses: xlsx (the workbook, default), sav (SPSS), dta (Stata), "
+        "r (a .zip: the CSV, an R script that reads it with the labels, and the codebook) or "
+        "codebook (the codebook as CSV: each variable, its labels, values, missing-value "
+        "codes, when it applies, n answered).",
     )
 
     def validate_kind(self, value: str) -> str:

@@ -406,6 +406,7 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStateEnum": "analysis.models.Assessment.State",
         "ImportJobStateEnum": "stakeholders.models.ImportJob.State",
         "InterviewImportLayoutEnum": "interviews.models.InterviewImportJob.Layout",
+        "RawResponsesFormatEnum": "reports.serializers.RAW_RESPONSES_FORMATS",
     },
 }
 

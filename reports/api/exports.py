@@ -13,7 +13,16 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.downloads import CSV_TYPE, XLSX_TYPE, safe_filename
+from common.api_schema import file_responses
+from common.downloads import (
+    CSV_TYPE,
+    DTA_TYPE,
+    SAV_TYPE,
+    XLSX_TYPE,
+    ZIP_TYPE,
+    content_type_of,
+    safe_filename,
+)
 from evaluations.api import SLUG
 from history.services import record_download
 from reports.api.base import ID, ReportScoped
@@ -23,7 +32,16 @@ from reports.selectors.exports import export_file, export_get, export_list
 from reports.serializers import ExportJobSerializer, ExportRequestSerializer
 from reports.services.exports import export_cancel, export_request, export_retry
 
-EXPORT_PARAMETERS = ("table", "unsuppressed", "labels", "layout", "distribution", "by", "bom")
+EXPORT_PARAMETERS = (
+    "table",
+    "unsuppressed",
+    "labels",
+    "layout",
+    "distribution",
+    "by",
+    "bom",
+    "format",
+)
 
 
 @extend_schema(parameters=[SLUG])
@@ -118,7 +136,17 @@ class ExportViewSet(ReportScoped, viewsets.GenericViewSet):
             (200, XLSX_TYPE): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The workbook (kinds workbook and responses)."
             ),
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The CSV."),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The CSV (kind csv; kind responses with format codebook).",
+            ),
+            **file_responses(
+                "The raw responses for SPSS, Stata, or as CSV + R script + codebook (kind "
+                "responses with format sav, dta or r).",
+                SAV_TYPE,
+                DTA_TYPE,
+                ZIP_TYPE,
+            ),
             404: OpenApiResponse(description="Not finished, expired, or no such export."),
         },
     )
@@ -127,7 +155,7 @@ class ExportViewSet(ReportScoped, viewsets.GenericViewSet):
         """The file of a finished export (its requester or the lead evaluator)."""
         job = self._job()
         opened = export_file(job=job, user=request.user)
-        kind = CSV_TYPE if job.kind == ExportJob.Kind.CSV else XLSX_TYPE
         filename = safe_filename(job.filename or job.file.name.rsplit("/", 1)[-1])
+        kind = CSV_TYPE if job.kind == ExportJob.Kind.CSV else content_type_of(filename)
         record_download(job, what=filename, evaluation_id=job.evaluation_id)
         return FileResponse(opened, as_attachment=True, filename=filename, content_type=kind)

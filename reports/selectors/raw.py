@@ -116,6 +116,26 @@ def raw_response_rows(
     Read from the responses' answers documents (questionnaires.documents) in batches of about
     BATCH_CELLS cells, the same way on every database. Responses the user may not read are
     filtered out in the query."""
+    cell = _cells(raw_questions(distribution), labels)
+    channels: dict[object, object] = dict(Response.Channel.choices)
+    for head, document in raw_response_documents(
+        user=user, distribution=distribution, cutoff=cutoff, chunk_size=chunk_size
+    ):
+        if labels:
+            head[2] = str(channels.get(head[2], head[2]))
+        yield [*head, *cell(document)]
+
+
+def raw_response_documents(
+    *,
+    user: User | AnonymousUser,
+    distribution: Distribution,
+    cutoff: dt.datetime | None = None,
+    chunk_size: int = 2000,
+) -> Iterator[tuple[list[object], dict]]:
+    """The responses of raw_response_rows, each as (its first cells: id, submission time,
+    channel code, attributes; its answers document as stored), for writers that shape the
+    answers their own way (reports.statistics). The same permission and the same filter."""
     if not can(user, Action.VIEW_RESPONSES, distribution.evaluation):
         raise PermissionDenied(_("Your role does not include individual responses."))
     condition = readable_responses_filter(user, distribution)
@@ -124,21 +144,21 @@ def raw_response_rows(
     zone = _zone(distribution)
     day = day_only(distribution)  # anonymous: listed by random id, the day only
     keys = response_attribute_keys(distribution)
-    questions = raw_questions(distribution)
-    cell = _cells(questions, labels)
-    channels = dict(Response.Channel.choices)
+    questions = Question.objects.filter(version_id=distribution.version_id).exclude(
+        kind=Question.Kind.INSTRUCTION
+    )
     # In the order of their random ids: for anonymous responses too, unrelated to submission.
     responses = Response.objects.filter(condition, submitted_at__lte=cutoff or timezone.now())
-    batch = max(1, min(chunk_size, BATCH_CELLS // max(1, len(keys) + len(questions))))
+    batch = max(1, min(chunk_size, BATCH_CELLS // max(1, len(keys) + questions.count())))
     for response_id, submitted_at, channel, attributes, document in _read(responses, batch):
         attributes = attributes if isinstance(attributes, dict) else {}
-        yield [
+        head: list[object] = [
             response_id,
             day_of(submitted_at) if day else _local(submitted_at, zone),
-            str(channels.get(channel, channel)) if labels else channel,
+            channel,
             *(_attribute(attributes.get(key)) for key in keys),
-            *cell(document if isinstance(document, dict) else {}),
         ]
+        yield head, document if isinstance(document, dict) else {}
 
 
 def _read(responses: QuerySet, batch: int) -> Iterator[tuple]:

@@ -63,6 +63,8 @@ from reports.services.export_tables import (
     csv_write,
     export_distribution,
 )
+from reports.statistics import FORMATS as STATISTICS_FORMATS
+from reports.statistics import codebook_write, statistics_write
 from reports.tasks import export_build_task
 from reports.workbook import workbook_write
 from reports.workbook.responses import responses_write
@@ -113,6 +115,12 @@ def _clean_parameters(kind: str, parameters: dict) -> dict[str, Any]:
         cleaned["by"] = str(parameters["by"])[:40]
     if raw:
         cleaned["distribution"] = parameters.get("distribution")  # checked with the evaluation
+    if kind == ExportJob.Kind.RESPONSES and (parameters.get("format") or "xlsx") != "xlsx":
+        if parameters.get("format") not in STATISTICS_FORMATS:
+            known = ", ".join(["xlsx", *STATISTICS_FORMATS])
+            message = _("Choose one of the formats: %(formats)s.") % {"formats": known}
+            raise ValidationProblem(message, errors={"format": [message]})
+        cleaned["format"] = parameters["format"]
     if kind == ExportJob.Kind.CSV:
         table = parameters.get("table")
         if table not in TABLES:
@@ -219,7 +227,11 @@ def _filename(job: ExportJob) -> str:
     slug = job.evaluation.slug
     if _raw(job.kind, job.parameters):
         extension = "csv" if job.kind == ExportJob.Kind.CSV else "xlsx"
-        return f"{slug}-{_questionnaire_slug(job)}-responses-{stamp}.{extension}"
+        what = "responses"
+        if job.parameters.get("format") in STATISTICS_FORMATS:
+            extension = STATISTICS_FORMATS[job.parameters["format"]][0]
+            what = "codebook" if job.parameters["format"] == "codebook" else what
+        return f"{slug}-{_questionnaire_slug(job)}-{what}-{stamp}.{extension}"
     if job.kind == ExportJob.Kind.CSV:
         return f"{slug}-{job.parameters.get('table')}-{stamp}.csv"
     return f"{slug}-{stamp}.xlsx"
@@ -249,6 +261,9 @@ def _write(
             tmpdir=os.path.dirname(path),
         )
         return
+    if job.kind == ExportJob.Kind.RESPONSES and parameters.get("format") in STATISTICS_FORMATS:
+        _statistics_write(job, user, path, progress)
+        return
     if job.kind == ExportJob.Kind.RESPONSES:
         responses_write(
             path,
@@ -271,6 +286,27 @@ def _write(
             progress=lambda done: progress(done, done, step),
         )
     progress(count, count, _("Saving the file"))
+
+
+def _statistics_write(
+    job: ExportJob, user: User, path: str, progress: Callable[[int, int, str], None]
+) -> None:
+    """SPSS, Stata, CSV + R script + codebook (one .zip), or the codebook alone."""
+    distribution = export_distribution(job.evaluation, job.parameters.get("distribution"))
+    form = job.parameters["format"]
+    progress(0, 0, _("Reading the responses"))
+    if form == "codebook":
+        codebook_write(path, distribution=distribution, user=user)
+    else:
+        statistics_write(
+            path,
+            distribution=distribution,
+            user=user,
+            format="csv" if form == "r" else form,
+            progress=progress,
+            bundle=f"{job.evaluation.slug}-{_questionnaire_slug(job)}" if form == "r" else "",
+        )
+    progress(1, 1, _("Saving the file"))
 
 
 def export_build(*, job_id: int, final_attempt: bool = True) -> None:

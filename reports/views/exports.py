@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.downloads import content_type_of
 from common.errors import ValidationProblem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action
@@ -171,4 +172,9 @@ def export_download(request: HttpRequest, evaluation: Evaluation, pk: int) -> Ht
     job = _job(request, evaluation, pk)
     opened = export_file(job=job, user=request.user)
     record_download(job, what=job.filename, evaluation_id=evaluation.pk)
-    return FileResponse(opened, as_attachment=True, filename=job.filename)
+    return FileResponse(
+        opened,
+        as_attachment=True,
+        filename=job.filename,
+        content_type=content_type_of(job.filename),
+    )

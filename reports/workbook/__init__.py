@@ -30,6 +30,7 @@ from reports.selectors.open_answers import open_answers
 from reports.selectors.overview import interview_overview
 from reports.selectors.rates import evaluation_rates
 from reports.selectors.raw import raw_columns, raw_response_count, raw_response_rows
+from reports.statistics import codebook_sheet_write
 from reports.workbook.book import Book, Progress, WorkbookStats, write_cell
 
 if TYPE_CHECKING:
@@ -209,6 +210,9 @@ def workbook_write(
                     rows=rows,
                     labels=labels,
                     count=count,
+                )
+                codebook_sheet_write(
+                    book, distribution=distribution, user=reader, cutoff=content.cutoff
                 )
         book.step(_("Interview overview"))
         overview_sheet(book, content.overview)

@@ -1,6 +1,7 @@
 """The raw responses of one questionnaire as their own workbook: what survey tools call the data
 export. An About sheet (what, for whom, when, codes or labels), then the raw sheet(s), streamed
-from the answers documents (reports.selectors.raw) straight into the file."""
+from the answers documents (reports.selectors.raw) straight into the file, then the codebook
+of the variables the SPSS, Stata and R files hold (reports.statistics)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from evaluations.permissions import Action, can
 from reports.selectors.raw import raw_columns, raw_response_count, raw_response_rows
+from reports.statistics import codebook_sheet_write
 from reports.workbook.book import Book, Progress, WorkbookStats
 from reports.workbook.sheets import raw_sheet
 
@@ -64,4 +66,5 @@ def responses_write(
             labels=labels,
             count=count,
         )
+        codebook_sheet_write(book, distribution=distribution, user=user, cutoff=cutoff)
     return book.stats

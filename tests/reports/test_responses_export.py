@@ -111,7 +111,8 @@ def test_lead_exports_the_raw_responses_through_the_api(
     response = api_client.get(job["download"])
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(downloaded(response)))
-    assert book.sheetnames[0] == "About" and len(book.sheetnames) == 2
+    assert book.sheetnames[0] == "About" and len(book.sheetnames) == 3
+    assert book.sheetnames[2].startswith("Codebook – ")  # the variables of the SPSS/Stata files
     told = about(book)
     assert told["Evaluation"] == evaluation.title
     assert told["Questionnaire"] == TITLE
