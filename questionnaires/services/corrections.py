@@ -63,7 +63,11 @@ def active_correction(response: Response | None) -> Correction | None:
 def open_correction(invitation: Invitation) -> Correction | None:
     """The open correction of the link's response: the link shows the answers again."""
     return (
-        Correction.objects.filter(response__invitation=invitation, status=Status.OPEN)
+        Correction.objects.filter(
+            response__invitation=invitation,
+            response__entered_by__isnull=True,  # what the team keyed in, the team corrects
+            status=Status.OPEN,
+        )
         .select_related("response")
         .first()
     )

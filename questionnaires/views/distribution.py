@@ -45,6 +45,7 @@ from questionnaires.selectors.distributions import (
     reminding_refusal,
     sending_refusal,
 )
+from questionnaires.selectors.corrections import pending_requests
 from questionnaires.selectors.responses import invitation_history, response_rows
 from questionnaires.selectors.texts import text_problems
 from questionnaires.selectors.tracking import attribute_keys
@@ -137,6 +138,7 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
             if Action.MANAGE_RESPONDENTS in allowed
             else [],
             "remind_refusal": reminding_refusal(distribution),
+            "requests": pending_requests(user=request.user, distribution=distribution),
         },
         status=status,
     )
