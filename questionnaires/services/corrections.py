@@ -183,9 +183,12 @@ def _submitted_response(invitation: Invitation) -> Response:
 
 
 @transaction.atomic
-def correction_request(*, invitation: Invitation, message: str = "") -> Correction:
-    """The respondent asks to reopen their submitted answers; asking again keeps one request."""
-    invitation = _lock(invitation=invitation, token=None)
+def correction_request(
+    *, invitation: Invitation | None = None, token: str | None = None, message: str = ""
+) -> Correction:
+    """The respondent asks to reopen their submitted answers; asking again keeps one request.
+    Give the invitation, or the link's token (InvalidLink when it matches none)."""
+    invitation = _lock(invitation=invitation, token=token)
     response = _submitted_response(invitation)
     if form_is_closed(invitation.distribution):
         raise FormClosed
@@ -369,16 +372,27 @@ def _resubmit(
 
 
 @transaction.atomic
-def correction_submit(*, invitation: Invitation, language: str = "", route: str = "") -> Submission:
-    """The respondent resubmits their corrected answers (their link's open correction)."""
-    invitation = _lock(invitation=invitation, token=None)
+def correction_submit(
+    *,
+    invitation: Invitation | None = None,
+    token: str | None = None,
+    answers: Mapping[str, Any] | None = None,
+    language: str = "",
+    route: str = "",
+) -> Submission:
+    """The respondent resubmits their corrected answers (their link's open correction): the
+    draft the form saved, or `answers` (the API: all at once). AlreadySubmitted when the link's
+    response is not reopened; InvalidLink for a token that matches no link. The language and
+    the route stay those of the first submission."""
+    invitation = _lock(invitation=invitation, token=token)
     correction = open_correction(invitation)
     if correction is None:
         raise AlreadySubmitted(invitation.submitted_at)
     if form_is_closed(invitation.distribution):
         raise FormClosed
     correction = _locked(correction)
-    response = _resubmit(correction, correction.draft, invitation.attributes, None)
+    given = correction.draft if answers is None else answers
+    response = _resubmit(correction, given, invitation.attributes, None)
     return Submission(response=response, created=True)
 
 

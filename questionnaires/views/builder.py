@@ -25,6 +25,7 @@ from questionnaires.forms.builder import (
     SectionForm,
 )
 from questionnaires.models import Instrument, InstrumentVersion, Scale
+from questionnaires.consent import consent_texts
 from questionnaires.presentation import build_form
 from questionnaires.selectors.instruments import scale_spec, version_get, version_spec
 from questionnaires.services.instruments import (
@@ -124,6 +125,7 @@ def builder_page(request: HttpRequest, evaluation: Evaluation, key: str) -> Http
             "latest": latest,
             "spec": version_spec(draft) if draft else None,
             "preview": build_form(draft, "en") if draft else None,
+            "consent": consent_texts(draft, "en") if draft else None,
             "section_form": SectionForm(languages=draft.languages, auto_id="new-section-%s")
             if draft
             else None,

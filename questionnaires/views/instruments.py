@@ -16,6 +16,7 @@ from questionnaires.forms.distribution import DistributionForm
 from questionnaires.forms.instruments import InstrumentUploadForm
 from questionnaires.instrument_format.dumper import instrument_dump
 from questionnaires.models import InstrumentVersion
+from questionnaires.consent import consent_texts
 from questionnaires.presentation import build_form
 from questionnaires.selectors.distributions import distribution_list
 from questionnaires.selectors.instruments import instruments_by_title, version_spec
@@ -101,6 +102,7 @@ def version_page(
             "evaluation": evaluation,
             "version": version,
             "preview": build_form(version, language),
+            "consent": consent_texts(version, language),
             "language": language,
             "form": form,
             "allowed": actions_for(request.user, evaluation),
