@@ -18,9 +18,7 @@ class ConsentNeeded(ValidationProblem):
     """The version asks for consent and the respondent has not given it: nothing is stored."""
 
     def __init__(self) -> None:
-        message = _(
-            "Please read the privacy notice and tick the box to agree before answering."
-        )
+        message = _("Please read the privacy notice and tick the box to agree before answering.")
         super().__init__(message, errors={"consent": [message]})
 
 

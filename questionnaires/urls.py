@@ -4,7 +4,6 @@ from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 
 from questionnaires.views import builder as builder_views
-from questionnaires.views import distribution as dviews
 from questionnaires.views import (
     corrections,
     instruments,
@@ -14,6 +13,7 @@ from questionnaires.views import (
     remind,
     responses,
 )
+from questionnaires.views import distribution as dviews
 from questionnaires.views import tracking as tracking_views
 
 app_name = "questionnaires"

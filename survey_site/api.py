@@ -30,8 +30,6 @@ from interviews.api.locks import InterviewLogLockView, LegalHoldView
 from interviews.api.log import InterviewViewSet, ReportingCategoryViewSet
 from privacy.api.people import PersonDataView, PersonEraseView
 from privacy.api.retention import RetentionView
-from questionnaires.api.distributions import DistributionViewSet, InvitationViewSet, ResponseViewSet
-from questionnaires.api.instruments import InstrumentViewSet, VersionViewSet
 from questionnaires.api.corrections import (
     CorrectionDecisionView,
     CorrectionListView,
@@ -39,6 +37,8 @@ from questionnaires.api.corrections import (
     ResponseCorrectionView,
     ResponseReopenView,
 )
+from questionnaires.api.distributions import DistributionViewSet, InvitationViewSet, ResponseViewSet
+from questionnaires.api.instruments import InstrumentViewSet, VersionViewSet
 from questionnaires.api.locks import DistributionLockView
 from questionnaires.api.respondent import RespondView
 from questionnaires.api.tracking import DistributionRatesView

@@ -143,10 +143,10 @@ class ResponseCorrectionView(ResponseScoped, APIView):
         data = AnswersSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         response = self.response()
-        correction = get_object_or_404(
-            Correction, response=response, status=Correction.Status.OPEN
+        correction = get_object_or_404(Correction, response=response, status=Correction.Status.OPEN)
+        correction_enter(
+            correction=correction, by=request.user, answers=data.validated_data["answers"]
         )
-        correction_enter(correction=correction, by=request.user, answers=data.validated_data["answers"])
         return ApiResponse({"status": "resubmitted", "response": response.pk})
 
 

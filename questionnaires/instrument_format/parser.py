@@ -12,6 +12,7 @@ from common.errors import ValidationProblem
 from questionnaires.instrument_format.lines import Path, Problems, load_yaml
 from questionnaires.instrument_format.vocabulary import (
     CHOICE_KINDS,
+    CONSENT_FIELDS,
     FORMAT_VERSION,
     KEY_RE,
     KINDS,
@@ -21,7 +22,6 @@ from questionnaires.instrument_format.vocabulary import (
     SECTION_FIELDS,
     STANDARD_ATTRIBUTES,
     TOP_FIELDS,
-    CONSENT_FIELDS,
 )
 
 

@@ -22,14 +22,17 @@ def response_consent(*, invitation: Invitation, language: str = "") -> Response:
         raise FormClosed
     response = _draft_for(invitation, language)
     if response.consented_at is None:
-        response.consented_at = consent_moment(
-            version=distribution.version,
-            consented_at=None,
-            given=True,
-            now=timezone.now(),
-            anonymous=distribution.confidentiality == Distribution.Confidentiality.ANONYMOUS,
-            keyed_in=False,
-        ) or timezone.now()
+        response.consented_at = (
+            consent_moment(
+                version=distribution.version,
+                consented_at=None,
+                given=True,
+                now=timezone.now(),
+                anonymous=distribution.confidentiality == Distribution.Confidentiality.ANONYMOUS,
+                keyed_in=False,
+            )
+            or timezone.now()
+        )
         Response.objects.filter(pk=response.pk).update(consented_at=response.consented_at)
         invitation_started(invitation)
     return response

@@ -168,7 +168,7 @@ def _record(
         evaluation_id=response.distribution.evaluation_id,
         anchor=f"distribution:{response.distribution_id}",
         lead_only=response.confidentiality == "lead",
-        person_id=response.invitation.person_id if response.invitation_id else None,
+        person_id=response.invitation.person_id if response.invitation else None,
     )
 
 
@@ -397,9 +397,7 @@ def correction_submit(
 
 
 @transaction.atomic
-def correction_enter(
-    *, correction: Correction, by: User, answers: Mapping[str, Any]
-) -> Response:
+def correction_enter(*, correction: Correction, by: User, answers: Mapping[str, Any]) -> Response:
     """The team types the corrected answers of a response it reopened (keyed in, or
     anonymous): all answers at once, checked as a submission's are."""
     correction = _locked(correction)
@@ -412,5 +410,5 @@ def correction_enter(
             _("This response was submitted online: its respondent corrects it on their link.")
         )
     _ensure_open_to_change(response)
-    attributes = response.invitation.attributes if response.invitation_id else response.attributes
+    attributes = response.invitation.attributes if response.invitation else response.attributes
     return _resubmit(correction, answers, attributes, by)

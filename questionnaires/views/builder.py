@@ -17,6 +17,7 @@ from evaluations.models import Evaluation
 from evaluations.permissions import Action
 from evaluations.views import evaluation_view
 from questionnaires import builder
+from questionnaires.consent import consent_texts
 from questionnaires.forms.builder import (
     InstrumentTextsForm,
     NewInstrumentForm,
@@ -25,7 +26,6 @@ from questionnaires.forms.builder import (
     SectionForm,
 )
 from questionnaires.models import Instrument, InstrumentVersion, Scale
-from questionnaires.consent import consent_texts
 from questionnaires.presentation import build_form
 from questionnaires.selectors.instruments import scale_spec, version_get, version_spec
 from questionnaires.services.instruments import (

@@ -19,10 +19,10 @@ from questionnaires.models import Correction, Response
 from questionnaires.presentation import build_form, fill_answers, fill_posted, posted_answers
 from questionnaires.selectors.responses import response_answers
 from questionnaires.services.corrections import (
+    corrected_by_team,
     correction_approve,
     correction_decline,
     correction_enter,
-    corrected_by_team,
     draft_answers,
     response_reopen,
 )
@@ -61,7 +61,9 @@ def reopen(request: HttpRequest, evaluation: Evaluation, pk: int, response_id: s
 
 @require_POST
 @evaluation_view(Action.VIEW_RESPONSES)
-def decide(request: HttpRequest, evaluation: Evaluation, pk: int, correction_id: int) -> HttpResponse:
+def decide(
+    request: HttpRequest, evaluation: Evaluation, pk: int, correction_id: int
+) -> HttpResponse:
     """The lead approves or declines a respondent's request (the service checks the role)."""
     correction = get_object_or_404(
         Correction, pk=correction_id, response__distribution_id=pk,
@@ -94,7 +96,9 @@ def entry(request: HttpRequest, evaluation: Evaluation, pk: int, response_id: st
     fill_answers(form, draft_answers(correction))
     status = 200
     if request.method == "POST":
-        answers = posted_answers(version_meta(response.distribution.version).questions, request.POST)
+        answers = posted_answers(
+            version_meta(response.distribution.version).questions, request.POST
+        )
         try:
             correction_enter(correction=correction, by=request.user, answers=answers)
         except ValidationProblem as problem:

@@ -37,6 +37,7 @@ from questionnaires.message_texts import (
     message_texts,
 )
 from questionnaires.models import Distribution, Invitation, Message
+from questionnaires.selectors.corrections import pending_requests
 from questionnaires.selectors.distributions import (
     closed_refusal,
     next_reminder,
@@ -45,7 +46,6 @@ from questionnaires.selectors.distributions import (
     reminding_refusal,
     sending_refusal,
 )
-from questionnaires.selectors.corrections import pending_requests
 from questionnaires.selectors.responses import invitation_history, response_rows
 from questionnaires.selectors.texts import text_problems
 from questionnaires.selectors.tracking import attribute_keys

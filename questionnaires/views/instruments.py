@@ -12,11 +12,11 @@ from common.errors import ValidationProblem, form_add_problem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, actions_for, ensure
 from evaluations.views import evaluation_view
+from questionnaires.consent import consent_texts
 from questionnaires.forms.distribution import DistributionForm
 from questionnaires.forms.instruments import InstrumentUploadForm
 from questionnaires.instrument_format.dumper import instrument_dump
 from questionnaires.models import InstrumentVersion
-from questionnaires.consent import consent_texts
 from questionnaires.presentation import build_form
 from questionnaires.selectors.distributions import distribution_list
 from questionnaires.selectors.instruments import instruments_by_title, version_spec

@@ -112,7 +112,9 @@ def _form_with_answers(invitation: Invitation, language: str) -> tuple[Form, Res
     if response is not None:
         # Reopened for a correction: the corrected answers as last saved.
         correction = open_correction(invitation) if response.status == "submitted" else None
-        answers = draft_answers(correction) if correction else Answer.objects.filter(response=response)
+        answers = (
+            draft_answers(correction) if correction else Answer.objects.filter(response=response)
+        )
         fill_answers(form, list(answers))
     return form, response
 

@@ -3,6 +3,8 @@ answer, and asking to correct submitted answers from the receipt."""
 
 from __future__ import annotations
 
+import contextlib
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -47,8 +49,7 @@ def consent(request: HttpRequest, invitation: Invitation, language: str) -> Http
 @respondent_view
 def correction_ask(request: HttpRequest, invitation: Invitation, language: str) -> HttpResponse:
     """From the receipt: ask the lead to reopen the answers, with an optional message."""
-    try:
+    # Refused (closed, nothing to correct): the receipt says what holds.
+    with contextlib.suppress(ValidationProblem, FormClosed):
         correction_request(invitation=invitation, message=request.POST.get("message", ""))
-    except (ValidationProblem, FormClosed):
-        pass  # the receipt says what holds (closed, nothing to correct)
     return redirect("respondent:done", token=invitation.token)

@@ -96,9 +96,13 @@ def test_time_of_consent_shown_to_the_team_and_in_the_raw_export(
     if anonymous:
         assert consented == response.consented_at.date()
     else:
-        assert consented is not None and consented.minute == response.consented_at.astimezone(
-            consented.tzinfo or response.consented_at.tzinfo
-        ).minute
+        assert (
+            consented is not None
+            and consented.minute
+            == response.consented_at.astimezone(
+                consented.tzinfo or response.consented_at.tzinfo
+            ).minute
+        )
     client = Client()
     client.force_login(team["lead"].user)
     stored = Response.objects.get()

@@ -47,7 +47,9 @@ def test_respondent_asks_lead_decides_respondent_resubmits(
     listed = as_role("lead").get(f"{base(distribution)}/corrections/")
     assert [row["status"] for row in listed.json()] == ["requested"]
     approved = as_role("lead").post(
-        f"{base(distribution)}/corrections/{correction_id}/approve/", {"reason": "ok"}, format="json"
+        f"{base(distribution)}/corrections/{correction_id}/approve/",
+        {"reason": "ok"},
+        format="json",
     )
     assert approved.status_code == 200 and approved.json()["status"] == "open"
 
