@@ -15,7 +15,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -30,7 +35,8 @@ from evaluations.permissions import Action
 from questionnaires.api.distributions import DISTRIBUTION, DistributionScoped
 from questionnaires.api.respondent import CLOSED, UNKNOWN_LINK, AnswersParser
 from questionnaires.models import Correction, Response
-from questionnaires.selectors.responses import day_of, day_only, readable_responses_filter
+from questionnaires.selectors.responses import day_only, readable_responses_filter
+from questionnaires.serializers import DAY_ONLY_HELP, _time_or_day
 from questionnaires.services.corrections import (
     correction_approve,
     correction_decline,
@@ -49,6 +55,9 @@ class CorrectionSerializer(serializers.ModelSerializer):
     response = serializers.CharField(source="response_id", read_only=True)
     respondent = serializers.SerializerMethodField()
     decided_by = serializers.SerializerMethodField()
+    requested_at = serializers.SerializerMethodField(help_text=DAY_ONLY_HELP, allow_null=True)
+    decided_at = serializers.SerializerMethodField(help_text=DAY_ONLY_HELP, allow_null=True)
+    resubmitted_at = serializers.SerializerMethodField(help_text=DAY_ONLY_HELP, allow_null=True)
 
     class Meta:
         model = Correction
@@ -56,6 +65,21 @@ class CorrectionSerializer(serializers.ModelSerializer):
             "id", "response", "respondent", "status", "message", "reason", "requested_at",
             "decided_at", "decided_by", "resubmitted_at",
         ]  # fmt: skip
+
+    def _when(self, correction: Correction, name: str) -> str | None:
+        return _time_or_day(getattr(correction, name), day_only(correction.response.distribution))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_requested_at(self, correction: Correction) -> str | None:
+        return self._when(correction, "requested_at")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_decided_at(self, correction: Correction) -> str | None:
+        return self._when(correction, "decided_at")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_resubmitted_at(self, correction: Correction) -> str | None:
+        return self._when(correction, "resubmitted_at")
 
     def get_respondent(self, correction: Correction) -> str | None:
         invitation = correction.response.invitation
@@ -94,9 +118,9 @@ class ResubmittedSerializer(serializers.Serializer):
 
 
 def _correction_body(correction: Correction) -> dict:
-    correction = Correction.objects.select_related("response__invitation", "decided_by").get(
-        pk=correction.pk
-    )
+    correction = Correction.objects.select_related(
+        "response__invitation", "response__distribution", "decided_by"
+    ).get(pk=correction.pk)
     return CorrectionSerializer(correction).data
 
 
@@ -163,16 +187,10 @@ class CorrectionListView(DistributionScoped, APIView):
             return ApiResponse([])
         corrections = (
             Correction.objects.filter(readable)
-            .select_related("response__invitation", "decided_by")
+            .select_related("response__invitation", "response__distribution", "decided_by")
             .order_by("pk")
         )
-        rows = CorrectionSerializer(corrections, many=True).data
-        if day_only(distribution):  # anonymous: no time finer than the day
-            for row, correction in zip(rows, corrections, strict=True):
-                for name in ("requested_at", "decided_at", "resubmitted_at"):
-                    value = getattr(correction, name)
-                    row[name] = day_of(value).isoformat() if value else None
-        return ApiResponse(rows)
+        return ApiResponse(CorrectionSerializer(corrections, many=True).data)
 
 
 class CorrectionDecisionView(DistributionScoped, APIView):

@@ -140,3 +140,23 @@ def test_api_submission_needs_consent_where_the_version_asks(evaluation, team, a
     listed = as_role("lead").get(f"{base(distribution)}/responses/").json()
     rows = listed["results"] if isinstance(listed, dict) else listed
     assert rows[0]["consented_at"] == str(response.consented_at.date())
+
+
+def test_anonymous_corrections_show_days_only(make_distribution, invite, as_role) -> None:
+    distribution = make_distribution("anonymous")
+    response = response_submit(invitation=invite(distribution), answers=COMPLETE).response
+    client = as_role("lead")
+    reopened = client.post(
+        f"{base(distribution)}/responses/{response.pk}/reopen/", {"reason": "dup"}, format="json"
+    )
+    assert reopened.status_code == 201
+    assert reopened.json()["respondent"] is None
+    (row,) = client.get(f"{base(distribution)}/corrections/").json()
+    assert row["decided_at"] == str(Correction.objects.get().decided_at.date())
+    corrected = client.post(
+        f"{base(distribution)}/responses/{response.pk}/correction/",
+        {"answers": {**COMPLETE, "C1": "1"}},
+        format="json",
+    )
+    assert corrected.status_code == 200
+    assert Response.objects.get().document["C1"] == "1"
