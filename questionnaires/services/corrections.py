@@ -223,7 +223,16 @@ def _open(correction: Correction, *, by: User, reason: str, now: dt.datetime) ->
 
 
 def _ensure_open_to_change(response: Response) -> None:
+    """Not while the responses are locked; and a response its respondent corrects on their
+    link only while the form takes answers (after the close the link would not open it)."""
     ensure_responses_unlocked(response.distribution)
+    if not corrected_by_team(response) and form_is_closed(response.distribution):
+        raise ValidationProblem(
+            _(
+                "The questionnaire is closed: its respondent could not correct the answers on "
+                "their link. Move the close later in the distribution's settings first."
+            )
+        )
 
 
 @transaction.atomic

@@ -3,8 +3,11 @@ resubmitting, what the tables count meanwhile, and what the history keeps (and s
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from common.errors import ValidationProblem
 from history.models import Entry
@@ -22,6 +25,7 @@ from questionnaires.services.corrections import (
     open_correction,
     response_reopen,
 )
+from questionnaires.services.distributions import distribution_responses_lock
 from reports.selectors.likert import likert_summary
 from tests.conftest import COMPLETE
 
@@ -165,8 +169,6 @@ def test_anonymous_response_is_corrected_by_the_team_without_a_person(
 
 
 def test_locked_responses_are_not_reopened(make_distribution, invite, team) -> None:
-    from questionnaires.services.distributions import distribution_responses_lock
-
     _invitation, response = submitted(make_distribution, invite)
     distribution_responses_lock(
         distribution=response.distribution, by=team["lead"].user, reason="Report written"
@@ -174,3 +176,18 @@ def test_locked_responses_are_not_reopened(make_distribution, invite, team) -> N
     with pytest.raises(Exception, match="Report written"):
         response_reopen(response=response, by=team["lead"].user, reason="late fix")
     assert not Correction.objects.exists()
+
+
+def test_after_the_close_a_web_response_is_not_reopened(make_distribution, invite, team) -> None:
+    distribution = make_distribution()
+    invitation = invite(distribution)
+    response = response_submit(invitation=invitation, answers=COMPLETE).response
+    request = correction_request(invitation=invitation)
+    past = timezone.now() - dt.timedelta(hours=1)
+    distribution.deadline, distribution.closes_at = past - dt.timedelta(days=1), past
+    distribution.save(update_fields=["deadline", "closes_at"])
+    with pytest.raises(ValidationProblem, match="questionnaire is closed"):
+        correction_approve(correction=request, by=team["lead"].user)
+    with pytest.raises(ValidationProblem, match="questionnaire is closed"):
+        response_reopen(response=response, by=team["lead"].user, reason="late")
+    assert Correction.objects.get().status == Correction.Status.REQUESTED
