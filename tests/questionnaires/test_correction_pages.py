@@ -65,6 +65,7 @@ def test_respondent_asks_lead_approves_link_shows_answers_again(
     base = f"/evaluations/{distribution.evaluation.slug}/distributions/{distribution.pk}"
     page = lead.get(f"{base}/").content.decode()
     assert "Requests to correct answers" in page and "My unit changed" in page
+    assert "asked to correct" in page  # beside the response in the table
     evaluator_page = signed_in(team["evaluator"].user).get(f"{base}/").content.decode()
     assert "Requests to correct answers" not in evaluator_page
     refused = signed_in(team["evaluator"].user).post(
@@ -73,6 +74,7 @@ def test_respondent_asks_lead_approves_link_shows_answers_again(
     assert refused.status_code == 403
     lead.post(f"{base}/corrections/{request.pk}/decide/", {"decision": "approve"})
     assert Correction.objects.get().status == Correction.Status.OPEN
+    assert "reopened for a correction" in lead.get(f"{base}/").content.decode()
 
     # The link shows the form again, with the submitted answers, until resubmitted.
     start = Client().get(f"{link}/")
