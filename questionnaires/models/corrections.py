@@ -46,6 +46,8 @@ class Correction(models.Model):
     )
     resubmitted_at = models.DateTimeField(null=True, blank=True)
     draft = models.JSONField(default=dict, blank=True)
+    # As Response.page_saved_at: an autosave from a page shown before then is stale.
+    page_saved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["response", "pk"]

@@ -35,6 +35,7 @@ from questionnaires.services.distributions import ensure_responses_unlocked, for
 from questionnaires.services.responses import (
     AlreadySubmitted,
     FormClosed,
+    StaleSave,
     Submission,
     _asked,
     _clean,
@@ -312,6 +313,9 @@ def correction_save(
         raise AlreadySubmitted(invitation.submitted_at)
     if form_is_closed(invitation.distribution):
         raise FormClosed
+    saved_at = correction.page_saved_at
+    if shown_at is not None and saved_at is not None and shown_at < saved_at:
+        raise StaleSave
     meta = version_meta(invitation.distribution.version)
     wanted = keys if keys is not None else [k for k in answers if k in meta.by_key]
     questions = [meta.by_key[k] for k in wanted if k in meta.by_key]
@@ -324,7 +328,10 @@ def correction_save(
             draft.pop(key, None)
             if key in answers and answers[key] not in (None, "", []):
                 draft[key] = answers[key]
-    Correction.objects.filter(pk=correction.pk).update(draft=draft)
+    fields: dict[str, Any] = {"draft": draft}
+    if page_save:
+        fields["page_saved_at"] = timezone.now()
+    Correction.objects.filter(pk=correction.pk).update(**fields)
     return correction.response, refused | errors
 
 

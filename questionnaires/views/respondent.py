@@ -132,6 +132,7 @@ def _consent_first(invitation: Invitation, response: Response | None) -> HttpRes
 
 
 def _correcting(invitation: Invitation) -> bool:
+    """Past _submitted's "no", a link that responded is one reopened for a correction."""
     return invitation.status in Invitation.RESPONDED
 
 

@@ -26,6 +26,7 @@ from questionnaires.services.corrections import (
     response_reopen,
 )
 from questionnaires.services.distributions import distribution_responses_lock
+from questionnaires.services.responses import StaleSave
 from reports.selectors.likert import likert_summary
 from tests.conftest import COMPLETE
 
@@ -191,3 +192,13 @@ def test_after_the_close_a_web_response_is_not_reopened(make_distribution, invit
     with pytest.raises(ValidationProblem, match="questionnaire is closed"):
         response_reopen(response=response, by=team["lead"].user, reason="late")
     assert Correction.objects.get().status == Correction.Status.REQUESTED
+
+
+def test_a_late_autosave_does_not_undo_a_corrected_page(make_distribution, invite, team) -> None:
+    invitation, response = submitted(make_distribution, invite, C1="4")
+    response_reopen(response=response, by=team["lead"].user, reason="check")
+    shown = timezone.now()
+    correction_save(invitation=invitation, answers={"C1": "2"}, keys=["C1"], page_save=True)
+    with pytest.raises(StaleSave):
+        correction_save(invitation=invitation, answers={"C1": "3"}, keys=["C1"], shown_at=shown)
+    assert correction_of(invitation).draft["C1"] == "2"
