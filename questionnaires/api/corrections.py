@@ -90,21 +90,21 @@ class CorrectionSerializer(serializers.ModelSerializer):
         return by.display_name if by else None
 
 
-class ReasonSerializer(serializers.Serializer):
+class CorrectionReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=2000, allow_blank=True, required=False, default="",
         help_text="Why (required to reopen; optional to approve or decline). The history keeps it.",
     )  # fmt: skip
 
 
-class MessageSerializer(serializers.Serializer):
+class CorrectionAskSerializer(serializers.Serializer):
     message = serializers.CharField(
         max_length=2000, allow_blank=True, required=False, default="",
         help_text="What the respondent would like to correct (optional).",
     )  # fmt: skip
 
 
-class AnswersSerializer(serializers.Serializer):
+class CorrectedAnswersSerializer(serializers.Serializer):
     answers = serializers.DictField(
         child=serializers.JSONField(),
         help_text="Every answer, by question key, as POST /respond/{token}/ takes them: they "
@@ -112,7 +112,7 @@ class AnswersSerializer(serializers.Serializer):
     )
 
 
-class ResubmittedSerializer(serializers.Serializer):
+class CorrectionResubmittedSerializer(serializers.Serializer):
     status = serializers.CharField()
     response = serializers.CharField()
 
@@ -140,11 +140,11 @@ class ResponseReopenView(ResponseScoped, APIView):
 
     @extend_schema(
         parameters=[SLUG, DISTRIBUTION, RESPONSE],
-        request=ReasonSerializer,
+        request=CorrectionReasonSerializer,
         responses={201: CorrectionSerializer, 409: LOCKED},
     )
     def post(self, request: Request, **kwargs: str) -> ApiResponse:
-        data = ReasonSerializer(data=request.data)
+        data = CorrectionReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         correction = response_reopen(
             response=self.response(), by=request.user, reason=data.validated_data["reason"]
@@ -159,12 +159,12 @@ class ResponseCorrectionView(ResponseScoped, APIView):
 
     @extend_schema(
         parameters=[SLUG, DISTRIBUTION, RESPONSE],
-        request=AnswersSerializer,
-        responses={200: ResubmittedSerializer, 409: LOCKED},
+        request=CorrectedAnswersSerializer,
+        responses={200: CorrectionResubmittedSerializer, 409: LOCKED},
     )
     def post(self, request: Request, **kwargs: str) -> ApiResponse:
         self.distribution(Action.ENTER_RESPONSES)
-        data = AnswersSerializer(data=request.data)
+        data = CorrectedAnswersSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         response = self.response()
         correction = get_object_or_404(Correction, response=response, status=Correction.Status.OPEN)
@@ -200,7 +200,7 @@ class CorrectionDecisionView(DistributionScoped, APIView):
 
     @extend_schema(
         parameters=[SLUG, DISTRIBUTION, CORRECTION],
-        request=ReasonSerializer,
+        request=CorrectionReasonSerializer,
         responses={200: CorrectionSerializer, 409: LOCKED},
     )
     def post(self, request: Request, **kwargs: str) -> ApiResponse:
@@ -208,7 +208,7 @@ class CorrectionDecisionView(DistributionScoped, APIView):
         correction = get_object_or_404(
             Correction, response__distribution=distribution, pk=self.kwargs["correction_id"]
         )
-        data = ReasonSerializer(data=request.data)
+        data = CorrectionReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decide = correction_approve if self.approve else correction_decline
         correction = decide(
@@ -240,7 +240,7 @@ class RespondCorrectionView(APIView):
     throttle_scope = "respond"
 
     @extend_schema(
-        request=MessageSerializer,
+        request=CorrectionAskSerializer,
         responses={
             201: CorrectionSerializer,
             404: OpenApiResponse(ProblemSerializer, description=UNKNOWN_LINK),
@@ -249,7 +249,7 @@ class RespondCorrectionView(APIView):
         auth=[],
     )
     def post(self, request: Request, token: str) -> ApiResponse:
-        data = MessageSerializer(data=request.data)
+        data = CorrectionAskSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             correction = correction_request(token=token, message=data.validated_data["message"])
@@ -258,9 +258,9 @@ class RespondCorrectionView(APIView):
         return ApiResponse(_correction_body(correction), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=AnswersSerializer,
+        request=CorrectedAnswersSerializer,
         responses={
-            200: ResubmittedSerializer,
+            200: CorrectionResubmittedSerializer,
             404: OpenApiResponse(ProblemSerializer, description=UNKNOWN_LINK),
             403: OpenApiResponse(ProblemSerializer, description=CLOSED),
             409: OpenApiResponse(ProblemSerializer, description="not reopened"),
@@ -268,7 +268,7 @@ class RespondCorrectionView(APIView):
         auth=[],
     )
     def put(self, request: Request, token: str) -> ApiResponse:
-        data = AnswersSerializer(data=request.data)
+        data = CorrectedAnswersSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             submission = correction_submit(token=token, answers=data.validated_data["answers"])
