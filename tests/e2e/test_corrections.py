@@ -68,6 +68,7 @@ def test_reopened_response_is_resubmitted_with_its_history(
     expect(name).to_have_value("Sam Old")
     name.fill("Sam New")
     respondent.get_by_role("button", name="Save and continue").click()
+    expect(respondent.get_by_text("Page 2 of 3")).to_be_visible()  # saved: the next page
     # Not yet resubmitted: the answers counted are still those sent before.
     assert Answer.objects.get(question__key="A1").text == "Sam Old"
     respondent.goto(f"{link}review/")
