@@ -3,6 +3,7 @@
 from django.urls import path
 
 from questionnaires.views import respondent as views
+from questionnaires.views import respondent_steps as steps
 
 app_name = "respondent"
 
@@ -13,4 +14,6 @@ urlpatterns = [
     path("<str:token>/review/", views.review, name="review"),
     path("<str:token>/done/", views.done, name="done"),
     path("<str:token>/decline/", views.decline, name="decline"),
+    path("<str:token>/consent/", steps.consent, name="consent"),
+    path("<str:token>/correction/", steps.correction_ask, name="correction"),
 ]

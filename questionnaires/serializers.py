@@ -294,17 +294,26 @@ class ResponseSerializer(serializers.ModelSerializer):
     )
     answers_withheld = serializers.SerializerMethodField()
     submitted_at = serializers.SerializerMethodField(help_text=DAY_ONLY_HELP, allow_null=True)
+    consented_at = serializers.SerializerMethodField(
+        help_text="When the respondent agreed to the privacy notice, if the version has one. "
+        + DAY_ONLY_HELP,
+        allow_null=True,
+    )
 
     class Meta:
         model = Response
         fields = [
             "id", "status", "channel", "route", "language", "late", "attributes", "submitted_at",
-            "respondent", "answers", "answers_withheld",
+            "respondent", "answers", "answers_withheld", "consented_at",
         ]  # fmt: skip
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_submitted_at(self, response: Response) -> str | None:
         return _time_or_day(response.submitted_at, day_only(response.distribution))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_consented_at(self, response: Response) -> str | None:
+        return _time_or_day(response.consented_at, day_only(response.distribution))
 
     def get_respondent(self, response: Response) -> str | None:
         return response.invitation.name if response.invitation else None
@@ -346,6 +355,12 @@ class SubmissionSerializer(serializers.Serializer):
         choices=["lead", "team"],
         required=False,
         help_text="Who reads the answers, where the respondent chooses (lead or team).",
+    )
+    consent = serializers.BooleanField(
+        required=False,
+        help_text="true: the respondent agreed to the questionnaire's privacy notice (required "
+        "where the version has one: without it the submission is refused with a 400 on "
+        "`consent`, nothing stored).",
     )
 
 

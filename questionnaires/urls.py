@@ -4,8 +4,16 @@ from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 
 from questionnaires.views import builder as builder_views
+from questionnaires.views import (
+    corrections,
+    instruments,
+    locks,
+    outbox,
+    recipients,
+    remind,
+    responses,
+)
 from questionnaires.views import distribution as dviews
-from questionnaires.views import instruments, locks, outbox, recipients, remind, responses
 from questionnaires.views import tracking as tracking_views
 
 app_name = "questionnaires"
@@ -120,6 +128,21 @@ urlpatterns = [
         "<slug:slug>/distributions/<int:pk>/responses/<response_id:response_id>/",
         responses.response_page,
         name="response",
+    ),
+    path(
+        "<slug:slug>/distributions/<int:pk>/responses/<response_id:response_id>/reopen/",
+        corrections.reopen,
+        name="response_reopen",
+    ),
+    path(
+        "<slug:slug>/distributions/<int:pk>/responses/<response_id:response_id>/correct/",
+        corrections.entry,
+        name="correction_entry",
+    ),
+    path(
+        "<slug:slug>/distributions/<int:pk>/corrections/<int:correction_id>/decide/",
+        corrections.decide,
+        name="correction_decide",
     ),
     path(
         "<slug:slug>/distributions/<int:pk>/responses/<response_id:response_id>/file/",

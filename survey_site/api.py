@@ -30,6 +30,13 @@ from interviews.api.locks import InterviewLogLockView, LegalHoldView
 from interviews.api.log import InterviewViewSet, ReportingCategoryViewSet
 from privacy.api.people import PersonDataView, PersonEraseView
 from privacy.api.retention import RetentionView
+from questionnaires.api.corrections import (
+    CorrectionDecisionView,
+    CorrectionListView,
+    RespondCorrectionView,
+    ResponseCorrectionView,
+    ResponseReopenView,
+)
 from questionnaires.api.distributions import DistributionViewSet, InvitationViewSet, ResponseViewSet
 from questionnaires.api.instruments import InstrumentViewSet, VersionViewSet
 from questionnaires.api.locks import DistributionLockView
@@ -119,6 +126,37 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", TokenObtainView.as_view(), name="token"),
     path("respond/<str:token>/", RespondView.as_view(), name="respond"),
+    path(
+        "respond/<str:token>/correction/",
+        RespondCorrectionView.as_view(),
+        name="respond-correction",
+    ),
+    path(
+        "evaluations/<slug:evaluation_slug>/distributions/<int:distribution_id>/corrections/",
+        CorrectionListView.as_view(),
+        name="distribution-corrections",
+    ),
+    path(
+        "evaluations/<slug:evaluation_slug>/distributions/<int:distribution_id>/corrections/<int:correction_id>/approve/",
+        CorrectionDecisionView.as_view(approve=True),
+        name="correction-approve",
+    ),
+    path(
+        "evaluations/<slug:evaluation_slug>/distributions/<int:distribution_id>/corrections/<int:correction_id>/decline/",
+        CorrectionDecisionView.as_view(approve=False),
+        name="correction-decline",
+    ),
+    # Before the router: "reopen" and "correction" follow a response's id.
+    path(
+        "evaluations/<slug:evaluation_slug>/distributions/<int:distribution_id>/responses/<str:response_id>/reopen/",
+        ResponseReopenView.as_view(),
+        name="response-reopen",
+    ),
+    path(
+        "evaluations/<slug:evaluation_slug>/distributions/<int:distribution_id>/responses/<str:response_id>/correction/",
+        ResponseCorrectionView.as_view(),
+        name="response-correction",
+    ),
     path(
         "evaluations/<slug:evaluation_slug>/distributions/<int:distribution_id>/rates/",
         DistributionRatesView.as_view(),

@@ -248,6 +248,10 @@ VERBS = {
     "revise": gettext_lazy("new revision"),
     "legal hold": gettext_lazy("put on legal hold"),
     "legal hold lifted": gettext_lazy("legal hold lifted"),
+    "correction asked": gettext_lazy("asked to correct"),
+    "reopen": gettext_lazy("reopened for a correction"),
+    "correction declined": gettext_lazy("correction declined"),
+    "resubmit": gettext_lazy("corrected and resubmitted"),
 }
 
 

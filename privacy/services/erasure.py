@@ -223,6 +223,8 @@ def _anonymise_responses(ids: list[int], files: list[str]) -> int:
         }
         if response.submitted_at:
             response.submitted_at = day_start(response.submitted_at)
+        if response.consented_at:
+            response.consented_at = day_start(response.consented_at)
         response.started_at = response.last_saved_at = None
         Response.objects.filter(pk=old).update(invitation=None)
         response.save(force_insert=True)

@@ -73,7 +73,11 @@ class RespondView(APIView):
             return ApiResponse(problem_body(message, {"answers": [message]}), status=400)
         try:
             submission = response_submit(
-                token=token, answers=answers, language=language.replace("\x00", "")[:8], route=route
+                token=token,
+                answers=answers,
+                language=language.replace("\x00", "")[:8],
+                route=route,
+                consent=data.get("consent") is True,
             )
         except InvalidLink:
             # Counted with the form's unknown links: guessing at either door is one budget.

@@ -72,6 +72,8 @@ class InstrumentTextsForm(TextsForm):
         ("deadline_text", _("Deadline as printed"), False, False),
         ("confidentiality", _("Confidentiality statement"), False, False),
         ("closing", _("Closing text"), False, True),
+        ("consent_notice", _("Privacy notice (first page; empty: none)"), False, True),
+        ("consent_checkbox", _("Consent checkbox"), False, False),
     )
     deadline_date = forms.DateField(
         label=_("Deadline date"),
@@ -87,17 +89,27 @@ class InstrumentTextsForm(TextsForm):
             "introduction": self.text("introduction"),
             "closing": self.text("closing"),
             "confidentiality": self.text("confidentiality"),
+            "consent": self.consent(),
             "deadline": {
                 "date": date.isoformat() if date else None,
                 "text": self.text("deadline_text"),
             },
         }
 
+    def consent(self) -> dict:
+        """The consent page's texts; none given: no consent page (one alone is refused by
+        the format's check, naming the missing one)."""
+        notice, checkbox = self.text("consent_notice"), self.text("consent_checkbox")
+        return {"notice": notice, "checkbox": checkbox} if notice or checkbox else {}
+
     @classmethod
     def initial_from(cls, spec: dict) -> dict:
         texts = {
             n: spec[n] for n in ("title", "subtitle", "introduction", "closing", "confidentiality")
         }
+        consent = spec.get("consent") or {}
+        texts["consent_notice"] = consent.get("notice") or {}
+        texts["consent_checkbox"] = consent.get("checkbox") or {}
         texts["deadline_text"] = spec["deadline"]["text"]
         return {"deadline_date": spec["deadline"]["date"], **cls.initial_texts(texts)}
 

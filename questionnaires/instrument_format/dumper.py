@@ -89,6 +89,12 @@ def instrument_document(spec: dict) -> dict:
             "source": spec["source"],
             "introduction": _text_out(spec["introduction"]),
             "closing": _text_out(spec["closing"]),
+            "consent": _compact(
+                {
+                    "notice": _text_out(spec.get("consent", {}).get("notice") or {}),
+                    "checkbox": _text_out(spec.get("consent", {}).get("checkbox") or {}),
+                }
+            ),
             "deadline": deadline,
             "confidentiality": _text_out(spec["confidentiality"]),
             "attributes": {

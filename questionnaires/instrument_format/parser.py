@@ -12,6 +12,7 @@ from common.errors import ValidationProblem
 from questionnaires.instrument_format.lines import Path, Problems, load_yaml
 from questionnaires.instrument_format.vocabulary import (
     CHOICE_KINDS,
+    CONSENT_FIELDS,
     FORMAT_VERSION,
     KEY_RE,
     KINDS,
@@ -139,6 +140,7 @@ class _Parser:
             "source": str(doc.get("source") or ""),
             "introduction": self.text(doc.get("introduction"), ("introduction",)),
             "closing": self.text(doc.get("closing"), ("closing",)),
+            "consent": self.parse_consent(doc.get("consent")),
             "deadline": self.parse_deadline(doc.get("deadline")),
             "confidentiality": self.text(doc.get("confidentiality"), ("confidentiality",)),
             "attributes": attributes,
@@ -197,6 +199,16 @@ class _Parser:
         return {
             "date": date.isoformat() if date else None,
             "text": self.text(fields.get("text"), ("deadline", "text")),
+        }
+
+    def parse_consent(self, value: Any) -> dict:
+        """{notice, checkbox}, both texts required; absent: no consent page ({})."""
+        if value is None:
+            return {}
+        fields = self.fields(value, ("consent",), CONSENT_FIELDS, ())
+        return {
+            "notice": self.text(fields.get("notice"), ("consent", "notice"), required=True),
+            "checkbox": self.text(fields.get("checkbox"), ("consent", "checkbox"), required=True),
         }
 
     def parse_details(self, value: Any, path: Path) -> dict:

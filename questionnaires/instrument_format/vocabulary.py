@@ -39,6 +39,7 @@ TOP_FIELDS = {
     "source",
     "introduction",
     "closing",
+    "consent",
     "deadline",
     "confidentiality",
     "attributes",
@@ -46,6 +47,8 @@ TOP_FIELDS = {
     "scales",
     "sections",
 }
+# An optional first page: the privacy notice and the box the respondent must tick.
+CONSENT_FIELDS = {"notice", "checkbox"}
 SECTION_FIELDS = {"key", "label", "title", "introduction", "questions"}
 QUESTION_FIELDS = {
     "key",

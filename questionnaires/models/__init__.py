@@ -2,6 +2,7 @@
 links and e-mails, responses and answers. Every model is imported here, so Django finds them
 and `questionnaires.models.<Name>` keeps working."""
 
+from questionnaires.models.corrections import Correction
 from questionnaires.models.distributions import (
     Distribution,
     DistributionAttachment,
@@ -25,6 +26,7 @@ from questionnaires.models.responses import Answer, Response, response_id
 __all__ = [
     "Answer",
     "Choice",
+    "Correction",
     "Distribution",
     "DistributionAttachment",
     "Instrument",

@@ -65,6 +65,8 @@ class InstrumentVersion(models.Model):
     subtitle = models.JSONField(default=dict, blank=True)
     introduction = models.JSONField(default=dict, blank=True)
     closing = models.JSONField(default=dict, blank=True)
+    # {"notice": {lang: text}, "checkbox": {lang: text}}; empty: no consent page.
+    consent = models.JSONField(default=dict, blank=True)
     deadline_date = models.DateField(null=True, blank=True)
     deadline_text = models.JSONField(default=dict, blank=True)
     confidentiality_text = models.JSONField(default=dict, blank=True)

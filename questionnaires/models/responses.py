@@ -72,6 +72,14 @@ class Response(models.Model):
             "page shown before then is stale, and refused."
         ),
     )
+    consented_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the respondent agreed to the privacy notice (the day only for an anonymous "
+            "distribution)."
+        ),
+    )
     document = models.JSONField(
         default=dict,
         blank=True,

@@ -94,6 +94,7 @@ def version_spec(version: InstrumentVersion) -> dict:
         "source": version.source,
         "introduction": version.introduction,
         "closing": version.closing,
+        "consent": version.consent,
         "deadline": {
             "date": version.deadline_date.isoformat() if version.deadline_date else None,
             "text": version.deadline_text,

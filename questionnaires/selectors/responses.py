@@ -14,7 +14,14 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from evaluations.permissions import Action, can_read_answers, ensure
-from questionnaires.models import Answer, Distribution, Invitation, InvitationEvent, Response
+from questionnaires.models import (
+    Answer,
+    Correction,
+    Distribution,
+    Invitation,
+    InvitationEvent,
+    Response,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -89,6 +96,12 @@ def response_rows(*, user: User, distribution: Distribution) -> list[dict]:
     """The distribution's responses as the user may see them: who (unless anonymous), status,
     channel, times, and whether the user may open the answers."""
     ensure(user, Action.VIEW_RESPONSES, distribution.evaluation)
+    # Reopened, or asked to be: the answers shown and counted are those submitted before.
+    corrections = dict(
+        Correction.objects.filter(
+            response__distribution=distribution, status__in=Correction.ACTIVE
+        ).values_list("response_id", "status")
+    )
     rows = []
     for response in (
         # Drafts stay with their respondents: the team sees what was submitted.
@@ -101,6 +114,7 @@ def response_rows(*, user: User, distribution: Distribution) -> list[dict]:
                 "response": response,
                 "who": response.invitation.name if response.invitation else "",
                 "readable": answers_refusal(user=user, response=response) is None,
+                "correction": corrections.get(response.pk, ""),
             }
         )
     return rows

@@ -106,6 +106,8 @@ def _texts(version: InstrumentVersion) -> Iterator[tuple[str, dict]]:
     yield _("Deadline as printed"), version.deadline_text
     yield _("Confidentiality"), version.confidentiality_text
     yield _("Closing"), version.closing
+    yield _("Privacy notice"), (version.consent or {}).get("notice") or {}
+    yield _("Consent checkbox"), (version.consent or {}).get("checkbox") or {}
     for section in version.sections.all():
         where = _("Section %(key)s") % {"key": section.key}
         yield where, section.title

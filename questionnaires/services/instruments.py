@@ -109,6 +109,7 @@ def _write_version_fields(version: InstrumentVersion, spec: dict) -> None:
     version.subtitle = spec["subtitle"]
     version.introduction = spec["introduction"]
     version.closing = spec["closing"]
+    version.consent = spec.get("consent") or {}
     date = spec["deadline"]["date"]
     version.deadline_date = dt.date.fromisoformat(date) if date else None
     version.deadline_text = spec["deadline"]["text"]

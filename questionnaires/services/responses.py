@@ -27,6 +27,7 @@ from questionnaires.answers import (
     not_asked_message,
     version_meta,
 )
+from questionnaires.consent import ConsentNeeded, consent_moment, needs_consent
 from questionnaires.documents import document_of
 from questionnaires.instrument_format.vocabulary import STANDARD_ATTRIBUTES
 from questionnaires.models import Answer, Distribution, Invitation, Response, response_id
@@ -168,6 +169,8 @@ def response_save(
     if form_is_closed(invitation.distribution):
         raise FormClosed
     response = _draft_for(invitation, language)
+    if needs_consent(invitation.distribution.version, response):
+        raise ConsentNeeded
     if shown_at is not None and response.page_saved_at and shown_at < response.page_saved_at:
         raise StaleSave
     meta = version_meta(invitation.distribution.version)
@@ -240,6 +243,7 @@ LOCK_FIELDS = (
     )),
     "distribution__version__instrument_id",
     "distribution__version__frozen_at",
+    "distribution__version__consent",
     *(f"response__{f.name}" for f in Response._meta.concrete_fields),
 )  # fmt: skip
 
@@ -315,6 +319,7 @@ def _complete(response: Response, invitation: Invitation, now: dt.datetime, **fi
     if fields["returned_file"] is not None:
         response.returned_file = fields["returned_file"]
     response.route = fields["route"]
+    response.consented_at = fields["consented_at"]
     if anonymous:
         response.invitation = None
         response.submitted_at = day_start(now)
@@ -346,6 +351,7 @@ def response_submit(
     entered_by: User | None = None,
     returned_file: UploadedFile | None = None,
     route: str = "",
+    consent: bool = False,
 ) -> Submission:
     """Submit a link's response, once. A repeated submit returns the stored one, with
     `created` False.
@@ -372,6 +378,12 @@ def response_submit(
     finish = {
         "channel": channel, "entered_by": entered_by, "language": language,
         "returned_file": returned_file, "route": _route(distribution, route),
+        "consented_at": consent_moment(
+            version=distribution.version,
+            consented_at=existing.consented_at if existing else None,
+            given=consent, now=now, keyed_in=entered_by is not None,
+            anonymous=distribution.confidentiality == Distribution.Confidentiality.ANONYMOUS,
+        ),
     }  # fmt: skip
     rows: list[dict[str, Any]] | None = None  # the answers' columns, when written in one statement
     if answers is None:  # the form: the draft holds the answers

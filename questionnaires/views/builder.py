@@ -17,6 +17,7 @@ from evaluations.models import Evaluation
 from evaluations.permissions import Action
 from evaluations.views import evaluation_view
 from questionnaires import builder
+from questionnaires.consent import consent_texts
 from questionnaires.forms.builder import (
     InstrumentTextsForm,
     NewInstrumentForm,
@@ -124,6 +125,7 @@ def builder_page(request: HttpRequest, evaluation: Evaluation, key: str) -> Http
             "latest": latest,
             "spec": version_spec(draft) if draft else None,
             "preview": build_form(draft, "en") if draft else None,
+            "consent": consent_texts(draft, "en") if draft else None,
             "section_form": SectionForm(languages=draft.languages, auto_id="new-section-%s")
             if draft
             else None,

@@ -37,6 +37,7 @@ from questionnaires.message_texts import (
     message_texts,
 )
 from questionnaires.models import Distribution, Invitation, Message
+from questionnaires.selectors.corrections import pending_requests
 from questionnaires.selectors.distributions import (
     closed_refusal,
     next_reminder,
@@ -137,6 +138,7 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
             if Action.MANAGE_RESPONDENTS in allowed
             else [],
             "remind_refusal": reminding_refusal(distribution),
+            "requests": pending_requests(user=request.user, distribution=distribution),
         },
         status=status,
     )

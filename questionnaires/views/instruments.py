@@ -12,6 +12,7 @@ from common.errors import ValidationProblem, form_add_problem
 from evaluations.models import Evaluation
 from evaluations.permissions import Action, actions_for, ensure
 from evaluations.views import evaluation_view
+from questionnaires.consent import consent_texts
 from questionnaires.forms.distribution import DistributionForm
 from questionnaires.forms.instruments import InstrumentUploadForm
 from questionnaires.instrument_format.dumper import instrument_dump
@@ -106,6 +107,7 @@ def version_page(
             "evaluation": evaluation,
             "version": version,
             "preview": build_form(version, language),
+            "consent": consent_texts(version, language),
             "language": language,
             "form": form,
             "allowed": actions_for(request.user, evaluation),

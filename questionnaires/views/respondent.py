@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from common.errors import ValidationProblem
 from common.ratelimit import over_limit
+from questionnaires.consent import ConsentNeeded, needs_consent
 from questionnaires.models import Answer, Distribution, Invitation, Response
 from questionnaires.presentation import (
     Form,
@@ -30,6 +31,13 @@ from questionnaires.presentation import (
     posted_answers,
 )
 from questionnaires.selectors.texts import respondent_values
+from questionnaires.services.corrections import (
+    correction_save,
+    correction_submit,
+    draft_answers,
+    latest_correction,
+    open_correction,
+)
 from questionnaires.services.distributions import form_is_closed
 from questionnaires.services.invitations import (
     invitation_by_token,
@@ -102,11 +110,29 @@ def _form_with_answers(invitation: Invitation, language: str) -> tuple[Form, Res
     form = build_form(invitation.distribution.version, language, respondent_values(invitation))
     response = Response.objects.filter(invitation=invitation).first()
     if response is not None:
-        fill_answers(form, list(Answer.objects.filter(response=response)))
+        # Reopened for a correction: the corrected answers as last saved.
+        correction = open_correction(invitation) if response.status == "submitted" else None
+        answers = (
+            draft_answers(correction) if correction else Answer.objects.filter(response=response)
+        )
+        fill_answers(form, list(answers))
     return form, response
 
 
 def _submitted(invitation: Invitation) -> bool:
+    """Submitted, and not reopened for a correction (the link then shows the form again)."""
+    return invitation.status in Invitation.RESPONDED and open_correction(invitation) is None
+
+
+def _consent_first(invitation: Invitation, response: Response | None) -> HttpResponse | None:
+    """The consent page, while the version asks for consent and it has not been given."""
+    if needs_consent(invitation.distribution.version, response):
+        return redirect("respondent:consent", token=invitation.token)
+    return None
+
+
+def _correcting(invitation: Invitation) -> bool:
+    """Past _submitted's "no", a link that responded is one reopened for a correction."""
     return invitation.status in Invitation.RESPONDED
 
 
@@ -116,6 +142,10 @@ def start(request: HttpRequest, invitation: Invitation, language: str) -> HttpRe
         return redirect("respondent:done", token=invitation.token)
     invitation_opened(invitation)
     form, response = _form_with_answers(invitation, language)
+    if not form_is_closed(invitation.distribution) and (
+        consent := _consent_first(invitation, response)
+    ):
+        return consent
     return render(
         request,
         "questionnaires/respondent/start.html",
@@ -130,7 +160,9 @@ def page_shown(
     the receipt once submitted, the start for a page the form does not have."""
     if _submitted(invitation):
         return redirect("respondent:done", token=invitation.token)
-    form, _response = _form_with_answers(invitation, language)
+    form, response = _form_with_answers(invitation, language)
+    if consent := _consent_first(invitation, response):
+        return consent
     if not 1 <= number <= len(form.pages):
         return redirect("respondent:start", token=invitation.token)
     current = form.pages[number - 1]
@@ -155,8 +187,9 @@ def page(request: HttpRequest, invitation: Invitation, language: str, number: in
         return render(request, "questionnaires/respondent/page.html", context, status=403)
     posted = posted_answers(current.questions, request.POST)
     keys = list(posted)
+    save = correction_save if _correcting(invitation) else response_save
     try:
-        _saved, errors = response_save(
+        _saved, errors = save(
             invitation=invitation, answers=posted, keys=keys, language=language, page_save=True
         )
     except AlreadySubmitted:
@@ -191,15 +224,16 @@ def autosave(
     current = form.pages[number - 1]
     posted = posted_answers(current.questions, request.POST)
     keys = list(posted)
+    save = correction_save if _correcting(invitation) else response_save
     try:
-        response_save(
+        save(
             invitation=invitation,
             answers=posted,
             keys=keys,
             language=language,
             shown_at=_shown_at(request.POST.get("shown_at", "")),
         )
-    except (AlreadySubmitted, FormClosed, StaleSave):
+    except (AlreadySubmitted, FormClosed, StaleSave, ConsentNeeded):
         return HttpResponse(status=204)
     return render(
         request,
@@ -255,11 +289,14 @@ def review(request: HttpRequest, invitation: Invitation, language: str) -> HttpR
             return _already_sent(request, invitation)
         return redirect("respondent:done", token=invitation.token)
     form, response = _form_with_answers(invitation, language)
+    if consent := _consent_first(invitation, response):
+        return consent
     context = _context(invitation, language, form, response=response)
     if request.method != "POST":
         return render(request, "questionnaires/respondent/review.html", context)
+    submit = correction_submit if _correcting(invitation) else response_submit
     try:
-        submission = response_submit(
+        submission = submit(
             invitation=invitation, language=language, route=request.POST.get("route", "")
         )
     except AlreadySubmitted:
@@ -294,6 +331,7 @@ def done(request: HttpRequest, invitation: Invitation, language: str) -> HttpRes
             response=response,
             show_copy=not anonymous and response,
             readers=_readers(invitation, response),
+            correction=latest_correction(response) if not anonymous else None,
         ),
     )
 

@@ -17,7 +17,9 @@ from questionnaires.answers import version_meta
 from questionnaires.forms.responses import EntryForm
 from questionnaires.models import Distribution, Invitation, Response
 from questionnaires.presentation import build_form, fill_answers, fill_posted, posted_answers
+from questionnaires.selectors.corrections import response_corrections
 from questionnaires.selectors.responses import response_answers
+from questionnaires.services.corrections import active_correction, corrected_by_team, may_reopen
 from questionnaires.services.responses import response_enter
 
 
@@ -42,6 +44,7 @@ def response_page(
     answers = response_answers(user=request.user, response=response)
     form = build_form(distribution.version, "en", response.attributes)
     fill_answers(form, answers)
+    correction = active_correction(response)
     return render(
         request,
         "questionnaires/response.html",
@@ -50,6 +53,10 @@ def response_page(
             "distribution": distribution,
             "response": response,
             "form": form,
+            "correction": correction,
+            "may_reopen": correction is None and may_reopen(request.user, response),
+            "team_corrects": corrected_by_team(response),
+            "rows": response_corrections(user=request.user, response=response),
         },
     )
 

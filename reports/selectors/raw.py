@@ -85,11 +85,23 @@ def raw_columns(distribution: Distribution) -> list[tuple[str, str]]:
         ("submitted_at", submitted),
         ("channel", _("Channel")),
     ]
+    if _asks_consent(distribution):
+        consented = (
+            _("Agreed to the privacy notice on (day, UTC)")
+            if day_only(distribution)
+            else _("Agreed to the privacy notice at (%(zone)s)") % {"zone": zone.key}
+        )
+        columns.append(("consented_at", consented))
     columns += [
         (f"attribute:{key}", attribute_label(key)) for key in response_attribute_keys(distribution)
     ]
     columns += [(q.key, q.text or q.key) for q in raw_questions(distribution)]
     return columns
+
+
+def _asks_consent(distribution: Distribution) -> bool:
+    """Whether the version has a consent page: its responses then carry the time of consent."""
+    return bool(distribution.version.consent)
 
 
 def raw_response_count(
@@ -134,7 +146,8 @@ def raw_response_documents(
     chunk_size: int = 2000,
 ) -> Iterator[tuple[list[object], dict]]:
     """The responses of raw_response_rows, each as (its first cells: id, submission time,
-    channel code, attributes; its answers document as stored), for writers that shape the
+    channel code, time of consent when the version asks it, attributes; its answers document
+    as stored), for writers that shape the
     answers their own way (reports.statistics). The same permission and the same filter."""
     if not can(user, Action.VIEW_RESPONSES, distribution.evaluation):
         raise PermissionDenied(_("Your role does not include individual responses."))
@@ -150,32 +163,37 @@ def raw_response_documents(
     # In the order of their random ids: for anonymous responses too, unrelated to submission.
     responses = Response.objects.filter(condition, submitted_at__lte=cutoff or timezone.now())
     batch = max(1, min(chunk_size, BATCH_CELLS // max(1, len(keys) + questions.count())))
-    for response_id, submitted_at, channel, attributes, document in _read(responses, batch):
+    consent = _asks_consent(distribution)
+    for response_id, submitted_at, channel, consented_at, attributes, document in _read(
+        responses, batch
+    ):
         attributes = attributes if isinstance(attributes, dict) else {}
         head: list[object] = [
             response_id,
             day_of(submitted_at) if day else _local(submitted_at, zone),
             channel,
+            *([day_of(consented_at) if day else _local(consented_at, zone)] if consent else []),
             *(_attribute(attributes.get(key)) for key in keys),
         ]
         yield head, document if isinstance(document, dict) else {}
 
 
 def _read(responses: QuerySet, batch: int) -> Iterator[tuple]:
-    """The rows of `responses` (values: id, submitted_at, channel, attributes, document) in
+    """The rows of `responses` (id, submitted_at, channel, consented_at, attributes, document) in
     batches of `batch` by id (keyset: each batch one short query on the (distribution, id)
     index, so rows flow from the first batch and nothing stays open on the connection between
     them: the job's progress and heartbeat writes go through it), the documents decoded one at
     a time."""
     rows = responses.annotate(text=Cast("document", TextField())).values_list(
-        "id", "submitted_at", "channel", "attributes", "text"
+        "id", "submitted_at", "channel", "consented_at", "attributes", "text"
     )
     loads = json.loads
     last = ""
     while True:
         found = list(rows.filter(id__gt=last).order_by("id")[:batch])
-        for response_id, submitted_at, channel, attributes, text in found:
-            yield response_id, submitted_at, channel, attributes, loads(text) if text else {}
+        for response_id, submitted_at, channel, consented_at, attributes, text in found:
+            document = loads(text) if text else {}
+            yield response_id, submitted_at, channel, consented_at, attributes, document
         if len(found) < batch:
             return
         last = found[-1][0]

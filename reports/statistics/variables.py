@@ -44,6 +44,7 @@ META = {
     "response": "string",
     "submitted_at": "datetime",
     "channel": "string",
+    "consented_at": "datetime",
 }  # SPSS holds three missing values, or a range and one value
 
 
