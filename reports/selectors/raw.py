@@ -147,8 +147,8 @@ def raw_response_documents(
 ) -> Iterator[tuple[list[object], dict]]:
     """The responses of raw_response_rows, each as (its first cells: id, submission time,
     channel code, time of consent when the version asks it, attributes; its answers document
-    as stored), for writers that shape the
-    answers their own way (reports.statistics). The same permission and the same filter."""
+    as stored), for writers that shape the answers their own way (reports.statistics). The
+    same permission and the same filter."""
     if not can(user, Action.VIEW_RESPONSES, distribution.evaluation):
         raise PermissionDenied(_("Your role does not include individual responses."))
     condition = readable_responses_filter(user, distribution)
