@@ -5,7 +5,15 @@ from django.urls.converters import StringConverter
 
 from questionnaires.views import builder as builder_views
 from questionnaires.views import distribution as dviews
-from questionnaires.views import instruments, locks, outbox, recipients, remind, responses
+from questionnaires.views import (
+    instruments,
+    locks,
+    open_links,
+    outbox,
+    recipients,
+    remind,
+    responses,
+)
 from questionnaires.views import tracking as tracking_views
 
 app_name = "questionnaires"
@@ -74,6 +82,21 @@ urlpatterns = [
         "<slug:slug>/distributions/<int:pk>/attachments/<int:attachment>/delete/",
         dviews.attachment_delete,
         name="attachment_delete",
+    ),
+    path(
+        "<slug:slug>/distributions/<int:pk>/open-link/",
+        open_links.open_link_page,
+        name="open_link",
+    ),
+    path(
+        "<slug:slug>/distributions/<int:pk>/open-link/rotate/",
+        open_links.open_link_rotate_view,
+        name="open_link_rotate",
+    ),
+    path(
+        "<slug:slug>/distributions/<int:pk>/open-link/close/",
+        open_links.open_link_close_view,
+        name="open_link_close",
     ),
     path("<slug:slug>/distributions/<int:pk>/send/", recipients.send, name="send"),
     path(

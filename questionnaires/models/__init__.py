@@ -20,6 +20,7 @@ from questionnaires.models.instruments import (
     Section,
     localized,
 )
+from questionnaires.models.open_links import OpenLink
 from questionnaires.models.responses import Answer, Response, response_id
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "InvitationEvent",
     "LikertBlock",
     "Message",
+    "OpenLink",
     "Question",
     "Response",
     "Scale",

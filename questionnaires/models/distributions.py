@@ -128,6 +128,7 @@ class Invitation(models.Model):
         WEB = "web", _("Web link by e-mail")
         FILE = "file", _("Questionnaire file by e-mail, to be returned")
         PHONE = "phone", _("Phone")
+        OPEN = "open", _("Open link")
 
     # A reply is in: online, or keyed in by the team from e-mail, phone or paper.
     RESPONDED = frozenset({Status.SUBMITTED, Status.RETURNED})

@@ -60,6 +60,7 @@ from questionnaires.services.invitations import (
     invitations_from_file,
 )
 from questionnaires.services.reminders import reminders_waiting
+from questionnaires.views.open_links import open_link_context
 from stakeholders.models import Person
 from stakeholders.selectors import people_search
 
@@ -104,7 +105,12 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
                 messages.success(request, _("%(name)s added.") % {"name": invitation.name})
                 return redirect("questionnaires:distribution", slug=evaluation.slug, pk=pk)
         status = 400
-    invitations = distribution.invitations.select_related("person").order_by("name")
+    # The open link's visitors were not invited: counted on its card, not listed here.
+    invitations = (
+        distribution.invitations.exclude(channel=Invitation.Channel.OPEN)
+        .select_related("person")
+        .order_by("name")
+    )
     return render(
         request,
         "questionnaires/distribution.html",
@@ -137,6 +143,7 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
             if Action.MANAGE_RESPONDENTS in allowed
             else [],
             "remind_refusal": reminding_refusal(distribution),
+            **open_link_context(request, distribution),
         },
         status=status,
     )
