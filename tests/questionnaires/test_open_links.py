@@ -24,6 +24,7 @@ from questionnaires.services.open_links import (
     open_link_rotate,
     open_link_save,
 )
+from questionnaires.services.reminders import reminders_waiting
 from questionnaires.services.responses import QuotaReached, response_save, response_submit
 from tests.conftest import COMPLETE
 
@@ -239,8 +240,6 @@ def test_history_records_made_changed_rotated_and_closed(make_distribution, lead
 
 
 def test_reminders_never_go_to_open_link_visitors(make_distribution, lead, invite):
-    from questionnaires.services.reminders import reminders_waiting
-
     distribution = make_distribution()
     link = open_link_save(distribution=distribution, by=lead, email_capture="required")
     open_link_enter(link=link, email="visitor@example.org")
