@@ -460,7 +460,7 @@ def response_enter(
     """A team member keys in a questionnaire returned by e-mail, on paper or by phone."""
     ensure(by, Action.ENTER_RESPONSES, distribution.evaluation)
     ensure_responses_unlocked(distribution)
-    if channel not in Response.Channel.values or channel == Response.Channel.WEB:
+    if channel not in Response.Channel.values or channel in (Response.Channel.WEB, OPEN):
         raise ValidationProblem(
             _("Say how the answers came back: e-mail, phone or paper."),
             errors={"channel": [_("Choose e-mail, phone or paper.")]},

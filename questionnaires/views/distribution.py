@@ -20,6 +20,7 @@ from evaluations.permissions import Action, actions_for, can_see_links, ensure
 from evaluations.views import evaluation_view
 from questionnaires.audience import audience_clean, audience_people
 from questionnaires.forms.distribution import (
+    PLANNED_CHANNELS,
     AttachmentForm,
     AudienceFileForm,
     AudienceForm,
@@ -433,6 +434,6 @@ def invitation_page(
             "resend_refusal": closed_refusal(distribution),
             "can_exclude": open_ and item.status not in STOPPED,
             "can_restore": open_ and item.status in RESTORABLE,
-            "channels": Invitation.Channel.choices,
+            "channels": PLANNED_CHANNELS,
         },
     )

@@ -16,6 +16,7 @@ from questionnaires.models import Invitation, InvitationEvent, OpenLink, Respons
 from questionnaires.selectors.open_links import open_link_summary
 from questionnaires.selectors.tracking import response_rates, status_counts
 from questionnaires.services.distributions import distribution_responses_lock
+from questionnaires.services.invitations import invitation_change, invitation_create
 from questionnaires.services.open_links import (
     OpenLinkRefused,
     open_link_close,
@@ -25,7 +26,12 @@ from questionnaires.services.open_links import (
     open_link_save,
 )
 from questionnaires.services.reminders import reminders_waiting
-from questionnaires.services.responses import QuotaReached, response_save, response_submit
+from questionnaires.services.responses import (
+    QuotaReached,
+    response_enter,
+    response_save,
+    response_submit,
+)
 from tests.conftest import COMPLETE
 
 pytestmark = pytest.mark.django_db
@@ -246,3 +252,18 @@ def test_reminders_never_go_to_open_link_visitors(make_distribution, lead, invit
     invite(distribution, name="Ana", email="ana@example.org")
     Invitation.objects.filter(name="Ana").update(status="sent")
     assert [i.name for i in reminders_waiting(distribution)] == ["Ana"]
+
+
+def test_the_team_cannot_make_or_key_in_an_open_link_channel(make_distribution, lead, team):
+    distribution = make_distribution()
+    with pytest.raises(ValidationProblem) as made:
+        invitation_create(distribution=distribution, by=lead, name="Ana", channel="open")
+    assert "channel" in made.value.errors
+    with pytest.raises(ValidationProblem) as keyed:
+        response_enter(
+            distribution=distribution, by=lead, name="Ben", answers=COMPLETE, channel="open"
+        )
+    assert "channel" in keyed.value.errors
+    visitor = open_link_enter(link=open_link_save(distribution=distribution, by=lead))
+    changed = invitation_change(invitation=visitor, by=lead, email="v@example.org", channel="web")
+    assert (changed.channel, changed.email) == ("open", "v@example.org")
