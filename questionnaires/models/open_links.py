@@ -55,17 +55,29 @@ class OpenLink(models.Model):
             "boundary: another browser or a private window starts again."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    replaced_at = models.DateTimeField(null=True, blank=True)
+    replaced_at = models.DateTimeField(_("replaced by a new address"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("open link")
+        verbose_name_plural = _("open links")
         ordering = ["distribution", "-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(

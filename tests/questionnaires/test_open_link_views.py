@@ -248,3 +248,15 @@ def test_roles_that_do_not_manage_respondents_cannot_change_the_link(make_distri
             404,
         )
     assert not OpenLink.objects.exists()
+
+
+def test_the_distribution_history_shows_the_link_made_rotated_and_closed(make_distribution, lead):
+    distribution = make_distribution()
+    open_link_save(distribution=distribution, by=lead, quota=12)
+    open_link_rotate(distribution=distribution, by=lead)
+    open_link_close(distribution=distribution, by=lead)
+    page = team_client(lead).get(page_of(distribution) + "history/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for words in ("Open link", "Replaced by a new address", "Closed", "12"):
+        assert words in text
