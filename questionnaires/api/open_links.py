@@ -17,7 +17,12 @@ from common.api_schema import LOCKED
 from evaluations.permissions import Action, actions_for
 from questionnaires.models import Distribution, OpenLink
 from questionnaires.selectors.open_links import open_link_summary
-from questionnaires.services.open_links import open_link_close, open_link_rotate, open_link_save
+from questionnaires.services.open_links import (
+    MAX_QUOTA,
+    open_link_close,
+    open_link_rotate,
+    open_link_save,
+)
 
 NO_LINK = "This questionnaire has no open link yet."
 
@@ -46,7 +51,9 @@ class OpenLinkSerializer(serializers.Serializer):
 
 
 class OpenLinkSettingsSerializer(serializers.Serializer):
-    quota = serializers.IntegerField(min_value=1, allow_null=True, required=False)
+    quota = serializers.IntegerField(
+        min_value=1, max_value=MAX_QUOTA, allow_null=True, required=False
+    )
     closes_at = serializers.DateTimeField(allow_null=True, required=False)
     email_capture = serializers.ChoiceField(choices=OpenLink.EmailCapture.choices, required=False)
     one_per_browser = serializers.BooleanField(required=False)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from questionnaires.forms.distribution import DateTimeInput
 from questionnaires.models import OpenLink
+from questionnaires.services.open_links import MAX_QUOTA
 
 
 class OpenLinkForm(forms.Form):
@@ -19,6 +20,7 @@ class OpenLinkForm(forms.Form):
         label=_("At most this many responses"),
         required=False,
         min_value=1,
+        max_value=MAX_QUOTA,
         help_text=_("Submitted through the link; empty for no limit."),
     )
     closes_at = forms.DateTimeField(

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 OPEN = Invitation.Channel.OPEN
+MAX_QUOTA = 1_000_000
 # The settings the team chooses (open_link_save); the rest is bookkeeping.
 SETTINGS = ("quota", "closes_at", "email_capture", "one_per_browser")
 
@@ -54,8 +55,13 @@ def open_link_submitted(distribution: Distribution) -> int:
 def _problems(values: dict[str, Any], changed: set[str]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     quota = values.get("quota")
-    if quota is not None and (not isinstance(quota, int) or isinstance(quota, bool) or quota < 1):
-        errors["quota"] = [_("The quota is a whole number of responses, at least 1 (or empty).")]
+    if quota is not None and (
+        not isinstance(quota, int) or isinstance(quota, bool) or not 1 <= quota <= MAX_QUOTA
+    ):
+        errors["quota"] = [
+            _("The quota is a whole number of responses, from 1 to %(max)d (or empty).")
+            % {"max": MAX_QUOTA}
+        ]
     closes_at = values.get("closes_at")
     if "closes_at" in changed and closes_at is not None and closes_at <= timezone.now():
         errors["closes_at"] = [_("The link's close is in the past. Choose a later date.")]

@@ -51,6 +51,8 @@ def test_bad_settings_are_a_400_naming_the_field(as_role, make_distribution):
     answer = api.post(url(distribution), {"quota": 0}, format="json")
     assert answer.status_code == 400
     assert "quota" in answer.json()["errors"]
+    answer = api.post(url(distribution), {"quota": 10**12}, format="json")
+    assert answer.status_code == 400 and "quota" in answer.json()["errors"]
     answer = api.post(url(distribution), {"closes_at": "2001-01-01T00:00:00Z"}, format="json")
     assert answer.status_code == 400
     assert "past" in answer.json()["errors"]["closes_at"][0]
