@@ -20,6 +20,7 @@ from common.ratelimit import over_limit
 from questionnaires import links
 from questionnaires.models import Invitation, OpenLink
 from questionnaires.presentation import build_form
+from questionnaires.selectors.texts import distribution_variables
 from questionnaires.services.invitations import invitation_by_token
 from questionnaires.services.open_links import OpenLinkRefused, open_link_enter, open_link_refusal
 
@@ -97,7 +98,7 @@ def _entry(request: HttpRequest, link: OpenLink, language: str) -> HttpResponse:
     context = {
         "link": link,
         "distribution": distribution,
-        "form": build_form(distribution.version, language, {}),
+        "form": build_form(distribution.version, language, distribution_variables(distribution)),
         "language": language,
         "languages": distribution.languages,
         "mine": mine,

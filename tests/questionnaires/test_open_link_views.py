@@ -46,6 +46,7 @@ def test_a_visitor_starts_and_lands_on_their_own_form(link):
     page = client.get(entry(link))
     assert page.status_code == 200
     assert b'name="website"' in page.content  # the honeypot, hidden from people
+    assert "{team_names}" not in page.content.decode()  # the distribution fills its texts
     started = start(client, link)
     assert started.status_code == 302
     invitation = Invitation.objects.get(channel="open")
