@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from evaluations.permissions import SYSTEM
+from history.models import Entry
 from questionnaires.models import Invitation, OpenLink, Response
 from questionnaires.services import distribution_create, instrument_load
 from questionnaires.services.open_links import (
@@ -261,3 +262,18 @@ def test_the_distribution_history_shows_the_link_made_rotated_and_closed(make_di
     text = page.content.decode()
     for words in ("Open link", "Replaced by a new address", "Closed", "12"):
         assert words in text
+
+
+@pytest.mark.parametrize("confidentiality", ["team", "anonymous"])
+def test_a_visitor_s_start_is_the_respondent_s_step_in_the_history(
+    make_distribution, lead, confidentiality
+):
+    distribution = make_distribution(confidentiality)
+    link = open_link_save(distribution=distribution, by=lead)
+    client = team_client(lead)  # a member trying the link is a respondent there
+    start(client, link)
+    entries = Entry.objects.filter(content_type__model="invitation")
+    if confidentiality == "anonymous":  # no exact time of an anonymous visitor anywhere
+        assert not entries.exists()
+    else:
+        assert [(e.actor_kind, e.actor_id) for e in entries] == [("respondent", None)]
