@@ -1,6 +1,6 @@
 """Sets who acts for the history entries a request writes: the signed-in user, or the respondent
-door for personal links (the form at /r/…, the respondent API at /api/v1/respond/…). Sits after
-AuthenticationMiddleware."""
+door for personal links (the form at /r/…, the respondent API at /api/v1/respond/…) and open
+links (/o/…). Sits after AuthenticationMiddleware."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 
 from history.context import for_request
 
-RESPONDENT_PREFIXES = ("/r/", "/api/v1/respond/")
+RESPONDENT_PREFIXES = ("/r/", "/o/", "/api/v1/respond/")
 
 
 class HistoryMiddleware:

@@ -94,6 +94,14 @@ TRACKED: dict[str, Spec] = {
     "questionnaires.DistributionAttachment": Spec(
         "distribution", "distribution_id", evaluation="distribution.evaluation_id"
     ),
+    # The open link: made, changed, rotated (the old row replaced), closed. Its selector is
+    # half of the public address: left out, as a personal link's.
+    "questionnaires.OpenLink": Spec(
+        "distribution",
+        "distribution_id",
+        evaluation="distribution.evaluation_id",
+        exclude=("selector",),
+    ),
     "questionnaires.Invitation": Spec(
         "distribution",
         "distribution_id",

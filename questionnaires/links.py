@@ -26,26 +26,49 @@ from django.utils.crypto import salted_hmac
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from questionnaires.models import Invitation
+    from questionnaires.models import Invitation, OpenLink
 
 SELECTOR_LENGTH = 11  # 8 random bytes, url-safe
 SECRET_LENGTH = 32  # 192 bits of the HMAC
 MAX_TOKEN_LENGTH = 64
 _SALT = "questionnaires.links.invitation"
+_OPEN_SALT = "questionnaires.links.open"
 
 
 def new_selector() -> str:
     return secrets.token_urlsafe(8)[:SELECTOR_LENGTH]
 
 
-def _secret(selector: str, key: str | bytes) -> str:
-    digest = salted_hmac(_SALT, selector, secret=key, algorithm="sha256").digest()
+def _secret(selector: str, key: str | bytes, salt: str = _SALT) -> str:
+    digest = salted_hmac(salt, selector, secret=key, algorithm="sha256").digest()
     return base64.urlsafe_b64encode(digest).decode()[:SECRET_LENGTH]
 
 
 def link_token(selector: str) -> str:
     """The token of the link whose selector this is (what /r/<token>/ carries)."""
     return selector + _secret(selector, settings.SECRET_KEY)
+
+
+def open_link_token(selector: str) -> str:
+    """The token of a distribution's open link (what /o/<token>/ carries); another salt than
+    personal links', so neither opens the other's door."""
+    return selector + _secret(selector, settings.SECRET_KEY, _OPEN_SALT)
+
+
+def open_link_of(open_links: QuerySet[OpenLink], token: object) -> OpenLink | None:
+    """The open link among these whose token this is (replaced ones included: the caller
+    says they were replaced), checked in constant time; None for anything else."""
+    selector = selector_of(token)
+    if selector is None:
+        return None
+    found = open_links.filter(selector=selector).first()
+    if found is None:
+        return None
+    given = str(token)[SELECTOR_LENGTH:].encode()
+    matched = False
+    for key in (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])):
+        matched |= hmac.compare_digest(_secret(found.selector, key, _OPEN_SALT).encode(), given)
+    return found if matched else None
 
 
 def legacy_hash(token: str) -> str:
@@ -88,9 +111,9 @@ def link_url(invitation: Invitation, name: str = "respondent:start") -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, args=[link_token(invitation.selector)])
 
 
-# A token in a respondent path (/r/<token>/…, /api/v1/respond/<token>/), or standing alone
+# A token in a respondent path (/r/<token>/…, /o/<token>/, /api/v1/respond/<token>/), or alone
 # with a token's length (11 + 32 url-safe characters).
-_IN_PATH = re.compile(r"(/r/|/respond/)[^/?#\s\"']+")
+_IN_PATH = re.compile(r"(/r/|/o/|/respond/)[^/?#\s\"']+")
 _ALONE = re.compile(r"(?<![\w-])[\w-]{43}(?![\w-])")
 REDACTED = "[link]"
 

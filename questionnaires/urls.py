@@ -8,6 +8,7 @@ from questionnaires.views import (
     corrections,
     instruments,
     locks,
+    open_links,
     outbox,
     recipients,
     remind,
@@ -87,6 +88,21 @@ urlpatterns = [
         "<slug:slug>/distributions/<int:pk>/attachments/<int:attachment>/delete/",
         dviews.attachment_delete,
         name="attachment_delete",
+    ),
+    path(
+        "<slug:slug>/distributions/<int:pk>/open-link/",
+        open_links.open_link_page,
+        name="open_link",
+    ),
+    path(
+        "<slug:slug>/distributions/<int:pk>/open-link/rotate/",
+        open_links.open_link_rotate_view,
+        name="open_link_rotate",
+    ),
+    path(
+        "<slug:slug>/distributions/<int:pk>/open-link/close/",
+        open_links.open_link_close_view,
+        name="open_link_close",
     ),
     path("<slug:slug>/distributions/<int:pk>/send/", recipients.send, name="send"),
     path(

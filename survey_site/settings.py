@@ -448,6 +448,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Generous: a whole office behind one address, autosaving as people type.
 RESPONDENT_RATE_LIMIT = env.int("RESPONDENT_RATE_LIMIT", default=3000)
 RESPONDENT_BAD_LINK_LIMIT = env.int("RESPONDENT_BAD_LINK_LIMIT", default=30)
+# Starts through an open link (/o/<token>/), per minute and client address: a workshop room
+# behind one address starts together; a bot filling the form in a loop is held to this.
+OPEN_LINK_START_LIMIT = env.int("OPEN_LINK_START_LIMIT", default=60)
 # Fields one POST may carry. Django's 1,000 refuses a long Likert section (one field per
 # item); the body stays bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), and Python's
 # randomised hashing is what guards against many-keys attacks.

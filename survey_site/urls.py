@@ -25,6 +25,7 @@ urlpatterns = [
     path("evaluations/", include("analysis.urls")),
     path("", include("history.urls")),  # …/activity/, …/history/ (evaluations and registry)
     path("r/", include("questionnaires.respondent_urls")),
+    path("o/", include("questionnaires.open_urls")),
     path("", include("privacy.urls")),
     path("registry/import/", include("stakeholders.import_urls")),
     path("registry/", include("stakeholders.urls")),

@@ -17,6 +17,7 @@ from common.api_schema import LOCKED
 from common.errors import ValidationProblem
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.permissions import Action, can_see_links, ensure
+from questionnaires.api.open_links import OpenLinkActions
 from questionnaires.audience import audience_clean, audience_people
 from questionnaires.models import (
     Answer,
@@ -69,7 +70,7 @@ class RemindSerializer(serializers.Serializer):
 
 
 @extend_schema(parameters=[SLUG])
-class DistributionViewSet(EvaluationScoped, viewsets.ReadOnlyModelViewSet):
+class DistributionViewSet(OpenLinkActions, EvaluationScoped, viewsets.ReadOnlyModelViewSet):
     """Versions sent out: a deadline, who reads the answers, languages."""
 
     serializer_class = DistributionSerializer

@@ -14,6 +14,9 @@ from common.moments import time_zone_choices
 from questionnaires.models import Distribution, Invitation
 from stakeholders.models import Country, Office, Region, StakeholderGroup, Tag
 
+# The channels the team chooses from (an open link's visitors get theirs from the link).
+PLANNED_CHANNELS = [c for c in Invitation.Channel.choices if c[0] in Invitation.PLANNED_CHANNELS]
+
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
@@ -126,7 +129,7 @@ class AudienceForm(forms.Form):
     )
     channel = forms.ChoiceField(
         label=_("Channel"),
-        choices=Invitation.Channel.choices,
+        choices=PLANNED_CHANNELS,
         initial=Invitation.Channel.WEB,
         required=False,
     )
@@ -162,7 +165,7 @@ class AudienceFileForm(forms.Form):
     )
     channel = forms.ChoiceField(
         label=_("Channel"),
-        choices=Invitation.Channel.choices,
+        choices=PLANNED_CHANNELS,
         initial=Invitation.Channel.WEB,
         required=False,
     )
@@ -200,7 +203,7 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), required=False)
     channel = forms.ChoiceField(
         label=_("Channel"),
-        choices=Invitation.Channel.choices,
+        choices=PLANNED_CHANNELS,
         initial=Invitation.Channel.WEB,
         required=False,
     )

@@ -15,7 +15,7 @@ class EntryForm(forms.Form):
     name = forms.CharField(label=_("Or a new respondent's name"), max_length=200, required=False)
     channel = forms.ChoiceField(
         label=_("Came back by"),
-        choices=[c for c in Response.Channel.choices if c[0] != Response.Channel.WEB],
+        choices=[c for c in Response.Channel.choices if c[0] not in (Response.Channel.WEB, "open")],
     )
     returned_file = forms.FileField(label=_("Returned file"), required=False)
     route = forms.ChoiceField(

@@ -21,6 +21,7 @@ from questionnaires.models.instruments import (
     Section,
     localized,
 )
+from questionnaires.models.open_links import OpenLink
 from questionnaires.models.responses import Answer, Response, response_id
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "InvitationEvent",
     "LikertBlock",
     "Message",
+    "OpenLink",
     "Question",
     "Response",
     "Scale",

@@ -128,7 +128,10 @@ class Invitation(models.Model):
         WEB = "web", _("Web link by e-mail")
         FILE = "file", _("Questionnaire file by e-mail, to be returned")
         PHONE = "phone", _("Phone")
+        OPEN = "open", _("Open link")
 
+    # What the team may choose for a recipient: "open" is set by the open link only.
+    PLANNED_CHANNELS = (Channel.WEB, Channel.FILE, Channel.PHONE)
     # A reply is in: online, or keyed in by the team from e-mail, phone or paper.
     RESPONDED = frozenset({Status.SUBMITTED, Status.RETURNED})
     # Waiting for a reply after the invitation went out: these get reminders.

@@ -28,6 +28,7 @@ class Response(models.Model):
         EMAIL = "email", _("Returned by e-mail")
         PHONE = "phone", _("Phone interview")
         PAPER = "paper", _("Paper")
+        OPEN = "open", _("Open link")
 
     id = models.CharField(primary_key=True, max_length=32, default=response_id, editable=False)
     distribution = models.ForeignKey(

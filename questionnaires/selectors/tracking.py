@@ -4,7 +4,8 @@ attribute, and the roll-up per country ("all responded except Country C").
 Everything is counted in the database (one GROUP BY per table). An invitation has responded
 when it is submitted or returned, whatever the channel: online, or keyed in by the team from
 an e-mail, a phone interview or paper. The denominator ("invited") is every invitation except
-those the team excluded or whose link it revoked; people who declined stay in it.
+those the team excluded or whose link it revoked; people who declined stay in it. Visitors of
+the open link were never invited: they are in no denominator (selectors.open_links counts them).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ STATUS_LABELS = {
     Status.RETURNED: gettext_lazy("Returned (entered by the team)"),
 }
 
+PERSONAL = ~Q(channel=Invitation.Channel.OPEN)  # invited by name, not through the open link
 INVITED = ~Q(status__in=[Status.EXCLUDED, Status.REVOKED])
 RESPONDED = Q(status__in=[Status.SUBMITTED, Status.RETURNED])
 # Team entry may leave the invitation "submitted": its response's channel tells.
@@ -93,7 +95,7 @@ def may_see_names(user: User | AnonymousUser, distribution: Distribution) -> boo
 
 def status_counts(distribution: Distribution) -> dict[str, int]:
     """How many invitations are in each status, every status present (zero included)."""
-    return Invitation.objects.filter(distribution=distribution).aggregate(
+    return Invitation.objects.filter(PERSONAL, distribution=distribution).aggregate(
         **{
             status: Count("pk", filter=STATUS_FILTERS.get(status, Q(status=status)))
             for status in Status.values
@@ -235,7 +237,7 @@ def response_rates(distribution: Distribution, by: str) -> list[RateRow]:
     breakdown_check(distribution, by)
     group = F("channel") if by == PLANNED_CHANNEL else attribute_text(by)
     grouped = (
-        Invitation.objects.filter(distribution=distribution)
+        Invitation.objects.filter(PERSONAL, distribution=distribution)
         .annotate(bucket=group)
         .order_by()
         .values("bucket")
@@ -281,7 +283,7 @@ class CountryRollup:
 def country_rollup(distribution: Distribution, *, user: User | AnonymousUser) -> CountryRollup:
     """Per country: recipients, how many responded, who did not (names only for those who may
     see them), and the sentence for the report."""
-    invited = Invitation.objects.filter(INVITED, distribution=distribution).annotate(
+    invited = Invitation.objects.filter(INVITED, PERSONAL, distribution=distribution).annotate(
         country_value=attribute_text("country")
     )
     counts = (

@@ -98,7 +98,7 @@ def invitation_create(
         raise _refuse("name", _("A name is required."))
     emails = clean_emails([email], field="email") if email.strip() else []
     email = emails[0] if emails else (person.email if person else "")
-    if channel not in Invitation.Channel.values:
+    if channel not in Invitation.PLANNED_CHANNELS:
         raise _refuse("channel", _("Choose a web link, a file by e-mail or a phone call."))
     # Fresh and locked: a recipient added while the invitations go out is either in that
     # batch or sent here, never neither.
@@ -335,6 +335,8 @@ def invitation_change(
         raise ValidationProblem(
             _("%(name)s has answered; the invitation stays as it was.") % {"name": invitation.name}
         )
+    if invitation.channel == Invitation.Channel.OPEN:
+        channel = None  # a visitor of the open link stays one, whatever the form sent
     changes = []
     if email is not None and email.strip().lower() != invitation.email.lower():
         cleaned = clean_emails([email], field="email") if email.strip() else []
@@ -347,7 +349,7 @@ def invitation_change(
         changes.append(f"e-mail: {invitation.email or '–'} → {new or '–'}")
         invitation.email = new
     if channel is not None and channel != invitation.channel:
-        if channel not in Invitation.Channel.values:
+        if channel not in Invitation.PLANNED_CHANNELS:
             raise _refuse("channel", _("Choose a web link, a file by e-mail or a phone call."))
         changes.append(f"channel: {invitation.channel} → {channel}")
         invitation.channel = channel

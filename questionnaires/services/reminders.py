@@ -55,14 +55,15 @@ def _reminders_queue(distribution: Distribution, slot: dt.datetime, now: dt.date
 
 
 def reminders_waiting(distribution: Distribution) -> QuerySet[Invitation]:
-    """Who a reminder goes to: invited by e-mail, not answered, below `max_reminders`."""
+    """Who a reminder goes to: invited by e-mail, not answered, below `max_reminders`. Not
+    the open link's visitors: they were never invited, an address they left is no consent."""
     return (
         distribution.invitations.filter(
             status__in=Invitation.REMINDABLE,
             reminders_sent__lt=distribution.max_reminders,
         )
         .exclude(email="")
-        .exclude(channel=Invitation.Channel.PHONE)
+        .exclude(channel__in=[Invitation.Channel.PHONE, Invitation.Channel.OPEN])
         .select_related(
             "distribution__evaluation", "distribution__created_by", "distribution__version"
         )

@@ -39,10 +39,14 @@ from questionnaires.services.invitations import (
     invitation_create,
     invitation_started,
 )
+from questionnaires.services.open_links import open_link_quota_full
 from questionnaires.services.prepared import Prepared
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+
+OPEN = Invitation.Channel.OPEN
 
 
 class FormClosed(Exception):
@@ -56,6 +60,11 @@ class AlreadySubmitted(Exception):
     def __init__(self, submitted_at: dt.datetime | None = None) -> None:
         super().__init__(submitted_at)
         self.submitted_at = submitted_at
+
+
+class QuotaReached(FormClosed):
+    """The open link's quota of submitted responses is full: this one is not sent (its draft
+    is kept)."""
 
 
 class StaleSave(Exception):
@@ -143,6 +152,7 @@ def _draft_for(invitation: Invitation, language: str) -> Response:
         distribution=invitation.distribution,
         version=invitation.distribution.version,
         invitation=invitation,
+        channel=Response.Channel.OPEN if invitation.channel == OPEN else Response.Channel.WEB,
         language=language or invitation.language,
         started_at=now,
         last_saved_at=now,
@@ -308,6 +318,8 @@ def _complete(response: Response, invitation: Invitation, now: dt.datetime, **fi
     anonymous = distribution.confidentiality == Distribution.Confidentiality.ANONYMOUS
     response.status = Response.Status.SUBMITTED
     response.channel = fields["channel"]
+    if invitation.channel == OPEN and response.channel == Response.Channel.WEB:
+        response.channel = Response.Channel.OPEN  # marked as such in every table
     response.entered_by = fields["entered_by"]
     response.language = fields["language"] or response.language or invitation.language
     deadline = distribution.deadline  # anonymous: only the day is kept, so late by the day
@@ -374,6 +386,8 @@ def response_submit(
         ensure_responses_unlocked(distribution)
     if form_is_closed(distribution) and entered_by is None:
         raise FormClosed
+    if invitation.channel == OPEN and entered_by is None and open_link_quota_full(distribution):
+        raise QuotaReached
     now = timezone.now()
     finish = {
         "channel": channel, "entered_by": entered_by, "language": language,
@@ -458,7 +472,7 @@ def response_enter(
     """A team member keys in a questionnaire returned by e-mail, on paper or by phone."""
     ensure(by, Action.ENTER_RESPONSES, distribution.evaluation)
     ensure_responses_unlocked(distribution)
-    if channel not in Response.Channel.values or channel == Response.Channel.WEB:
+    if channel not in Response.Channel.values or channel in (Response.Channel.WEB, OPEN):
         raise ValidationProblem(
             _("Say how the answers came back: e-mail, phone or paper."),
             errors={"channel": [_("Choose e-mail, phone or paper.")]},

@@ -20,6 +20,7 @@ from evaluations.permissions import Action, actions_for, can_see_links, ensure
 from evaluations.views import evaluation_view
 from questionnaires.audience import audience_clean, audience_people
 from questionnaires.forms.distribution import (
+    PLANNED_CHANNELS,
     AttachmentForm,
     AudienceFileForm,
     AudienceForm,
@@ -61,6 +62,7 @@ from questionnaires.services.invitations import (
     invitations_from_file,
 )
 from questionnaires.services.reminders import reminders_waiting
+from questionnaires.views.open_links import open_link_context
 from stakeholders.models import Person
 from stakeholders.selectors import people_search
 
@@ -105,7 +107,12 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
                 messages.success(request, _("%(name)s added.") % {"name": invitation.name})
                 return redirect("questionnaires:distribution", slug=evaluation.slug, pk=pk)
         status = 400
-    invitations = distribution.invitations.select_related("person").order_by("name")
+    # The open link's visitors were not invited: counted on its card, not listed here.
+    invitations = (
+        distribution.invitations.exclude(channel=Invitation.Channel.OPEN)
+        .select_related("person")
+        .order_by("name")
+    )
     return render(
         request,
         "questionnaires/distribution.html",
@@ -139,6 +146,7 @@ def distribution_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> 
             else [],
             "remind_refusal": reminding_refusal(distribution),
             "requests": pending_requests(user=request.user, distribution=distribution),
+            **open_link_context(request, distribution),
         },
         status=status,
     )
@@ -428,6 +436,6 @@ def invitation_page(
             "resend_refusal": closed_refusal(distribution),
             "can_exclude": open_ and item.status not in STOPPED,
             "can_restore": open_ and item.status in RESTORABLE,
-            "channels": Invitation.Channel.choices,
+            "channels": PLANNED_CHANNELS,
         },
     )

@@ -47,6 +47,7 @@ from questionnaires.services.invitations import (
 from questionnaires.services.responses import (
     AlreadySubmitted,
     FormClosed,
+    QuotaReached,
     StaleSave,
     response_save,
     response_submit,
@@ -301,6 +302,9 @@ def review(request: HttpRequest, invitation: Invitation, language: str) -> HttpR
         )
     except AlreadySubmitted:
         return _already_sent(request, invitation)
+    except QuotaReached:
+        context["quota_reached"] = True
+        return render(request, "questionnaires/respondent/review.html", context, status=403)
     except FormClosed:
         return render(request, "questionnaires/respondent/review.html", context, status=403)
     except ValidationProblem as problem:

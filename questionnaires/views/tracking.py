@@ -12,6 +12,7 @@ from evaluations.permissions import Action
 from evaluations.views import evaluation_view
 from history.services import record_download
 from questionnaires.models import Distribution, Response
+from questionnaires.selectors.open_links import open_link_summary
 from questionnaires.selectors.tracking import (
     DEFAULT_BREAKDOWN,
     STATUS_LABELS,
@@ -60,6 +61,7 @@ def tracking_page(request: HttpRequest, evaluation: Evaluation, pk: int) -> Http
             "total": rows[-1],
             "channels": [(label, channels[c]) for c, label in Response.Channel.choices],
             "rollup": country_rollup(distribution, user=request.user),
+            "open_link": open_link_summary(distribution),
         },
         status=status,
     )

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from evaluations.models import Evaluation
 
 Status = Invitation.Status
+OPEN = Invitation.Channel.OPEN
 RECENT_ACTIVITY = 6
 GAPS_SHOWN = 5
 EXPORTS_SHOWN = 5
@@ -56,6 +57,7 @@ class DistributionLine:
     declined: int
     failed_messages: int
     next_reminder: dt.datetime | None
+    open_link: int = 0  # submitted through the open link: in no denominator, shown apart
     # For those who see aggregates only: below the threshold, the respondents' counts are
     # hidden together (one could be worked out from the others and the invited).
     hidden_below: int | None = None
@@ -98,6 +100,13 @@ class DistributionLine:
             [[n] for n in counts.values()], self.hidden_below, row_totals=False
         )
         return {name: row[0] for name, row in zip(counts, column, strict=True)}
+
+    @property
+    def open_link_shown(self) -> int | None:
+        """The open link's responses as the user may see them: None below the threshold."""
+        if self.hidden_below is not None and 0 < self.open_link < self.hidden_below:
+            return None
+        return self.open_link
 
     @property
     def counts_hidden(self) -> bool:
@@ -143,29 +152,38 @@ def _distribution_lines(
     evaluation: Evaluation, hidden_below: int | None = None
 ) -> list[DistributionLine]:
     """Two queries: the invitations counted per distribution, the failed e-mails."""
+    personal = ~Q(invitations__channel=OPEN)  # the open link's visitors are counted apart
     rows = (
         Distribution.objects.filter(evaluation=evaluation)
         .select_related("version__instrument")
         .annotate(
             n_invited=Count(
                 "invitations",
-                filter=~Q(invitations__status__in=[Status.EXCLUDED, Status.REVOKED]),
+                filter=personal & ~Q(invitations__status__in=[Status.EXCLUDED, Status.REVOKED]),
             ),
             n_waiting=Count(
                 "invitations",
-                filter=Q(invitations__status__in=[Status.CREATED, Status.SENT, Status.FAILED]),
+                filter=personal
+                & Q(invitations__status__in=[Status.CREATED, Status.SENT, Status.FAILED]),
             ),
             n_unsent=Count(
                 "invitations",
                 filter=Q(invitations__status=Status.CREATED)
-                & ~Q(invitations__channel=Invitation.Channel.PHONE),
+                & ~Q(invitations__channel=Invitation.Channel.PHONE)
+                & personal,
             ),
-            n_opened=Count("invitations", filter=Q(invitations__status=Status.OPENED)),
-            n_started=Count("invitations", filter=Q(invitations__status=Status.STARTED)),
+            n_opened=Count("invitations", filter=personal & Q(invitations__status=Status.OPENED)),
+            n_started=Count("invitations", filter=personal & Q(invitations__status=Status.STARTED)),
             n_submitted=Count(
-                "invitations", filter=Q(invitations__status__in=Invitation.RESPONDED)
+                "invitations", filter=personal & Q(invitations__status__in=Invitation.RESPONDED)
             ),
-            n_declined=Count("invitations", filter=Q(invitations__status=Status.DECLINED)),
+            n_declined=Count(
+                "invitations", filter=personal & Q(invitations__status=Status.DECLINED)
+            ),
+            n_open_link=Count(
+                "invitations",
+                filter=Q(invitations__channel=OPEN, invitations__status__in=Invitation.RESPONDED),
+            ),
         )
         .order_by("-created_at", "-pk")
     )
@@ -185,6 +203,7 @@ def _distribution_lines(
             started=d.n_started,
             submitted=d.n_submitted,
             declined=d.n_declined,
+            open_link=d.n_open_link,
             failed_messages=failed.get(d.pk, 0),
             next_reminder=next_reminder(d),
             hidden_below=hidden_below,

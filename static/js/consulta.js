@@ -4,6 +4,8 @@
 //   data-remove="li"          on a button: remove the closest such element
 //   data-autosubmit           on a select: send its form when the choice changes
 //   data-select-on-focus      on an input: select its text when it gets the focus
+//   data-copy="id"            on a button: copies the value of the input with that id; the
+//                             button then reads its data-copied text
 //   data-no-enter             on an input: Enter does not send the form
 //   data-picker               on a fieldset of checkboxes: its data-picker-search box (shown
 //                             only with JavaScript) filters the list; data-picker-chosen says
@@ -12,6 +14,17 @@
 //                             its form; [data-bulk-count] in the form says how many are ticked
 (function () {
   "use strict";
+  function copyField(button) {
+    var field = document.getElementById(button.dataset.copy);
+    if (!field) return;
+    field.select();
+    var done = function () { button.textContent = button.dataset.copied || button.textContent; };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () {});
+    } else if (document.execCommand && document.execCommand("copy")) {
+      done();
+    }
+  }
   function confirmed(element, event) {
     if (element && !window.confirm(element.dataset.confirm)) {
       event.preventDefault();
@@ -22,6 +35,8 @@
     var target = event.target instanceof Element ? event.target : null;
     if (!target) return;
     confirmed(target.closest("button[data-confirm], input[data-confirm]"), event);
+    var copier = target.closest("button[data-copy]");
+    if (copier) copyField(copier);
     var remover = target.closest("[data-remove]");
     if (remover) {
       var gone = remover.closest(remover.dataset.remove);

@@ -144,7 +144,7 @@ def test_status_counts_every_status_and_team_entries_as_returned(tracked) -> Non
         "excluded": 1,
         "revoked": 1,
     }
-    assert channel_counts(tracked) == {"web": 1, "email": 1, "phone": 1, "paper": 0}
+    assert channel_counts(tracked) == {"web": 1, "email": 1, "phone": 1, "paper": 0, "open": 0}
 
 
 def test_rates_by_region_exclude_excluded_and_revoked_keep_declined(tracked) -> None:
@@ -541,7 +541,7 @@ def test_api_returns_the_same_numbers(api_client, tracked, team) -> None:
     assert set(body) == {"by", "status_counts", "channels", "rows", "total", "countries", "summary"}
     assert body["by"] == "region"
     assert body["status_counts"]["returned"] == 2
-    assert body["channels"] == {"web": 1, "email": 1, "phone": 1, "paper": 0}
+    assert body["channels"] == {"web": 1, "email": 1, "phone": 1, "paper": 0, "open": 0}
     assert [(r["label"], r["invited"], r["responded"], r["percent"]) for r in body["rows"]] == [
         ("Africa", 3, 2, 66.7),
         ("Asia", 4, 1, 25.0),
