@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questionnaires', '0008_response_page_saved_at'),
+        ('questionnaires', '0010_open_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
