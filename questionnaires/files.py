@@ -18,6 +18,7 @@ from typing import IO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from common.errors import ValidationProblem
 from common.upload_limits import size_text, xlsx_check
@@ -31,7 +32,7 @@ TEXT_SAMPLE_BYTES = 64 * KB
 @dataclass(frozen=True)
 class FileType:
     code: str
-    label: str
+    label: str  # translated when shown
     content_type: str
 
 
@@ -41,29 +42,31 @@ FILE_TYPES: dict[str, FileType] = {
         FileType("pdf", "PDF", "application/pdf"),
         FileType(
             "docx",
-            "Word (.docx)",
+            _lazy("Word (.docx)"),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
         FileType(
             "xlsx",
-            "Excel (.xlsx)",
+            _lazy("Excel (.xlsx)"),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
         FileType(
             "pptx",
-            "PowerPoint (.pptx)",
+            _lazy("PowerPoint (.pptx)"),
             "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         ),
-        FileType("odt", "OpenDocument text (.odt)", "application/vnd.oasis.opendocument.text"),
+        FileType(
+            "odt", _lazy("OpenDocument text (.odt)"), "application/vnd.oasis.opendocument.text"
+        ),
         FileType(
             "ods",
-            "OpenDocument spreadsheet (.ods)",
+            _lazy("OpenDocument spreadsheet (.ods)"),
             "application/vnd.oasis.opendocument.spreadsheet",
         ),
-        FileType("png", "PNG image", "image/png"),
-        FileType("jpg", "JPEG image", "image/jpeg"),
+        FileType("png", _lazy("PNG image"), "image/png"),
+        FileType("jpg", _lazy("JPEG image"), "image/jpeg"),
         FileType("csv", "CSV", "text/csv"),
-        FileType("txt", "Plain text", "text/plain"),
+        FileType("txt", _lazy("Plain text"), "text/plain"),
     )
 }
 # The zip parts that make an Office Open XML file one type or the other.
@@ -118,7 +121,7 @@ def accepted(accept: list[str] | tuple[str, ...]) -> list[str]:
 
 def accepted_text(accept: list[str] | tuple[str, ...]) -> str:
     """ "PDF, Word (.docx), Excel (.xlsx)": for the form's hint and the error messages."""
-    return ", ".join(FILE_TYPES[code].label for code in accepted(accept) if code in FILE_TYPES)
+    return ", ".join(str(FILE_TYPES[code].label) for code in accepted(accept) if code in FILE_TYPES)
 
 
 def accept_attribute(accept: list[str] | tuple[str, ...]) -> str:
@@ -207,7 +210,7 @@ def file_check(
         raise file_problem(_("The file is empty."))
     found = content_type_of(file, name=name, accept=accept)
     if not found or found not in accepted(accept):
-        shown = FILE_TYPES[found].label if found else _("not a type this site accepts")
+        shown = str(FILE_TYPES[found].label) if found else _("not a type this site accepts")
         raise file_problem(
             _("This file is not an accepted type (its content is %(found)s); upload one of: "
               "%(types)s.")

@@ -118,7 +118,8 @@ class Answer(models.Model):
     choices = models.JSONField(default=list, blank=True)
     # A file question's answer: the stored file (its name given by the service); `text` holds
     # the name the respondent's file had, shown to them and to the team.
-    file = models.FileField(upload_to=answer_file_name, max_length=200, blank=True)
+    # db_default: rows inserted in SQL without it (bench.synthetic) have none.
+    file = models.FileField(upload_to=answer_file_name, max_length=200, blank=True, db_default="")
     file_size = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:

@@ -91,7 +91,7 @@ def answer_file_attach(
     except ValidationProblem as problem:
         raise ValidationProblem(problem.message, errors={key: [problem.message]}) from None
     answer = Answer.objects.filter(response=response, question_id=question.id).first()
-    old = answer.file.name if answer is not None and answer.file else ""
+    old = str(answer.file.name or "") if answer is not None else ""
     if answer is None:
         answer = Answer(response=response, question_id=question.id)
     name = display_name(upload.name or "")
@@ -101,7 +101,7 @@ def answer_file_attach(
         answer.save()
         _saved(response, invitation, key, name)
     except Exception:  # not stored after all: the file just written is nobody's
-        default_storage.delete(answer.file.name)
+        default_storage.delete(str(answer.file.name))
         raise
     delete_files_after_commit([old])
     return StoredFile(key=key, name=name, size=checked.size)
@@ -114,7 +114,7 @@ def answer_file_remove(
     """Remove the file answering question `key` of the link's draft (none is no error)."""
     invitation, question, response = _draft(invitation, token, key, "")
     answers = Answer.objects.filter(response=response, question_id=question.id)
-    names = [a.file.name for a in answers if a.file]
+    names = [str(a.file.name) for a in answers if a.file]
     answers.delete()
     _saved(response, invitation, key, None)
     delete_files_after_commit(names)

@@ -417,7 +417,7 @@ def response_submit(
         _complete(response, invitation, now, **finish)
         response.document = _document(cleaned) | dict(files.values())
         if existing is None and folds():  # the API's hot path: one statement below
-            rows = [{"question_id": q.id, **v} for q, v in cleaned if not is_empty(v)]
+            rows = [{"question_id": q.id, "file": "", **v} for q, v in cleaned if not is_empty(v)]
         else:
             if existing is not None:
                 Answer.objects.filter(response=existing).exclude(question_id__in=files).delete()
