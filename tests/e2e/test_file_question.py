@@ -4,6 +4,8 @@ lead-only distribution, sees neither the answers nor the file."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -78,7 +80,7 @@ def test_a_file_answer_is_uploaded_then_read_by_the_lead_only(
     with lead.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == "Ghana country summary.pdf"
-    assert open(download.value.path(), "rb").read() == PDF
+    assert Path(download.value.path()).read_bytes() == PDF
 
     evaluator = browser.new_context().new_page()
     _log_in(evaluator, live_server.url, team["evaluator"].user.email)

@@ -65,3 +65,32 @@ def test_an_unknown_link_is_a_404(db) -> None:
     assert (
         APIClient().post("/api/v1/respond/nope/files/A2/", {"file": upload(PDF)}).status_code == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("confidentiality", "role", "status"),
+    [("lead", "lead", 200), ("lead", "evaluator", 403), ("team", "evaluator", 200)],
+)
+def test_the_team_api_gives_the_file_where_the_answers_are_readable(
+    evaluation, team, invite, as_role, confidentiality, role, status
+) -> None:
+    make = distribution_maker(evaluation, team["lead"].user, FILE_INSTRUMENT, "Country summary")
+    distribution = make(confidentiality)
+    token = invite(distribution).token
+    respondent = APIClient()
+    respondent.post(f"/api/v1/respond/{token}/files/A2/", {"file": upload(PDF, "Quito.pdf")})
+    respondent.post(f"/api/v1/respond/{token}/", {"answers": {"A1": "Ecuador"}}, format="json")
+    response = Response.objects.get()
+    base = f"/api/v1/evaluations/{evaluation.slug}/distributions/{distribution.pk}/responses/"
+    api = as_role(role)
+    listed = api.get(base).json()["results"][0]["answers"]
+    download = api.get(f"{base}{response.pk}/files/A2/")
+    assert download.status_code == status
+    if status == 200:
+        assert listed["A2"] == {"name": "Quito.pdf", "size": len(PDF)}
+        assert download["Content-Disposition"] == 'attachment; filename="Quito.pdf"'
+        assert b"".join(download.streaming_content) == PDF
+    else:
+        assert listed is None
+        assert "lead evaluator only" in download.json()["detail"]
+    assert as_role("viewer").get(f"{base}{response.pk}/files/A2/").status_code == 403
