@@ -22,6 +22,7 @@ SHORT_TEXT_MAX = 1000
 OTHER_SUFFIX = "__other"  # key of the "please specify" text beside a choice answer
 NUMBER_LIMIT = Decimal(10) ** 10  # Answer.number holds 10 digits before the point
 NO_ANSWER_KINDS = frozenset({"instruction"})
+FILE_KIND = "file"  # answered by an upload (questionnaires.services.answer_files), not a value
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class QuestionMeta:
     codes: tuple[str, ...] = ()
     other_codes: frozenset[str] = frozenset()
     applies_to: dict | None = None
+    accept: tuple[str, ...] = ()  # file questions: the accepted types, and the largest file
+    max_size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ def version_meta(version: InstrumentVersion) -> VersionMeta:
                 codes=codes,
                 other_codes=frozenset(c.code for c in q.choices.all() if c.is_other),
                 applies_to=q.applies_to,
+                accept=tuple(q.accept or ()),
+                max_size=q.max_size,
             )
         )
     sections = tuple(dict.fromkeys(q.section for q in questions))

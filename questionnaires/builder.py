@@ -9,12 +9,13 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from questionnaires.files import accepted_text, size_write
 from questionnaires.models import localized
 
 EMPTY_QUESTION = {
     "key": "", "label": "", "kind": "long_text", "text": {}, "help": {}, "prompt": {},
     "required": False, "min": None, "max": None, "scale": None, "block": None, "choices": [],
-    "applies_to": None, "notes": [], "details": {},
+    "applies_to": None, "notes": [], "details": {}, "accept": [], "max_size": None,
 }  # fmt: skip
 
 
@@ -140,7 +141,16 @@ def _question_text(question: dict, language: str) -> str:
         )
     if question["applies_to"]:
         extras.append(f"[only if {question['applies_to']}]")
+    if question["kind"] == "file":
+        extras.append(_file_limits(question))
     return " ".join([text, *extras])
+
+
+def _file_limits(question: dict) -> str:
+    """ "[accepts PDF, Excel (.xlsx); up to 10MB]" for a file question."""
+    size = question.get("max_size")
+    limit = f"; up to {size_write(size)}" if size else ""
+    return f"[accepts {accepted_text(question.get('accept') or [])}{limit}]"
 
 
 def _rows(spec: dict, language: str) -> dict[str, tuple[str, str]]:

@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from questionnaires.answers import OTHER_SUFFIX, QuestionMeta, applies, version_meta
+from common.upload_limits import size_text
+from questionnaires.answers import FILE_KIND, OTHER_SUFFIX, QuestionMeta, applies, version_meta
+from questionnaires.files import accept_attribute, accepted_text, max_bytes
 from questionnaires.models import Answer, InstrumentVersion, localized
 from questionnaires.models.instruments import question_ref
 from questionnaires.selectors.instruments import version_content
@@ -47,14 +49,30 @@ class ShownQuestion:
     other: str = ""
     error: str = ""
     ref: str = ""  # "B1" or the key, as the team names it (Question.ref)
+    file_size: int | None = None  # a file question's stored file (its name is the value)
 
     @property
     def name(self) -> str:
         return f"q-{self.key}"
 
     @property
+    def file_accept(self) -> str:
+        """A file question's types, in words and for the input's accept attribute."""
+        return accepted_text(self.meta.accept if self.meta else ())
+
+    @property
+    def file_accept_attribute(self) -> str:
+        return accept_attribute(self.meta.accept if self.meta else ())
+
+    @property
+    def file_limit(self) -> str:
+        return size_text(max_bytes(self.meta.max_size if self.meta else None))
+
+    @property
     def display_value(self) -> str:
         """The answer as text, for the review page and the receipt."""
+        if self.kind == FILE_KIND and self.value:
+            return f"{self.value} ({size_text(self.file_size or 0)})"
         if self.kind == "multiple_choice":
             labels = [c.label for c in self.choices if c.code in (self.value or [])]
             return "; ".join(labels + ([self.other] if self.other else []))
@@ -178,6 +196,8 @@ def fill_answers(form: Form, answers: list[Answer]) -> None:
                 q.value, q.other = answer.choice, answer.text
             else:
                 q.value = answer.text
+            if q.kind == FILE_KIND:
+                q.file_size = answer.file_size
 
 
 def posted_answers(
@@ -190,7 +210,7 @@ def posted_answers(
     """
     answers: dict[str, object] = {}
     for q in questions:
-        if q.kind == "instruction":
+        if q.kind in ("instruction", FILE_KIND):  # a file is uploaded on its own
             continue
         name = f"q-{q.key}"  # ShownQuestion.name
         values = data.getlist(name)
@@ -204,6 +224,9 @@ def posted_answers(
 def fill_posted(page: Page, data: Any, errors: dict[str, list[str]]) -> None:
     """Show what was just posted, with its errors, on the page."""
     for q in page.questions:
+        if q.kind == FILE_KIND:  # the stored file stays shown (views.respondent_files)
+            q.error = " ".join(errors.get(q.key, []))
+            continue
         if q.kind == "multiple_choice":
             q.value = data.getlist(q.name)
         else:

@@ -331,6 +331,8 @@ class ResponseSerializer(serializers.ModelSerializer):
                 out[a.question.key] = a.choice
             elif kind == "number" and a.number is not None:
                 out[a.question.key] = float(a.number)
+            elif kind == "file":  # its name and size; the file itself at …/files/<key>/
+                out[a.question.key] = {"name": a.text, "size": a.file_size}
             else:
                 out[a.question.key] = a.text
         return out

@@ -3,6 +3,15 @@
 from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 
+from questionnaires.views import (
+    answer_files,
+    instruments,
+    locks,
+    outbox,
+    recipients,
+    remind,
+    responses,
+)
 from questionnaires.views import builder as builder_views
 from questionnaires.views import (
     corrections,
@@ -164,5 +173,10 @@ urlpatterns = [
         "<slug:slug>/distributions/<int:pk>/responses/<response_id:response_id>/file/",
         responses.response_file,
         name="response_file",
+    ),
+    path(
+        "<slug:slug>/distributions/<int:pk>/responses/<response_id:response_id>/files/<str:key>/",
+        answer_files.answer_file,
+        name="answer_file",
     ),
 ]

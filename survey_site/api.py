@@ -41,6 +41,7 @@ from questionnaires.api.distributions import DistributionViewSet, InvitationView
 from questionnaires.api.instruments import InstrumentViewSet, VersionViewSet
 from questionnaires.api.locks import DistributionLockView
 from questionnaires.api.respondent import RespondView
+from questionnaires.api.respondent_files import RespondFileView
 from questionnaires.api.tracking import DistributionRatesView
 from reports.api.annex import AnnexView
 from reports.api.exports import ExportViewSet
@@ -126,6 +127,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", TokenObtainView.as_view(), name="token"),
     path("respond/<str:token>/", RespondView.as_view(), name="respond"),
+    path("respond/<str:token>/files/<str:key>/", RespondFileView.as_view(), name="respond-file"),
     path(
         "respond/<str:token>/correction/",
         RespondCorrectionView.as_view(),

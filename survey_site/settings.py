@@ -469,5 +469,8 @@ SPREADSHEET_MAX_PARTS = env.int("SPREADSHEET_MAX_PARTS", default=1000)
 SPREADSHEET_MAX_ROWS = env.int("SPREADSHEET_MAX_ROWS", default=20_000)
 SPREADSHEET_MAX_CELLS = env.int("SPREADSHEET_MAX_CELLS", default=5_000_000)
 SPREADSHEET_MAX_CELL_CHARACTERS = env.int("SPREADSHEET_MAX_CELL_CHARACTERS", default=32_767)
+# A file question's answer: the largest file a question may accept, and the limit of those
+# that set none (a question's `max_size` may only lower it). Checked before the file is read.
+FILE_ANSWER_MAX_BYTES = env.int("FILE_ANSWER_MAX_MB", default=20) * 1024 * 1024
 # An instrument file (YAML), on the page and through the API.
 INSTRUMENT_MAX_BYTES = env.int("INSTRUMENT_MAX_KB", default=1024) * 1024

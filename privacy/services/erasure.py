@@ -35,6 +35,7 @@ from questionnaires.links import new_selector
 from questionnaires.models import Answer, Invitation, InvitationEvent, Message, Response
 from questionnaires.models import response_id as new_response_id
 from questionnaires.services.events import day_start
+from questionnaires.services.stored_files import stored_file_names
 from reports.models import ExportJob
 from stakeholders.models import Affiliation, Person, PersonAlias, PersonMerge
 from stakeholders.selectors.merges import person_final
@@ -207,13 +208,17 @@ def _erase_invitations(
 def _anonymise_responses(ids: list[int], files: list[str]) -> int:
     """Named responses become anonymous ones: cut from the invitation, coarse attributes and
     day-only times, a new random id (an id seen next to the name says nothing any more);
-    drafts, which nobody but the respondent saw, go."""
-    Response.objects.filter(invitation__person__in=ids, status=Response.Status.DRAFT).delete()
+    drafts, which nobody but the respondent saw, go. Uploaded files go too, as the returned
+    file does (they may name the person): the files of file questions with their answers."""
+    drafts = Response.objects.filter(invitation__person__in=ids, status=Response.Status.DRAFT)
+    files += stored_file_names(Answer.objects.filter(response__in=drafts))
+    drafts.delete()
     count = 0
     for response in Response.objects.filter(invitation__person__in=ids):
         old = response.pk
         if response.returned_file:
             files.append(str(response.returned_file.name))
+        _drop_file_answers(response, files)
         response.pk = new_response_id()
         response._state.adding = True
         response.invitation = None
@@ -232,6 +237,19 @@ def _anonymise_responses(ids: list[int], files: list[str]) -> int:
         Response.objects.filter(pk=old).delete()
         count += 1
     return count
+
+
+def _drop_file_answers(response: Response, files: list[str]) -> None:
+    """The response's file answers go (rows and files): the file and its name may name the
+    person; the response's document loses them."""
+    rows = Answer.objects.filter(response_id=response.pk).exclude(file="")
+    found = list(rows.values_list("file", "question__key"))
+    if not found:
+        return
+    files += [name for name, _key in found]
+    rows.delete()
+    keys = {key for _name, key in found}
+    response.document = {k: v for k, v in (response.document or {}).items() if k not in keys}
 
 
 def _erase_participations(ids: list[int], name: str) -> int:

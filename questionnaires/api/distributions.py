@@ -4,19 +4,21 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
-from common.api_schema import LOCKED
+from common.api_schema import LOCKED, ProblemSerializer
 from common.errors import ValidationProblem
 from evaluations.api import SLUG, EvaluationScoped
 from evaluations.permissions import Action, can_see_links, ensure
+from questionnaires.answer_downloads import answer_file_response
 from questionnaires.api.open_links import OpenLinkActions
 from questionnaires.audience import audience_clean, audience_people
 from questionnaires.models import (
@@ -321,3 +323,20 @@ class ResponseViewSet(DistributionScoped, viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         context["readable"] = lambda response: answers_refusal(user=user, response=response) is None
         return context
+
+    @extend_schema(
+        parameters=[OpenApiParameter("key", str, OpenApiParameter.PATH)],
+        responses={
+            200: OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment."),
+            403: OpenApiResponse(
+                ProblemSerializer, description="Your role may not read this response's answers."
+            ),
+            404: OpenApiResponse(ProblemSerializer, description="No file for this question."),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path=r"files/(?P<key>[^/]+)")
+    def file(
+        self, request: Request, evaluation_slug: str, distribution_id: str, pk: str, key: str
+    ) -> FileResponse:
+        """The file answering a file question, where your role may read the answers."""
+        return answer_file_response(user=request.user, response=self.get_object(), key=key)

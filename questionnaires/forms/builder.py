@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from common.upload_limits import size_text
+from questionnaires.files import FILE_TYPES, size_parse, size_write
 from questionnaires.instrument_format.vocabulary import KEY_RE, QUESTION_KINDS, STANDARD_ATTRIBUTES
 from questionnaires.models import Instrument
 
@@ -160,6 +163,19 @@ class QuestionForm(TextsForm):
         label=_("is"), required=False, choices=[("in", _("one of")), ("not_in", _("none of"))]
     )
     condition_values = forms.CharField(label=_("values (comma-separated)"), required=False)
+    accept = forms.MultipleChoiceField(
+        label=_("Accepted file types (file questions)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(t.code, t.label) for t in FILE_TYPES.values()],
+        help_text=_("Decided by each file's content, not its name. None ticked: all of them."),
+    )
+    max_size = forms.CharField(
+        label=_("Largest file (file questions)"),
+        required=False,
+        max_length=20,
+        help_text=_("e.g. 10MB or 500KB; empty: the site's limit."),
+    )
 
     def __init__(
         self,
@@ -187,6 +203,15 @@ class QuestionForm(TextsForm):
         for line in (data.get("choices") or "").splitlines():
             if line.strip() and not CHOICE_LINE.match(line):
                 self.add_error("choices", _("“%(line)s” is not “code = label”.") % {"line": line})
+        if kind == "file" and (data.get("max_size") or "").strip():
+            size = size_parse(data["max_size"])
+            if size is None:
+                self.add_error("max_size", _("Write a size like 10MB or 500KB."))
+            elif size > settings.FILE_ANSWER_MAX_BYTES:
+                self.add_error(
+                    "max_size",
+                    _("At most %(limit)s.") % {"limit": size_text(settings.FILE_ANSWER_MAX_BYTES)},
+                )
         return data
 
     def choice_list(self) -> list[dict]:
@@ -237,6 +262,8 @@ class QuestionForm(TextsForm):
             "block": (data.get("block") or data["section"]) if kind == "likert" else None,
             "choices": self.choice_list() if kind in ("single_choice", "multiple_choice") else [],
             "applies_to": condition,
+            "accept": list(data.get("accept") or []) if kind == "file" else [],
+            "max_size": size_parse(data.get("max_size") or "") if kind == "file" else None,
         }
 
     @classmethod
@@ -261,6 +288,8 @@ class QuestionForm(TextsForm):
             "condition_attribute": condition.get("attribute", ""),
             "condition_operator": operator,
             "condition_values": ", ".join(condition.get(operator, [])),
+            "accept": question.get("accept") or [],
+            "max_size": size_write(question["max_size"]) if question.get("max_size") else "",
             **cls.initial_texts({n: question[n] for n in ("text", "help", "prompt")}),
         }
 

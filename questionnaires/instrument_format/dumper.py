@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 from django.conf import settings
 
+from questionnaires.files import size_write
 from questionnaires.instrument_format.vocabulary import FORMAT_VERSION
 
 
@@ -69,6 +70,8 @@ def _question_out(q: dict) -> dict:
                 _compact({"marker": n["marker"], "text": _text_out(n["text"])}) for n in q["notes"]
             ],
             "details": _sorted(q["details"]),
+            "accept": q.get("accept") or [],
+            "max_size": size_write(q["max_size"]) if q.get("max_size") else None,
         }
     )
 

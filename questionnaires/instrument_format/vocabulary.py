@@ -16,6 +16,7 @@ QUESTION_KINDS = (
     "email",
     "likert",
     "instruction",
+    "file",
 )
 CHOICE_KINDS = ("single_choice", "multiple_choice")
 # Respondent attributes every response snapshot carries; an instrument may declare more.
@@ -66,5 +67,7 @@ QUESTION_FIELDS = {
     "applies_to",
     "notes",
     "details",
+    "accept",
+    "max_size",
 }
 SCALE_FIELDS = {"key", "name", "points", "outside"}

@@ -183,6 +183,7 @@ class Question(models.Model):
         EMAIL = "email", _("E-mail")
         LIKERT = "likert", _("Likert item")
         INSTRUCTION = "instruction", _("Instruction (no answer)")
+        FILE = "file", _("File upload")
 
     version = models.ForeignKey(
         InstrumentVersion, on_delete=models.CASCADE, related_name="questions"
@@ -202,6 +203,10 @@ class Question(models.Model):
     min_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     applies_to = models.JSONField(null=True, blank=True)
+    # File questions: the types accepted (questionnaires.files.FILE_TYPES; empty: all of them)
+    # and the largest file in bytes (None: settings.FILE_ANSWER_MAX_BYTES).
+    accept = models.JSONField(default=list, blank=True)
+    max_size = models.PositiveIntegerField(null=True, blank=True)
     notes = models.JSONField(default=list, blank=True)
     details = models.JSONField(default=dict, blank=True)
 

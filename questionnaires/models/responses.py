@@ -16,6 +16,13 @@ def response_id() -> str:
     return uuid.uuid4().hex
 
 
+def answer_file_name(_answer: object, filename: str) -> str:
+    """Where an uploaded answer file is kept: a random name, with the extension of the type
+    its content showed (the service passes "answer.<ext>", never the client's name)."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"answer-files/{uuid.uuid4().hex}.{extension[:8]}"
+
+
 class Response(models.Model):
     """One person's answers to a version. Random ids: their order says nothing of who."""
 
@@ -118,6 +125,11 @@ class Answer(models.Model):
     date = models.DateField(null=True, blank=True)
     choice = models.CharField(max_length=40, blank=True, help_text=_("Choice or scale code"))
     choices = models.JSONField(default=list, blank=True)
+    # A file question's answer: the stored file (its name given by the service); `text` holds
+    # the name the respondent's file had, shown to them and to the team.
+    # db_default: rows inserted in SQL without it (bench.synthetic) have none.
+    file = models.FileField(upload_to=answer_file_name, max_length=200, blank=True, db_default="")
+    file_size = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["response", "question"]

@@ -49,6 +49,8 @@ def question_spec(q: Question) -> dict:
         "applies_to": q.applies_to,
         "notes": q.notes,
         "details": q.details,
+        "accept": q.accept,
+        "max_size": q.max_size,
     }
 
 

@@ -166,6 +166,8 @@ def _write_content(version: InstrumentVersion, spec: dict, scales: dict[str, Sca
                     applies_to=q["applies_to"],
                     notes=q["notes"],
                     details=q["details"],
+                    accept=q.get("accept") or [],
+                    max_size=q.get("max_size"),
                 )
             )
             choice_specs.append(q["choices"])

@@ -19,6 +19,7 @@ from evaluations.permissions import SYSTEM, Action, ensure
 from history.services import record
 from questionnaires import links
 from questionnaires.answers import (
+    FILE_KIND,
     OTHER_SUFFIX,
     QuestionMeta,
     answer_values,
@@ -41,6 +42,12 @@ from questionnaires.services.invitations import (
 )
 from questionnaires.services.open_links import open_link_quota_full
 from questionnaires.services.prepared import Prepared
+from questionnaires.services.stored_files import (
+    delete_files_after_commit,
+    file_values_refused,
+    kept_file_answers,
+    stored_file_names,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -186,7 +193,8 @@ def response_save(
     meta = version_meta(invitation.distribution.version)
     wanted = keys if keys is not None else [k for k in answers if k in meta.by_key]
     questions = [meta.by_key[k] for k in wanted if k in meta.by_key]
-    questions = [q for q in questions if q.kind != "instruction"]
+    # A file question's answer is uploaded on its own (services.answer_files): kept here.
+    questions = [q for q in questions if q.kind not in ("instruction", FILE_KIND)]
     questions, refused = _asked(questions, answers, invitation.attributes)
     cleaned, errors = _clean(questions, answers)
     errors = refused | errors
@@ -228,6 +236,7 @@ def _stored_errors(response: Response, attributes: dict) -> dict[str, list[str]]
         if error:
             errors[question.key] = [error]
     if not_asked:
+        delete_files_after_commit(stored_file_names(Answer.objects.filter(pk__in=not_asked)))
         Answer.objects.filter(pk__in=not_asked).delete()
     response.document = document_of((q.key, q.kind, values) for q, values in kept)
     answered = {q.id for q, _values in kept}
@@ -412,13 +421,19 @@ def response_submit(
         if unknown:
             errors["answers"] = [_("Unknown question(s): %(keys)s.") % {"keys": ", ".join(unknown)}]
         asked, refused = _asked(
-            [q for q in meta.questions if q.kind != "instruction"], answers, invitation.attributes
+            [q for q in meta.questions if q.kind not in ("instruction", FILE_KIND)],
+            answers,
+            invitation.attributes,
         )
         cleaned, errors_now = _clean(asked, answers)
-        errors |= refused | errors_now
-        answered = {q.id for q, values in cleaned if not is_empty(values)}
+        errors |= refused | errors_now | file_values_refused(meta, answers)
+        files = kept_file_answers(existing)  # uploaded to the draft: they stay
+        answered = {q.id for q, values in cleaned if not is_empty(values)} | set(files)
         for q in meta.questions:
-            if q.required and q.id not in answered and applies(q, invitation.attributes):
+            # Keyed in by the team, a file question may stay empty: the returned file holds it.
+            optional = entered_by is not None and q.kind == FILE_KIND
+            missing = q.required and not optional and q.id not in answered
+            if missing and applies(q, invitation.attributes):
                 errors.setdefault(q.key, [_("This question needs an answer.")])
         _raise_if_any(errors)
         response = existing or Response(
@@ -426,12 +441,12 @@ def response_submit(
             started_at=now, last_saved_at=now,
         )  # fmt: skip
         _complete(response, invitation, now, **finish)
-        response.document = _document(cleaned)
+        response.document = _document(cleaned) | dict(files.values())
         if existing is None and folds():  # the API's hot path: one statement below
-            rows = [{"question_id": q.id, **v} for q, v in cleaned if not is_empty(v)]
+            rows = [{"question_id": q.id, "file": "", **v} for q, v in cleaned if not is_empty(v)]
         else:
             if existing is not None:
-                Answer.objects.filter(response=existing).delete()
+                Answer.objects.filter(response=existing).exclude(question_id__in=files).delete()
             _save_submitted(response, was_draft=existing is not None)
             Answer.objects.bulk_create(_answer_rows(response, cleaned))
     done = Invitation.Status.RETURNED if entered_by else Invitation.Status.SUBMITTED

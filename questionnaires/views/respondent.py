@@ -52,6 +52,7 @@ from questionnaires.services.responses import (
     response_save,
     response_submit,
 )
+from questionnaires.views.respondent_files import page_files, show_files
 
 RespondentView = Callable[..., HttpResponse]
 
@@ -173,6 +174,8 @@ def page_shown(
     context = _context(
         invitation, language, form, page=current, total=len(form.pages), shown_at=shown_at
     )
+    # A page with file questions posts multipart; its autosaves leave the files out.
+    context["file_fields"] = ",".join(q.name for q in current.questions if q.kind == "file")
     return form, current, context
 
 
@@ -193,15 +196,18 @@ def page(request: HttpRequest, invitation: Invitation, language: str, number: in
         _saved, errors = save(
             invitation=invitation, answers=posted, keys=keys, language=language, page_save=True
         )
+        file_errors = page_files(request, invitation, current, language)
     except AlreadySubmitted:
         return redirect("respondent:done", token=invitation.token)
     except FormClosed:
         return render(request, "questionnaires/respondent/page.html", context, status=403)
     action = request.POST.get("action", "next")
-    if action == "back":
+    errors |= file_errors
+    if action == "back" and not file_errors:  # a refused file is told, whatever the button
         target = number - 1
     else:
         if errors:
+            show_files(current, invitation)
             fill_posted(current, request.POST, errors)
             context["has_errors"] = True
             return render(request, "questionnaires/respondent/page.html", context, status=400)
