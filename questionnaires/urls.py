@@ -5,15 +5,6 @@ from django.urls.converters import StringConverter
 
 from questionnaires.views import (
     answer_files,
-    instruments,
-    locks,
-    outbox,
-    recipients,
-    remind,
-    responses,
-)
-from questionnaires.views import builder as builder_views
-from questionnaires.views import (
     corrections,
     instruments,
     locks,
@@ -23,6 +14,7 @@ from questionnaires.views import (
     remind,
     responses,
 )
+from questionnaires.views import builder as builder_views
 from questionnaires.views import distribution as dviews
 from questionnaires.views import tracking as tracking_views
 
