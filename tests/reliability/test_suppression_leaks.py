@@ -222,7 +222,7 @@ def test_a_viewer_sees_no_small_count_per_country_or_channel(
 
     counts = {row["country"]: row["responded_recipients"] for row in rates["rollup"]["rows"]}
     assert counts == {"Ghana": None, "Kenya": None, "Peru": 0}
-    assert rates["channels"] == {"web": None, "email": 0, "phone": None, "paper": 0}
+    assert rates["channels"] == {"web": None, "email": 0, "phone": None, "paper": 0, "open": 0}
     assert "Phone interview &lt;5" in page and "Phone interview 1" not in page
     api_client.force_authenticate(team["lead"].user)
     (lead,) = api_client.get(_api(evaluation, "rates/"), {"unsuppressed": "true"}).json()

@@ -16,10 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 from evaluations.permissions import SYSTEM
-from questionnaires.models import Distribution
+from questionnaires.models import Distribution, Question, Section
 from questionnaires.services import instrument_load
 from reports.statistics import statistics_write, variables
-from reports.statistics.variables import Namer, coded_values
+from reports.statistics.variables import Namer, _applies_when, coded_values
 from tests.reports.builders import survey
 
 pytestmark = pytest.mark.django_db
@@ -177,8 +177,6 @@ def test_variables_of_every_kind(distribution) -> None:
 
 
 def test_applies_when_describes_conditions_on_earlier_answers() -> None:
-    from questionnaires.models import Question, Section
-    from reports.statistics.variables import _applies_when
 
     question = Question(key="L3", applies_to={"attribute": "region", "in": ["Africa", "Asia"]})
     question.section = Section(key="S")
