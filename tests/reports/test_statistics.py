@@ -177,7 +177,6 @@ def test_variables_of_every_kind(distribution) -> None:
 
 
 def test_applies_when_describes_conditions_on_earlier_answers() -> None:
-
     question = Question(key="L3", applies_to={"attribute": "region", "in": ["Africa", "Asia"]})
     question.section = Section(key="S")
     question.show_if = {"question": "colour", "equals": "r"}  # the skip-logic field, when merged
