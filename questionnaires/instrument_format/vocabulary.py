@@ -46,7 +46,7 @@ TOP_FIELDS = {
     "scales",
     "sections",
 }
-SECTION_FIELDS = {"key", "label", "title", "introduction", "questions"}
+SECTION_FIELDS = {"key", "label", "title", "introduction", "show_if", "questions"}
 QUESTION_FIELDS = {
     "key",
     "label",
@@ -61,6 +61,7 @@ QUESTION_FIELDS = {
     "block",
     "choices",
     "applies_to",
+    "show_if",
     "notes",
     "details",
 }

@@ -141,6 +141,8 @@ class Section(models.Model):
     label = models.CharField(max_length=40, blank=True)
     title = models.JSONField(default=dict, blank=True)
     introduction = models.JSONField(default=dict, blank=True)
+    # Skip logic: shown only when earlier answers meet this condition (questionnaires.conditions).
+    show_if = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["version", "order"]
@@ -200,6 +202,8 @@ class Question(models.Model):
     min_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     applies_to = models.JSONField(null=True, blank=True)
+    # Skip logic: asked only when earlier answers meet this condition (questionnaires.conditions).
+    show_if = models.JSONField(null=True, blank=True)
     notes = models.JSONField(default=list, blank=True)
     details = models.JSONField(default=dict, blank=True)
 
