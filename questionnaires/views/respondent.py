@@ -23,6 +23,8 @@ from questionnaires.models import Answer, Distribution, Invitation, Response
 from questionnaires.presentation import (
     Form,
     Page,
+    answers_elsewhere,
+    apply_skip_logic,
     build_form,
     fill_answers,
     fill_posted,
@@ -101,8 +103,8 @@ def _context(invitation: Invitation, language: str, form: Form, **extra: object)
 def _form_with_answers(invitation: Invitation, language: str) -> tuple[Form, Response | None]:
     form = build_form(invitation.distribution.version, language, respondent_values(invitation))
     response = Response.objects.filter(invitation=invitation).first()
-    if response is not None:
-        fill_answers(form, list(Answer.objects.filter(response=response)))
+    # With no answers yet too: skip logic decides what the first pages show.
+    fill_answers(form, list(Answer.objects.filter(response=response)) if response else [])
     return form, response
 
 
@@ -134,13 +136,36 @@ def page_shown(
     if not 1 <= number <= len(form.pages):
         return redirect("respondent:start", token=invitation.token)
     current = form.pages[number - 1]
+    if current.hidden:  # the answers so far skip it
+        return _go(invitation, _next_page(form, number))
     # Sent back by the page's autosaves: one that leaves late, after the page was saved with
     # its button, is then refused (it holds older answers than the save).
     shown_at = timezone.now().isoformat()
+    shown = form.shown_pages
     context = _context(
-        invitation, language, form, page=current, total=len(form.pages), shown_at=shown_at
+        invitation,
+        language,
+        form,
+        page=current,
+        position=shown.index(current) + 1,
+        total=len(shown),
+        is_last=_next_page(form, number) is None,
+        answers_elsewhere=answers_elsewhere(form, current),
+        shown_at=shown_at,
     )
     return form, current, context
+
+
+def _next_page(form: Form, number: int, step: int = 1) -> int | None:
+    """The number of the next (step 1) or previous (step -1) page the answers do not skip."""
+    pages = form.shown_pages if step > 0 else reversed(form.shown_pages)
+    return next((p.number for p in pages if (p.number - number) * step > 0), None)
+
+
+def _go(invitation: Invitation, number: int | None, *, back: bool = False) -> HttpResponse:
+    if number is None:
+        return redirect("respondent:start" if back else "respondent:review", token=invitation.token)
+    return redirect("respondent:page", token=invitation.token, number=number)
 
 
 @respondent_view
@@ -164,19 +189,19 @@ def page(request: HttpRequest, invitation: Invitation, language: str, number: in
     except FormClosed:
         return render(request, "questionnaires/respondent/page.html", context, status=403)
     action = request.POST.get("action", "next")
-    if action == "back":
-        target = number - 1
-    else:
-        if errors:
-            fill_posted(current, request.POST, errors)
-            context["has_errors"] = True
-            return render(request, "questionnaires/respondent/page.html", context, status=400)
-        target = number + 1
-    if action == "review" or target > len(form.pages):
+    if action != "back" and errors:
+        fill_posted(current, request.POST, errors)
+        apply_skip_logic(form)
+        context["answers_elsewhere"] = answers_elsewhere(form, current)
+        context["has_errors"] = True
+        return render(request, "questionnaires/respondent/page.html", context, status=400)
+    if action == "review":
         return redirect("respondent:review", token=invitation.token)
-    if target < 1:
-        return redirect("respondent:start", token=invitation.token)
-    return redirect("respondent:page", token=invitation.token, number=target)
+    # Where to go depends on the answers just saved: skip logic may skip or bring back pages.
+    form, _response = _form_with_answers(invitation, language)
+    if action == "back":
+        return _go(invitation, _next_page(form, number, -1), back=True)
+    return _go(invitation, _next_page(form, number))
 
 
 @require_POST
