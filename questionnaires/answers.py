@@ -110,7 +110,7 @@ def version_meta(version: InstrumentVersion) -> VersionMeta:
 
 def applies(
     question: QuestionMeta,
-    attributes: dict[str, Any],
+    attributes: dict[str, Any] | None,
     answers: Mapping[str, Any] | None = None,
 ) -> bool:
     """Whether a question is asked of a respondent with these attributes and, given `answers`
@@ -121,8 +121,9 @@ def applies(
     hidden by skip logic counts as unanswered in the conditions of later ones.
 
     Attribute values compare as trimmed text (5 and "5" in JSON are one value, as in
-    tracking); a missing attribute is no value, so it is in no list."""
-    if not _attributes_apply(question, attributes):
+    tracking); a missing attribute is no value, so it is in no list. `attributes` None: the
+    attributes are not read (the summaries: a stored answer was asked)."""
+    if attributes is not None and not _attributes_apply(question, attributes):
         return False
     if answers is None:
         return True
@@ -141,7 +142,9 @@ def _attributes_apply(question: QuestionMeta, attributes: dict[str, Any]) -> boo
 
 
 def applying(
-    questions: Iterable[QuestionMeta], attributes: dict[str, Any], answers: Mapping[str, Any]
+    questions: Iterable[QuestionMeta],
+    attributes: dict[str, Any] | None,
+    answers: Mapping[str, Any],
 ) -> set[str]:
     """The keys of the questions (in the instrument's order) that apply to a respondent with
     these attributes and answers. A question that does not apply counts as unanswered in the

@@ -18,6 +18,7 @@ from questionnaires.services import (
     invitation_create,
     response_submit,
 )
+from reports.selectors.likert import likert_summary
 from tests.questionnaires.skip_form import SKIP_FORM
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +173,33 @@ def test_submission_with_answers_counts_only_what_applies(distribution) -> None:
         invitation=invitation, answers={"travel": "no", "c1": "", "trips": ""}
     ).response
     assert _answers(response) == {"travel": "no"}
+
+
+def test_likert_n_counts_only_the_respondents_the_item_applied_to(distribution, team) -> None:
+    given = [
+        {"travel": "yes", "trips": 4, "b1": 3, "b2": 2},
+        {"travel": "yes", "trips": 1, "b1": 1},  # b2 (trips > 2) not asked
+        {"travel": "no"},  # page B not asked
+        {"travel": "yes", "trips": 3, "b1": 3, "b2": 3},
+        {"travel": "yes", "trips": 5, "b1": 2, "b2": "DK"},
+    ]
+    for i, answers in enumerate(given):
+        invitation = invitation_create(distribution=distribution, by=SYSTEM, name=f"R{i}")
+        response_submit(invitation=invitation, answers=answers)
+    # A stale answer to b2 where it does not apply (as an import of old data might leave):
+    # never counted.
+    second = Response.objects.get(invitation__name="R1")
+    b2 = second.version.questions.get(key="b2")
+    Answer.objects.create(response=second, question=b2, choice="1")
+    (table,) = likert_summary(user=team["lead"].user, distribution=distribution, unsuppressed=True)
+    rows = {row.question_key: row for row in table.rows}
+    assert table.respondents == 5
+    # b1: asked of the four who travelled.
+    assert rows["b1"].n == 4
+    assert [p.count for p in rows["b1"].points] == [1, 1, 2]
+    assert rows["b1"].mean == 2.25
+    # b2: asked of the three with more than two trips; one said Don't know: n = 2 on the scale.
+    assert rows["b2"].n == 2
+    assert [p.count for p in rows["b2"].points] == [0, 1, 1]
+    assert [p.count for p in rows["b2"].outside] == [1]
+    assert rows["b2"].mean == 2.5
