@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from questionnaires.conditions import describe
 from questionnaires.instrument_format.vocabulary import KEY_RE, QUESTION_KINDS, STANDARD_ATTRIBUTES
 from questionnaires.models import Instrument
 
+SHOW_IF_OPERATORS = [
+    ("equals", _("is")),
+    ("in", _("is one of")),
+    ("not_in", _("is answered, and none of")),
+    ("answered", _("is answered")),
+    ("not_answered", _("is not answered")),
+    ("gt", _("is more than")),
+    ("gte", _("is at least")),
+    ("lt", _("is less than")),
+    ("lte", _("is at most")),
+]
 LANGUAGE_NAMES = {"en": _("English"), "fr": _("French"), "es": _("Spanish")}
 CHOICE_LINE = re.compile(r"^\s*(\*?)\s*([^=]+?)\s*=\s*(.+?)\s*$")
 
@@ -148,6 +162,18 @@ class QuestionForm(TextsForm):
         label=_("is"), required=False, choices=[("in", _("one of")), ("not_in", _("none of"))]
     )
     condition_values = forms.CharField(label=_("values (comma-separated)"), required=False)
+    show_if_question = forms.ChoiceField(label=_("Shown only if the answer to"), required=False)
+    show_if_operator = forms.ChoiceField(
+        label=_("condition"), required=False, choices=SHOW_IF_OPERATORS
+    )
+    show_if_value = forms.CharField(
+        label=_("value"),
+        required=False,
+        help_text=_(
+            "A choice code or a number; several codes separated by commas for “is one of”. "
+            "Only questions before this one can be chosen."
+        ),
+    )
 
     def __init__(
         self,
@@ -155,9 +181,18 @@ class QuestionForm(TextsForm):
         sections: list[str],
         scales: list[str],
         attributes: list[str],
+        questions: list[tuple[str, str]] | None = None,
+        current_show_if: dict | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.current_show_if = current_show_if
+        self.fields["show_if_question"].choices = [("", _("always shown")), *(questions or [])]
+        if current_show_if and not _simple(current_show_if):
+            self.fields["show_if_question"].help_text = _(
+                "Now shown only if %(condition)s. Kept unless you choose a question here "
+                "(conditions combining several are written in the instrument file)."
+            ) % {"condition": describe(current_show_if, get_language() or "en")}
         self.fields["section"].choices = [(s, s) for s in sections]
         self.fields["scale"].choices = [("", "—"), *[(s, s) for s in scales]]
         self.fields["condition_attribute"].choices = [
@@ -167,6 +202,7 @@ class QuestionForm(TextsForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        self._show_if = self._clean_show_if(data)
         kind = data.get("kind")
         if kind == "likert" and not data.get("scale"):
             self.add_error("scale", _("A Likert item needs a scale."))
@@ -176,6 +212,33 @@ class QuestionForm(TextsForm):
             if line.strip() and not CHOICE_LINE.match(line):
                 self.add_error("choices", _("“%(line)s” is not “code = label”.") % {"line": line})
         return data
+
+    def _clean_show_if(self, data: dict) -> dict | None:
+        """The condition the three show_if fields give; a complex condition (all/any/not) is
+        kept while no question is chosen."""
+        key = data.get("show_if_question")
+        if not key:
+            current = self.current_show_if
+            return current if current and not _simple(current) else None
+        operator = data.get("show_if_operator") or "equals"
+        value = (data.get("show_if_value") or "").strip()
+        if operator in ("answered", "not_answered"):
+            return {"question": key, "answered": operator == "answered"}
+        if not value:
+            self.add_error("show_if_value", _("Give the value the answer is compared with."))
+            return None
+        if operator in ("in", "not_in"):
+            return {"question": key, operator: [v.strip() for v in value.split(",") if v.strip()]}
+        if operator == "equals":
+            return {"question": key, "equals": value}
+        try:
+            number = Decimal(value.replace(",", "."))
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            self.add_error("show_if_value", _("Give a number, like 3 or 2.5."))
+            return None
+        return {"question": key, operator: int(number) if number == int(number) else float(number)}
 
     def choice_list(self) -> list[dict]:
         choices = []
@@ -225,6 +288,7 @@ class QuestionForm(TextsForm):
             "block": (data.get("block") or data["section"]) if kind == "likert" else None,
             "choices": self.choice_list() if kind in ("single_choice", "multiple_choice") else [],
             "applies_to": condition,
+            "show_if": self._show_if,
         }
 
     @classmethod
@@ -249,8 +313,29 @@ class QuestionForm(TextsForm):
             "condition_attribute": condition.get("attribute", ""),
             "condition_operator": operator,
             "condition_values": ", ".join(condition.get(operator, [])),
+            **_show_if_initial(question.get("show_if")),
             **cls.initial_texts({n: question[n] for n in ("text", "help", "prompt")}),
         }
+
+
+def _simple(condition: dict) -> bool:
+    return "question" in condition
+
+
+def _show_if_initial(condition: dict | None) -> dict:
+    if not condition or not _simple(condition):
+        return {}
+    if "answered" in condition:
+        operator = "answered" if condition["answered"] else "not_answered"
+        return {"show_if_question": condition["question"], "show_if_operator": operator}
+    operator = next(k for k in condition if k != "question")
+    value = condition[operator]
+    shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return {
+        "show_if_question": condition["question"],
+        "show_if_operator": operator,
+        "show_if_value": shown,
+    }
 
 
 class ScaleForm(forms.Form):
