@@ -6,6 +6,7 @@ Question metadata of a frozen version never changes, so it is built once per pro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -13,10 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from common.text import has_lone_surrogate
-from questionnaires.models import InstrumentVersion, Question
+from questionnaires.conditions import answer_value, describe, evaluate
+from questionnaires.models import InstrumentVersion, Question, localized
+from questionnaires.models.instruments import question_ref
 
 SHORT_TEXT_MAX = 1000
 OTHER_SUFFIX = "__other"  # key of the "please specify" text beside a choice answer
@@ -39,6 +43,9 @@ class QuestionMeta:
     applies_to: dict | None = None
     accept: tuple[str, ...] = ()  # file questions: the accepted types, and the largest file
     max_size: int | None = None
+    show_if: dict | None = None  # skip logic on earlier answers (questionnaires.conditions)
+    section_show_if: dict | None = None  # its section's
+    ref: str = ""  # "A3", as the team names it
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,12 @@ class VersionMeta:
     questions: tuple[QuestionMeta, ...]
     by_key: dict[str, QuestionMeta] = field(default_factory=dict)
     sections: tuple[str, ...] = ()
+    # How conditions name questions and answers in words (conditions.describe), in English.
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_skip_logic(self) -> bool:
+        return any(q.show_if or q.section_show_if for q in self.questions)
 
 
 # Keyed by (id, frozen_at): a frozen version never changes, and an id reused after a
@@ -60,16 +73,18 @@ def version_meta(version: InstrumentVersion) -> VersionMeta:
     if version.is_frozen and cache_key in _CACHE:
         return _CACHE[cache_key]
     questions = []
+    labels: dict[str, str] = {}
     for q in (
         Question.objects.filter(version=version)
         .select_related("section", "block__scale")
         .prefetch_related("choices", "block__scale__points")
         .order_by("section__order", "order")
     ):
-        if q.kind == "likert":
-            codes = tuple(p.code for p in q.block.scale.points.all())
-        else:
-            codes = tuple(c.code for c in q.choices.all())
+        points: list[Any] = list(q.block.scale.points.all() if q.block else q.choices.all())
+        codes = tuple(p.code for p in points)
+        ref = question_ref(section_label=q.section.label, label=q.label, key=q.key)
+        labels[q.key] = ref
+        labels |= {f"{q.key}:{p.code}": localized(p.label, "en") for p in points}
         questions.append(
             QuestionMeta(
                 id=q.pk,
@@ -84,21 +99,43 @@ def version_meta(version: InstrumentVersion) -> VersionMeta:
                 applies_to=q.applies_to,
                 accept=tuple(q.accept or ()),
                 max_size=q.max_size,
+                show_if=q.show_if,
+                section_show_if=q.section.show_if,
+                ref=ref,
             )
         )
     sections = tuple(dict.fromkeys(q.section for q in questions))
-    meta = VersionMeta(version.pk, tuple(questions), {q.key: q for q in questions}, sections)
+    meta = VersionMeta(
+        version.pk, tuple(questions), {q.key: q for q in questions}, sections, labels
+    )
     if version.is_frozen:
         _CACHE[cache_key] = meta
     return meta
 
 
-def applies(question: QuestionMeta, attributes: dict[str, Any]) -> bool:
-    """Whether a question is asked of a respondent with these attributes: the one rule of the
-    respondent form, the respondent API, the team's data entry and the required questions.
+def applies(
+    question: QuestionMeta,
+    attributes: dict[str, Any] | None,
+    answers: Mapping[str, Any] | None = None,
+) -> bool:
+    """Whether a question is asked of a respondent with these attributes and, given `answers`
+    (the answers so far to the earlier questions that apply, keyed by question key), whether
+    its section's and its own `show_if` hold: the one rule of the respondent form, the
+    respondent API, the team's data entry, the required questions and the summaries. Without
+    `answers`, only the attributes are read. Use `applying` for a whole response: a question
+    hidden by skip logic counts as unanswered in the conditions of later ones.
 
-    Values compare as trimmed text (5 and "5" in JSON are one value, as in tracking); a
-    missing attribute is no value, so it is in no list."""
+    Attribute values compare as trimmed text (5 and "5" in JSON are one value, as in
+    tracking); a missing attribute is no value, so it is in no list. `attributes` None: the
+    attributes are not read (the summaries: a stored answer was asked)."""
+    if attributes is not None and not _attributes_apply(question, attributes):
+        return False
+    if answers is None:
+        return True
+    return evaluate(question.section_show_if, answers) and evaluate(question.show_if, answers)
+
+
+def _attributes_apply(question: QuestionMeta, attributes: dict[str, Any]) -> bool:
     condition = question.applies_to
     if not condition:
         return True
@@ -109,17 +146,65 @@ def applies(question: QuestionMeta, attributes: dict[str, Any]) -> bool:
     return value not in condition["not_in"]
 
 
-def not_asked_message(question: QuestionMeta) -> str:
-    """Why an answer to a question that does not apply is refused, with its condition."""
-    condition = question.applies_to or {}
-    if "in" in condition:
+def applying(
+    questions: Iterable[QuestionMeta],
+    attributes: dict[str, Any] | None,
+    answers: Mapping[str, Any],
+) -> set[str]:
+    """The keys of the questions (in the instrument's order) that apply to a respondent with
+    these attributes and answers. A question that does not apply counts as unanswered in the
+    conditions of later ones, whatever is stored for it. `answers` map question keys to values
+    as stored or posted (conditions.answer_value)."""
+    given: dict[str, Any] = {}
+    keys: set[str] = set()
+    for question in questions:
+        if applies(question, attributes, given):
+            keys.add(question.key)
+            if question.key in answers:
+                given[question.key] = answers[question.key]
+    return keys
+
+
+def stored_answers(rows: Iterable[Any], meta: VersionMeta) -> dict[str, Any]:
+    """Answer rows (or anything with the Answer columns and question_id) as a condition reads
+    them, keyed by question key."""
+    by_id = {q.id: q.key for q in meta.questions}
+    return {
+        by_id[row.question_id]: answer_value(
+            {c: getattr(row, c) for c in ("text", "number", "date", "choice", "choices")}
+        )
+        for row in rows
+        if row.question_id in by_id
+    }
+
+
+def not_asked_message(
+    question: QuestionMeta,
+    attributes: dict[str, Any] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """Why an answer to a question that does not apply is refused, with its condition: the
+    invitation's attributes when they rule it out (or are not given), else its section's and
+    its own conditions on earlier answers, in words (`labels` name questions and choices)."""
+    ruled_out = question.applies_to and (
+        attributes is None or not _attributes_apply(question, attributes)
+    )
+    if not ruled_out and (question.show_if or question.section_show_if):
+        parts = [c for c in (question.section_show_if, question.show_if) if c]
+        condition = parts[0] if len(parts) == 1 else {"all": parts}
+        return _(
+            "This question is not asked of this respondent: it applies only where %(condition)s."
+        ) % {"condition": describe(condition, get_language() or "en", labels)}
+    attribute_condition = question.applies_to or {}
+    if "in" in attribute_condition:
         shown = _("%(attribute)s is %(values)s")
     else:
         shown = _("%(attribute)s is not %(values)s")
-    values = " / ".join(condition.get("in") or condition.get("not_in") or [])
+    values = " / ".join(attribute_condition.get("in") or attribute_condition.get("not_in") or [])
+    attribute = attribute_condition.get("attribute", "")
     return _(
         "This question is not asked of this respondent: it applies only where %(condition)s."
-    ) % {"condition": shown % {"attribute": condition.get("attribute", ""), "values": values}}
+    ) % {"condition": shown % {"attribute": attribute, "values": values}}
 
 
 def _plain(number: Decimal) -> str:

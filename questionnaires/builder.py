@@ -9,13 +9,18 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from questionnaires.conditions import describe
 from questionnaires.files import accepted_text, size_write
 from questionnaires.models import localized
+from questionnaires.models.instruments import question_ref
 
 EMPTY_QUESTION = {
     "key": "", "label": "", "kind": "long_text", "text": {}, "help": {}, "prompt": {},
     "required": False, "min": None, "max": None, "scale": None, "block": None, "choices": [],
-    "applies_to": None, "notes": [], "details": {}, "accept": [], "max_size": None,
+    "applies_to": None, "show_if": None, "notes": [], "details": {}, "accept": [],
+    "max_size": None,
 }  # fmt: skip
 
 
@@ -47,7 +52,7 @@ def section_put(spec: dict, fields: dict, *, key: str | None = None) -> dict:
     """Add a section (key None) or change one; returns a new spec."""
     spec = copy.deepcopy(spec)
     if key is None:
-        spec["sections"].append({"questions": [], **fields})
+        spec["sections"].append({"show_if": None, "questions": [], **fields})
     else:
         _section(spec, key).update(fields)
     return spec
@@ -126,7 +131,23 @@ class DiffRow:
         return "changed" if self.old != self.new else "same"
 
 
-def _question_text(question: dict, language: str) -> str:
+def condition_labels(spec: dict, language: str) -> dict[str, str]:
+    """How conditions name questions and answers in words (conditions.describe): a question
+    by its printed number ("A3") or key, a choice or scale point by its label."""
+    labels: dict[str, str] = {}
+    scales = {s["key"]: [*s["points"], *s["outside"]] for s in spec["scales"]}
+    for section in spec["sections"]:
+        for q in section["questions"]:
+            labels[q["key"]] = question_ref(
+                section_label=section["label"], label=q["label"], key=q["key"]
+            )
+            points = scales.get(q["scale"] or "", []) if q["kind"] == "likert" else q["choices"]
+            for point in points:
+                labels[f"{q['key']}:{point['code']}"] = localized(point["label"], language)
+    return labels
+
+
+def _question_text(question: dict, language: str, labels: dict[str, str]) -> str:
     text = f"{question['label']} {localized(question['text'], language)}".strip()
     extras = []
     if question["kind"] == "likert":
@@ -140,7 +161,9 @@ def _question_text(question: dict, language: str) -> str:
             "; ".join(f"{c['code']}={localized(c['label'], language)}" for c in question["choices"])
         )
     if question["applies_to"]:
-        extras.append(f"[only if {question['applies_to']}]")
+        extras.append(f"[{applies_to_words(question['applies_to'])}]")
+    if question.get("show_if"):
+        extras.append(f"[{_('shown if')} {describe(question['show_if'], language, labels)}]")
     if question["kind"] == "file":
         extras.append(_file_limits(question))
     return " ".join([text, *extras])
@@ -153,6 +176,16 @@ def _file_limits(question: dict) -> str:
     return f"[accepts {accepted_text(question.get('accept') or [])}{limit}]"
 
 
+def applies_to_words(condition: dict) -> str:
+    """An invitation-attribute condition (applies_to) in words."""
+    if "in" in condition:
+        template = _("only if %(attribute)s is %(values)s")
+    else:
+        template = _("only if %(attribute)s is not %(values)s")
+    values = " / ".join(condition.get("in") or condition.get("not_in") or [])
+    return template % {"attribute": condition.get("attribute", ""), "values": values}
+
+
 def _rows(spec: dict, language: str) -> dict[str, tuple[str, str]]:
     rows: dict[str, tuple[str, str]] = {
         "title": ("", localized(spec["title"], language)),
@@ -162,14 +195,19 @@ def _rows(spec: dict, language: str) -> dict[str, tuple[str, str]]:
             localized(spec["deadline"]["text"], language) + f" ({spec['deadline']['date'] or '–'})",
         ),
     }
+    labels = condition_labels(spec, language)
     for section in spec["sections"]:
         title = f"{section['label']} {localized(section['title'], language)}".strip()
+        shown_if = section.get("show_if")
         rows[f"section {section['key']}"] = (
             title,
-            title + "\n" + localized(section["introduction"], language),
+            title
+            + "\n"
+            + localized(section["introduction"], language)
+            + (f"\n[{_('shown if')} {describe(shown_if, language, labels)}]" if shown_if else ""),
         )
         for question in section["questions"]:
-            rows[question["key"]] = (title, _question_text(question, language))
+            rows[question["key"]] = (title, _question_text(question, language, labels))
     for scale in spec["scales"]:
         points = ", ".join(
             f"{p['code']} {localized(p['label'], language)}"

@@ -6,19 +6,31 @@ same thing.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from common.upload_limits import size_text
-from questionnaires.answers import FILE_KIND, OTHER_SUFFIX, QuestionMeta, applies, version_meta
+from questionnaires.answers import (
+    FILE_KIND,
+    OTHER_SUFFIX,
+    QuestionMeta,
+    applies,
+    applying,
+    version_meta,
+)
+from questionnaires.conditions import describe, referenced_keys
 from questionnaires.files import accept_attribute, accepted_text, max_bytes
 from questionnaires.models import Answer, InstrumentVersion, localized
 from questionnaires.models.instruments import question_ref
 from questionnaires.selectors.instruments import version_content
 
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
+# "{answer:A3}" in a question's texts: the respondent's earlier answer to A3 (skip logic).
+PIPE_RE = re.compile(r"\{answer:([^{}\s]*)\}")
+UNANSWERED = "…"
 
 
 def fill(text: str, variables: dict[str, Any]) -> str:
@@ -50,6 +62,16 @@ class ShownQuestion:
     error: str = ""
     ref: str = ""  # "B1" or the key, as the team names it (Question.ref)
     file_size: int | None = None  # a file question's stored file (its name is the value)
+    # Skip logic (questionnaires.conditions): its section's and its own condition, in words
+    # and as data for the page's script; `skipped` when the answers so far leave it out;
+    # `hidden` when the page does not show it (left out by answers of earlier pages).
+    condition: str = ""
+    show_if: dict | None = None
+    skipped: bool = False
+    hidden: bool = False
+    show_condition: bool = True  # say the condition beside it (preview, data entry, no script)
+    # The texts as written, before {answer:KEY} is filled with the earlier answer.
+    written: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -67,6 +89,17 @@ class ShownQuestion:
     @property
     def file_limit(self) -> str:
         return size_text(max_bytes(self.meta.max_size if self.meta else None))
+
+    @property
+    def show_if_json(self) -> str:
+        return json.dumps(self.show_if) if self.show_if else ""
+
+    @property
+    def condition_value(self) -> Any:
+        """The answer as a condition reads it (conditions.evaluate)."""
+        if self.kind == "multiple_choice":
+            return list(self.value or [])
+        return self.value
 
     @property
     def display_value(self) -> str:
@@ -98,6 +131,8 @@ class Page:
     title: str
     introduction: str
     entries: list[ShownQuestion | Block]
+    condition: str = ""  # the section's condition, in words
+    hidden: bool = False  # skipped: the answers so far leave out every question
 
     @property
     def questions(self) -> list[ShownQuestion]:
@@ -120,6 +155,12 @@ class Form:
     pages: list[Page]
     # The printed deadline is the distribution's own ("… by {deadline}"): shown instead of it.
     deadline_filled: bool = False
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def shown_pages(self) -> list[Page]:
+        """The pages the answers so far do not skip (numbers stay those of form.pages)."""
+        return [p for p in self.pages if not p.hidden]
 
 
 def _points(scale: Any, language: str) -> list[Point]:
@@ -140,6 +181,10 @@ def build_form(
     by_section: dict[int, list] = {}
     for q in version.questions.all():
         by_section.setdefault(q.section_id, []).append(q)
+    conditional = any(s.show_if for s in version.sections.all()) or any(
+        q.show_if for q in version.questions.all()
+    )
+    labels = condition_labels(version, language) if conditional else {}
     pages = []
     for section in version.sections.all():
         entries: list[ShownQuestion | Block] = []
@@ -154,7 +199,10 @@ def build_form(
                 choices=[Point(c.code, text(c.label), not c.is_other) for c in q.choices.all()],
                 meta=meta.by_key[q.key],
                 ref=question_ref(section_label=section.label, label=q.label, key=q.key),
+                condition=describe(q.show_if, language, labels),
+                show_if=_both(section.show_if, q.show_if),
             )  # fmt: skip
+            shown.written = {"text": shown.text, "help": shown.help, "prompt": shown.prompt}
             if q.block_id:
                 if q.block_id not in blocks:
                     blocks[q.block_id] = Block(q.block.key, _points(q.block.scale, language), [])
@@ -165,9 +213,10 @@ def build_form(
                 entries.append(shown)
         pages.append(
             Page(len(pages) + 1, section.key, section.label, text(section.title),
-                 text(section.introduction), entries)
+                 text(section.introduction), entries,
+                 condition=describe(section.show_if, language, labels))
         )  # fmt: skip
-    return Form(
+    form = Form(
         version=version,
         language=language,
         title=text(version.title),
@@ -179,7 +228,79 @@ def build_form(
         pages=[p for p in pages if p.entries],
         deadline_filled="{deadline}" in localized(version.deadline_text, language)
         and "deadline" in attributes,
+        attributes=attributes,
     )
+    _pipe(form, {})
+    return form
+
+
+def _both(section: dict | None, question: dict | None) -> dict | None:
+    parts = [c for c in (section, question) if c]
+    return None if not parts else parts[0] if len(parts) == 1 else {"all": parts}
+
+
+def condition_labels(version: InstrumentVersion, language: str) -> dict[str, str]:
+    """How conditions name questions ("A3") and answers (a choice's label) in `language`
+    (conditions.describe). The version comes from version_content."""
+    labels: dict[str, str] = {}
+    scales: dict[int, list[Any]] = {}
+    for q in version.questions.all():
+        labels[q.key] = q.ref
+        if q.block:
+            if q.block.scale_id not in scales:
+                scales[q.block.scale_id] = list(q.block.scale.points.all())
+            points: list[Any] = scales[q.block.scale_id]
+        else:
+            points = list(q.choices.all())
+        labels |= {f"{q.key}:{p.code}": localized(p.label, language) for p in points}
+    return labels
+
+
+def _pipe(form: Form, answered: dict[str, ShownQuestion]) -> None:
+    """Fill {answer:KEY} in the questions' texts with the answers of `answered` (the
+    questions that apply, by key), "…" for the others."""
+
+    def quote(match: re.Match) -> str:
+        shown = answered.get(match.group(1))
+        return (shown.display_value if shown else "") or UNANSWERED
+
+    for page in form.pages:
+        for q in page.questions:
+            for name, written in q.written.items():
+                if "{answer:" in written:
+                    setattr(q, name, PIPE_RE.sub(quote, written))
+
+
+def apply_skip_logic(form: Form) -> None:
+    """Decide from the answers in the form (stored or just posted) which questions apply
+    (answers.applying: the one rule of the form, the API and the summaries) and which pages
+    are skipped, and quote the earlier answers in the texts. A question that depends on an
+    answer of its own page stays on the page with its condition in words: the page's script
+    hides it as answers change, and without script the server leaves out its answer."""
+    questions = [q for page in form.pages for q in page.questions]
+    values = {q.key: q.condition_value for q in questions}
+    keys = applying([q.meta for q in questions if q.meta], form.attributes, values)
+    for page in form.pages:
+        here = {q.key for q in page.questions}
+        for q in page.questions:
+            q.skipped = q.key not in keys
+            same_page = bool(referenced_keys(q.meta.show_if if q.meta else None) & here)
+            q.hidden = q.skipped and not same_page
+            q.show_condition = same_page
+        page.hidden = all(q.skipped for q in page.questions)
+    _pipe(form, {q.key: q for q in questions if q.key in keys})
+
+
+def answers_elsewhere(form: Form, page: Page) -> dict[str, Any]:
+    """The answers that apply on the form's other pages, as the page's script reads them
+    when a condition combines them with answers of its own page."""
+    here = {q.key for q in page.questions}
+    return {
+        q.key: q.condition_value
+        for p in form.pages
+        for q in p.questions
+        if q.key not in here and not q.skipped and q.kind != "instruction"
+    }
 
 
 def fill_answers(form: Form, answers: list[Answer]) -> None:
@@ -198,6 +319,7 @@ def fill_answers(form: Form, answers: list[Answer]) -> None:
                 q.value = answer.text
             if q.kind == FILE_KIND:
                 q.file_size = answer.file_size
+    apply_skip_logic(form)
 
 
 def posted_answers(
@@ -248,7 +370,12 @@ def _has_answer(q: ShownQuestion) -> bool:
 
 def _first_page(form: Form, missing: Any) -> int | None:
     return next(
-        (page.number for page in form.pages if any(missing(q) for q in page.questions)), None
+        (
+            page.number
+            for page in form.shown_pages
+            if any(missing(q) for q in page.questions if not q.skipped)
+        ),
+        None,
     )
 
 
@@ -256,7 +383,12 @@ def form_progress(form: Form) -> Progress:
     """How many of the questions to answer have an answer (instructions do not count), and
     where a returning respondent picks up: the first page with a required question
     unanswered, else the first with any question unanswered."""
-    questions = [q for page in form.pages for q in page.questions if q.kind != "instruction"]
+    questions = [
+        q
+        for page in form.shown_pages
+        for q in page.questions
+        if q.kind != "instruction" and not q.skipped
+    ]
     unanswered = {id(q) for q in questions if not _has_answer(q)}
     resume = _first_page(form, lambda q: q.required and id(q) in unanswered) or _first_page(
         form, lambda q: id(q) in unanswered

@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common.upload_limits import size_text
+from questionnaires.conditions import describe
 from questionnaires.files import FILE_TYPES, size_parse, size_write
 from questionnaires.instrument_format.vocabulary import KEY_RE, QUESTION_KINDS, STANDARD_ATTRIBUTES
 from questionnaires.models import Instrument
 
+SHOW_IF_OPERATORS = [
+    ("equals", _("is")),
+    ("in", _("is one of")),
+    ("not_in", _("is answered, and none of")),
+    ("answered", _("is answered")),
+    ("not_answered", _("is not answered")),
+    ("gt", _("is more than")),
+    ("gte", _("is at least")),
+    ("lt", _("is less than")),
+    ("lte", _("is at most")),
+]
 LANGUAGE_NAMES = {"en": _("English"), "fr": _("French"), "es": _("Spanish")}
 CHOICE_LINE = re.compile(r"^\s*(\*?)\s*([^=]+?)\s*=\s*(.+?)\s*$")
 
@@ -176,6 +190,18 @@ class QuestionForm(TextsForm):
         max_length=20,
         help_text=_("e.g. 10MB or 500KB; empty: the site's limit."),
     )
+    show_if_question = forms.ChoiceField(label=_("Shown only if the answer to"), required=False)
+    show_if_operator = forms.ChoiceField(
+        label=_("condition"), required=False, choices=SHOW_IF_OPERATORS
+    )
+    show_if_value = forms.CharField(
+        label=_("value"),
+        required=False,
+        help_text=_(
+            "A choice code or a number; several codes separated by commas for “is one of”. "
+            "Only questions before this one can be chosen."
+        ),
+    )
 
     def __init__(
         self,
@@ -183,9 +209,18 @@ class QuestionForm(TextsForm):
         sections: list[str],
         scales: list[str],
         attributes: list[str],
+        questions: list[tuple[str, str]] | None = None,
+        current_show_if: dict | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.current_show_if = current_show_if
+        self.fields["show_if_question"].choices = [("", _("always shown")), *(questions or [])]
+        if current_show_if and not _simple(current_show_if):
+            self.fields["show_if_question"].help_text = _(
+                "Now shown only if %(condition)s. Kept unless you choose a question here "
+                "(conditions combining several are written in the instrument file)."
+            ) % {"condition": describe(current_show_if, get_language() or "en")}
         self.fields["section"].choices = [(s, s) for s in sections]
         self.fields["scale"].choices = [("", "—"), *[(s, s) for s in scales]]
         self.fields["condition_attribute"].choices = [
@@ -195,6 +230,7 @@ class QuestionForm(TextsForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        self._show_if = self._clean_show_if(data)
         kind = data.get("kind")
         if kind == "likert" and not data.get("scale"):
             self.add_error("scale", _("A Likert item needs a scale."))
@@ -213,6 +249,33 @@ class QuestionForm(TextsForm):
                     _("At most %(limit)s.") % {"limit": size_text(settings.FILE_ANSWER_MAX_BYTES)},
                 )
         return data
+
+    def _clean_show_if(self, data: dict) -> dict | None:
+        """The condition the three show_if fields give; a complex condition (all/any/not) is
+        kept while no question is chosen."""
+        key = data.get("show_if_question")
+        if not key:
+            current = self.current_show_if
+            return current if current and not _simple(current) else None
+        operator = data.get("show_if_operator") or "equals"
+        value = (data.get("show_if_value") or "").strip()
+        if operator in ("answered", "not_answered"):
+            return {"question": key, "answered": operator == "answered"}
+        if not value:
+            self.add_error("show_if_value", _("Give the value the answer is compared with."))
+            return None
+        if operator in ("in", "not_in"):
+            return {"question": key, operator: [v.strip() for v in value.split(",") if v.strip()]}
+        if operator == "equals":
+            return {"question": key, "equals": value}
+        try:
+            number = Decimal(value.replace(",", "."))
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            self.add_error("show_if_value", _("Give a number, like 3 or 2.5."))
+            return None
+        return {"question": key, operator: int(number) if number == int(number) else float(number)}
 
     def choice_list(self) -> list[dict]:
         choices = []
@@ -264,6 +327,7 @@ class QuestionForm(TextsForm):
             "applies_to": condition,
             "accept": list(data.get("accept") or []) if kind == "file" else [],
             "max_size": size_parse(data.get("max_size") or "") if kind == "file" else None,
+            "show_if": self._show_if,
         }
 
     @classmethod
@@ -290,8 +354,29 @@ class QuestionForm(TextsForm):
             "condition_values": ", ".join(condition.get(operator, [])),
             "accept": question.get("accept") or [],
             "max_size": size_write(question["max_size"]) if question.get("max_size") else "",
+            **_show_if_initial(question.get("show_if")),
             **cls.initial_texts({n: question[n] for n in ("text", "help", "prompt")}),
         }
+
+
+def _simple(condition: dict) -> bool:
+    return "question" in condition
+
+
+def _show_if_initial(condition: dict | None) -> dict:
+    if not condition or not _simple(condition):
+        return {}
+    if "answered" in condition:
+        operator = "answered" if condition["answered"] else "not_answered"
+        return {"show_if_question": condition["question"], "show_if_operator": operator}
+    operator = next(k for k in condition if k != "question")
+    value = condition[operator]
+    shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return {
+        "show_if_question": condition["question"],
+        "show_if_operator": operator,
+        "show_if_value": shown,
+    }
 
 
 class ScaleForm(forms.Form):

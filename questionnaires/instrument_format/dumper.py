@@ -42,6 +42,21 @@ def _condition_out(condition: dict | None) -> dict | None:
     return {"attribute": condition["attribute"], operator: condition[operator]}
 
 
+def _show_if_out(condition: dict | None) -> dict | None:
+    """A skip-logic condition with its fields in the documented order (question first)."""
+    if not condition:
+        return None
+    for name in ("all", "any"):
+        if name in condition:
+            return {name: [_show_if_out(c) for c in condition[name]]}
+    if "not" in condition:
+        return {"not": _show_if_out(condition["not"])}
+    return {
+        "question": condition["question"],
+        **{k: v for k, v in condition.items() if k != "question"},
+    }
+
+
 def _compact(mapping: dict) -> dict:
     """Leave out what the parser would fill in by default."""
     return {k: v for k, v in mapping.items() if v not in (None, "", [], {}, False)}
@@ -66,6 +81,7 @@ def _question_out(q: dict) -> dict:
                 for c in q["choices"]
             ],
             "applies_to": _condition_out(q["applies_to"]),
+            "show_if": _show_if_out(q.get("show_if")),
             "notes": [
                 _compact({"marker": n["marker"], "text": _text_out(n["text"])}) for n in q["notes"]
             ],
@@ -118,6 +134,7 @@ def instrument_document(spec: dict) -> dict:
                         "label": s["label"],
                         "title": _text_out(s["title"]),
                         "introduction": _text_out(s["introduction"]),
+                        "show_if": _show_if_out(s.get("show_if")),
                         "questions": [_question_out(q) for q in s["questions"]],
                     }
                 )

@@ -11,6 +11,7 @@ from django.conf import settings
 from common.errors import ValidationProblem
 from questionnaires.files import FILE_TYPES, size_parse, size_write
 from questionnaires.instrument_format.lines import Path, Problems, load_yaml
+from questionnaires.instrument_format.skip_logic import check_skip_logic
 from questionnaires.instrument_format.vocabulary import (
     CHOICE_KINDS,
     CONSENT_FIELDS,
@@ -161,6 +162,7 @@ class _Parser:
         question_keys = [q["key"] for s in spec["sections"] for q in s["questions"]]
         self.check_unique(question_keys, ("sections",), "question key")
         self.check_blocks(spec)
+        check_skip_logic(spec, self.problems)
         self.problems.raise_if_any()
         return spec
 
@@ -298,6 +300,7 @@ class _Parser:
             "label": str(fields.get("label") or ""),
             "title": self.text(fields.get("title"), (*path, "title")),
             "introduction": self.text(fields.get("introduction"), (*path, "introduction")),
+            "show_if": fields.get("show_if"),  # checked once every question is read
             "questions": [
                 self.parse_question(q, (*path, "questions", i), scale_keys, attributes)
                 for i, q in enumerate(questions)
@@ -334,6 +337,7 @@ class _Parser:
             "applies_to": self.parse_condition(
                 fields.get("applies_to"), (*path, "applies_to"), attributes
             ),
+            "show_if": fields.get("show_if"),  # checked once every question is read
             "notes": self.parse_notes(fields.get("notes"), (*path, "notes")),
             "details": self.parse_details(fields.get("details"), (*path, "details")),
             "accept": self.parse_accept(fields.get("accept"), (*path, "accept")),

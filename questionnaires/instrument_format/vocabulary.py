@@ -50,7 +50,7 @@ TOP_FIELDS = {
 }
 # An optional first page: the privacy notice and the box the respondent must tick.
 CONSENT_FIELDS = {"notice", "checkbox"}
-SECTION_FIELDS = {"key", "label", "title", "introduction", "questions"}
+SECTION_FIELDS = {"key", "label", "title", "introduction", "show_if", "questions"}
 QUESTION_FIELDS = {
     "key",
     "label",
@@ -65,6 +65,7 @@ QUESTION_FIELDS = {
     "block",
     "choices",
     "applies_to",
+    "show_if",
     "notes",
     "details",
     "accept",

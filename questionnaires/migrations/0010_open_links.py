@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questionnaires', '0008_response_page_saved_at'),
+        ('questionnaires', '0009_show_if'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

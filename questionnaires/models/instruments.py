@@ -143,6 +143,8 @@ class Section(models.Model):
     label = models.CharField(max_length=40, blank=True)
     title = models.JSONField(default=dict, blank=True)
     introduction = models.JSONField(default=dict, blank=True)
+    # Skip logic: shown only when earlier answers meet this condition (questionnaires.conditions).
+    show_if = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["version", "order"]
@@ -207,6 +209,8 @@ class Question(models.Model):
     # and the largest file in bytes (None: settings.FILE_ANSWER_MAX_BYTES).
     accept = models.JSONField(default=list, blank=True)
     max_size = models.PositiveIntegerField(null=True, blank=True)
+    # Skip logic: asked only when earlier answers meet this condition (questionnaires.conditions).
+    show_if = models.JSONField(null=True, blank=True)
     notes = models.JSONField(default=list, blank=True)
     details = models.JSONField(default=dict, blank=True)
 

@@ -47,6 +47,7 @@ def question_spec(q: Question) -> dict:
             {"code": c.code, "label": c.label, "other": c.is_other} for c in q.choices.all()
         ],
         "applies_to": q.applies_to,
+        "show_if": q.show_if,
         "notes": q.notes,
         "details": q.details,
         "accept": q.accept,
@@ -111,6 +112,7 @@ def version_spec(version: InstrumentVersion) -> dict:
                 "label": s.label,
                 "title": s.title,
                 "introduction": s.introduction,
+                "show_if": s.show_if,
                 "questions": [question_spec(q) for q in questions_by_section.get(s.pk, [])],
             }
             for s in version.sections.all()

@@ -22,23 +22,24 @@ from evaluations.models import Membership
 from evaluations.permissions import Action, can, can_read_answers, role_of
 from history.services import record
 from questionnaires.answers import (
+    FILE_KIND,
     OTHER_SUFFIX,
     QuestionMeta,
     answer_values,
     applies,
+    applying,
     is_empty,
     version_meta,
 )
 from questionnaires.documents import document_of, parts
 from questionnaires.models import Answer, Correction, Invitation, Response
+from questionnaires.services.answering import asked_questions, clean_answers
 from questionnaires.services.distributions import ensure_responses_unlocked, form_is_closed
 from questionnaires.services.responses import (
     AlreadySubmitted,
     FormClosed,
     StaleSave,
     Submission,
-    _asked,
-    _clean,
     _lock,
     _raise_if_any,
     _response_of,
@@ -319,9 +320,9 @@ def correction_save(
     meta = version_meta(invitation.distribution.version)
     wanted = keys if keys is not None else [k for k in answers if k in meta.by_key]
     questions = [meta.by_key[k] for k in wanted if k in meta.by_key]
-    questions = [q for q in questions if q.kind != "instruction"]
-    questions, refused = _asked(questions, answers, invitation.attributes)
-    cleaned, errors = _clean(questions, answers)
+    questions = [q for q in questions if q.kind not in ("instruction", FILE_KIND)]
+    questions, refused = asked_questions(questions, answers, invitation.attributes)
+    cleaned, errors = clean_answers(questions, answers)
     draft = dict(correction.draft)
     for question, _values in cleaned:
         for key in (question.key, question.key + OTHER_SUFFIX):
@@ -344,13 +345,16 @@ def _checked(
     unknown = sorted(k for k in answers if k.split(OTHER_SUFFIX)[0] not in meta.by_key)
     if unknown:
         errors["answers"] = [_("Unknown question(s): %(keys)s.") % {"keys": ", ".join(unknown)}]
-    questions = [q for q in meta.questions if q.kind != "instruction"]
-    asked, refused = _asked(questions, answers, attributes)
-    cleaned, invalid = _clean(asked, answers)
+    # A file question's file is not corrected here: it stays as uploaded.
+    questions = [q for q in meta.questions if q.kind not in ("instruction", FILE_KIND)]
+    keys = applying(meta.questions, attributes, answers) if meta.has_skip_logic else None
+    asked, refused = asked_questions(questions, answers, attributes, keys, meta.labels)
+    cleaned, invalid = clean_answers(asked, answers)
     errors |= refused | invalid
     answered = {q.id for q, values in cleaned if not is_empty(values)}
-    for q in meta.questions:
-        if q.required and q.id not in answered and applies(q, attributes):
+    for q in questions:
+        applying_here = applies(q, attributes) and (keys is None or q.key in keys)
+        if q.required and q.id not in answered and applying_here:
             errors.setdefault(q.key, [_("This question needs an answer.")])
     _raise_if_any(errors)
     return cleaned
@@ -363,13 +367,15 @@ def _resubmit(
     response = correction.response
     cleaned = _checked(response, answers, attributes)
     before = dict(response.document or {})
-    Answer.objects.filter(response=response).delete()
+    Answer.objects.filter(response=response).exclude(question__kind=FILE_KIND).delete()
     Answer.objects.bulk_create(
         Answer(response=response, question_id=q.id, **values)
         for q, values in cleaned
         if not is_empty(values)
     )
+    files = {q.key for q in version_meta(response.version).questions if q.kind == FILE_KIND}
     after = document_of((q.key, q.kind, v) for q, v in cleaned if not is_empty(v))
+    after |= {key: value for key, value in before.items() if key in files}
     response.document = after
     response.save(update_fields=["document"])
     correction.status, correction.resubmitted_at, correction.draft = (

@@ -129,6 +129,7 @@ def _write_content(version: InstrumentVersion, spec: dict, scales: dict[str, Sca
             label=s["label"],
             title=s["title"],
             introduction=s["introduction"],
+            show_if=s["show_if"],
         )
         for i, s in enumerate(spec["sections"])
     )
@@ -164,6 +165,7 @@ def _write_content(version: InstrumentVersion, spec: dict, scales: dict[str, Sca
                     min_value=_decimal(q["min"]),
                     max_value=_decimal(q["max"]),
                     applies_to=q["applies_to"],
+                    show_if=q["show_if"],
                     notes=q["notes"],
                     details=q["details"],
                     accept=q.get("accept") or [],

@@ -21,19 +21,24 @@ from questionnaires import links
 from questionnaires.answers import (
     FILE_KIND,
     OTHER_SUFFIX,
-    QuestionMeta,
-    answer_values,
     applies,
+    applying,
     is_empty,
-    not_asked_message,
     version_meta,
 )
 from questionnaires.consent import ConsentNeeded, consent_moment, needs_consent
-from questionnaires.documents import document_of
 from questionnaires.instrument_format.vocabulary import STANDARD_ATTRIBUTES
 from questionnaires.models import Answer, Distribution, Invitation, Response, response_id
+from questionnaires.services.answering import (
+    answer_rows,
+    answers_document,
+    asked_questions,
+    clean_answers,
+    skipped_keys,
+    store_answers,
+    stored_errors,
+)
 from questionnaires.services.distributions import ensure_responses_unlocked, form_is_closed
-from questionnaires.services.documents import COLUMNS
 from questionnaires.services.events import day_start, invitation_event_row
 from questionnaires.services.folded import folds, submission_write
 from questionnaires.services.invitations import (
@@ -43,10 +48,8 @@ from questionnaires.services.invitations import (
 from questionnaires.services.open_links import open_link_quota_full
 from questionnaires.services.prepared import Prepared
 from questionnaires.services.stored_files import (
-    delete_files_after_commit,
     file_values_refused,
     kept_file_answers,
-    stored_file_names,
 )
 
 if TYPE_CHECKING:
@@ -90,59 +93,6 @@ class Submission:
 
     response: Response
     created: bool
-
-
-def _clean(
-    questions: list[QuestionMeta], answers: Mapping[str, Any]
-) -> tuple[list[tuple[QuestionMeta, dict]], dict[str, list[str]]]:
-    cleaned, errors = [], {}
-    for question in questions:
-        values, error = answer_values(
-            question, answers.get(question.key), answers.get(question.key + OTHER_SUFFIX)
-        )
-        cleaned.append((question, values))
-        if error:
-            errors[question.key] = [error]
-    return cleaned, errors
-
-
-def _asked(
-    questions: list[QuestionMeta], answers: Mapping[str, Any], attributes: dict
-) -> tuple[list[QuestionMeta], dict[str, list[str]]]:
-    """The questions asked of a respondent with these attributes (questionnaires.answers.
-    applies), and an error naming each other one that was given an answer: such an answer is
-    refused, never stored. An empty value for it is no answer and passes."""
-    asked, refused = [], {}
-    for question in questions:
-        if applies(question, attributes):
-            asked.append(question)
-        elif question.key in answers or question.key + OTHER_SUFFIX in answers:
-            values, error = answer_values(
-                question, answers.get(question.key), answers.get(question.key + OTHER_SUFFIX)
-            )
-            if error or not is_empty(values):
-                refused[question.key] = [not_asked_message(question)]
-    return asked, refused
-
-
-def _answer_rows(response: Response, cleaned: list[tuple[QuestionMeta, dict]]) -> list[Answer]:
-    """The rows of the non-empty answers."""
-    return [
-        Answer(response=response, question_id=q.id, **values)
-        for q, values in cleaned
-        if not is_empty(values)
-    ]
-
-
-def _document(cleaned: list[tuple[QuestionMeta, dict]]) -> dict[str, Any]:
-    """The document of the non-empty answers: what document_of gives for their rows."""
-    return document_of((q.key, q.kind, values) for q, values in cleaned if not is_empty(values))
-
-
-def _store_answers(response: Response, cleaned: list[tuple[QuestionMeta, dict]]) -> None:
-    """Replace the answers to these questions: one delete, one insert."""
-    Answer.objects.filter(response=response, question_id__in=[q.id for q, _v in cleaned]).delete()
-    Answer.objects.bulk_create(_answer_rows(response, cleaned))
 
 
 def _draft_for(invitation: Invitation, language: str) -> Response:
@@ -195,14 +145,17 @@ def response_save(
     questions = [meta.by_key[k] for k in wanted if k in meta.by_key]
     # A file question's answer is uploaded on its own (services.answer_files): kept here.
     questions = [q for q in questions if q.kind not in ("instruction", FILE_KIND)]
-    questions, refused = _asked(questions, answers, invitation.attributes)
-    cleaned, errors = _clean(questions, answers)
+    questions, refused = asked_questions(questions, answers, invitation.attributes)
+    cleaned, errors = clean_answers(questions, answers)
     errors = refused | errors
-    _store_answers(response, cleaned)
+    store_answers(response, cleaned)
+    if errors:  # what typed for a question skip logic now leaves out is kept, never in error
+        skipped = skipped_keys(response, meta, invitation.attributes)
+        errors = {k: v for k, v in errors.items() if k not in skipped or k in refused}
     # The page's answers replace theirs in the document (the row lock above orders saves).
     saved = {q.key for q, _values in cleaned}
     document = {k: v for k, v in (response.document or {}).items() if k not in saved}
-    document |= _document(cleaned)
+    document |= answers_document(cleaned)
     response.document = document
     now = timezone.now()
     fields: dict[str, object] = {"last_saved_at": now, "document": document}
@@ -213,37 +166,6 @@ def response_save(
     Response.objects.filter(pk=response.pk).update(**fields)
     invitation_started(invitation)
     return response, errors
-
-
-def _stored_errors(response: Response, attributes: dict) -> dict[str, list[str]]:
-    """Re-check stored answers (a draft may hold what was typed but is not valid), and the
-    required questions. Answers to questions no longer asked of the respondent (their
-    attributes changed since they were typed; the form no longer shows them) are removed, so a
-    summary never counts them; the response's document becomes that of the answers kept."""
-    meta = version_meta(response.version)
-    by_id = {q.id: q for q in meta.questions}
-    errors, not_asked, kept = {}, [], []
-    for answer in Answer.objects.filter(response=response):
-        question = by_id[answer.question_id]
-        if not applies(question, attributes):
-            not_asked.append(answer.pk)
-            continue
-        kept.append((question, {c: getattr(answer, c) for c in COLUMNS}))
-        raw = (
-            answer.choices if question.kind == "multiple_choice" else (answer.choice or answer.text)
-        )
-        _values, error = answer_values(question, raw, answer.text)
-        if error:
-            errors[question.key] = [error]
-    if not_asked:
-        delete_files_after_commit(stored_file_names(Answer.objects.filter(pk__in=not_asked)))
-        Answer.objects.filter(pk__in=not_asked).delete()
-    response.document = document_of((q.key, q.kind, values) for q, values in kept)
-    answered = {q.id for q, _values in kept}
-    for q in meta.questions:
-        if q.required and applies(q, attributes) and q.id not in answered:
-            errors.setdefault(q.key, [_("This question needs an answer.")])
-    return errors
 
 
 def _snapshot(invitation: Invitation, anonymous: bool) -> dict:
@@ -411,7 +333,7 @@ def response_submit(
     rows: list[dict[str, Any]] | None = None  # the answers' columns, when written in one statement
     if answers is None:  # the form: the draft holds the answers
         response = existing or _draft_for(invitation, language)
-        _raise_if_any(_stored_errors(response, invitation.attributes))
+        _raise_if_any(stored_errors(response, invitation.attributes))
         _complete(response, invitation, now, **finish)
         _save_submitted(response, was_draft=True)
     else:
@@ -420,12 +342,19 @@ def response_submit(
         unknown = sorted(k for k in answers if k.split(OTHER_SUFFIX)[0] not in meta.by_key)
         if unknown:
             errors["answers"] = [_("Unknown question(s): %(keys)s.") % {"keys": ", ".join(unknown)}]
-        asked, refused = _asked(
+        keys = (
+            applying(meta.questions, invitation.attributes, answers)
+            if meta.has_skip_logic
+            else None
+        )
+        asked, refused = asked_questions(
             [q for q in meta.questions if q.kind not in ("instruction", FILE_KIND)],
             answers,
             invitation.attributes,
+            keys,
+            meta.labels,
         )
-        cleaned, errors_now = _clean(asked, answers)
+        cleaned, errors_now = clean_answers(asked, answers)
         errors |= refused | errors_now | file_values_refused(meta, answers)
         files = kept_file_answers(existing)  # uploaded to the draft: they stay
         answered = {q.id for q, values in cleaned if not is_empty(values)} | set(files)
@@ -433,7 +362,7 @@ def response_submit(
             # Keyed in by the team, a file question may stay empty: the returned file holds it.
             optional = entered_by is not None and q.kind == FILE_KIND
             missing = q.required and not optional and q.id not in answered
-            if missing and applies(q, invitation.attributes):
+            if missing and applies(q, invitation.attributes) and (keys is None or q.key in keys):
                 errors.setdefault(q.key, [_("This question needs an answer.")])
         _raise_if_any(errors)
         response = existing or Response(
@@ -441,14 +370,14 @@ def response_submit(
             started_at=now, last_saved_at=now,
         )  # fmt: skip
         _complete(response, invitation, now, **finish)
-        response.document = _document(cleaned) | dict(files.values())
+        response.document = answers_document(cleaned) | dict(files.values())
         if existing is None and folds():  # the API's hot path: one statement below
             rows = [{"question_id": q.id, "file": "", **v} for q, v in cleaned if not is_empty(v)]
         else:
             if existing is not None:
                 Answer.objects.filter(response=existing).exclude(question_id__in=files).delete()
             _save_submitted(response, was_draft=existing is not None)
-            Answer.objects.bulk_create(_answer_rows(response, cleaned))
+            Answer.objects.bulk_create(answer_rows(response, cleaned))
     done = Invitation.Status.RETURNED if entered_by else Invitation.Status.SUBMITTED
     was = invitation.status
     event = invitation_event_row(

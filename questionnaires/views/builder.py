@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from evaluations.models import Evaluation
 from evaluations.permissions import Action
 from evaluations.views import evaluation_view
 from questionnaires import builder
+from questionnaires.conditions import describe
 from questionnaires.consent import consent_texts
 from questionnaires.forms.builder import (
     InstrumentTextsForm,
@@ -25,7 +27,7 @@ from questionnaires.forms.builder import (
     ScaleForm,
     SectionForm,
 )
-from questionnaires.models import Instrument, InstrumentVersion, Scale
+from questionnaires.models import Instrument, InstrumentVersion, Scale, localized
 from questionnaires.presentation import build_form
 from questionnaires.selectors.instruments import scale_spec, version_get, version_spec
 from questionnaires.services.instruments import (
@@ -123,7 +125,7 @@ def builder_page(request: HttpRequest, evaluation: Evaluation, key: str) -> Http
             "instrument": instrument,
             "draft": draft,
             "latest": latest,
-            "spec": version_spec(draft) if draft else None,
+            "spec": _with_conditions_in_words(version_spec(draft)) if draft else None,
             "preview": build_form(draft, "en") if draft else None,
             "consent": consent_texts(draft, "en") if draft else None,
             "section_form": SectionForm(languages=draft.languages, auto_id="new-section-%s")
@@ -131,6 +133,20 @@ def builder_page(request: HttpRequest, evaluation: Evaluation, key: str) -> Http
             else None,
         },
     )
+
+
+def _with_conditions_in_words(spec: dict) -> dict:
+    """The spec for the builder's page, each condition also in words (`show_if_words`)."""
+    language = get_language() or "en"
+    labels = builder.condition_labels(spec, language)
+    for section in spec["sections"]:
+        section["show_if_words"] = describe(section["show_if"], language, labels)
+        for q in section["questions"]:
+            q["show_if_words"] = describe(q["show_if"], language, labels)
+            q["applies_to_words"] = (
+                builder.applies_to_words(q["applies_to"]) if q["applies_to"] else ""
+            )
+    return spec
 
 
 @draft_view
@@ -207,6 +223,19 @@ def question_page(
             messages.error(request, _("No question “%(key)s”.") % {"key": question})
             return _builder_url(evaluation, instrument)
         initial = QuestionForm.initial_from(found[1], found[0], draft.languages)
+    labels = builder.condition_labels(spec, "en")
+    earlier = []  # the questions a condition may read: those before this one
+    for s in spec["sections"]:
+        for q in s["questions"]:
+            if q["key"] == question:
+                break
+            if q["kind"] != "instruction":
+                earlier.append(
+                    (q["key"], f"{labels[q['key']]} — {localized(q['text'], 'en')[:60]}")
+                )
+        else:
+            continue
+        break
     form = QuestionForm(
         request.POST or None,
         initial=initial,
@@ -214,6 +243,8 @@ def question_page(
         sections=sections,
         scales=[s.key for s in library],
         attributes=list(draft.attributes),
+        questions=earlier,
+        current_show_if=found[1].get("show_if") if question is not None and found else None,
     )
     if request.method == "POST" and form.is_valid():
         fields = form.spec_fields()
@@ -263,7 +294,9 @@ def diff_page(request: HttpRequest, evaluation: Evaluation, key: str) -> HttpRes
     new = pick("b", numbers[-1])
     old = pick("a", numbers[-2] if len(numbers) > 1 else numbers[-1])
     by_number = {v.number: v for v in versions}
-    rows = builder.version_diff(version_spec(by_number[old]), version_spec(by_number[new]))
+    rows = builder.version_diff(
+        version_spec(by_number[old]), version_spec(by_number[new]), get_language() or "en"
+    )
     return render(
         request,
         "questionnaires/builder/diff.html",

@@ -24,6 +24,8 @@ from questionnaires.models import Answer, Distribution, Invitation, Response
 from questionnaires.presentation import (
     Form,
     Page,
+    answers_elsewhere,
+    apply_skip_logic,
     build_form,
     fill_answers,
     fill_posted,
@@ -111,13 +113,15 @@ def _context(invitation: Invitation, language: str, form: Form, **extra: object)
 def _form_with_answers(invitation: Invitation, language: str) -> tuple[Form, Response | None]:
     form = build_form(invitation.distribution.version, language, respondent_values(invitation))
     response = Response.objects.filter(invitation=invitation).first()
+    answers: list[Answer] = []
     if response is not None:
         # Reopened for a correction: the corrected answers as last saved.
         correction = open_correction(invitation) if response.status == "submitted" else None
-        answers = (
+        answers = list(
             draft_answers(correction) if correction else Answer.objects.filter(response=response)
         )
-        fill_answers(form, list(answers))
+    # With no answers yet too: skip logic decides what the first pages show.
+    fill_answers(form, answers)
     return form, response
 
 
@@ -168,15 +172,38 @@ def page_shown(
     if not 1 <= number <= len(form.pages):
         return redirect("respondent:start", token=invitation.token)
     current = form.pages[number - 1]
+    if current.hidden:  # the answers so far skip it
+        return _go(invitation, _next_page(form, number))
     # Sent back by the page's autosaves: one that leaves late, after the page was saved with
     # its button, is then refused (it holds older answers than the save).
     shown_at = timezone.now().isoformat()
+    shown = form.shown_pages
     context = _context(
-        invitation, language, form, page=current, total=len(form.pages), shown_at=shown_at
+        invitation,
+        language,
+        form,
+        page=current,
+        position=shown.index(current) + 1,
+        total=len(shown),
+        is_last=_next_page(form, number) is None,
+        answers_elsewhere=answers_elsewhere(form, current),
+        shown_at=shown_at,
     )
     # A page with file questions posts multipart; its autosaves leave the files out.
     context["file_fields"] = ",".join(q.name for q in current.questions if q.kind == "file")
     return form, current, context
+
+
+def _next_page(form: Form, number: int, step: int = 1) -> int | None:
+    """The number of the next (step 1) or previous (step -1) page the answers do not skip."""
+    pages = form.shown_pages if step > 0 else reversed(form.shown_pages)
+    return next((p.number for p in pages if (p.number - number) * step > 0), None)
+
+
+def _go(invitation: Invitation, number: int | None, *, back: bool = False) -> HttpResponse:
+    if number is None:
+        return redirect("respondent:start" if back else "respondent:review", token=invitation.token)
+    return redirect("respondent:page", token=invitation.token, number=number)
 
 
 @respondent_view
@@ -203,20 +230,21 @@ def page(request: HttpRequest, invitation: Invitation, language: str, number: in
         return render(request, "questionnaires/respondent/page.html", context, status=403)
     action = request.POST.get("action", "next")
     errors |= file_errors
-    if action == "back" and not file_errors:  # a refused file is told, whatever the button
-        target = number - 1
-    else:
-        if errors:
-            show_files(current, invitation)
-            fill_posted(current, request.POST, errors)
-            context["has_errors"] = True
-            return render(request, "questionnaires/respondent/page.html", context, status=400)
-        target = number + 1
-    if action == "review" or target > len(form.pages):
+    # Going back leaves what does not check; a refused file is told, whatever the button.
+    if errors and (action != "back" or file_errors):
+        show_files(current, invitation)
+        fill_posted(current, request.POST, errors)
+        apply_skip_logic(form)
+        context["answers_elsewhere"] = answers_elsewhere(form, current)
+        context["has_errors"] = True
+        return render(request, "questionnaires/respondent/page.html", context, status=400)
+    if action == "review":
         return redirect("respondent:review", token=invitation.token)
-    if target < 1:
-        return redirect("respondent:start", token=invitation.token)
-    return redirect("respondent:page", token=invitation.token, number=target)
+    # Where to go depends on the answers just saved: skip logic may skip or bring back pages.
+    form, _response = _form_with_answers(invitation, language)
+    if action == "back":
+        return _go(invitation, _next_page(form, number, -1), back=True)
+    return _go(invitation, _next_page(form, number))
 
 
 @require_POST

@@ -47,6 +47,7 @@ from questionnaires.models import (
     ScalePoint,
     localized,
 )
+from questionnaires.selectors.applying import applied_responses
 from questionnaires.selectors.tracking import (
     attribute_text,
     bucket_text,
@@ -135,20 +136,29 @@ class Counts:
 
 
 def counts_query(distribution: Distribution, questions: list[Question], by: str) -> Counts:
-    """The one GROUP BY over the answers, and the respondents per group."""
+    """The one GROUP BY over the answers, and the respondents per group. An item with a
+    skip-logic condition counts only the responses it applied to (selectors.applying): an
+    answer left over from before an earlier answer changed is never counted."""
+    applied = applied_responses(distribution, [q.key for q in questions])
+    conditional = [q for q in questions if q.key in applied]
     answers = (
-        Answer.objects.filter(
-            question__in=questions, response__distribution=distribution, response__status=SUBMITTED
-        )
+        Answer.objects.filter(response__distribution=distribution, response__status=SUBMITTED)
         .exclude(choice="")
         .annotate(bucket=attribute_text(by, "response__attributes") if by else Value(""))
         .order_by()
-        .values_list("question_id", "bucket", "choice")
-        .annotate(n=Count("pk"))
     )
     cells: dict[tuple[int, str, str], int] = defaultdict(int)
-    for question_id, bucket, choice, n in answers:
+    plain = answers.filter(question__in=[q for q in questions if q.key not in applied])
+    for question_id, bucket, choice, n in plain.values_list(
+        "question_id", "bucket", "choice"
+    ).annotate(n=Count("pk")):
         cells[question_id, bucket_text(bucket), choice] += n
+    keys = {q.pk: q.key for q in conditional}
+    for question_id, response_id, bucket, choice in answers.filter(
+        question__in=conditional
+    ).values_list("question_id", "response_id", "bucket", "choice"):
+        if response_id in applied[keys[question_id]]:
+            cells[question_id, bucket_text(bucket), choice] += 1
     responses = (
         Response.objects.filter(distribution=distribution, status=SUBMITTED)
         .annotate(bucket=attribute_text(by) if by else Value(""))
