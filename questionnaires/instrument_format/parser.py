@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 
 from common.errors import ValidationProblem
-from questionnaires.files import FILE_TYPES, size_parse, size_write
+from questionnaires.instrument_format.file_limits import accept_parse, max_size_parse
 from questionnaires.instrument_format.lines import Path, Problems, load_yaml
 from questionnaires.instrument_format.skip_logic import check_skip_logic
 from questionnaires.instrument_format.vocabulary import (
@@ -340,8 +340,12 @@ class _Parser:
             "show_if": fields.get("show_if"),  # checked once every question is read
             "notes": self.parse_notes(fields.get("notes"), (*path, "notes")),
             "details": self.parse_details(fields.get("details"), (*path, "details")),
-            "accept": self.parse_accept(fields.get("accept"), (*path, "accept")),
-            "max_size": self.parse_max_size(fields.get("max_size"), (*path, "max_size")),
+            "accept": accept_parse(
+                self.listing(fields.get("accept"), (*path, "accept")),
+                (*path, "accept"),
+                self.problems,
+            ),
+            "max_size": max_size_parse(fields.get("max_size"), (*path, "max_size"), self.problems),
         }
         self.check_question_kind(question, path, scale_keys)
         return question
@@ -375,36 +379,6 @@ class _Parser:
             self.problems.add((*path, "max"), "“max” is below “min”")
         if kind != "file" and (q["accept"] or q["max_size"] is not None):
             self.problems.add(path, "only file questions take “accept” and “max_size”")
-
-    def parse_accept(self, value: Any, path: Path) -> list[str]:
-        """The file types a file question accepts: a list of type codes (none: all)."""
-        codes = []
-        for i, code in enumerate(self.listing(value, path)):
-            code = str(code).strip().lower().lstrip(".")
-            if code not in FILE_TYPES:
-                self.problems.add(
-                    (*path, i),
-                    f"unknown file type “{code}”; expected among: {', '.join(FILE_TYPES)}",
-                )
-            elif code in codes:
-                self.problems.add((*path, i), f"file type “{code}” is listed twice")
-            else:
-                codes.append(code)
-        return codes
-
-    def parse_max_size(self, value: Any, path: Path) -> int | None:
-        """The largest file a file question accepts: 10MB, 500KB or bytes."""
-        if value is None:
-            return None
-        size = size_parse(value)
-        ceiling = settings.FILE_ANSWER_MAX_BYTES
-        if size is None:
-            self.problems.add(path, f"“{value}” is not a size; write it like 10MB or 500KB")
-        elif size > ceiling:
-            most = size_write(ceiling)
-            self.problems.add(path, f"{size_write(size)} is above the most accepted ({most})")
-            return None
-        return size
 
     def parse_choices(self, value: Any, path: Path) -> list[dict]:
         choices = []
