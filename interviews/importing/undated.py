@@ -116,6 +116,20 @@ def reads_as_capitals(text: str) -> bool:
     )
 
 
+def reads_as_place_name(text: str) -> bool:
+    """'Geneva', 'Bangkok': one capitalised word with no initial, comma or mark, a place the
+    registry does not know, above a unit or a person. People are listed with more than one word
+    ('A. Person', 'Ana Example'), so such a line is the heading of those below it."""
+    words = _WORD.findall(text)
+    return (
+        len(words) == 1
+        and words[0] == text.strip()
+        and text[:1].isupper()
+        and not text.isupper()
+        and len(text) >= 3
+    )
+
+
 def split_line(text: str) -> tuple[str, str, bool]:
     """'A. Person, UNDP (tel)' -> ('A. Person', 'UNDP', True): the name, what follows the
     first comma (organisation or job title), and whether the line marks a telephone interview."""
@@ -151,6 +165,45 @@ def line_reading(
     ):
         return UNIT
     return GROUP_LINE if cell.is_group else PERSON_LINE
+
+
+def automatic_readings(
+    texts: dict[int, str],
+    *,
+    places: Places,
+    is_known_organisation: object = None,
+    known_units: set[str] | frozenset[str] = frozenset(),
+) -> dict[int, str]:
+    """Each line's reading before any decision, by row. A group of unknown size right above a
+    person ("Ministry of Examples" / "F. Placeholder") is the heading of the names below; one
+    capitalised word above a unit or a person ("Geneva" / "STAT") is a place heading, even one
+    the registry does not know."""
+    found = {
+        number: line_reading(
+            text,
+            places=places,
+            is_known_organisation=is_known_organisation,
+            known_units=known_units,
+        )
+        for number, text in texts.items()
+    }
+    for number, following in itertools.pairwise(list(found)):
+        text = texts[number]
+        if (
+            found[number] == GROUP_LINE
+            and found[following] == PERSON_LINE
+            and "," not in text
+            and not _PEOPLE_FIRST.match(text)
+            and read_name_cell(text).headcount is None
+        ):
+            found[number] = UNIT
+        elif (
+            found[number] == PERSON_LINE
+            and found[following] in (UNIT, PERSON_LINE)
+            and reads_as_place_name(text)
+        ):
+            found[number] = LOCATION
+    return found
 
 
 class UndatedReader(Reader):
@@ -206,32 +259,15 @@ class UndatedReader(Reader):
             self._person_line(row, text, line)
 
     def _automatic_readings(self) -> dict[int, str]:
-        """Each line's reading before any decision. A group of unknown size right above a
-        person ("Ministry of Examples" / "F. Placeholder") is the heading of the names below."""
         texts = {
             row.number: text for row in self.table.rows if (text := " ".join(row.values[0].split()))
         }
-        found = {
-            number: line_reading(
-                text,
-                places=self._places,
-                is_known_organisation=self._known_organisation,
-                known_units=self._units,
-            )
-            for number, text in texts.items()
-        }
-        rows = list(found)
-        for number, following in itertools.pairwise(rows):
-            text = texts[number]
-            if (
-                found[number] == GROUP_LINE
-                and found[following] == PERSON_LINE
-                and "," not in text
-                and not _PEOPLE_FIRST.match(text)
-                and read_name_cell(text).headcount is None
-            ):
-                found[number] = UNIT
-        return found
+        return automatic_readings(
+            texts,
+            places=self._places,
+            is_known_organisation=self._known_organisation,
+            known_units=self._units,
+        )
 
     def _reading(self, row: int, text: str) -> str:
         decision = self.decisions.get(row, "")

@@ -23,7 +23,13 @@ from evaluations.permissions import SYSTEM
 from interviews.cells import read_name_cell
 from interviews.exporting import interview_dates, log_rows
 from interviews.importing.run import interviews_check, interviews_import
-from interviews.importing.undated import Places, line_reading, reads_as_capitals, split_line
+from interviews.importing.undated import (
+    Places,
+    automatic_readings,
+    line_reading,
+    reads_as_capitals,
+    split_line,
+)
 from interviews.models import Interview, Participation
 from reports.selectors.annex import annex, annex_rows
 from reports.selectors.overview import interview_overview
@@ -165,6 +171,14 @@ def test_lines_are_read_from_text_csv_and_xlsx() -> None:
         "Geneva",
         "A. Person, UNDP",
     ]
+
+
+def test_a_place_the_registry_does_not_know_reads_as_a_location_above_names() -> None:
+    lines = ["Bangkok", "STAT", "A. Example", "Nairobi", "B. Sample", "C. Testperson", "Dana"]
+    found = automatic_readings(dict(enumerate(lines, 1)), places=Places())
+    assert list(found.values()) == [
+        "location", "unit", "person", "location", "person", "person", "person",
+    ]  # fmt: skip
 
 
 # --- the dry run and the import -------------------------------------------------------------
