@@ -292,14 +292,16 @@ def apply_skip_logic(form: Form) -> None:
 
 
 def answers_elsewhere(form: Form, page: Page) -> dict[str, Any]:
-    """The answers that apply on the form's other pages, as the page's script reads them
-    when a condition combines them with answers of its own page."""
+    """The answers of the form's other pages that the page's conditions read, as the page's
+    script reads them when a condition combines them with answers of its own page (only
+    those: a page carries no other answer)."""
     here = {q.key for q in page.questions}
+    read = set().union(*(referenced_keys(q.show_if) for q in page.questions if q.show_if)) - here
     return {
         q.key: q.condition_value
         for p in form.pages
         for q in p.questions
-        if q.key not in here and not q.skipped and q.kind != "instruction"
+        if q.key in read and not q.skipped and q.kind != "instruction"
     }
 
 
