@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from common.text import has_lone_surrogate
-from questionnaires.conditions import answer_value, describe, evaluate
+from questionnaires.conditions import answer_value, attribute_condition_words, describe, evaluate
 from questionnaires.models import InstrumentVersion, Question, localized
 from questionnaires.models.instruments import question_ref
 
@@ -195,16 +195,9 @@ def not_asked_message(
         return _(
             "This question is not asked of this respondent: it applies only where %(condition)s."
         ) % {"condition": describe(condition, get_language() or "en", labels)}
-    attribute_condition = question.applies_to or {}
-    if "in" in attribute_condition:
-        shown = _("%(attribute)s is %(values)s")
-    else:
-        shown = _("%(attribute)s is not %(values)s")
-    values = " / ".join(attribute_condition.get("in") or attribute_condition.get("not_in") or [])
-    attribute = attribute_condition.get("attribute", "")
     return _(
         "This question is not asked of this respondent: it applies only where %(condition)s."
-    ) % {"condition": shown % {"attribute": attribute, "values": values}}
+    ) % {"condition": attribute_condition_words(question.applies_to)}
 
 
 def _plain(number: Decimal) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from questionnaires.conditions import describe
+from questionnaires.conditions import attribute_condition_words, describe
 from questionnaires.files import accepted_text, size_write
 from questionnaires.models import localized
 from questionnaires.models.instruments import question_ref
@@ -178,12 +178,7 @@ def _file_limits(question: dict) -> str:
 
 def applies_to_words(condition: dict) -> str:
     """An invitation-attribute condition (applies_to) in words."""
-    if "in" in condition:
-        template = _("only if %(attribute)s is %(values)s")
-    else:
-        template = _("only if %(attribute)s is not %(values)s")
-    values = " / ".join(condition.get("in") or condition.get("not_in") or [])
-    return template % {"attribute": condition.get("attribute", ""), "values": values}
+    return _("only if %(condition)s") % {"condition": attribute_condition_words(condition)}
 
 
 def _rows(spec: dict, language: str) -> dict[str, tuple[str, str]]:

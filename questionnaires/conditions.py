@@ -26,6 +26,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from common.attributes import attribute_label
+
 COMPARISONS = ("gt", "gte", "lt", "lte")
 OPERATORS = ("equals", "in", "not_in", "answered", *COMPARISONS)
 COMBINATORS = ("all", "any", "not")
@@ -164,6 +166,20 @@ def referenced_keys(condition: dict | None) -> set[str]:
 
 
 # --- describe ----------------------------------------------------------------------------
+
+
+def attribute_condition_words(condition: dict | None) -> str:
+    """A condition on the invitation's attributes (`applies_to`) in words: "Region is Africa /
+    Asia", "Stakeholder group is not Government"; empty without one."""
+    if not condition:
+        return ""
+    values = " / ".join(condition.get("in") or condition.get("not_in") or [])
+    shown = (
+        _("%(attribute)s is %(values)s")
+        if "in" in condition
+        else _("%(attribute)s is not %(values)s")
+    )
+    return shown % {"attribute": attribute_label(condition.get("attribute", "")), "values": values}
 
 
 def describe(

@@ -19,7 +19,6 @@ from questionnaires.instrument_format.parser import instrument_check
 from questionnaires.instrument_format.xlsform_sheets import (
     XLSX_MEDIA_TYPE,
     WorkbookReader,
-    skip_logic_supported,
 )
 from questionnaires.instrument_format.xlsform_survey import SheetDocument
 from questionnaires.instrument_format.xlsform_write import xlsform_write
@@ -28,7 +27,6 @@ __all__ = [
     "XLSX_MEDIA_TYPE",
     "instrument_file_text",
     "is_workbook",
-    "skip_logic_supported",
     "xlsform_read",
     "xlsform_to_yaml",
     "xlsform_write",

@@ -15,7 +15,6 @@ from django.utils import translation
 from common.errors import ValidationProblem
 from common.upload_limits import xlsx_check
 from questionnaires.instrument_format.lines import Path, Problems
-from questionnaires.instrument_format.vocabulary import QUESTION_FIELDS
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 5000
@@ -40,11 +39,6 @@ QUESTION_COLUMNS = {
 }  # fmt: skip
 TRANSLATED = ("label", "hint", "guidance_hint")  # columns per language, texts kept exact
 Location = tuple[str, int, str | None]  # sheet, row, column
-
-
-def skip_logic_supported() -> bool:
-    """Whether the format on this branch stores answer conditions (`show_if`)."""
-    return "show_if" in QUESTION_FIELDS
 
 
 def language_names() -> dict[str, str]:

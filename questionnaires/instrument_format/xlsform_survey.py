@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from questionnaires.instrument_format.lines import Path
-from questionnaires.instrument_format.vocabulary import FORMAT_VERSION, SECTION_FIELDS
+from questionnaires.instrument_format.vocabulary import FORMAT_VERSION
 from questionnaires.instrument_format.xlsform_relevant import (
     SUPPORTED,
     RelevantError,
@@ -22,7 +22,6 @@ from questionnaires.instrument_format.xlsform_sheets import (
     Sheet,
     WorkbookReader,
     language_names,
-    skip_logic_supported,
 )
 
 
@@ -142,10 +141,7 @@ class SheetDocument:
             section.update(extras)
             condition = self.condition(row, cells)
             if condition is not None:
-                if "show_if" in SECTION_FIELDS:
-                    section["show_if"] = condition
-                else:
-                    self.no_skip_logic(row)
+                section["show_if"] = condition
         self.sections.append(section)
         self.section = {"row": row, "implicit": implicit, "spec": section}
 
@@ -172,10 +168,7 @@ class SheetDocument:
         question.update(self.extras(row, cells, QUESTION_EXTRAS))
         condition = self.condition(row, cells)
         if condition is not None:
-            if skip_logic_supported():
-                question["show_if"] = condition
-            else:
-                self.no_skip_logic(row)
+            question["show_if"] = condition
         if question["kind"] == "instruction":
             question["required"] = False
         kept = ("key", "kind", "text")  # a missing one is then reported at its column
@@ -265,10 +258,6 @@ class SheetDocument:
                 f"cannot be read as a condition: {exc}; what can be: {SUPPORTED}",
             )
             return None
-
-    def no_skip_logic(self, row: int) -> None:
-        # TODO(integrator): reached only before the skip-logic commit adds `show_if`.
-        self.problems.at(("survey", row, "relevant"), "skip logic cannot be loaded yet")
 
     def extras(self, row: int, cells: dict, allowed: tuple[str, ...]) -> dict:
         text = cells.get(("consulta", None))

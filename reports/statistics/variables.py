@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from common.attributes import attribute_label
 from questionnaires import conditions
 from questionnaires.models import Question, localized
 from questionnaires.selectors.responses import day_only
@@ -154,26 +153,11 @@ def coded_values(points: list[tuple[str, dict, bool]]) -> list[Value]:
 def _applies_when(question: Question, language: str, names: dict[str, str]) -> str:
     """When the question is asked, in words: its attribute condition (applies_to) and its
     conditions on earlier answers (show_if: its section's, its Likert block's, its own)."""
-    parts = []
-    condition = question.applies_to
-    if condition:
-        values = " / ".join(condition.get("in") or condition.get("not_in") or [])
-        shown = (
-            _("%(attribute)s is %(values)s")
-            if "in" in condition
-            else _("%(attribute)s is not %(values)s")
-        )
-        parts.append(
-            shown % {"attribute": attribute_label(condition["attribute"]), "values": values}
-        )
-    # TODO(integrator): read the show_if fields directly once the skip-logic branch's models
-    # (Question.show_if, Section.show_if, LikertBlock.show_if) are merged.
-    owners = (question.section, question.block, question)
-    for owner in owners:
-        show_if = getattr(owner, "show_if", None) if owner is not None else None
-        if show_if:
-            parts.append(conditions.describe(show_if, language, names))
-    return "; ".join(parts)
+    parts = [conditions.attribute_condition_words(question.applies_to)]
+    for owner in (question.section, question):
+        if owner.show_if:
+            parts.append(conditions.describe(owner.show_if, language, names))
+    return "; ".join(part for part in parts if part)
 
 
 def variables(distribution: Distribution, *, language: str = "en") -> list[Variable]:

@@ -16,7 +16,6 @@ from questionnaires.instrument_format import instrument_dump, instrument_parse
 from questionnaires.instrument_format.xlsform import (
     instrument_file_text,
     is_workbook,
-    skip_logic_supported,
     xlsform_read,
     xlsform_write,
 )
@@ -77,10 +76,6 @@ def test_the_staff_likert_block_is_a_group_of_one_list(tmp_path) -> None:
 def test_a_kobo_form_is_read_with_its_kinds_languages_and_bounds(tmp_path) -> None:
     data = workbook(KOBO_SURVEY, KOBO_CHOICES, KOBO_SETTINGS)
     xform(data, tmp_path)  # the sample itself is a valid XLSForm
-    if not skip_logic_supported():
-        # TODO(integrator): with the skip-logic commit `show_if` is read; drop this branch.
-        survey = [[*row[:7], "", *row[8:]] for row in KOBO_SURVEY]
-        data = workbook(survey, KOBO_CHOICES, KOBO_SETTINGS)
     spec = xlsform_read(data)
     assert (spec["key"], spec["kind"], spec["languages"]) == (
         "work-survey",
@@ -109,9 +104,8 @@ def test_a_kobo_form_is_read_with_its_kinds_languages_and_bounds(tmp_path) -> No
     assert [p["code"] for p in scale["points"]] == [1, 2]
     assert [p["code"] for p in scale["outside"]] == ["dk"]
     assert {q["block"] for q in opinions["questions"] if q["kind"] == "likert"} == {"grid"}
-    if skip_logic_supported():
-        assert years["show_if"] == {"question": "works", "equals": "y"}
-        assert profile["questions"][4]["show_if"] == {"question": "areas", "in": ["b"]}
+    assert years["show_if"] == {"question": "works", "equals": "y"}
+    assert profile["questions"][4]["show_if"] == {"question": "areas", "in": ["b"]}
     # and it goes out and comes back the same
     again = xlsform_write(spec, version=1)
     assert xlsform_read(again) == spec
@@ -308,17 +302,9 @@ def test_a_skip_logic_instrument_goes_out_as_relevant_that_pyxform_accepts(tmp_p
     assert relevant["A3"] == "${A2} > 3 and ${A1} != ''"
     assert relevant["B"] == "(selected(${A3}, 'a') or selected(${A3}, 'b')) or ${A2} <= 2"
     assert relevant["B1"] == "${A3} != '' and not(selected(${A3}, 'a'))"
-    if skip_logic_supported():
-        assert xlsform_read(data) == spec
-    else:  # TODO(integrator): once `show_if` is in the parser the branch above runs
-        with pytest.raises(ValidationProblem) as caught:
-            xlsform_read(data)
-        assert caught.value.errors["sheet survey, row 4, column relevant"] == [
-            "skip logic cannot be loaded yet"
-        ]
+    assert xlsform_read(data) == spec
 
 
-@pytest.mark.skipif(not skip_logic_supported(), reason="needs the skip-logic parser (show_if)")
 def test_a_relevant_on_a_later_question_is_refused_at_its_cell() -> None:
     survey = [list(r) for r in KOBO_SURVEY]
     survey[3][7] = "${years} > 2"  # on row 4, "works" reads "years" of row 5
