@@ -25,17 +25,18 @@ METADATA_TYPES = {
     "start", "end", "today", "deviceid", "imei", "subscriberid", "simserial", "phonenumber",
     "username", "email", "audit", "start-geopoint", "background-audio",
 }  # fmt: skip
-QUESTION_EXTRAS = ("label", "notes", "applies_to", "details")  # the `consulta` column
+# The `consulta` column (a file question's limits too: XLSForm's `file` type has none).
+QUESTION_EXTRAS = ("label", "notes", "applies_to", "details", "accept", "max_size")
 TOP_EXTRAS = (
     "kind", "title", "subtitle", "source", "introduction", "closing", "deadline",
-    "confidentiality", "attributes", "details", "scales",
+    "confidentiality", "attributes", "details", "scales", "consent",
 )  # fmt: skip
 # Which column holds each field of a question, for the problems the parser finds.
 QUESTION_COLUMNS = {
     "key": "name", "kind": "type", "text": "label", "help": "hint", "prompt": "guidance_hint",
     "required": "required", "min": "constraint", "max": "constraint", "scale": "type",
     "choices": "type", "show_if": "relevant", "label": "consulta", "notes": "consulta",
-    "applies_to": "consulta", "details": "consulta",
+    "applies_to": "consulta", "details": "consulta", "accept": "consulta", "max_size": "consulta",
 }  # fmt: skip
 TRANSLATED = ("label", "hint", "guidance_hint")  # columns per language, texts kept exact
 Location = tuple[str, int, str | None]  # sheet, row, column

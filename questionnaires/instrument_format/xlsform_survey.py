@@ -197,7 +197,7 @@ class SheetDocument:
                 )
                 return False
         simple = {"text": "short_text", "integer": "number", "decimal": "number",
-                  "date": "date", "note": "instruction"}  # fmt: skip
+                  "date": "date", "note": "instruction", "file": "file"}  # fmt: skip
         if base in simple:
             question["kind"] = simple[base]
             if base == "text" and "multiline" in appearance:

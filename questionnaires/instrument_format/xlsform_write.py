@@ -29,6 +29,7 @@ TYPES = {
     "number": "decimal",
     "date": "date",
     "instruction": "note",
+    "file": "file",
 }
 TRANSLATED = ("label", "hint", "guidance_hint")
 

@@ -315,3 +315,40 @@ def test_a_relevant_on_a_later_question_is_refused_at_its_cell() -> None:
             "given before it"
         ]
     }
+
+
+FILE_AND_CONSENT_YAML = """\
+consulta_instrument: 1
+key: returns
+kind: questionnaire
+languages: [en]
+title: {en: Country summary}
+consent:
+  notice: {en: "We keep your file for the evaluation only."}
+  checkbox: {en: "I agree"}
+sections:
+  - key: A
+    title: {en: Summary}
+    questions:
+      - key: summary
+        kind: file
+        text: {en: "Upload the corrected country summary"}
+        accept: [pdf, docx]
+        max_size: 5MB
+"""
+
+
+def test_a_file_question_and_the_consent_page_go_out_and_come_back(tmp_path) -> None:
+    spec = instrument_parse(FILE_AND_CONSENT_YAML)
+    data = xlsform_write(spec, version=1)
+    xform(data, tmp_path)  # ODK's converter takes the file question
+    survey = sheet_rows(data, "survey")
+    (row,) = [r for r in survey[1:] if r[1] == "summary"]
+    assert row[0] == "file"
+    again = xlsform_read(data)
+    assert again == spec
+    (question,) = again["sections"][0]["questions"]
+    assert (question["kind"], question["accept"], question["max_size"]) == (
+        "file", ["pdf", "docx"], 5 * 1024 * 1024,
+    )  # fmt: skip
+    assert again["consent"]["checkbox"] == {"en": "I agree"}
