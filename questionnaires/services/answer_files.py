@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 
 from common.errors import ValidationProblem
 from questionnaires.answers import FILE_KIND, QuestionMeta, applies, not_asked_message, version_meta
+from questionnaires.consent import ConsentNeeded, needs_consent
 from questionnaires.files import display_name, file_check
 from questionnaires.models import Answer, Invitation, Response
+from questionnaires.services.corrections import open_correction
 from questionnaires.services.distributions import form_is_closed
 from questionnaires.services.invitations import invitation_started
 from questionnaires.services.responses import FormClosed, _draft_for, _lock
@@ -56,7 +58,16 @@ def _draft(
     if form_is_closed(invitation.distribution):
         raise FormClosed
     question = _file_question(invitation, key)
-    return invitation, question, _draft_for(invitation, language)
+    if open_correction(invitation) is not None:
+        message = _(
+            "A file cannot be replaced in a correction: the file you sent is kept. Write to the "
+            "evaluation team if it must change."
+        )
+        raise ValidationProblem(message, errors={key: [message]})
+    response = _draft_for(invitation, language)
+    if needs_consent(invitation.distribution.version, response):
+        raise ConsentNeeded  # nothing is stored before the respondent agrees
+    return invitation, question, response
 
 
 def _saved(response: Response, invitation: Invitation, key: str, name: str | None) -> None:

@@ -413,9 +413,20 @@ def correction_submit(
     if form_is_closed(invitation.distribution):
         raise FormClosed
     correction = _locked(correction)
-    given = correction.draft if answers is None else answers
+    given = answers if answers is not None else _applying_draft(correction.draft, invitation)
     response = _resubmit(correction, given, invitation.attributes, None)
     return Submission(response=response, created=True)
+
+
+def _applying_draft(draft: Mapping[str, Any], invitation: Invitation) -> dict[str, Any]:
+    """The draft's answers to the questions that still apply: a page that skip logic now
+    leaves out keeps what was typed on it, but it is not sent (as services.answering.
+    stored_errors drops it from a first submission)."""
+    meta = version_meta(invitation.distribution.version)
+    if not meta.has_skip_logic:
+        return dict(draft)
+    keys = applying(meta.questions, invitation.attributes, draft)
+    return {k: v for k, v in draft.items() if k.removesuffix(OTHER_SUFFIX) in keys}
 
 
 @transaction.atomic

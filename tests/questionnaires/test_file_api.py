@@ -7,6 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from questionnaires.models import Answer, Response
+from questionnaires.services.corrections import response_reopen
 from tests.questionnaires.file_makers import FILE_INSTRUMENT, PDF, upload, xlsx_bytes
 from tests.questionnaires.makers import distribution_maker
 
@@ -94,3 +95,31 @@ def test_the_team_api_gives_the_file_where_the_answers_are_readable(
         assert listed is None
         assert "lead evaluator only" in download.json()["detail"]
     assert as_role("viewer").get(f"{base}{response.pk}/files/A2/").status_code == 403
+
+
+def test_no_file_is_stored_before_consent(evaluation, team, invite) -> None:
+    text = FILE_INSTRUMENT.replace(
+        "sections:\n",
+        "consent:\n  notice: {en: We keep your file for the evaluation.}\n"
+        "  checkbox: {en: I agree}\nsections:\n",
+        1,
+    )
+    make = distribution_maker(evaluation, team["lead"].user, text, "Country summary")
+    link = f"/api/v1/respond/{invite(make()).token}"
+    sent = APIClient().post(f"{link}/files/A2/", {"file": upload(xlsx_bytes(), "scores.xlsx")})
+    assert sent.status_code == 400
+    assert "privacy notice" in sent.json()["errors"]["consent"][0]
+    assert not Response.objects.exists() and not Answer.objects.exists()
+
+
+def test_a_file_is_not_replaced_in_a_correction(link: str, team) -> None:
+    api = APIClient()
+    assert (
+        api.post(f"{link}/files/A2/", {"file": upload(xlsx_bytes(), "a.xlsx")}).status_code == 201
+    )
+    assert api.post(f"{link}/", {"answers": {"A1": "Chile"}}, format="json").status_code == 201
+    response_reopen(response=Response.objects.get(), by=team["lead"].user, reason="typo in A1")
+    again = api.post(f"{link}/files/A2/", {"file": upload(PDF, "b.pdf")})
+    assert again.status_code == 400
+    assert "cannot be replaced in a correction" in again.json()["errors"]["A2"][0]
+    assert Response.objects.get().document["A2"] == "a.xlsx"

@@ -19,6 +19,7 @@ from questionnaires.services import (
     invitation_create,
     response_submit,
 )
+from questionnaires.services.corrections import correction_save, correction_submit, response_reopen
 from reports.selectors.likert import likert_summary
 from tests.questionnaires.skip_form import SKIP_FORM
 
@@ -206,3 +207,16 @@ def test_likert_n_counts_only_the_respondents_the_item_applied_to(distribution, 
     assert [p.count for p in rows["b2"].points] == [0, 1, 1]
     assert [p.count for p in rows["b2"].outside] == [1]
     assert rows["b2"].mean == 2.5
+
+
+def test_a_correction_that_skips_a_page_resubmits_without_its_answers(distribution, team) -> None:
+    """Reopened, the respondent says they did not travel after all: the trips page they can no
+    longer open keeps its typed answers in the draft, but they are not sent, nor refused."""
+    invitation = invitation_create(distribution=distribution, by=SYSTEM, name="Di")
+    answers = {"travel": "yes", "trips": 4, "b1": "3", "b2": "2"}
+    response = response_submit(invitation=invitation, answers=answers).response
+    response_reopen(response=response, by=team["lead"].user, reason="asked by phone")
+    correction_save(invitation=invitation, answers={"travel": "no"}, keys=["travel", "trips"])
+    correction_submit(invitation=invitation)
+    assert _answers(Response.objects.get(pk=response.pk)) == {"travel": "no"}
+    assert Response.objects.get(pk=response.pk).document == {"travel": "no"}
