@@ -20,11 +20,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from common.errors import ValidationProblem
-from common.upload_limits import size_text, xlsx_check
+from common.upload_limits import MB, size_text, xlsx_check
+from common.upload_limits import problem as file_problem
 
-KB = 1024
-MB = 1024 * KB
+KB = MB // 1024
 HEAD_BYTES = 8 * KB  # what is read to tell a type by its content
 TEXT_SAMPLE_BYTES = 64 * KB
 
@@ -189,10 +188,6 @@ def content_type_of(file: IO[bytes], *, name: str = "", accept: list[str] | None
 class CheckedFile:
     type: str
     size: int
-
-
-def file_problem(message: str) -> ValidationProblem:
-    return ValidationProblem(message, errors={"file": [message]})
 
 
 def file_check(

@@ -138,6 +138,12 @@ def raw_response_rows(
         yield [*head, *cell(document)]
 
 
+def ensure_may_read_responses(user: User | AnonymousUser, distribution: Distribution) -> None:
+    """PermissionDenied for a role without individual responses (the Raw sheet's rule)."""
+    if not can(user, Action.VIEW_RESPONSES, distribution.evaluation):
+        raise PermissionDenied(_("Your role does not include individual responses."))
+
+
 def raw_response_documents(
     *,
     user: User | AnonymousUser,
@@ -149,8 +155,7 @@ def raw_response_documents(
     channel code, time of consent when the version asks it, attributes; its answers document
     as stored), for writers that shape the answers their own way (reports.statistics). The
     same permission and the same filter."""
-    if not can(user, Action.VIEW_RESPONSES, distribution.evaluation):
-        raise PermissionDenied(_("Your role does not include individual responses."))
+    ensure_may_read_responses(user, distribution)
     condition = readable_responses_filter(user, distribution)
     if condition is None:
         return

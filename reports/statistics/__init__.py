@@ -16,12 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.permissions import Action, can
-from reports.selectors.raw import raw_response_count
+from reports.selectors.raw import ensure_may_read_responses, raw_response_count
 from reports.statistics.codebook import Counts, codebook_csv, codebook_sheet, counted
 from reports.statistics.data import Progress, data_rows, dta_write, sav_write
 from reports.statistics.rscript import csv_write, r_script
@@ -64,11 +63,6 @@ class Written:
     responses: int
 
 
-def _ensure(user: User | AnonymousUser, distribution: Distribution) -> None:
-    if not can(user, Action.VIEW_RESPONSES, distribution.evaluation):
-        raise PermissionDenied(_("Your role does not include individual responses."))
-
-
 def _languages(distribution: Distribution) -> list[str]:
     return list(distribution.version.languages or ["en"])
 
@@ -81,7 +75,7 @@ def codebook_write(
     path: str | Path, *, distribution: Distribution, user: User | AnonymousUser
 ) -> Written:
     """The codebook as CSV, its n answered counted over the responses `user` may read."""
-    _ensure(user, distribution)
+    ensure_may_read_responses(user, distribution)
     found = variables(distribution)
     counts = _counts(found)
     cutoff = timezone.now()
@@ -136,7 +130,7 @@ def statistics_write(
     """Write the responses `user` may read as `format` (sav, dta, csv) to `path`. With csv,
     the R script (same name, .R) and the codebook (NAME-codebook.csv) go beside it; with
     `bundle` (the files' name), the three are put in one .zip at `path` instead."""
-    _ensure(user, distribution)
+    ensure_may_read_responses(user, distribution)
     found = variables(distribution)
     cutoff = timezone.now()
     if format in ("sav", "dta"):
