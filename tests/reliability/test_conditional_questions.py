@@ -106,7 +106,7 @@ def test_api_refuses_an_answer_to_a_question_the_attributes_exclude(distribution
     body = refused.json()
     assert set(body["errors"]) == {"africa_only", "L2"}
     assert "not asked of this respondent" in body["errors"]["africa_only"][0]
-    assert "region is Africa" in body["errors"]["africa_only"][0]
+    assert "Region is Africa" in body["errors"]["africa_only"][0]
     assert not Response.objects.exists()
     # With no attributes at all, a question for Africa is not asked either.
     nobody = _invite(distribution, team, "No Attributes")
